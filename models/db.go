@@ -1,0 +1,215 @@
+// Package models holds Kohorte's persistent data: the GORM structs, opening
+// the database (SQLite or PostgreSQL) and the versioned migrations.
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Engine names the database system behind a connection.
+type Engine string
+
+// The engines Kohorte runs on.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// DBConfig says which database to open and how large its pool may grow.
+type DBConfig struct {
+	// URL selects PostgreSQL (postgres:// or postgresql://). Empty means the
+	// embedded SQLite file kohorte.db in DataDir.
+	URL             string
+	DataDir         string
+	MaxOpenConns    int
+	MaxIdleConns    int
+	ConnMaxLifetime time.Duration
+	ConnMaxIdleTime time.Duration
+	// SlowQuery is the duration above which a statement is logged as slow.
+	SlowQuery time.Duration
+}
+
+// ErrBadURL marks a database URL that cannot be used, before any connection is tried.
+var ErrBadURL = errors.New("invalid database URL")
+
+// ErrUnreachable marks a database that could not be opened or did not answer.
+var ErrUnreachable = errors.New("database unreachable")
+
+// EngineOf tells which engine a configuration selects, checking the URL's form.
+func EngineOf(cfg DBConfig) (Engine, error) {
+	if cfg.URL == "" {
+		return SQLite, nil
+	}
+	u, err := url.Parse(cfg.URL)
+	if err != nil {
+		return "", fmt.Errorf("%w: cannot parse it", ErrBadURL)
+	}
+	switch u.Scheme {
+	case "postgres", "postgresql":
+		if u.Host == "" {
+			return "", fmt.Errorf("%w: no host in %s", ErrBadURL, Redact(cfg.URL))
+		}
+		return Postgres, nil
+	default:
+		return "", fmt.Errorf("%w: scheme %q is not supported, use postgres://", ErrBadURL, u.Scheme)
+	}
+}
+
+// Redact returns a database URL with its password replaced, fit for messages and logs.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+// SQLitePath is where the embedded database lives inside a data directory.
+func SQLitePath(dataDir string) string {
+	return filepath.Join(dataDir, "kohorte.db")
+}
+
+// Open connects to the configured database, checks that it answers and sets
+// up the pool. The caller closes it with Close.
+func Open(ctx context.Context, cfg DBConfig, log *slog.Logger) (*gorm.DB, error) {
+	engine, err := EngineOf(cfg)
+	if err != nil {
+		return nil, err
+	}
+	gcfg := &gorm.Config{
+		TranslateError: true,
+		NowFunc:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		Logger:         newGormLogger(log, cfg.SlowQuery),
+	}
+	var dialector gorm.Dialector
+	switch engine {
+	case Postgres:
+		dialector = postgres.Open(withConnectTimeout(cfg.URL))
+	case SQLite:
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory %s: %w", cfg.DataDir, err)
+		}
+		dialector = sqlite.Open(sqliteDSN(SQLitePath(cfg.DataDir)))
+	}
+	db, err := gorm.Open(dialector, gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrUnreachable, connectCause(err))
+	}
+	if err := configurePool(ctx, db, engine, cfg); err != nil {
+		Close(db)
+		return nil, err
+	}
+	return db, nil
+}
+
+// sqliteDSN puts the pragmas into the DSN so that every pooled connection gets
+// them. _txlock=immediate takes the write lock at BEGIN, so that concurrent
+// read-then-write transactions wait for each other instead of failing.
+func sqliteDSN(path string) string {
+	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
+		"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+// withConnectTimeout bounds the connection attempt so an unreachable host
+// fails within seconds, unless the URL sets its own timeout.
+func withConnectTimeout(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	if !q.Has("connect_timeout") {
+		q.Set("connect_timeout", "5")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+func configurePool(ctx context.Context, db *gorm.DB, engine Engine, cfg DBConfig) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	if engine == SQLite {
+		// One connection makes SQLite's single writer explicit; WAL lets
+		// other processes still read the file meanwhile.
+		sqlDB.SetMaxOpenConns(1)
+		sqlDB.SetMaxIdleConns(1)
+		sqlDB.SetConnMaxLifetime(0)
+	} else {
+		sqlDB.SetMaxOpenConns(cfg.MaxOpenConns)
+		sqlDB.SetMaxIdleConns(cfg.MaxIdleConns)
+		sqlDB.SetConnMaxLifetime(cfg.ConnMaxLifetime)
+		sqlDB.SetConnMaxIdleTime(cfg.ConnMaxIdleTime)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		return fmt.Errorf("%w: %s", ErrUnreachable, connectCause(err))
+	}
+	return nil
+}
+
+// connectCause shortens a driver's connection error to its last, most
+// specific part ("connection refused", "database \"x\" does not exist").
+func connectCause(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "): "); i >= 0 {
+		msg = msg[i+3:]
+	}
+	if i := strings.LastIndex(msg, "dial error: "); i >= 0 {
+		msg = msg[i+len("dial error: "):]
+	}
+	return msg
+}
+
+// Close releases the database's connections.
+func Close(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// EngineFor tells which engine an open handle talks to.
+func EngineFor(db *gorm.DB) Engine {
+	if db.Dialector.Name() == "postgres" {
+		return Postgres
+	}
+	return SQLite
+}
+
+func newGormLogger(log *slog.Logger, slow time.Duration) logger.Interface {
+	if slow <= 0 {
+		slow = 500 * time.Millisecond
+	}
+	// Parameterized queries keep personal data (names, e-mails) out of the logs.
+	return logger.NewSlogLogger(log.With("component", "db"), logger.Config{
+		SlowThreshold:             slow,
+		LogLevel:                  logger.Warn,
+		IgnoreRecordNotFoundError: true,
+		ParameterizedQueries:      true,
+	})
+}

@@ -1,0 +1,129 @@
+package models_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"kohorte/models"
+	"kohorte/models/dbtest"
+)
+
+func TestMigrateFromEmptyTwice(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := dbtest.OpenEmpty(t)
+
+	if err := models.Migrate(ctx, db); err != nil {
+		t.Fatalf("first migrate: %v", err)
+	}
+	first, err := models.AppliedMigrations(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(first, models.MigrationIDs()) {
+		t.Fatalf("applied %v, want %v", first, models.MigrationIDs())
+	}
+	var id models.Setting
+	if err := db.First(&id, "key = ?", models.SettingInstallationID).Error; err != nil {
+		t.Fatalf("installation id: %v", err)
+	}
+	if len(id.Value) < 20 {
+		t.Fatalf("installation id %q is too short to be random", id.Value)
+	}
+
+	if err := models.Migrate(ctx, db); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	second, err := models.AppliedMigrations(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(second, first) {
+		t.Fatalf("second run changed the applied list: %v, then %v", first, second)
+	}
+	var again models.Setting
+	if err := db.First(&again, "key = ?", models.SettingInstallationID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if again.Value != id.Value {
+		t.Fatalf("installation id changed from %q to %q", id.Value, again.Value)
+	}
+}
+
+func TestMigrationIDsAreOrderedAndUnique(t *testing.T) {
+	ids := models.MigrationIDs()
+	if !slices.IsSorted(ids) {
+		t.Fatalf("migration IDs out of order: %v", ids)
+	}
+	if len(slices.Compact(slices.Clone(ids))) != len(ids) {
+		t.Fatalf("duplicate migration IDs: %v", ids)
+	}
+}
+
+// Two instances starting together against one database must not both run
+// the same migration.
+func TestMigrateConcurrentInstances(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg := dbtest.Config(t)
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() {
+			db, err := models.Open(ctx, cfg, dbtest.Logger(t))
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer models.Close(db)
+			errs <- models.Migrate(ctx, db)
+		}()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent migrate: %v", err)
+		}
+	}
+	db, err := models.Open(ctx, cfg, dbtest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer models.Close(db)
+	applied, err := models.AppliedMigrations(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(applied, models.MigrationIDs()) {
+		t.Fatalf("applied %v, want %v", applied, models.MigrationIDs())
+	}
+	var n int64
+	db.Model(&models.Setting{}).Where("key = ?", models.SettingInstallationID).Count(&n)
+	if n != 1 {
+		t.Fatalf("%d installation ids, want 1", n)
+	}
+}
+
+func TestEngineOfRejectsBadURLs(t *testing.T) {
+	cases := map[string]string{
+		"mysql://root@localhost/x": `scheme "mysql" is not supported`,
+		"postgres:///x":            "no host",
+		"postgres://a b:%zz@h/x":   "cannot parse",
+	}
+	for raw, want := range cases {
+		_, err := models.EngineOf(models.DBConfig{URL: raw})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("EngineOf(%q) = %v, want error containing %q", raw, err, want)
+		}
+	}
+}
+
+func TestRedactHidesPassword(t *testing.T) {
+	got := models.Redact("postgres://kohorte:s3cret@db:5432/k?sslmode=disable&password=other")
+	if strings.Contains(got, "s3cret") || strings.Contains(got, "other") {
+		t.Fatalf("Redact leaked a password: %s", got)
+	}
+	if !strings.Contains(got, "kohorte:xxxxx@db:5432/k") {
+		t.Fatalf("Redact lost the rest of the URL: %s", got)
+	}
+}

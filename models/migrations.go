@@ -1,0 +1,36 @@
+package models
+
+import (
+	"crypto/rand"
+	"time"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+// migrations is append-only: a migration that has shipped is never edited.
+// Each one declares frozen copies of the structs it creates or changes, so
+// that later edits to the live models cannot change what it does.
+func migrations() []*gormigrate.Migration {
+	return []*gormigrate.Migration{
+		{ID: "202611210001_settings", Migrate: migrateSettings},
+	}
+}
+
+// migrateSettings creates the instance-wide key/value settings and records
+// the installation's identity.
+func migrateSettings(tx *gorm.DB) error {
+	type setting struct {
+		Key       string `gorm:"primaryKey;size:100"`
+		Value     string `gorm:"type:text;not null"`
+		UpdatedAt time.Time
+	}
+	if err := tx.Migrator().CreateTable(&setting{}); err != nil {
+		return err
+	}
+	return tx.Create(&setting{
+		Key:       SettingInstallationID,
+		Value:     rand.Text(),
+		UpdatedAt: time.Now().UTC(),
+	}).Error
+}
