@@ -48,6 +48,17 @@ var ErrBadURL = errors.New("invalid database URL")
 // ErrUnreachable marks a database that could not be opened or did not answer.
 var ErrUnreachable = errors.New("database unreachable")
 
+// ConnectError says why a database could not be opened, in the driver's
+// shortest words ("connection refused").
+type ConnectError struct {
+	Cause string
+}
+
+func (e *ConnectError) Error() string { return "database unreachable: " + e.Cause }
+
+// Is makes a ConnectError match ErrUnreachable.
+func (e *ConnectError) Is(target error) bool { return target == ErrUnreachable }
+
 // EngineOf tells which engine a configuration selects, checking the URL's form.
 func EngineOf(cfg DBConfig) (Engine, error) {
 	if cfg.URL == "" {
@@ -100,7 +111,8 @@ func Open(ctx context.Context, cfg DBConfig, log *slog.Logger) (*gorm.DB, error)
 	gcfg := &gorm.Config{
 		TranslateError: true,
 		NowFunc:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-		Logger:         newGormLogger(log, cfg.SlowQuery),
+		// GORM logs a failed open itself; the caller reports it instead.
+		Logger: logger.Discard,
 	}
 	var dialector gorm.Dialector
 	switch engine {
@@ -114,8 +126,9 @@ func Open(ctx context.Context, cfg DBConfig, log *slog.Logger) (*gorm.DB, error)
 	}
 	db, err := gorm.Open(dialector, gcfg)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrUnreachable, connectCause(err))
+		return nil, &ConnectError{Cause: connectCause(err)}
 	}
+	db.Logger = newGormLogger(log, cfg.SlowQuery)
 	if err := configurePool(ctx, db, engine, cfg); err != nil {
 		Close(db)
 		return nil, err
@@ -166,7 +179,7 @@ func configurePool(ctx context.Context, db *gorm.DB, engine Engine, cfg DBConfig
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := sqlDB.PingContext(pingCtx); err != nil {
-		return fmt.Errorf("%w: %s", ErrUnreachable, connectCause(err))
+		return &ConnectError{Cause: connectCause(err)}
 	}
 	return nil
 }
@@ -174,14 +187,14 @@ func configurePool(ctx context.Context, db *gorm.DB, engine Engine, cfg DBConfig
 // connectCause shortens a driver's connection error to its last, most
 // specific part ("connection refused", "database \"x\" does not exist").
 func connectCause(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, "): "); i >= 0 {
-		msg = msg[i+3:]
+	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
+	msg := strings.TrimSpace(lines[len(lines)-1])
+	for _, sep := range []string{"): ", "dial error: ", "server error: ", "FATAL: "} {
+		if i := strings.LastIndex(msg, sep); i >= 0 {
+			msg = msg[i+len(sep):]
+		}
 	}
-	if i := strings.LastIndex(msg, "dial error: "); i >= 0 {
-		msg = msg[i+len("dial error: "):]
-	}
-	return msg
+	return strings.TrimSuffix(msg, "]")
 }
 
 // Close releases the database's connections.

@@ -1,0 +1,227 @@
+package api_test
+
+import (
+	"bytes"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"gorm.io/gorm"
+
+	"kohorte/api"
+	"kohorte/api/apitest"
+	"kohorte/models"
+	"kohorte/models/dbtest"
+	"kohorte/services"
+)
+
+type fixture struct {
+	db     *gorm.DB
+	engine *gin.Engine
+	client *apitest.Client
+	logs   *bytes.Buffer
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	db := dbtest.Open(t)
+	sqlDB, err := db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &bytes.Buffer{}
+	engine, err := api.NewRouter(api.Deps{
+		Logger:  slog.New(slog.NewJSONHandler(logs, nil)),
+		Metrics: api.NewMetrics(sqlDB),
+		Health:  services.NewHealth(db),
+		Version: "test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{db: db, engine: engine, client: apitest.New(t, engine), logs: logs}
+}
+
+func TestOperationsEndpoints(t *testing.T) {
+	f := newFixture(t)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		r := f.client.Get(path)
+		if r.Status != http.StatusOK || string(r.Body) != `{"status":"ok"}` {
+			t.Errorf("GET %s = %d %s", path, r.Status, r.Body)
+		}
+	}
+	var v struct{ Name, Version string }
+	r := f.client.Get("/api/v1/version")
+	r.JSON(t, &v)
+	if r.Status != http.StatusOK || v.Name != "Kohorte" || v.Version != "test" {
+		t.Errorf("GET /api/v1/version = %d %+v", r.Status, v)
+	}
+}
+
+func TestReadyzFailsWhenDatabaseIsGone(t *testing.T) {
+	f := newFixture(t)
+	if err := models.Close(f.db); err != nil {
+		t.Fatal(err)
+	}
+	r := f.client.Get("/readyz")
+	if r.Status != http.StatusServiceUnavailable {
+		t.Fatalf("GET /readyz with a closed database = %d, want 503", r.Status)
+	}
+	var p api.Problem
+	r.JSON(t, &p)
+	if p.Status != 503 || p.RequestID == "" || p.RequestID != r.Header.Get("X-Request-ID") {
+		t.Fatalf("problem %+v does not carry the request ID %q", p, r.Header.Get("X-Request-ID"))
+	}
+}
+
+func TestUnknownAPIRouteIsJSON404(t *testing.T) {
+	f := newFixture(t)
+	for _, path := range []string{"/api/v1/nothing", "/api/nothing", "/api"} {
+		r := f.client.Get(path)
+		if r.Status != http.StatusNotFound || r.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("GET %s = %d %s", path, r.Status, r.Header.Get("Content-Type"))
+		}
+		var p api.Problem
+		r.JSON(t, &p)
+		if p.Instance != path || p.Title != "Not Found" {
+			t.Errorf("GET %s problem = %+v", path, p)
+		}
+	}
+}
+
+func TestWrongMethodIs405WithAllow(t *testing.T) {
+	f := newFixture(t)
+	r := f.client.Send(http.MethodDelete, "/api/v1/version", nil)
+	if r.Status != http.StatusMethodNotAllowed {
+		t.Fatalf("DELETE /api/v1/version = %d, want 405", r.Status)
+	}
+	if got := r.Header.Get("Allow"); got != "GET" {
+		t.Errorf("Allow = %q, want GET", got)
+	}
+}
+
+func TestSecurityHeadersOnEveryResponse(t *testing.T) {
+	f := newFixture(t)
+	f.engine.GET("/test/panic", func(*gin.Context) { panic("boom") })
+	want := map[string]string{
+		"Content-Security-Policy": "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "same-origin",
+	}
+	for _, path := range []string{"/healthz", "/api/nothing", "/api/openapi.json", "/api/docs", "/api/docs/docs.css", "/metrics", "/test/panic"} {
+		r := f.client.Get(path)
+		for name, value := range want {
+			if got := r.Header.Get(name); !strings.HasPrefix(got, value) {
+				t.Errorf("GET %s (%d): %s = %q, want %q", path, r.Status, name, got, value)
+			}
+		}
+		if r.Header.Get("Strict-Transport-Security") != "" {
+			t.Errorf("GET %s over plain HTTP sent HSTS", path)
+		}
+	}
+}
+
+func TestHSTSOverTLS(t *testing.T) {
+	f := newFixture(t)
+	srv := httptest.NewTLSServer(f.engine)
+	defer srv.Close()
+	client := srv.Client()
+	client.Transport.(*http.Transport).TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
+	for _, path := range []string{"/healthz", "/api/nothing"} {
+		resp, err := client.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Strict-Transport-Security"); !strings.HasPrefix(got, "max-age=") {
+			t.Errorf("GET %s over TLS: Strict-Transport-Security = %q", path, got)
+		}
+	}
+}
+
+func TestPanicBecomes500WithoutInternals(t *testing.T) {
+	f := newFixture(t)
+	f.engine.GET("/api/v1/test-panic", func(*gin.Context) { panic(errors.New("secret SQL: SELECT * FROM users")) })
+	r := f.client.Get("/api/v1/test-panic")
+	if r.Status != http.StatusInternalServerError {
+		t.Fatalf("status = %d, want 500", r.Status)
+	}
+	if bytes.Contains(r.Body, []byte("secret")) || bytes.Contains(r.Body, []byte("goroutine")) {
+		t.Fatalf("500 body leaks internals: %s", r.Body)
+	}
+	var p api.Problem
+	r.JSON(t, &p)
+	if p.RequestID == "" || p.RequestID != r.Header.Get("X-Request-ID") {
+		t.Fatalf("500 problem lacks the request ID: %+v", p)
+	}
+	if !strings.Contains(f.logs.String(), p.RequestID) || !strings.Contains(f.logs.String(), "panic") {
+		t.Fatalf("panic not logged with its request ID:\n%s", f.logs)
+	}
+}
+
+func TestAccessLogNamesRouteNotQuery(t *testing.T) {
+	f := newFixture(t)
+	req := httptest.NewRequest(http.MethodGet, "/healthz?token=topsecret", nil)
+	req.Header.Set("X-Request-ID", "proxy-given-id-42")
+	r := f.client.Do(req)
+	if r.Header.Get("X-Request-ID") != "proxy-given-id-42" {
+		t.Errorf("X-Request-ID = %q, want the one the proxy gave", r.Header.Get("X-Request-ID"))
+	}
+	logs := f.logs.String()
+	if strings.Contains(logs, "topsecret") || strings.Contains(logs, "token=") {
+		t.Fatalf("access log carries the query string:\n%s", logs)
+	}
+	for _, want := range []string{`"request_id":"proxy-given-id-42"`, `"route":"/healthz"`, `"status":200`, `"duration_ms":`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("access log lacks %s:\n%s", want, logs)
+		}
+	}
+
+	forged := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+	forged.Header.Set("X-Request-ID", "bad id\nlevel=ERROR")
+	if got := f.client.Do(forged).Header.Get("X-Request-ID"); strings.ContainsAny(got, " \n") || got == "" {
+		t.Errorf("a forged request ID was passed through: %q", got)
+	}
+}
+
+func TestMetricsCountRequests(t *testing.T) {
+	f := newFixture(t)
+	f.client.Get("/healthz")
+	f.client.Get("/healthz")
+	f.client.Get("/api/v1/nothing")
+	body := string(f.client.Get("/metrics").Body)
+	for _, want := range []string{
+		`kohorte_http_requests_total{method="GET",route="/healthz",status="200"} 2`,
+		`kohorte_http_requests_total{method="GET",route="unmatched",status="404"} 1`,
+		`kohorte_http_request_duration_seconds_count{method="GET",route="/healthz"} 2`,
+		"go_goroutines ",
+		"go_sql_max_open_connections",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
+func TestOpenAPIDocumentIsServedAndValid(t *testing.T) {
+	f := newFixture(t)
+	r := f.client.Get("/api/openapi.json")
+	if r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("GET /api/openapi.json = %d %s", r.Status, r.Header.Get("Content-Type"))
+	}
+	if !bytes.Contains(r.Body, []byte(`"openapi":"3.0.3"`)) || !bytes.Contains(r.Body, []byte(`"/api/v1/version"`)) {
+		t.Fatalf("served document lacks its version or paths: %.200s", r.Body)
+	}
+	page := f.client.Get("/api/docs")
+	if page.Status != http.StatusOK || !bytes.Contains(page.Body, []byte("/api/v1/version")) || !bytes.Contains(page.Body, []byte(`id="schema-Problem"`)) {
+		t.Fatalf("GET /api/docs = %d, page lacks operations or schemas", page.Status)
+	}
+	if bytes.Contains(page.Body, []byte("<script")) || bytes.Contains(page.Body, []byte("style=")) || bytes.Contains(page.Body, []byte("http://")) {
+		t.Fatalf("reference page has inline code or external assets")
+	}
+}

@@ -1,0 +1,83 @@
+package api
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin/binding"
+	"github.com/go-playground/validator/v10"
+)
+
+var useJSONNames sync.Once
+
+// validate checks dst's binding tags with Gin's validator, which reports
+// fields by their JSON names.
+func validate(dst any) error {
+	useJSONNames.Do(func() {
+		if v, ok := binding.Validator.Engine().(*validator.Validate); ok {
+			v.RegisterTagNameFunc(jsonName)
+		}
+	})
+	return binding.Validator.ValidateStruct(dst)
+}
+
+func jsonName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	switch name {
+	case "-":
+		return ""
+	case "":
+		return f.Name
+	}
+	return name
+}
+
+// fieldErrors turns validator errors into per-field messages a client can show.
+func fieldErrors(errs validator.ValidationErrors) []FieldError {
+	out := make([]FieldError, len(errs))
+	for i, e := range errs {
+		out[i] = FieldError{Field: fieldPath(e), Message: ruleMessage(e)}
+	}
+	return out
+}
+
+// fieldPath drops the top-level struct's name from the namespace: "req.a.b" becomes "a.b".
+func fieldPath(e validator.FieldError) string {
+	_, path, found := strings.Cut(e.Namespace(), ".")
+	if !found {
+		return e.Field()
+	}
+	return path
+}
+
+func ruleMessage(e validator.FieldError) string {
+	switch e.Tag() {
+	case "required":
+		return "is required"
+	case "email":
+		return "must be an e-mail address"
+	case "min":
+		return sizeMessage(e, "at least")
+	case "max":
+		return sizeMessage(e, "at most")
+	case "oneof":
+		return "must be one of: " + strings.ReplaceAll(e.Param(), " ", ", ")
+	case "gte":
+		return "must be at least " + e.Param()
+	case "lte":
+		return "must be at most " + e.Param()
+	}
+	return fmt.Sprintf("does not satisfy %s", e.Tag())
+}
+
+func sizeMessage(e validator.FieldError, bound string) string {
+	switch e.Kind() {
+	case reflect.String:
+		return fmt.Sprintf("must be %s %s characters long", bound, e.Param())
+	case reflect.Slice, reflect.Map, reflect.Array:
+		return fmt.Sprintf("must have %s %s entries", bound, e.Param())
+	}
+	return fmt.Sprintf("must be %s %s", bound, e.Param())
+}

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"kohorte/models"
+)
+
+// config is everything an operator can set, by flag or environment variable.
+// A flag wins over its variable, and the variable over the default.
+type config struct {
+	Addr            string
+	DataDir         string
+	DatabaseURL     string
+	DBMaxOpenConns  int
+	DBMaxIdleConns  int
+	DBConnLifetime  time.Duration
+	LogFormat       string
+	LogLevel        string
+	NoMigrate       bool
+	ShutdownTimeout time.Duration
+	TLSCert         string
+	TLSKey          string
+}
+
+func (c config) db() models.DBConfig {
+	return models.DBConfig{
+		URL:             c.DatabaseURL,
+		DataDir:         c.DataDir,
+		MaxOpenConns:    c.DBMaxOpenConns,
+		MaxIdleConns:    c.DBMaxIdleConns,
+		ConnMaxLifetime: c.DBConnLifetime,
+		ConnMaxIdleTime: 5 * time.Minute,
+	}
+}
+
+// option ties a flag to the environment variables that set it too.
+type option struct {
+	flag string
+	envs []string
+}
+
+var errHelp = errors.New("help requested")
+
+// configError names the setting that is wrong, by flag and variable, so the
+// operator knows what to change.
+type configError struct {
+	opt option
+	err error
+}
+
+func (e *configError) Error() string {
+	return fmt.Sprintf("%s (--%s, %s): %v", settingName(e.opt.flag), e.opt.flag, strings.Join(e.opt.envs, " or "), e.err)
+}
+
+func (e *configError) Unwrap() error { return e.err }
+
+func settingName(flag string) string {
+	return strings.ReplaceAll(flag, "-", " ")
+}
+
+// usageError is a command line that cannot be understood.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+var (
+	optAddr      = option{"addr", []string{"KOHORTE_ADDR"}}
+	optDataDir   = option{"data-dir", []string{"KOHORTE_DATA_DIR"}}
+	optDB        = option{"database-url", []string{"DATABASE_URL", "KOHORTE_DATABASE_URL"}}
+	optMaxOpen   = option{"db-max-open-conns", []string{"KOHORTE_DB_MAX_OPEN_CONNS"}}
+	optMaxIdle   = option{"db-max-idle-conns", []string{"KOHORTE_DB_MAX_IDLE_CONNS"}}
+	optLifetime  = option{"db-conn-max-lifetime", []string{"KOHORTE_DB_CONN_MAX_LIFETIME"}}
+	optLogFormat = option{"log-format", []string{"KOHORTE_LOG_FORMAT"}}
+	optLogLevel  = option{"log-level", []string{"KOHORTE_LOG_LEVEL"}}
+	optNoMigrate = option{"no-migrate", []string{"KOHORTE_NO_MIGRATE"}}
+	optShutdown  = option{"shutdown-timeout", []string{"KOHORTE_SHUTDOWN_TIMEOUT"}}
+	optTLSCert   = option{"tls-cert", []string{"KOHORTE_TLS_CERT"}}
+	optTLSKey    = option{"tls-key", []string{"KOHORTE_TLS_KEY"}}
+)
+
+// parseConfig reads the environment, then the flags, then checks the values
+// that can be checked without touching the network.
+func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("kohorte", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&cfg.Addr, optAddr.flag, "127.0.0.1:8080", "address to listen on (host:port)")
+	fs.StringVar(&cfg.DataDir, optDataDir.flag, "data", "directory of the embedded SQLite database")
+	fs.StringVar(&cfg.DatabaseURL, optDB.flag, "", "PostgreSQL URL (postgres://user:password@host:5432/db); empty uses SQLite in the data directory")
+	fs.IntVar(&cfg.DBMaxOpenConns, optMaxOpen.flag, 25, "PostgreSQL: most open connections")
+	fs.IntVar(&cfg.DBMaxIdleConns, optMaxIdle.flag, 10, "PostgreSQL: most idle connections kept")
+	fs.DurationVar(&cfg.DBConnLifetime, optLifetime.flag, 30*time.Minute, "PostgreSQL: longest a connection is reused")
+	fs.StringVar(&cfg.LogFormat, optLogFormat.flag, "text", "log format: text or json")
+	fs.StringVar(&cfg.LogLevel, optLogLevel.flag, "info", "log level: debug, info, warn or error")
+	fs.BoolVar(&cfg.NoMigrate, optNoMigrate.flag, false, "do not apply migrations at start (run 'kohorte migrate' instead)")
+	fs.DurationVar(&cfg.ShutdownTimeout, optShutdown.flag, 10*time.Second, "how long running requests may take to finish at shutdown")
+	fs.StringVar(&cfg.TLSCert, optTLSCert.flag, "", "TLS certificate file (PEM); serves HTTPS together with --tls-key")
+	fs.StringVar(&cfg.TLSKey, optTLSKey.flag, "", "TLS private key file (PEM)")
+	fs.Usage = func() { usage(fs) }
+
+	for _, opt := range allOptions() {
+		if err := setFromEnv(fs, opt, getenv); err != nil {
+			return cfg, err
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, errHelp
+		}
+		return cfg, &usageError{msg: err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return cfg, &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return cfg, cfg.check()
+}
+
+func allOptions() []option {
+	return []option{optAddr, optDataDir, optDB, optMaxOpen, optMaxIdle, optLifetime,
+		optLogFormat, optLogLevel, optNoMigrate, optShutdown, optTLSCert, optTLSKey}
+}
+
+func setFromEnv(fs *flag.FlagSet, opt option, getenv func(string) string) error {
+	for _, env := range opt.envs {
+		v := getenv(env)
+		if v == "" {
+			continue
+		}
+		if err := fs.Set(opt.flag, v); err != nil {
+			return &configError{opt: opt, err: fmt.Errorf("invalid value %q in %s", v, env)}
+		}
+		return nil
+	}
+	return nil
+}
+
+func (c config) check() error {
+	if _, err := models.EngineOf(c.db()); err != nil {
+		return &configError{opt: optDB, err: err}
+	}
+	checks := []struct {
+		ok  bool
+		opt option
+		msg string
+	}{
+		{c.LogFormat == "text" || c.LogFormat == "json", optLogFormat, "must be text or json"},
+		{validLevel(c.LogLevel), optLogLevel, "must be debug, info, warn or error"},
+		{c.DBMaxOpenConns > 0, optMaxOpen, "must be at least 1"},
+		{c.DBMaxIdleConns >= 0 && c.DBMaxIdleConns <= c.DBMaxOpenConns, optMaxIdle, "must be between 0 and the most open connections"},
+		{c.ShutdownTimeout > 0, optShutdown, "must be positive"},
+		{(c.TLSCert == "") == (c.TLSKey == ""), optTLSCert, "set both the certificate and the key, or neither"},
+	}
+	for _, ch := range checks {
+		if !ch.ok {
+			return &configError{opt: ch.opt, err: errors.New(ch.msg)}
+		}
+	}
+	return nil
+}
+
+func validLevel(l string) bool {
+	switch l {
+	case "debug", "info", "warn", "error":
+		return true
+	}
+	return false
+}
+
+func usage(fs *flag.FlagSet) {
+	out := fs.Output()
+	fmt.Fprint(out, `Kohorte manages certificate courses: cohorts, sessions, attendance, juries and certificates.
+
+Usage: kohorte [command] [flags]
+
+Commands:
+  serve        start the web server (default)
+  migrate      apply pending database migrations and exit
+  healthcheck  ask a running server at --addr whether it is up (for container health checks)
+  version      print the version and exit
+
+Flags (each also read from the environment variable in brackets):
+`)
+	names := map[string]string{}
+	for _, o := range allOptions() {
+		names[o.flag] = strings.Join(o.envs, ", ")
+	}
+	fs.VisitAll(func(f *flag.Flag) {
+		def := ""
+		if f.DefValue != "" && f.DefValue != "false" {
+			def = " (default " + f.DefValue + ")"
+		}
+		fmt.Fprintf(out, "  --%s [%s]\n      %s%s\n", f.Name, names[f.Name], f.Usage, def)
+	})
+}

@@ -1,0 +1,77 @@
+// Kohorte manages certificate courses: cohorts and their sessions,
+// enrollment, attendance, project groups, jury scores, certificates and
+// attendance confirmations, and the alumni network.
+//
+// main.go is the composition root: it reads the configuration, opens the
+// database, builds the services and the router, and serves until a signal
+// asks it to stop.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// After the first signal, a second one ends the process at once.
+		<-ctx.Done()
+		stop()
+	}()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kohorte:", err)
+		os.Exit(exitCode(err))
+	}
+}
+
+// exitCode is 2 for a configuration the operator has to fix and 1 for any other failure.
+func exitCode(err error) int {
+	var cfgErr *configError
+	var useErr *usageError
+	if errors.As(err, &cfgErr) || errors.As(err, &useErr) {
+		return 2
+	}
+	return 1
+}
+
+// run executes one command line. It returns when the command is done or,
+// for serve, when ctx is cancelled and the server has shut down.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := parseConfig(args, getenv, stdout)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, stdout)
+	case "migrate":
+		return migrate(ctx, cfg, stdout)
+	case "healthcheck":
+		return healthcheck(ctx, cfg)
+	case "version":
+		_, err := fmt.Fprintln(stdout, "kohorte", version)
+		return err
+	case "help":
+		parseConfig([]string{"-h"}, func(string) string { return "" }, stdout)
+		return nil
+	}
+	return &usageError{msg: fmt.Sprintf("unknown command %q (try: serve, migrate, healthcheck, version, help)", cmd)}
+}

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kohorte/api"
+	"kohorte/models"
+	"kohorte/services"
+)
+
+func newLogger(cfg config, out io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(out, opts))
+	}
+	return slog.New(slog.NewTextHandler(out, opts))
+}
+
+// openDB opens the configured database, turning failures into errors that
+// name the setting to fix.
+func openDB(ctx context.Context, cfg config, log *slog.Logger) (*gorm.DB, error) {
+	db, err := models.Open(ctx, cfg.db(), log)
+	var connErr *models.ConnectError
+	switch {
+	case err == nil:
+		return db, nil
+	case errors.Is(err, models.ErrBadURL):
+		return nil, &configError{opt: optDB, err: err}
+	case cfg.DatabaseURL != "" && errors.As(err, &connErr):
+		return nil, &configError{opt: optDB, err: fmt.Errorf("cannot connect to %s: %s", models.Redact(cfg.DatabaseURL), connErr.Cause)}
+	case cfg.DatabaseURL == "":
+		return nil, &configError{opt: optDataDir, err: fmt.Errorf("cannot open the database in %s: %w", cfg.DataDir, err)}
+	}
+	return nil, err
+}
+
+func migrate(ctx context.Context, cfg config, stdout io.Writer) error {
+	log := newLogger(cfg, stdout)
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	if err := models.Migrate(ctx, db); err != nil {
+		return err
+	}
+	applied, err := models.AppliedMigrations(ctx, db)
+	if err != nil {
+		return err
+	}
+	log.Info("database is up to date", "engine", models.EngineFor(db), "migrations", len(applied))
+	return nil
+}
+
+// serve opens the database, migrates it unless told not to, and answers
+// requests until ctx ends.
+func serve(ctx context.Context, cfg config, stdout io.Writer) error {
+	log := newLogger(cfg, stdout)
+	ln, err := listen(cfg)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	if !cfg.NoMigrate {
+		if err := models.Migrate(ctx, db); err != nil {
+			return err
+		}
+	}
+	handler, err := newHandler(db, log)
+	if err != nil {
+		return err
+	}
+	announce(cfg, ln, db, log, stdout)
+	return serveUntilDone(ctx, ln, newHTTPServer(handler, log), cfg.ShutdownTimeout, log)
+}
+
+// listen takes the port before anything else, so that a port in use is
+// reported at once and not after migrations.
+func listen(cfg config) (net.Listener, error) {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err == nil && cfg.TLSCert != "" {
+		var cert tls.Certificate
+		cert, err = tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			ln.Close()
+			return nil, &configError{opt: optTLSCert, err: fmt.Errorf("cannot load the certificate and key: %w", err)}
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}})
+	}
+	switch {
+	case err == nil:
+		return ln, nil
+	case errors.Is(err, syscall.EADDRINUSE):
+		return nil, &configError{opt: optAddr, err: fmt.Errorf("%s is already in use", cfg.Addr)}
+	case errors.Is(err, syscall.EACCES):
+		return nil, &configError{opt: optAddr, err: fmt.Errorf("no permission to listen on %s", cfg.Addr)}
+	}
+	return nil, &configError{opt: optAddr, err: fmt.Errorf("cannot listen on %s: %s", cfg.Addr, causeOf(err))}
+}
+
+// causeOf strips the operation prefix of a network error ("listen tcp: ").
+func causeOf(err error) string {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Err != nil {
+		return opErr.Err.Error()
+	}
+	return err.Error()
+}
+
+func newHandler(db *gorm.DB, log *slog.Logger) (http.Handler, error) {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	return api.NewRouter(api.Deps{
+		Logger:  log,
+		Metrics: api.NewMetrics(sqlDB),
+		Health:  services.NewHealth(db),
+		UI:      nil,
+		Version: version,
+	})
+}
+
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// announce prints the one line an operator needs: where Kohorte answers.
+func announce(cfg config, ln net.Listener, db *gorm.DB, log *slog.Logger, stdout io.Writer) {
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	url := scheme + "://" + ln.Addr().String()
+	store := "SQLite " + models.SQLitePath(cfg.DataDir)
+	if models.EngineFor(db) == models.Postgres {
+		store = "PostgreSQL " + models.Redact(cfg.DatabaseURL)
+	}
+	if cfg.LogFormat == "json" {
+		log.Info("Kohorte is running", "url", url, "database", store, "version", version)
+		return
+	}
+	fmt.Fprintf(stdout, "Kohorte %s is running at %s (database: %s)\n", version, url, store)
+}
+
+// serveUntilDone serves on ln until ctx ends, then stops accepting and gives
+// running requests up to timeout to finish.
+func serveUntilDone(ctx context.Context, ln net.Listener, srv *http.Server, timeout time.Duration, log *slog.Logger) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server stopped: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", timeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		srv.Close()
+		return fmt.Errorf("requests still running after %s were cut off: %w", timeout, err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// healthcheck asks the server at cfg.Addr for /healthz, for container health checks.
+func healthcheck(ctx context.Context, cfg config) error {
+	host, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return &configError{opt: optAddr, err: err}
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	scheme := "http"
+	client := &http.Client{Timeout: 3 * time.Second}
+	if cfg.TLSCert != "" {
+		scheme = "https"
+		// The certificate names the public host, not the loopback address asked here.
+		client.Transport = &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, scheme+"://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("not healthy: %s", causeOf(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("not healthy: /healthz answered %s", resp.Status)
+	}
+	return nil
+}
