@@ -1,0 +1,352 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"kohorte/models"
+	"kohorte/models/dbtest"
+)
+
+// lockedBuffer collects what run prints while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var runningAt = regexp.MustCompile(`is running at (http://\S+)`)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// dbArgs points run at a fresh database of the engine under test.
+func dbArgs(t *testing.T) []string {
+	cfg := dbtest.Config(t)
+	if cfg.URL != "" {
+		return []string{"--database-url", cfg.URL}
+	}
+	return []string{"--data-dir", cfg.DataDir}
+}
+
+// startRun runs the server in the background and returns its URL and a
+// function that stops it and returns run's error.
+func startRun(t *testing.T, args []string, vars map[string]string) (string, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, env(vars), out) }()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := runningAt.FindStringSubmatch(out.String()); m != nil {
+			return m[1], func() error { cancel(); return <-done }
+		}
+		select {
+		case err := <-done:
+			cancel()
+			t.Fatalf("run ended before serving: %v\n%s", err, out)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	t.Fatalf("server did not announce itself within 15 s:\n%s", out)
+	return "", nil
+}
+
+func get(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestServeAnswersHealthAndStops(t *testing.T) {
+	t.Parallel()
+	url, stop := startRun(t, append([]string{"serve", "--addr", "127.0.0.1:0"}, dbArgs(t)...), nil)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if got := get(t, url+path); got != http.StatusOK {
+			t.Errorf("GET %s = %d, want 200", path, got)
+		}
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("run after cancel = %v, want nil", err)
+	}
+	if _, err := http.Get(url + "/healthz"); err == nil {
+		t.Fatal("server still answers after shutdown")
+	}
+}
+
+func TestServeCreatesDataDirectory(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "nested", "data")
+	url, stop := startRun(t, []string{"--addr", "127.0.0.1:0"}, map[string]string{"KOHORTE_DATA_DIR": dir})
+	get(t, url+"/readyz")
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "kohorte.db")); err != nil {
+		t.Fatalf("database file not created: %v", err)
+	}
+}
+
+func TestBadConfigurationExits2WithOneLine(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dir := t.TempDir()
+	cases := []struct {
+		name string
+		args []string
+		vars map[string]string
+		want string
+	}{
+		{"unreachable database", []string{"--database-url", "postgres://nobody@127.0.0.1:1/x"}, nil,
+			"database url (--database-url, DATABASE_URL or KOHORTE_DATABASE_URL): cannot connect to postgres://nobody@127.0.0.1:1/x: dial tcp 127.0.0.1:1: connect: connection refused"},
+		{"unparsable URL", nil, map[string]string{"DATABASE_URL": "postgres://a b:%zz@h/x"}, "invalid database URL: cannot parse it"},
+		{"wrong scheme", []string{"--database-url", "mysql://root@localhost/k"}, nil, `scheme "mysql" is not supported`},
+		{"password hidden", []string{"--database-url", "postgres://kohorte:geheim@127.0.0.1:1/x"}, nil, "postgres://kohorte:xxxxx@127.0.0.1:1/x"},
+		{"port in use", []string{"--addr", busy.Addr().String(), "--data-dir", dir}, nil,
+			"addr (--addr, KOHORTE_ADDR): " + busy.Addr().String() + " is already in use"},
+		{"bad port", []string{"--addr", "127.0.0.1:99999", "--data-dir", dir}, nil, "addr (--addr, KOHORTE_ADDR): cannot listen on 127.0.0.1:99999"},
+		{"bad number in env", nil, map[string]string{"KOHORTE_DB_MAX_OPEN_CONNS": "viele"}, `invalid value "viele" in KOHORTE_DB_MAX_OPEN_CONNS`},
+		{"bad log format", []string{"--log-format", "xml"}, nil, "log format (--log-format, KOHORTE_LOG_FORMAT): must be text or json"},
+		{"half TLS", []string{"--tls-cert", "cert.pem"}, nil, "set both the certificate and the key"},
+		{"unknown flag", []string{"--colour"}, nil, "flag provided but not defined: -colour"},
+		{"unknown command", []string{"deploy"}, nil, `unknown command "deploy"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := run(context.Background(), tc.args, env(tc.vars), io.Discard)
+			if err == nil {
+				t.Fatal("run succeeded")
+			}
+			if code := exitCode(err); code != 2 {
+				t.Errorf("exit code %d, want 2 (%v)", code, err)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tc.want) {
+				t.Errorf("message %q lacks %q", msg, tc.want)
+			}
+			if strings.Contains(msg, "\n") || strings.Contains(msg, "geheim") || strings.Contains(msg, "goroutine") {
+				t.Errorf("message is not one clean line: %q", msg)
+			}
+		})
+	}
+}
+
+func TestFlagOverridesEnvironment(t *testing.T) {
+	cfg, err := parseConfig([]string{"--addr", "127.0.0.1:9999"},
+		env(map[string]string{"KOHORTE_ADDR": "127.0.0.1:7777", "KOHORTE_LOG_FORMAT": "json", "KOHORTE_NO_MIGRATE": "true"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != "127.0.0.1:9999" || cfg.LogFormat != "json" || !cfg.NoMigrate || cfg.DataDir != "data" {
+		t.Fatalf("config = %+v", cfg)
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	var out lockedBuffer
+	if err := run(context.Background(), []string{"version"}, env(nil), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "kohorte "+version+"\n" {
+		t.Fatalf("version printed %q", out.String())
+	}
+	var help lockedBuffer
+	if err := run(context.Background(), []string{"--help"}, env(nil), &help); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"migrate", "--database-url [DATABASE_URL, KOHORTE_DATABASE_URL]", "(default 127.0.0.1:8080)"} {
+		if !strings.Contains(help.String(), want) {
+			t.Errorf("help lacks %q:\n%s", want, help.String())
+		}
+	}
+}
+
+func TestMigrateCommandThenServeWithoutMigrating(t *testing.T) {
+	t.Parallel()
+	args := dbArgs(t)
+	if err := run(context.Background(), append([]string{"migrate"}, args...), env(nil), io.Discard); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	cfg, err := parseConfig(args, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := models.Open(context.Background(), cfg.db(), dbtest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	applied, err := models.AppliedMigrations(context.Background(), db)
+	models.Close(db)
+	if err != nil || !slices.Equal(applied, models.MigrationIDs()) {
+		t.Fatalf("after migrate: %v %v", applied, err)
+	}
+	url, stop := startRun(t, append([]string{"--no-migrate", "--addr", "127.0.0.1:0"}, args...), nil)
+	if got := get(t, url+"/readyz"); got != 200 {
+		t.Errorf("readyz = %d", got)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A request that is running when the signal comes is allowed to finish.
+func TestShutdownLetsRunningRequestFinish(t *testing.T) {
+	t.Parallel()
+	started, release := make(chan struct{}), make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-release
+		w.Write([]byte("finished"))
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() {
+		served <- serveUntilDone(ctx, ln, newHTTPServer(h, dbtest.Logger(t)), 10*time.Second, dbtest.Logger(t))
+	}()
+	type result struct {
+		body string
+		err  error
+	}
+	answered := make(chan result, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/slow")
+		if err != nil {
+			answered <- result{err: err}
+			return
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		answered <- result{string(b), err}
+	}()
+	<-started
+	cancel()
+	select {
+	case err := <-served:
+		t.Fatalf("server stopped with a request still running: %v", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if _, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+		t.Error("server still accepts connections while shutting down")
+	}
+	close(release)
+	if r := <-answered; r.err != nil || r.body != "finished" {
+		t.Fatalf("running request got %q, %v", r.body, r.err)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("serve = %v, want nil", err)
+	}
+}
+
+func TestShutdownCutsOffRequestsPastTheGrace(t *testing.T) {
+	t.Parallel()
+	started := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(5 * time.Second)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() {
+		served <- serveUntilDone(ctx, ln, newHTTPServer(h, dbtest.Logger(t)), 100*time.Millisecond, dbtest.Logger(t))
+	}()
+	go http.Get("http://" + ln.Addr().String() + "/hang")
+	<-started
+	cancel()
+	if err := <-served; !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("serve = %v, want the grace period exceeded", err)
+	}
+}
+
+// The real binary: a signal ends it with status 0, bad configuration with 2.
+func TestBinarySignalsAndExitCodes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	t.Parallel()
+	bin := filepath.Join(t.TempDir(), "kohorte")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+
+	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir())
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() || !runningAt.MatchString(lines.Text()) {
+		cmd.Process.Kill()
+		t.Fatalf("first line %q does not announce the URL", lines.Text())
+	}
+	url := runningAt.FindStringSubmatch(lines.Text())[1]
+	if got := get(t, url+"/healthz"); got != 200 {
+		t.Errorf("healthz = %d", got)
+	}
+	go io.Copy(io.Discard, stdout)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after SIGTERM: %v, want exit status 0", err)
+	}
+
+	bad := exec.Command(bin, "--database-url", "postgres://nobody@127.0.0.1:1/x")
+	var stderr strings.Builder
+	bad.Stderr = &stderr
+	err = bad.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Fatalf("unreachable database: %v, want exit status 2", err)
+	}
+	if msg := stderr.String(); strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "kohorte: database url") {
+		t.Fatalf("stderr is not one line naming the setting: %q", msg)
+	}
+}
