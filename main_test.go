@@ -59,13 +59,18 @@ func dbArgs(t *testing.T) []string {
 // function that stops it and returns run's error.
 func startRun(t *testing.T, args []string, vars map[string]string) (string, func() error) {
 	t.Helper()
+	return startRunWith(t, runningAt, args, vars)
+}
+
+func startRunWith(t *testing.T, announce *regexp.Regexp, args []string, vars map[string]string) (string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, env(vars), out) }()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
-		if m := runningAt.FindStringSubmatch(out.String()); m != nil {
+		if m := announce.FindStringSubmatch(out.String()); m != nil {
 			return m[1], func() error { cancel(); return <-done }
 		}
 		select {
