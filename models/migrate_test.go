@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"kohorte/models"
 	"kohorte/models/dbtest"
@@ -125,5 +126,38 @@ func TestRedactHidesPassword(t *testing.T) {
 	}
 	if !strings.Contains(got, "kohorte:xxxxx@db:5432/k") {
 		t.Fatalf("Redact lost the rest of the URL: %s", got)
+	}
+}
+
+// The database itself enforces what must never happen, whatever the code does.
+func TestAccountConstraints(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	u := models.User{Email: "zoe@example.org", DisplayName: "Zoë Ćosić-Şahin", Role: models.RoleStaff, Status: models.UserActive}
+	if err := db.Create(&u).Error; err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]any{
+		"duplicate e-mail":  &models.User{Email: "zoe@example.org", DisplayName: "x", Role: models.RoleJuror, Status: models.UserActive},
+		"unknown role":      &models.User{Email: "a@example.org", DisplayName: "x", Role: "king", Status: models.UserActive},
+		"unknown status":    &models.User{Email: "b@example.org", DisplayName: "x", Role: models.RoleJuror, Status: "sleeping"},
+		"session of nobody": &models.Session{TokenHash: "h1", UserID: 9999, LastSeenAt: time.Now(), ExpiresAt: time.Now()},
+	}
+	for name, row := range cases {
+		if err := db.Create(row).Error; err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	s := models.Session{TokenHash: "h2", UserID: u.ID, LastSeenAt: time.Now(), ExpiresAt: time.Now()}
+	if err := db.Create(&s).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Delete(&u).Error; err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	db.Model(&models.Session{}).Where("user_id = ?", u.ID).Count(&n)
+	if n != 0 {
+		t.Errorf("deleting a user left %d sessions", n)
 	}
 }

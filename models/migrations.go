@@ -14,6 +14,7 @@ import (
 func migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		{ID: "202611210001_settings", Migrate: migrateSettings},
+		{ID: "202611210002_accounts", Migrate: migrateAccounts},
 	}
 }
 
