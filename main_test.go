@@ -99,7 +99,7 @@ func get(t *testing.T, url string) int {
 func TestServeAnswersHealthAndStops(t *testing.T) {
 	t.Parallel()
 	url, stop := startRun(t, append([]string{"serve", "--addr", "127.0.0.1:0"}, dbArgs(t)...), nil)
-	for _, path := range []string{"/healthz", "/readyz"} {
+	for _, path := range []string{"/healthz", "/readyz", "/", "/api/docs"} {
 		if got := get(t, url+path); got != http.StatusOK {
 			t.Errorf("GET %s = %d, want 200", path, got)
 		}

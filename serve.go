@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"kohorte/api"
+	"kohorte/frontend"
 	"kohorte/models"
 	"kohorte/services"
 )
@@ -130,11 +131,15 @@ func newHandler(db *gorm.DB, log *slog.Logger) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	ui, err := frontend.New(frontend.Options{Logger: log, Version: version})
+	if err != nil {
+		return nil, err
+	}
 	return api.NewRouter(api.Deps{
 		Logger:  log,
 		Metrics: api.NewMetrics(sqlDB),
 		Health:  services.NewHealth(db),
-		UI:      nil,
+		UI:      ui,
 		Version: version,
 	})
 }

@@ -1,0 +1,164 @@
+// Package frontend serves Kohorte's server-rendered web interface: HTML pages
+// from html/template, the static assets they load and the message catalogues
+// of their languages, all embedded in the binary so that a deployment is one
+// file.
+//
+// Pages work without JavaScript; htmx only enhances them. No page may need an
+// inline script, an inline style or a style attribute, because the router's
+// Content-Security-Policy blocks all three.
+package frontend
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// files holds everything the UI serves. It is read-only, so sharing it is
+// safe.
+//
+//go:embed templates static locales
+var files embed.FS
+
+// Options configure the UI.
+type Options struct {
+	// Logger receives failures to render a page; nil discards them.
+	Logger *slog.Logger
+	// Version is shown in the footer; "dev" when empty.
+	Version string
+}
+
+// UI is the web interface. It satisfies the UI interface of package api. All
+// its fields are set in New and only read afterwards, so one UI serves
+// concurrent requests.
+type UI struct {
+	log     *slog.Logger
+	version string
+	langs   []lang
+	// pages holds one template set per language and page, so that the
+	// template function t translates into the language of the set.
+	pages  map[string]map[string]*template.Template
+	assets map[string]asset
+	cop    *http.CrossOriginProtection
+}
+
+// New builds the UI from the embedded files. It parses every template and
+// message catalogue once, so that a broken one stops the server at start and
+// not at the first request.
+func New(opts Options) (*UI, error) {
+	return newUI(opts, files)
+}
+
+// newUI builds the UI from fsys, which tests replace to check that broken
+// files are refused.
+func newUI(opts Options, fsys fs.FS) (*UI, error) {
+	ui := &UI{
+		log:     opts.Logger,
+		version: opts.Version,
+		langs:   supportedLangs(),
+		cop:     http.NewCrossOriginProtection(),
+	}
+	if ui.log == nil {
+		ui.log = slog.New(slog.DiscardHandler)
+	}
+	if ui.version == "" {
+		ui.version = "dev"
+	}
+	var err error
+	if ui.assets, err = loadAssets(fsys); err != nil {
+		return nil, err
+	}
+	bundle, err := loadBundle(fsys, ui.langs)
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := parsePages(fsys, template.FuncMap{"static": ui.assetURL, "t": untranslated})
+	if err != nil {
+		return nil, err
+	}
+	if ui.pages, err = localizePages(parsed, bundle, ui.langs); err != nil {
+		return nil, err
+	}
+	return ui, nil
+}
+
+// parsePages parses the layout together with each page of templates/pages,
+// keyed by the page's file name without extension. Each page gets a set of
+// its own because every page defines the same blocks ("title", "main").
+func parsePages(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Template, error) {
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	names, err := fs.Glob(fsys, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := make(map[string]*template.Template, len(names))
+	for _, name := range names {
+		set, err := layout.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := set.ParseFS(fsys, name); err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		pages[strings.TrimSuffix(path.Base(name), ".html")] = set
+	}
+	return pages, nil
+}
+
+// layoutData is what the layout template sees; Page carries the data of the
+// page inside it.
+type layoutData struct {
+	Lang    string
+	Path    string // the page's path, to mark the current navigation entry
+	Next    string // where the language switch returns to
+	Choices []lang // languages the switch offers
+	Version string
+	Page    any
+}
+
+// render executes a page into a buffer before writing anything, so that a
+// template failure becomes a clean 500 and never half a page.
+func (ui *UI) render(c *gin.Context, status int, page string, data any) {
+	code := ui.langOf(c.Request)
+	var buf bytes.Buffer
+	err := fmt.Errorf("no page %q", page)
+	if t := ui.pages[code][page]; t != nil {
+		err = t.ExecuteTemplate(&buf, "layout", ui.layoutData(c.Request, code, data))
+	}
+	if err != nil {
+		ui.log.ErrorContext(c.Request.Context(), "render page", "page", page, "lang", code, "err", err)
+		c.String(http.StatusInternalServerError, "internal error")
+		return
+	}
+	// Pages depend on cookies and will soon show personal data, so no cache
+	// may keep them.
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func (ui *UI) layoutData(r *http.Request, code string, page any) layoutData {
+	next := r.URL.RequestURI()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		// After a failed POST there is no page to return to.
+		next = "/"
+	}
+	return layoutData{
+		Lang:    code,
+		Path:    r.URL.Path,
+		Next:    next,
+		Choices: otherLangs(ui.langs, code),
+		Version: ui.version,
+		Page:    page,
+	}
+}
