@@ -1,0 +1,282 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"kohorte/models"
+)
+
+// AccountsConfig holds the security limits of accounts and sessions.
+type AccountsConfig struct {
+	// IdleTimeout ends a session that has not been used for this long.
+	IdleTimeout time.Duration
+	// Lifetime ends a session this long after login, however busy.
+	Lifetime time.Duration
+	// MaxFailures failed logins for one account or one client address
+	// within FailureWindow lock further attempts until the window has passed.
+	MaxFailures   int
+	FailureWindow time.Duration
+	// InviteLifetime and ResetLifetime bound the one-time password links.
+	InviteLifetime time.Duration
+	ResetLifetime  time.Duration
+	// Now is the clock; tests set it to move time.
+	Now func() time.Time
+}
+
+// DefaultAccountsConfig is what Kohorte runs with unless configured otherwise.
+func DefaultAccountsConfig() AccountsConfig {
+	return AccountsConfig{
+		IdleTimeout:    30 * time.Minute,
+		Lifetime:       12 * time.Hour,
+		MaxFailures:    10,
+		FailureWindow:  15 * time.Minute,
+		InviteLifetime: 14 * 24 * time.Hour,
+		ResetLifetime:  24 * time.Hour,
+		Now:            time.Now,
+	}
+}
+
+// Accounts manages users, logins and sessions.
+type Accounts struct {
+	db  *gorm.DB
+	cfg AccountsConfig
+	// dummyHash is verified against when an e-mail is unknown, so that
+	// unknown and known addresses take the same time to refuse.
+	dummyHash string
+}
+
+// NewAccounts returns the account service on db.
+func NewAccounts(db *gorm.DB, cfg AccountsConfig) (*Accounts, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	dummy, err := hashPassword("not a password of anyone")
+	if err != nil {
+		return nil, err
+	}
+	return &Accounts{db: db, cfg: cfg, dummyHash: dummy}, nil
+}
+
+func (a *Accounts) now() time.Time { return a.cfg.Now().UTC() }
+
+// ErrInvalidCredentials is the one answer to a wrong e-mail, a wrong
+// password, a disabled account or one without a password.
+var ErrInvalidCredentials = fmt.Errorf("%w: e-mail or password is wrong", ErrUnauthorized)
+
+// ThrottledError refuses a login attempt while too many have failed.
+type ThrottledError struct {
+	RetryAfter time.Duration
+}
+
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("too many failed logins; try again in %s", e.RetryAfter.Round(time.Second))
+}
+
+// Is makes a ThrottledError match ErrTooManyTries.
+func (e *ThrottledError) Is(target error) bool { return target == ErrTooManyTries }
+
+// normalizeEmail trims and lower-cases an address and checks its form.
+func normalizeEmail(raw string) (string, bool) {
+	email := strings.ToLower(strings.TrimSpace(raw))
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || len(email) > 254 || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") && !strings.HasSuffix(email, "@localhost") {
+		return email, false
+	}
+	return email, true
+}
+
+// LoginResult is a new session: its token goes into the cookie, once.
+type LoginResult struct {
+	Token string
+	User  models.User
+}
+
+// Login checks an e-mail and password and opens a new session.
+func (a *Accounts) Login(ctx context.Context, rawEmail, password string, client Actor) (LoginResult, error) {
+	email := strings.ToLower(strings.TrimSpace(rawEmail))
+	if len(email) > 254 {
+		email = email[:254]
+	}
+	if len(client.ClientAddr) > 64 {
+		client.ClientAddr = client.ClientAddr[:64]
+	}
+	if err := a.checkThrottle(ctx, email, client.ClientAddr); err != nil {
+		return LoginResult{}, err
+	}
+	user, ok, err := a.checkPassword(ctx, email, password)
+	if err != nil {
+		return LoginResult{}, err
+	}
+	if !ok {
+		return LoginResult{}, a.recordFailure(ctx, email, client)
+	}
+	var res LoginResult
+	err = a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		token, err := a.openSession(tx, user.ID)
+		if err != nil {
+			return err
+		}
+		now := a.now()
+		if err := tx.Model(&user).Update("last_login_at", now).Error; err != nil {
+			return err
+		}
+		user.LastLoginAt = &now
+		if err := tx.Create(&models.LoginAttempt{Email: email, ClientAddr: client.ClientAddr, Success: true, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		res = LoginResult{Token: token, User: user}
+		return record(tx, actorOf(user, client), "login.succeeded", "user", user.ID, nil, nil)
+	})
+	return res, err
+}
+
+// checkPassword finds the active user with email and checks password,
+// taking as long for unknown addresses as for known ones.
+func (a *Accounts) checkPassword(ctx context.Context, email, password string) (models.User, bool, error) {
+	var user models.User
+	err := a.db.WithContext(ctx).Where("email = ?", email).Take(&user).Error
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return user, false, err
+	}
+	hash := user.PasswordHash
+	if hash == "" {
+		hash = a.dummyHash
+	}
+	match, verr := verifyPassword(hash, password)
+	if verr != nil {
+		return user, false, fmt.Errorf("user %d: %w", user.ID, verr)
+	}
+	ok := err == nil && user.PasswordHash != "" && user.Status == models.UserActive && match
+	return user, ok, nil
+}
+
+func (a *Accounts) recordFailure(ctx context.Context, email string, client Actor) error {
+	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&models.LoginAttempt{Email: email, ClientAddr: client.ClientAddr, CreatedAt: a.now()}).Error; err != nil {
+			return err
+		}
+		return record(tx, client, "login.failed", "login", "", nil, map[string]string{"email": email})
+	})
+	if err != nil {
+		return err
+	}
+	return ErrInvalidCredentials
+}
+
+// checkThrottle refuses when MaxFailures logins failed within the window,
+// for this account since its last success, or from this client address.
+func (a *Accounts) checkThrottle(ctx context.Context, email, clientAddr string) error {
+	since := a.now().Add(-a.cfg.FailureWindow)
+	db := a.db.WithContext(ctx)
+	var lastSuccess models.LoginAttempt
+	err := db.Where("email = ? AND success = ? AND created_at > ?", email, true, since).
+		Order("created_at DESC").Limit(1).Find(&lastSuccess).Error
+	if err != nil {
+		return err
+	}
+	emailSince := since
+	if lastSuccess.ID != 0 {
+		emailSince = lastSuccess.CreatedAt
+	}
+	for _, q := range []*gorm.DB{
+		db.Where("email = ? AND success = ? AND created_at > ?", email, false, emailSince),
+		db.Where("client_addr = ? AND success = ? AND created_at > ?", clientAddr, false, since),
+	} {
+		var failures []time.Time
+		err := q.Model(&models.LoginAttempt{}).Order("created_at DESC").Limit(a.cfg.MaxFailures).Pluck("created_at", &failures).Error
+		if err != nil {
+			return err
+		}
+		if len(failures) >= a.cfg.MaxFailures {
+			oldest := failures[len(failures)-1]
+			wait := oldest.Add(a.cfg.FailureWindow).Sub(a.now())
+			return &ThrottledError{RetryAfter: max(wait, time.Second)}
+		}
+	}
+	return nil
+}
+
+// openSession stores a new session for userID and returns its token.
+func (a *Accounts) openSession(tx *gorm.DB, userID uint) (string, error) {
+	token, hash := newToken()
+	now := a.now()
+	s := models.Session{TokenHash: hash, UserID: userID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(a.cfg.Lifetime)}
+	if err := tx.Create(&s).Error; err != nil {
+		return "", fmt.Errorf("open session: %w", err)
+	}
+	return token, nil
+}
+
+// Authenticate finds the user behind a session token. A session that is
+// idle too long, past its lifetime or whose user is disabled is ended.
+func (a *Accounts) Authenticate(ctx context.Context, token string, client Actor) (Actor, error) {
+	if token == "" {
+		return client, ErrUnauthorized
+	}
+	var s models.Session
+	db := a.db.WithContext(ctx)
+	if err := db.Where("token_hash = ?", hashToken(token)).Take(&s).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return client, ErrUnauthorized
+		}
+		return client, err
+	}
+	var user models.User
+	if err := db.Take(&user, s.UserID).Error; err != nil {
+		return client, err
+	}
+	now := a.now()
+	if !now.Before(s.ExpiresAt) || !now.Before(s.LastSeenAt.Add(a.cfg.IdleTimeout)) || user.Status != models.UserActive {
+		db.Delete(&models.Session{}, s.ID)
+		return client, ErrUnauthorized
+	}
+	// Writing on every request would make each page view a write; a minute
+	// of slack in the idle timeout costs nothing.
+	if now.Sub(s.LastSeenAt) > time.Minute {
+		if err := db.Model(&s).Update("last_seen_at", now).Error; err != nil {
+			return client, err
+		}
+	}
+	actor := actorOf(user, client)
+	actor.SessionID = s.ID
+	return actor, nil
+}
+
+// Logout ends the session with token; an unknown token is no error.
+func (a *Accounts) Logout(ctx context.Context, token string, actor Actor) error {
+	return a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Where("token_hash = ?", hashToken(token)).Delete(&models.Session{})
+		if res.Error != nil || res.RowsAffected == 0 || actor.IsAnonymous() {
+			return res.Error
+		}
+		return record(tx, actor, "logout", "user", actor.UserID, nil, nil)
+	})
+}
+
+// endSessions ends every session of userID, inside the caller's transaction.
+func endSessions(tx *gorm.DB, userID uint) error {
+	return tx.Where("user_id = ?", userID).Delete(&models.Session{}).Error
+}
+
+func actorOf(u models.User, client Actor) Actor {
+	return Actor{UserID: u.ID, Email: u.Email, Role: u.Role, ClientAddr: client.ClientAddr, RequestID: client.RequestID}
+}
+
+// lockUser reads a user for update, so that concurrent changes to one
+// account apply one after the other.
+func lockUser(tx *gorm.DB, id uint) (models.User, error) {
+	var u models.User
+	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&u, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return u, fmt.Errorf("user %d: %w", id, ErrNotFound)
+	}
+	return u, err
+}

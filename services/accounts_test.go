@@ -1,0 +1,289 @@
+package services_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kohorte/models"
+	"kohorte/models/dbtest"
+	"kohorte/services"
+)
+
+// clock is a settable time for tests of timeouts.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+type env struct {
+	db       *gorm.DB
+	accounts *services.Accounts
+	clock    *clock
+	admin    services.Actor
+}
+
+const adminPassword = "Kohorte-Admin-2026!"
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	db := dbtest.Open(t)
+	clk := &clock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
+	cfg := services.DefaultAccountsConfig()
+	cfg.Now = clk.Now
+	accounts, err := services.NewAccounts(db, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{db: db, accounts: accounts, clock: clk}
+	if _, err := accounts.EnsureAdmin(context.Background(), "admin@example.org", adminPassword); err != nil {
+		t.Fatal(err)
+	}
+	res, err := accounts.Login(context.Background(), "admin@example.org", adminPassword, client("10.0.0.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.admin, err = accounts.Authenticate(context.Background(), res.Token, client("10.0.0.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func client(addr string) services.Actor {
+	return services.Actor{ClientAddr: addr, RequestID: "req-test"}
+}
+
+// addUser invites a user and sets their password through the link, as a
+// real person would.
+func (e *env) addUser(t *testing.T, email string, role models.Role, password string) models.User {
+	t.Helper()
+	ctx := context.Background()
+	inv, err := e.accounts.Invite(ctx, e.admin, services.InviteInput{Email: email, DisplayName: "Person " + email, Role: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.accounts.SetPasswordWithToken(ctx, inv.Token, password, client("10.0.0.2")); err != nil {
+		t.Fatal(err)
+	}
+	return inv.User
+}
+
+func (e *env) countAudit(t *testing.T, action string) int64 {
+	t.Helper()
+	var n int64
+	if err := e.db.Model(&models.AuditEvent{}).Where("action = ?", action).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestLoginOpensSessionAndAudits(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	res, err := e.accounts.Login(ctx, "  ADMIN@Example.org ", adminPassword, client("192.0.2.7"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Token) != 43 {
+		t.Fatalf("token has %d characters, want 43 (256 bits)", len(res.Token))
+	}
+	var stored int64
+	e.db.Model(&models.Session{}).Where("token_hash = ?", res.Token).Count(&stored)
+	if stored != 0 {
+		t.Fatal("the session token is stored in clear")
+	}
+	actor, err := e.accounts.Authenticate(ctx, res.Token, client("192.0.2.7"))
+	if err != nil || actor.Email != "admin@example.org" || actor.Role != models.RoleAdmin {
+		t.Fatalf("Authenticate = %+v, %v", actor, err)
+	}
+	var ev models.AuditEvent
+	e.db.Where("action = ?", "login.succeeded").Order("id DESC").Take(&ev)
+	if ev.ClientAddr != "192.0.2.7" || ev.ActorEmail != "admin@example.org" || ev.RequestID != "req-test" {
+		t.Fatalf("audit event %+v", ev)
+	}
+}
+
+func TestLoginFailuresLookTheSame(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	u := e.addUser(t, "juror@example.org", models.RoleJuror, "Bewertung-2026")
+	if _, err := e.accounts.SetStatus(ctx, e.admin, u.ID, models.UserDisabled); err != nil {
+		t.Fatal(err)
+	}
+	e.accounts.Invite(ctx, e.admin, services.InviteInput{Email: "new@example.org", DisplayName: "Neu", Role: models.RoleParticipant})
+	cases := map[string][2]string{
+		"wrong password": {"admin@example.org", "not-the-password"},
+		"unknown e-mail": {"nobody@example.org", adminPassword},
+		"disabled":       {"juror@example.org", "Bewertung-2026"},
+		"no password":    {"new@example.org", ""},
+	}
+	for name, c := range cases {
+		_, err := e.accounts.Login(ctx, c[0], c[1], client("198.51.100."+fmt.Sprint(len(name))))
+		if !errors.Is(err, services.ErrInvalidCredentials) || err.Error() != services.ErrInvalidCredentials.Error() {
+			t.Errorf("%s: %v, want the one invalid-credentials answer", name, err)
+		}
+	}
+	if n := e.countAudit(t, "login.failed"); n != 4 {
+		t.Errorf("%d failed logins audited, want 4", n)
+	}
+	var ev models.AuditEvent
+	e.db.Where("action = ?", "login.failed").Take(&ev)
+	if ev.After == "" || ev.Before != "" {
+		t.Errorf("failed login event %+v", ev)
+	}
+}
+
+// Ten failures lock the account for the rest of the 15-minute window:
+// the eleventh attempt is refused even with the right password.
+func TestLoginThrottlePerAccount(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	for i := range 10 {
+		e.clock.Add(time.Minute)
+		_, err := e.accounts.Login(ctx, "admin@example.org", "wrong password", client(fmt.Sprintf("203.0.113.%d", i)))
+		if !errors.Is(err, services.ErrInvalidCredentials) {
+			t.Fatalf("attempt %d: %v", i+1, err)
+		}
+	}
+	// The first failure was at 09:01; the window ends at 09:16. It is 09:10.
+	_, err := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.99"))
+	var th *services.ThrottledError
+	if !errors.As(err, &th) || !errors.Is(err, services.ErrTooManyTries) {
+		t.Fatalf("right password during the lock: %v, want throttled", err)
+	}
+	if th.RetryAfter != 6*time.Minute {
+		t.Errorf("RetryAfter = %s, want 6m0s", th.RetryAfter)
+	}
+	e.clock.Add(6*time.Minute + time.Second)
+	if _, err := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.99")); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+}
+
+func TestLoginThrottlePerClientAddress(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	for i := range 10 {
+		e.accounts.Login(ctx, fmt.Sprintf("guess%d@example.org", i), "whatever-it-is", client("203.0.113.5"))
+	}
+	_, err := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.5"))
+	if !errors.Is(err, services.ErrTooManyTries) {
+		t.Fatalf("eleventh try from one address: %v, want throttled", err)
+	}
+	if _, err := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.6")); err != nil {
+		t.Fatalf("another address is not locked: %v", err)
+	}
+}
+
+func TestSessionIdleAndAbsoluteTimeouts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	res, _ := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	e.clock.Add(29 * time.Minute)
+	if _, err := e.accounts.Authenticate(ctx, res.Token, client("x")); err != nil {
+		t.Fatalf("after 29 idle minutes: %v", err)
+	}
+	e.clock.Add(31 * time.Minute)
+	if _, err := e.accounts.Authenticate(ctx, res.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+		t.Fatalf("after 31 idle minutes: %v, want unauthorized", err)
+	}
+
+	busy, _ := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	for elapsed := 20 * time.Minute; elapsed < 12*time.Hour; elapsed += 20 * time.Minute {
+		e.clock.Add(20 * time.Minute)
+		if _, err := e.accounts.Authenticate(ctx, busy.Token, client("x")); err != nil {
+			t.Fatalf("busy session ended after %s: %v", elapsed, err)
+		}
+	}
+	e.clock.Add(20 * time.Minute)
+	if _, err := e.accounts.Authenticate(ctx, busy.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+		t.Fatalf("busy session still valid 12h after login: %v", err)
+	}
+}
+
+func TestSessionsEndOnPasswordChangeDisableAndRoleChange(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	u := e.addUser(t, "staff@example.org", models.RoleStaff, "Kursbuero-2026")
+	login := func() string {
+		res, err := e.accounts.Login(ctx, "staff@example.org", "Kursbuero-2026", client("x"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Token
+	}
+	alive := func(token string) bool {
+		_, err := e.accounts.Authenticate(ctx, token, client("x"))
+		return err == nil
+	}
+
+	a, b := login(), login()
+	actor, _ := e.accounts.Authenticate(ctx, a, client("x"))
+	fresh, err := e.accounts.ChangePassword(ctx, actor, "Kursbuero-2026", "Neues-Kennwort-77")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alive(a) || alive(b) || !alive(fresh.Token) {
+		t.Fatalf("after password change: old %v %v, new %v", alive(a), alive(b), alive(fresh.Token))
+	}
+	if _, err := e.accounts.ChangePassword(ctx, actor, "wrong", "Anderes-Kennwort-1"); err == nil {
+		t.Fatal("password changed without the current one")
+	}
+
+	c, _ := e.accounts.Login(ctx, "staff@example.org", "Neues-Kennwort-77", client("x"))
+	if _, err := e.accounts.ChangeRole(ctx, e.admin, u.ID, models.RoleJuror); err != nil {
+		t.Fatal(err)
+	}
+	if alive(c.Token) || alive(fresh.Token) {
+		t.Fatal("sessions survived a role change")
+	}
+	d, _ := e.accounts.Login(ctx, "staff@example.org", "Neues-Kennwort-77", client("x"))
+	if _, err := e.accounts.SetStatus(ctx, e.admin, u.ID, models.UserDisabled); err != nil {
+		t.Fatal(err)
+	}
+	if alive(d.Token) {
+		t.Fatal("session survived disabling")
+	}
+}
+
+func TestLogoutEndsOnlyThatSession(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	a, _ := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	b, _ := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	actor, _ := e.accounts.Authenticate(ctx, a.Token, client("x"))
+	if err := e.accounts.Logout(ctx, a.Token, actor); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.accounts.Authenticate(ctx, a.Token, client("x")); err == nil {
+		t.Fatal("logged-out session still works")
+	}
+	if _, err := e.accounts.Authenticate(ctx, b.Token, client("x")); err != nil {
+		t.Fatalf("the other session ended too: %v", err)
+	}
+}

@@ -1,0 +1,178 @@
+package services_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"kohorte/models"
+	"kohorte/services"
+)
+
+func TestInvitationLinkIsSingleUseAndExpires(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	inv, err := e.accounts.Invite(ctx, e.admin, services.InviteInput{Email: " Zoe@Example.org", DisplayName: " Zoë Ćosić-Şahin ", Role: models.RoleParticipant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.User.Email != "zoe@example.org" || inv.User.DisplayName != "Zoë Ćosić-Şahin" || len(inv.Token) < 22 {
+		t.Fatalf("invitation %+v", inv)
+	}
+	// Two browsers redeem the link at the same moment: exactly one wins.
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = e.accounts.SetPasswordWithToken(ctx, inv.Token, "Mein-neues-Passwort", client("x"))
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, services.ErrTokenInvalid):
+			t.Errorf("redeem: %v", err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d redemptions succeeded, want 1", won)
+	}
+	if _, err := e.accounts.Login(ctx, "zoe@example.org", "Mein-neues-Passwort", client("x")); err != nil {
+		t.Fatalf("login with the new password: %v", err)
+	}
+
+	late, _ := e.accounts.Invite(ctx, e.admin, services.InviteInput{Email: "late@example.org", DisplayName: "Late", Role: models.RoleJuror})
+	e.clock.Add(14*24*time.Hour + time.Second)
+	if _, err := e.accounts.SetPasswordWithToken(ctx, late.Token, "Mein-neues-Passwort", client("x")); !errors.Is(err, services.ErrTokenInvalid) {
+		t.Fatalf("link after 14 days: %v, want invalid", err)
+	}
+}
+
+func TestInviteAgainReplacesTheLink(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	in := services.InviteInput{Email: "j@example.org", DisplayName: "Jury", Role: models.RoleJuror}
+	first, _ := e.accounts.Invite(ctx, e.admin, in)
+	second, err := e.accounts.Invite(ctx, e.admin, in)
+	if err != nil || second.User.ID != first.User.ID {
+		t.Fatalf("second invitation: %+v, %v", second, err)
+	}
+	if _, err := e.accounts.SetPasswordWithToken(ctx, first.Token, "Bewertung-2026", client("x")); !errors.Is(err, services.ErrTokenInvalid) {
+		t.Fatalf("the replaced link still works: %v", err)
+	}
+	if _, err := e.accounts.SetPasswordWithToken(ctx, second.Token, "Bewertung-2026", client("x")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.accounts.Invite(ctx, e.admin, in); !errors.Is(err, services.ErrConflict) {
+		t.Fatalf("inviting an address in use: %v, want conflict", err)
+	}
+}
+
+func TestInviteValidatesEveryField(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	_, err := e.accounts.Invite(context.Background(), e.admin, services.InviteInput{Email: "not-an-address", DisplayName: "  ", Role: "king"})
+	var verr *services.ValidationError
+	if !errors.As(err, &verr) || len(verr.Fields) != 3 {
+		t.Fatalf("Invite = %v, want three field errors", err)
+	}
+	var n int64
+	e.db.Model(&models.User{}).Count(&n)
+	if n != 1 {
+		t.Fatalf("%d users after a refused invitation, want 1", n)
+	}
+}
+
+func TestOnlyAdminsManageStaffAndAdmins(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	staffUser := e.addUser(t, "office@example.org", models.RoleStaff, "Kursbuero-2026")
+	res, _ := e.accounts.Login(ctx, "office@example.org", "Kursbuero-2026", client("x"))
+	staff, _ := e.accounts.Authenticate(ctx, res.Token, client("x"))
+
+	if _, err := e.accounts.Invite(ctx, staff, services.InviteInput{Email: "p@example.org", DisplayName: "P", Role: models.RoleParticipant}); err != nil {
+		t.Fatalf("staff invites a participant: %v", err)
+	}
+	for _, role := range []models.Role{models.RoleStaff, models.RoleAdmin} {
+		if _, err := e.accounts.Invite(ctx, staff, services.InviteInput{Email: string(role) + "@example.org", DisplayName: "X", Role: role}); !errors.Is(err, services.ErrForbidden) {
+			t.Errorf("staff invites %s: %v, want forbidden", role, err)
+		}
+	}
+	if _, err := e.accounts.SetStatus(ctx, staff, e.admin.UserID, models.UserDisabled); !errors.Is(err, services.ErrForbidden) {
+		t.Errorf("staff disables the admin: %v", err)
+	}
+	if _, err := e.accounts.ChangeRole(ctx, staff, staffUser.ID, models.RoleAdmin); !errors.Is(err, services.ErrForbidden) {
+		t.Errorf("staff makes themselves admin: %v", err)
+	}
+	var admin models.User
+	e.db.Take(&admin, e.admin.UserID)
+	if admin.Status != models.UserActive {
+		t.Fatal("a refused change was written")
+	}
+}
+
+func TestTheLastAdminStays(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.accounts.ChangeRole(ctx, e.admin, e.admin.UserID, models.RoleStaff); !errors.Is(err, services.ErrInvalidAction) {
+		t.Fatalf("demoting the only admin: %v", err)
+	}
+	if _, err := e.accounts.SetStatus(ctx, e.admin, e.admin.UserID, models.UserDisabled); !errors.Is(err, services.ErrInvalidAction) {
+		t.Fatalf("disabling oneself: %v", err)
+	}
+}
+
+func TestEnsureAdminOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	res, err := e.accounts.EnsureAdmin(context.Background(), "other@example.org", "")
+	if err != nil || res.Created || res.OneTimePassword != "" {
+		t.Fatalf("second EnsureAdmin = %+v, %v; want nothing created", res, err)
+	}
+}
+
+func TestEnsureAdminWithOneTimePassword(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	e.db.Exec("DELETE FROM users")
+	res, err := e.accounts.EnsureAdmin(ctx, "chef@example.org", "")
+	if err != nil || !res.Created || len(res.OneTimePassword) < 16 {
+		t.Fatalf("EnsureAdmin = %+v, %v", res, err)
+	}
+	login, err := e.accounts.Login(ctx, "chef@example.org", res.OneTimePassword, client("x"))
+	if err != nil || !login.User.MustChangePassword {
+		t.Fatalf("first login: %+v, %v; want must-change", login.User, err)
+	}
+}
+
+func TestAuditListFilters(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	e.addUser(t, "a@example.org", models.RoleJuror, "Bewertung-2026")
+	e.accounts.Login(ctx, "a@example.org", "falsch-falsch", client("x"))
+	audit := services.NewAudit(e.db)
+	events, total, err := audit.List(ctx, e.admin, services.AuditFilter{Action: "login.*"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The admin's login in newEnv, then the failed one.
+	if total != 2 || len(events) != 2 || events[0].Action != "login.failed" {
+		t.Fatalf("login.* = %d events %+v", total, events)
+	}
+	if _, _, err := audit.List(ctx, services.Actor{UserID: 5, Role: models.RoleJuror}, services.AuditFilter{}); !errors.Is(err, services.ErrForbidden) {
+		t.Fatalf("a juror reads the audit log: %v", err)
+	}
+}

@@ -1,0 +1,148 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"kohorte/models"
+)
+
+// ErrTokenInvalid answers a password link that is unknown, used or expired.
+var ErrTokenInvalid = fmt.Errorf("%w: this link is invalid or has expired", ErrNotFound)
+
+// SetPasswordWithToken redeems an invitation or reset link: it sets the
+// password, uses up the token, ends all sessions of the user and opens a
+// new one, so that the person is logged in afterwards.
+func (a *Accounts) SetPasswordWithToken(ctx context.Context, token, password string, client Actor) (LoginResult, error) {
+	var res LoginResult
+	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var t models.UserToken
+		err := tx.Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", hashToken(token), a.now()).Take(&t).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrTokenInvalid
+		}
+		if err != nil {
+			return err
+		}
+		user, err := lockUser(tx, t.UserID)
+		if err != nil {
+			return err
+		}
+		if user.Status != models.UserActive {
+			return ErrTokenInvalid
+		}
+		// The conditional update makes the token single-use even when two
+		// requests redeem it at the same moment.
+		used := tx.Model(&models.UserToken{}).Where("id = ? AND used_at IS NULL", t.ID).Update("used_at", a.now())
+		if used.Error != nil {
+			return used.Error
+		}
+		if used.RowsAffected != 1 {
+			return ErrTokenInvalid
+		}
+		res, err = a.replacePassword(tx, user, password, actorOf(user, client), "user.password_set_by_link")
+		return err
+	})
+	return res, err
+}
+
+// ChangePassword sets a new password for the actor after checking the
+// current one. All sessions end; the caller gets a fresh one.
+func (a *Accounts) ChangePassword(ctx context.Context, actor Actor, current, password string) (LoginResult, error) {
+	if actor.IsAnonymous() {
+		return LoginResult{}, ErrUnauthorized
+	}
+	var res LoginResult
+	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		user, err := lockUser(tx, actor.UserID)
+		if err != nil {
+			return err
+		}
+		if ok, err := verifyPassword(user.PasswordHash, current); err != nil || !ok {
+			return (&ValidationError{}).Add("current_password", "is not your current password")
+		}
+		res, err = a.replacePassword(tx, user, password, actor, "user.password_changed")
+		return err
+	})
+	return res, err
+}
+
+func (a *Accounts) replacePassword(tx *gorm.DB, user models.User, password string, actor Actor, action string) (LoginResult, error) {
+	if msg := checkPassword(password, user.Email); msg != "" {
+		return LoginResult{}, (&ValidationError{}).Add("password", msg)
+	}
+	hash, err := hashPassword(password)
+	if err != nil {
+		return LoginResult{}, err
+	}
+	if err := tx.Model(&user).Updates(map[string]any{"password_hash": hash, "must_change_password": false}).Error; err != nil {
+		return LoginResult{}, err
+	}
+	if err := endSessions(tx, user.ID); err != nil {
+		return LoginResult{}, err
+	}
+	token, err := a.openSession(tx, user.ID)
+	if err != nil {
+		return LoginResult{}, err
+	}
+	user.MustChangePassword = false
+	if err := record(tx, actor, action, "user", user.ID, nil, nil); err != nil {
+		return LoginResult{}, err
+	}
+	return LoginResult{Token: token, User: user}, nil
+}
+
+// ResetLink creates a one-time link for a user to set a new password,
+// issued by staff (until e-mail delivery exists, staff pass it on).
+func (a *Accounts) ResetLink(ctx context.Context, actor Actor, userID uint) (string, error) {
+	var token string
+	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		user, err := lockUser(tx, userID)
+		if err != nil {
+			return err
+		}
+		if !mayManage(actor, user.Role) {
+			return ErrForbidden
+		}
+		if user.Status != models.UserActive {
+			return fmt.Errorf("%w: the account is disabled", ErrInvalidAction)
+		}
+		purpose := models.PurposeReset
+		if user.PasswordHash == "" {
+			purpose = models.PurposeInvite
+		}
+		life := a.cfg.ResetLifetime
+		if purpose == models.PurposeInvite {
+			life = a.cfg.InviteLifetime
+		}
+		if token, err = a.issueToken(tx, actor, user.ID, purpose, life); err != nil {
+			return err
+		}
+		return record(tx, actor, "user.password_link_created", "user", user.ID, nil, map[string]string{"purpose": string(purpose)})
+	})
+	return token, err
+}
+
+// RequestReset records that someone asked to reset the password of email.
+// It answers the same whether or not the address has an account, so that
+// nobody can probe for accounts; staff see open requests in user management.
+func (a *Accounts) RequestReset(ctx context.Context, rawEmail string, client Actor) error {
+	email, ok := normalizeEmail(rawEmail)
+	if !ok {
+		return (&ValidationError{}).Add("email", "must be an e-mail address")
+	}
+	var user models.User
+	err := a.db.WithContext(ctx).Where("email = ? AND status = ?", email, models.UserActive).Take(&user).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return record(tx, client, "user.password_reset_requested", "user", user.ID, nil, nil)
+	})
+}

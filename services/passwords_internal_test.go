@@ -1,0 +1,52 @@
+package services
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckPassword(t *testing.T) {
+	cases := []struct {
+		password, want string
+	}{
+		{"kurz", "must be at least 10 characters long"},
+		{"ÄÖÜäöüßẞéè", ""}, // ten characters, twenty bytes
+		{"ÄÖÜäöüßẞé", "must be at least 10 characters long"},
+		{strings.Repeat("x", 256), ""},
+		{strings.Repeat("x", 257), "must be at most 256 characters long"},
+		{"Password123", "is one of the most common passwords; choose another"},
+		{"QWERTZUIOP", "is one of the most common passwords; choose another"},
+		{"passwort123", "is one of the most common passwords; choose another"},
+		{"zoe.cosic@example.org", "must not be your e-mail address"},
+		{"ZOE.COSIC1", ""},
+		{"Fachkräfte sichern 2023", ""},
+		{"\xff\xfe invalid utf8", "must be valid text"},
+	}
+	for _, tc := range cases {
+		if got := checkPassword(tc.password, "zoe.cosic@example.org"); got != tc.want {
+			t.Errorf("checkPassword(%q) = %q, want %q", tc.password, got, tc.want)
+		}
+	}
+}
+
+func TestHashPasswordRoundTrip(t *testing.T) {
+	h1, err := hashPassword("Fachkräfte sichern 2023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2, _ := hashPassword("Fachkräfte sichern 2023")
+	if h1 == h2 {
+		t.Fatal("two hashes of one password are equal: no salt")
+	}
+	if !strings.HasPrefix(h1, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("hash %q is not argon2id with the expected parameters", h1)
+	}
+	for pw, want := range map[string]bool{"Fachkräfte sichern 2023": true, "Fachkrafte sichern 2023": false, "": false} {
+		if ok, err := verifyPassword(h1, pw); err != nil || ok != want {
+			t.Errorf("verify(%q) = %v, %v; want %v", pw, ok, err, want)
+		}
+	}
+	if _, err := verifyPassword("$2a$12$bcrypt", "x"); err == nil {
+		t.Error("a foreign hash format was accepted")
+	}
+}

@@ -1,0 +1,147 @@
+package services
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"kohorte/models"
+)
+
+// UserFilter narrows a listing of users. Zero fields do not filter.
+type UserFilter struct {
+	Search string
+	Role   models.Role
+	Status models.UserStatus
+	Page   Page
+}
+
+// ListUsers returns one page of users, ordered by name, and how many match.
+// Staff and admins see all users.
+func (a *Accounts) ListUsers(ctx context.Context, actor Actor, f UserFilter) ([]models.User, int64, error) {
+	if !actor.IsStaff() {
+		return nil, 0, ErrForbidden
+	}
+	q := a.db.WithContext(ctx).Model(&models.User{})
+	if s := strings.ToLower(strings.TrimSpace(f.Search)); s != "" {
+		like := "%" + escapeLike(s) + "%"
+		q = q.Where("(LOWER(display_name) LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')", like, like)
+	}
+	if f.Role != "" {
+		q = q.Where("role = ?", f.Role)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var users []models.User
+	err := q.Order("display_name, id").Limit(f.Page.limit()).Offset(f.Page.offset()).Find(&users).Error
+	return users, total, err
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// GetUser returns one user: any user for staff, only themselves for others.
+func (a *Accounts) GetUser(ctx context.Context, actor Actor, id uint) (models.User, error) {
+	if !actor.IsStaff() && actor.UserID != id {
+		return models.User{}, fmt.Errorf("user %d: %w", id, ErrNotFound)
+	}
+	var u models.User
+	err := a.db.WithContext(ctx).Take(&u, id).Error
+	if err == gorm.ErrRecordNotFound {
+		return u, fmt.Errorf("user %d: %w", id, ErrNotFound)
+	}
+	return u, err
+}
+
+// ChangeRole gives a user another role and ends their sessions, so that
+// the new rights apply at once.
+func (a *Accounts) ChangeRole(ctx context.Context, actor Actor, id uint, role models.Role) (models.User, error) {
+	if !validRole(role) {
+		return models.User{}, (&ValidationError{}).Add("role", "must be one of: admin, staff, juror, participant")
+	}
+	return a.changeUser(ctx, actor, id, "user.role_changed", func(tx *gorm.DB, u *models.User) error {
+		if !mayManage(actor, role) {
+			return ErrForbidden
+		}
+		if u.Role == models.RoleAdmin && role != models.RoleAdmin {
+			if err := keepOneAdmin(tx, u.ID); err != nil {
+				return err
+			}
+		}
+		u.Role = role
+		return nil
+	})
+}
+
+// SetStatus disables or re-enables a user. Disabling ends their sessions.
+func (a *Accounts) SetStatus(ctx context.Context, actor Actor, id uint, status models.UserStatus) (models.User, error) {
+	if status != models.UserActive && status != models.UserDisabled {
+		return models.User{}, (&ValidationError{}).Add("status", "must be active or disabled")
+	}
+	action := "user.enabled"
+	if status == models.UserDisabled {
+		action = "user.disabled"
+	}
+	return a.changeUser(ctx, actor, id, action, func(tx *gorm.DB, u *models.User) error {
+		if status == models.UserDisabled && u.ID == actor.UserID {
+			return fmt.Errorf("%w: you cannot disable your own account", ErrInvalidAction)
+		}
+		if status == models.UserDisabled && u.Role == models.RoleAdmin {
+			if err := keepOneAdmin(tx, u.ID); err != nil {
+				return err
+			}
+		}
+		u.Status = status
+		return nil
+	})
+}
+
+// changeUser locks a user, lets change modify it, saves it, ends the user's
+// sessions and writes the audit event, all in one transaction.
+func (a *Accounts) changeUser(ctx context.Context, actor Actor, id uint, action string, change func(*gorm.DB, *models.User) error) (models.User, error) {
+	var u models.User
+	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if u, err = lockUser(tx, id); err != nil {
+			return err
+		}
+		if !mayManage(actor, u.Role) {
+			return ErrForbidden
+		}
+		before := userSnapshot(u)
+		if err := change(tx, &u); err != nil {
+			return err
+		}
+		if err := tx.Model(&u).Select("role", "status", "updated_at").Updates(&u).Error; err != nil {
+			return err
+		}
+		if err := endSessions(tx, u.ID); err != nil {
+			return err
+		}
+		return record(tx, actor, action, "user", u.ID, before, userSnapshot(u))
+	})
+	return u, err
+}
+
+// keepOneAdmin refuses a change that would leave no active admin.
+func keepOneAdmin(tx *gorm.DB, leaving uint) error {
+	var n int64
+	err := tx.Model(&models.User{}).
+		Where("role = ? AND status = ? AND id <> ?", models.RoleAdmin, models.UserActive, leaving).
+		Count(&n).Error
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("%w: Kohorte needs at least one active admin", ErrInvalidAction)
+	}
+	return nil
+}

@@ -1,0 +1,203 @@
+package services
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+	"gorm.io/gorm"
+
+	"kohorte/models"
+)
+
+// userSnapshot is how a user appears in the audit log.
+func userSnapshot(u models.User) map[string]any {
+	return map[string]any{"email": u.Email, "display_name": u.DisplayName, "role": u.Role, "status": u.Status}
+}
+
+// cleanName trims a display name and brings it to Unicode NFC, so that the
+// same name typed on two systems compares equal.
+func cleanName(raw string) string {
+	return norm.NFC.String(strings.TrimSpace(raw))
+}
+
+func validRole(r models.Role) bool {
+	for _, known := range models.Roles {
+		if r == known {
+			return true
+		}
+	}
+	return false
+}
+
+// mayManage reports whether actor may create or change accounts of role:
+// staff manage jurors and participants, only admins manage staff and admins.
+func mayManage(actor Actor, role models.Role) bool {
+	switch role {
+	case models.RoleAdmin, models.RoleStaff:
+		return actor.Is(models.RoleAdmin)
+	case models.RoleJuror, models.RoleParticipant:
+		return actor.IsStaff()
+	}
+	return false
+}
+
+// FirstAdmin is the result of making sure an admin exists.
+type FirstAdmin struct {
+	Created bool
+	Email   string
+	// OneTimePassword is set when Kohorte chose the password; it is shown
+	// once and must be changed at the first login.
+	OneTimePassword string
+}
+
+// EnsureAdmin creates the first admin if there is none: with the given
+// password, or with a generated one that must be changed at first login.
+func (a *Accounts) EnsureAdmin(ctx context.Context, rawEmail, password string) (FirstAdmin, error) {
+	email, ok := normalizeEmail(rawEmail)
+	if !ok {
+		return FirstAdmin{}, (&ValidationError{}).Add("email", "must be an e-mail address")
+	}
+	res := FirstAdmin{Email: email}
+	mustChange := password == ""
+	if mustChange {
+		password = rand.Text()
+	} else if msg := checkPassword(password, email); msg != "" {
+		return res, (&ValidationError{}).Add("password", msg)
+	}
+	hash, err := hashPassword(password)
+	if err != nil {
+		return res, err
+	}
+	err = a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&models.User{}).Where("role = ?", models.RoleAdmin).Count(&n).Error; err != nil || n > 0 {
+			return err
+		}
+		u := models.User{Email: email, DisplayName: "Administrator", Role: models.RoleAdmin, Status: models.UserActive,
+			PasswordHash: hash, MustChangePassword: mustChange}
+		if err := tx.Create(&u).Error; err != nil {
+			return err
+		}
+		res.Created = true
+		return record(tx, Actor{}, "user.created", "user", u.ID, nil, userSnapshot(u))
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		// Another instance starting at the same moment created it.
+		return FirstAdmin{Email: email}, nil
+	}
+	if err != nil || !res.Created {
+		return FirstAdmin{Email: email}, err
+	}
+	if mustChange {
+		res.OneTimePassword = password
+	}
+	return res, nil
+}
+
+// InviteInput names a person to invite.
+type InviteInput struct {
+	Email       string
+	DisplayName string
+	Role        models.Role
+}
+
+func (in InviteInput) validate() (string, error) {
+	verr := &ValidationError{}
+	email, ok := normalizeEmail(in.Email)
+	if !ok {
+		verr.Add("email", "must be an e-mail address")
+	}
+	name := cleanName(in.DisplayName)
+	if name == "" {
+		verr.Add("display_name", "is required")
+	} else if utf8.RuneCountInString(name) > 200 {
+		verr.Add("display_name", "must be at most 200 characters long")
+	}
+	if !validRole(in.Role) {
+		verr.Add("role", "must be one of: admin, staff, juror, participant")
+	}
+	return email, verr.Err()
+}
+
+// Invitation is a new account and the one-time link token that lets its
+// person set a password.
+type Invitation struct {
+	User  models.User
+	Token string
+}
+
+// Invite creates an account without a password and a one-time token to set
+// one. Inviting an address again that never set a password replaces the
+// earlier link; an address whose account is in use is a conflict.
+func (a *Accounts) Invite(ctx context.Context, actor Actor, in InviteInput) (Invitation, error) {
+	email, err := in.validate()
+	if err != nil {
+		return Invitation{}, err
+	}
+	if !mayManage(actor, in.Role) {
+		return Invitation{}, ErrForbidden
+	}
+	var inv Invitation
+	err = a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		u, err := a.invitee(tx, actor, email, cleanName(in.DisplayName), in.Role)
+		if err != nil {
+			return err
+		}
+		token, err := a.issueToken(tx, actor, u.ID, models.PurposeInvite, a.cfg.InviteLifetime)
+		if err != nil {
+			return err
+		}
+		inv = Invitation{User: u, Token: token}
+		return record(tx, actor, "user.invited", "user", u.ID, nil, userSnapshot(u))
+	})
+	return inv, err
+}
+
+// invitee creates the invited account, or returns the existing one if its
+// person never set a password.
+func (a *Accounts) invitee(tx *gorm.DB, actor Actor, email, name string, role models.Role) (models.User, error) {
+	var u models.User
+	err := tx.Where("email = ?", email).Take(&u).Error
+	switch {
+	case err == nil && u.PasswordHash != "":
+		return u, fmt.Errorf("%w: an account with this e-mail address exists already", ErrConflict)
+	case err == nil:
+		if !mayManage(actor, u.Role) {
+			return u, ErrForbidden
+		}
+		return u, nil
+	case !errors.Is(err, gorm.ErrRecordNotFound):
+		return u, err
+	}
+	u = models.User{Email: email, DisplayName: name, Role: role, Status: models.UserActive}
+	if err := tx.Create(&u).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return u, fmt.Errorf("%w: an account with this e-mail address exists already", ErrConflict)
+		}
+		return u, err
+	}
+	return u, record(tx, actor, "user.created", "user", u.ID, nil, userSnapshot(u))
+}
+
+// issueToken replaces the user's open tokens of purpose by a new one.
+func (a *Accounts) issueToken(tx *gorm.DB, actor Actor, userID uint, purpose models.TokenPurpose, life time.Duration) (string, error) {
+	now := a.now()
+	if err := tx.Model(&models.UserToken{}).
+		Where("user_id = ? AND purpose = ? AND used_at IS NULL", userID, purpose).
+		Update("expires_at", now).Error; err != nil {
+		return "", err
+	}
+	token, hash := newToken()
+	t := models.UserToken{UserID: userID, Purpose: purpose, TokenHash: hash, ExpiresAt: now.Add(life), CreatedAt: now}
+	if !actor.IsAnonymous() {
+		id := actor.UserID
+		t.CreatedByID = &id
+	}
+	return token, tx.Create(&t).Error
+}
