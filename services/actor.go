@@ -13,6 +13,10 @@ type Actor struct {
 	RequestID  string
 	// SessionID is the session the request came with, if any.
 	SessionID uint
+	// APITokenID is the API token the request came with, if any.
+	APITokenID uint
+	// MustChangePassword is set until a generated first password is replaced.
+	MustChangePassword bool
 }
 
 // IsAnonymous reports whether nobody is logged in.

@@ -1,0 +1,126 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"kohorte/models"
+)
+
+// apiTokenPrefix marks Kohorte's API tokens, so that secret scanners and
+// people recognise one that leaked.
+const apiTokenPrefix = "koh_"
+
+// MaxAPITokenDays bounds how long an API token may live.
+const MaxAPITokenDays = 366
+
+// NewAPIToken is a created token; Token is shown once and never again.
+type NewAPIToken struct {
+	models.APIToken
+	Token string
+}
+
+// CreateAPIToken creates a named token that acts as the actor, who must be
+// staff or admin, for days days.
+func (a *Accounts) CreateAPIToken(ctx context.Context, actor Actor, name string, days int) (NewAPIToken, error) {
+	if !actor.IsStaff() || actor.APITokenID != 0 {
+		return NewAPIToken{}, ErrForbidden
+	}
+	name = cleanName(name)
+	verr := &ValidationError{}
+	if name == "" || utf8.RuneCountInString(name) > 100 {
+		verr.Add("name", "must be 1 to 100 characters long")
+	}
+	if days < 1 || days > MaxAPITokenDays {
+		verr.Add("expires_in_days", fmt.Sprintf("must be between 1 and %d", MaxAPITokenDays))
+	}
+	if err := verr.Err(); err != nil {
+		return NewAPIToken{}, err
+	}
+	secret, _ := newToken()
+	token := apiTokenPrefix + secret
+	now := a.now()
+	t := models.APIToken{UserID: actor.UserID, Name: name, Prefix: token[:12], TokenHash: hashToken(token),
+		ExpiresAt: now.Add(time.Duration(days) * 24 * time.Hour), CreatedAt: now}
+	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&t).Error; err != nil {
+			return err
+		}
+		return record(tx, actor, "api_token.created", "api_token", t.ID, nil, map[string]any{"name": t.Name, "expires_at": t.ExpiresAt})
+	})
+	return NewAPIToken{APIToken: t, Token: token}, err
+}
+
+// ListAPITokens returns the actor's own tokens, newest first.
+func (a *Accounts) ListAPITokens(ctx context.Context, actor Actor) ([]models.APIToken, error) {
+	if !actor.IsStaff() {
+		return nil, ErrForbidden
+	}
+	var tokens []models.APIToken
+	err := a.db.WithContext(ctx).Where("user_id = ?", actor.UserID).Order("created_at DESC, id DESC").Find(&tokens).Error
+	return tokens, err
+}
+
+// RevokeAPIToken ends one of the actor's tokens; admins may end anyone's.
+func (a *Accounts) RevokeAPIToken(ctx context.Context, actor Actor, id uint) error {
+	if !actor.IsStaff() {
+		return ErrForbidden
+	}
+	return a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var t models.APIToken
+		q := tx.Where("id = ?", id)
+		if !actor.Is(models.RoleAdmin) {
+			q = q.Where("user_id = ?", actor.UserID)
+		}
+		if err := q.Take(&t).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return fmt.Errorf("api token %d: %w", id, ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		if t.RevokedAt != nil {
+			return nil
+		}
+		if err := tx.Model(&t).Update("revoked_at", a.now()).Error; err != nil {
+			return err
+		}
+		return record(tx, actor, "api_token.revoked", "api_token", t.ID, nil, map[string]any{"name": t.Name})
+	})
+}
+
+// AuthenticateAPIToken finds the user behind a bearer token. Revoked,
+// expired and malformed tokens, and those of disabled users, are refused.
+func (a *Accounts) AuthenticateAPIToken(ctx context.Context, token string, client Actor) (Actor, error) {
+	if !strings.HasPrefix(token, apiTokenPrefix) {
+		return client, ErrUnauthorized
+	}
+	db := a.db.WithContext(ctx)
+	var t models.APIToken
+	if err := db.Where("token_hash = ?", hashToken(token)).Take(&t).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return client, ErrUnauthorized
+		}
+		return client, err
+	}
+	var user models.User
+	if err := db.Take(&user, t.UserID).Error; err != nil {
+		return client, err
+	}
+	now := a.now()
+	if t.RevokedAt != nil || !now.Before(t.ExpiresAt) || user.Status != models.UserActive || !(user.Role == models.RoleAdmin || user.Role == models.RoleStaff) {
+		return client, ErrUnauthorized
+	}
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
+		if err := db.Model(&t).Update("last_used_at", now).Error; err != nil {
+			return client, err
+		}
+	}
+	actor := actorOf(user, client)
+	actor.APITokenID = t.ID
+	return actor, nil
+}
