@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"time"
 
@@ -26,6 +27,23 @@ type config struct {
 	ShutdownTimeout time.Duration
 	TLSCert         string
 	TLSKey          string
+	TrustedProxies  string
+	AdminEmail      string
+	// AdminPassword is read from the environment only: a flag would show
+	// in the process list.
+	AdminPassword string
+	SessionIdle   time.Duration
+	SessionMax    time.Duration
+}
+
+func (c config) proxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func (c config) db() models.DBConfig {
@@ -55,6 +73,9 @@ type configError struct {
 }
 
 func (e *configError) Error() string {
+	if e.opt.flag == "" {
+		return fmt.Sprintf("%s: %v", strings.Join(e.opt.envs, " or "), e.err)
+	}
 	return fmt.Sprintf("%s (--%s, %s): %v", settingName(e.opt.flag), e.opt.flag, strings.Join(e.opt.envs, " or "), e.err)
 }
 
@@ -82,6 +103,10 @@ var (
 	optShutdown  = option{"shutdown-timeout", []string{"KOHORTE_SHUTDOWN_TIMEOUT"}}
 	optTLSCert   = option{"tls-cert", []string{"KOHORTE_TLS_CERT"}}
 	optTLSKey    = option{"tls-key", []string{"KOHORTE_TLS_KEY"}}
+	optProxies   = option{"trusted-proxies", []string{"KOHORTE_TRUSTED_PROXIES"}}
+	optAdmin     = option{"admin-email", []string{"KOHORTE_ADMIN_EMAIL"}}
+	optIdle      = option{"session-idle-timeout", []string{"KOHORTE_SESSION_IDLE_TIMEOUT"}}
+	optLifetimeS = option{"session-lifetime", []string{"KOHORTE_SESSION_LIFETIME"}}
 )
 
 // parseConfig reads the environment, then the flags, then checks the values
@@ -102,6 +127,10 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.DurationVar(&cfg.ShutdownTimeout, optShutdown.flag, 10*time.Second, "how long running requests may take to finish at shutdown")
 	fs.StringVar(&cfg.TLSCert, optTLSCert.flag, "", "TLS certificate file (PEM); serves HTTPS together with --tls-key")
 	fs.StringVar(&cfg.TLSKey, optTLSKey.flag, "", "TLS private key file (PEM)")
+	fs.StringVar(&cfg.TrustedProxies, optProxies.flag, "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For/-Proto headers are trusted")
+	fs.StringVar(&cfg.AdminEmail, optAdmin.flag, "admin@kohorte.local", "e-mail of the first admin, created at start if no admin exists (password from KOHORTE_ADMIN_PASSWORD, else a one-time password is printed)")
+	fs.DurationVar(&cfg.SessionIdle, optIdle.flag, 30*time.Minute, "a login ends after this long without a request")
+	fs.DurationVar(&cfg.SessionMax, optLifetimeS.flag, 12*time.Hour, "a login ends this long after it began")
 	fs.Usage = func() { usage(fs) }
 
 	for _, opt := range allOptions() {
@@ -118,12 +147,13 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	if fs.NArg() > 0 {
 		return cfg, &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
+	cfg.AdminPassword = getenv("KOHORTE_ADMIN_PASSWORD")
 	return cfg, cfg.check()
 }
 
 func allOptions() []option {
 	return []option{optAddr, optDataDir, optDB, optMaxOpen, optMaxIdle, optLifetime,
-		optLogFormat, optLogLevel, optNoMigrate, optShutdown, optTLSCert, optTLSKey}
+		optLogFormat, optLogLevel, optNoMigrate, optShutdown, optTLSCert, optTLSKey, optProxies, optAdmin, optIdle, optLifetimeS}
 }
 
 func setFromEnv(fs *flag.FlagSet, opt option, getenv func(string) string) error {
@@ -155,6 +185,9 @@ func (c config) check() error {
 		{c.DBMaxIdleConns >= 0 && c.DBMaxIdleConns <= c.DBMaxOpenConns, optMaxIdle, "must be between 0 and the most open connections"},
 		{c.ShutdownTimeout > 0, optShutdown, "must be positive"},
 		{(c.TLSCert == "") == (c.TLSKey == ""), optTLSCert, "set both the certificate and the key, or neither"},
+		{validProxies(c.proxies()), optProxies, "must be IP addresses or CIDR ranges, separated by commas"},
+		{c.SessionIdle >= time.Minute, optIdle, "must be at least 1m"},
+		{c.SessionMax >= c.SessionIdle, optLifetimeS, "must be at least the idle timeout"},
 	}
 	for _, ch := range checks {
 		if !ch.ok {
@@ -162,6 +195,17 @@ func (c config) check() error {
 		}
 	}
 	return nil
+}
+
+func validProxies(ps []string) bool {
+	for _, p := range ps {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func validLevel(l string) bool {
@@ -183,6 +227,9 @@ Commands:
   migrate      apply pending database migrations and exit
   healthcheck  ask a running server at --addr whether it is up (for container health checks)
   version      print the version and exit
+
+Environment only:
+  KOHORTE_ADMIN_PASSWORD  password of the first admin (at least 10 characters)
 
 Flags (each also read from the environment variable in brackets):
 `)

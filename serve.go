@@ -85,7 +85,14 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 			return err
 		}
 	}
-	handler, err := newHandler(db, log)
+	accounts, err := newAccounts(db, cfg)
+	if err != nil {
+		return err
+	}
+	if err := ensureAdmin(ctx, accounts, cfg, log, stdout); err != nil {
+		return err
+	}
+	handler, err := newHandler(db, accounts, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -126,21 +133,53 @@ func causeOf(err error) string {
 	return err.Error()
 }
 
-func newHandler(db *gorm.DB, log *slog.Logger) (http.Handler, error) {
+func newAccounts(db *gorm.DB, cfg config) (*services.Accounts, error) {
+	acfg := services.DefaultAccountsConfig()
+	acfg.IdleTimeout = cfg.SessionIdle
+	acfg.Lifetime = cfg.SessionMax
+	return services.NewAccounts(db, acfg)
+}
+
+// ensureAdmin creates the first admin on a new database. A generated
+// password is printed once, here, and must be changed at the first login.
+func ensureAdmin(ctx context.Context, accounts *services.Accounts, cfg config, log *slog.Logger, stdout io.Writer) error {
+	res, err := accounts.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
+	var verr *services.ValidationError
+	if errors.As(err, &verr) {
+		if verr.Fields[0].Field == "password" {
+			return &configError{opt: option{envs: []string{"KOHORTE_ADMIN_PASSWORD"}}, err: errors.New(verr.Fields[0].Message)}
+		}
+		return &configError{opt: optAdmin, err: errors.New(verr.Fields[0].Message)}
+	}
+	if err != nil || !res.Created {
+		return err
+	}
+	log.Info("created the first admin")
+	if res.OneTimePassword != "" {
+		fmt.Fprintf(stdout, "First admin: %s with the one-time password %s (it must be changed at the first login)\n", res.Email, res.OneTimePassword)
+	}
+	return nil
+}
+
+func newHandler(db *gorm.DB, accounts *services.Accounts, cfg config, log *slog.Logger) (http.Handler, error) {
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, err
 	}
-	ui, err := frontend.New(frontend.Options{Logger: log, Version: version})
+	audit := services.NewAudit(db)
+	ui, err := frontend.New(frontend.Options{Logger: log, Version: version, Accounts: accounts, Audit: audit})
 	if err != nil {
 		return nil, err
 	}
 	return api.NewRouter(api.Deps{
-		Logger:  log,
-		Metrics: api.NewMetrics(sqlDB),
-		Health:  services.NewHealth(db),
-		UI:      ui,
-		Version: version,
+		Logger:         log,
+		Metrics:        api.NewMetrics(sqlDB),
+		Health:         services.NewHealth(db),
+		Accounts:       accounts,
+		Audit:          audit,
+		UI:             ui,
+		Version:        version,
+		TrustedProxies: cfg.proxies(),
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -94,7 +95,14 @@ func (h *handlers) writeError(c *gin.Context, err error) {
 		writeProblem(c, http.StatusUnprocessableEntity, "The input is invalid.", fields)
 		return
 	}
+	var throttled *services.ThrottledError
+	if errors.As(err, &throttled) {
+		c.Header("Retry-After", strconv.Itoa(int(throttled.RetryAfter.Seconds()+0.999)))
+	}
 	status, detail := statusOf(err)
+	if status == http.StatusUnauthorized && err.Error() != services.ErrUnauthorized.Error() {
+		detail = err.Error()
+	}
 	if status == http.StatusInternalServerError {
 		h.log.ErrorContext(c.Request.Context(), "request failed",
 			"request_id", requestID(c), "route", c.FullPath(), "error", err)
@@ -149,4 +157,19 @@ func (h *handlers) writeDecodeError(c *gin.Context, err error) {
 	default:
 		writeProblem(c, http.StatusBadRequest, "The body is not valid JSON.", nil)
 	}
+}
+
+// bindQuery reads query parameters into dst and checks their binding tags.
+func (h *handlers) bindQuery(c *gin.Context, dst any) bool {
+	err := c.ShouldBindQuery(dst)
+	if err == nil {
+		return true
+	}
+	var verrs validator.ValidationErrors
+	if errors.As(err, &verrs) {
+		writeProblem(c, http.StatusUnprocessableEntity, "The query is invalid.", queryFieldErrors(verrs))
+		return false
+	}
+	writeProblem(c, http.StatusUnprocessableEntity, "The query is invalid: "+queryParseDetail(err), nil)
+	return false
 }

@@ -4,91 +4,147 @@
 package api
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"kohorte/api/access"
 	"kohorte/services"
 )
 
 // UI is the server-rendered web interface, mounted beside the API.
 type UI interface {
-	// Register adds the UI's routes.
-	Register(r gin.IRouter)
+	// Register adds the UI's routes, each with its rule in routes.
+	Register(r *gin.RouterGroup, routes *access.Table)
 	// NotFound answers a request for a page that does not exist.
 	NotFound(c *gin.Context)
+	// Deny answers a page request that is refused with 401 or 403.
+	Deny(c *gin.Context, status int)
 }
 
 // Deps are what the router needs from the composition root.
 type Deps struct {
-	Logger  *slog.Logger
-	Metrics *Metrics
-	Health  *services.Health
-	UI      UI
-	Version string
+	Logger   *slog.Logger
+	Metrics  *Metrics
+	Health   *services.Health
+	Accounts *services.Accounts
+	Audit    *services.Audit
+	UI       UI
+	Version  string
+	// TrustedProxies are the addresses or CIDR ranges whose X-Forwarded-For
+	// and X-Forwarded-Proto headers are believed; none by default.
+	TrustedProxies []string
 	// MaxBody limits JSON request bodies, in bytes; 1 MiB when zero.
 	MaxBody int64
 }
 
 type handlers struct {
-	log     *slog.Logger
-	health  *services.Health
-	version string
-	maxBody int64
-	docs    *docs
+	log      *slog.Logger
+	health   *services.Health
+	accounts *services.Accounts
+	audit    *services.Audit
+	version  string
+	maxBody  int64
+	docs     *docs
+	ui       UI
+}
+
+// Router is the HTTP handler of Kohorte with the rule of every route.
+type Router struct {
+	*gin.Engine
+	Routes *access.Table
 }
 
 // NewRouter builds the HTTP handler with every route of Kohorte. Reading this
-// function shows the whole surface and the middleware in front of it.
-func NewRouter(d Deps) (*gin.Engine, error) {
+// function shows the whole API surface, who may call what, and the
+// middleware in front of it.
+func NewRouter(d Deps) (*Router, error) {
 	gin.SetMode(gin.ReleaseMode)
 	docs, err := newDocs()
 	if err != nil {
 		return nil, err
 	}
-	h := &handlers{log: d.Logger, health: d.Health, version: d.Version, maxBody: d.MaxBody, docs: docs}
+	h := &handlers{log: d.Logger, health: d.Health, accounts: d.Accounts, audit: d.Audit,
+		version: d.Version, maxBody: d.MaxBody, docs: docs, ui: d.UI}
 	if h.maxBody <= 0 {
 		h.maxBody = 1 << 20
 	}
 
 	r := gin.New()
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(securityHeaders, withRequestID, accessLog(d.Logger), d.Metrics.instrument, recoverPanics(d.Logger))
+	r.Use(detectTLS(d.TrustedProxies), securityHeaders, withRequestID, accessLog(d.Logger),
+		d.Metrics.instrument, recoverPanics(d.Logger), h.sameOrigin(), h.authenticate)
 
-	r.GET("/healthz", h.healthz)
-	r.GET("/readyz", h.readyz)
-	r.GET("/metrics", gin.WrapH(d.Metrics.Handler()))
+	routes := access.NewTable()
+	ops := routes.Group(&r.RouterGroup, h.deny)
+	ops.GET(access.Public, "/healthz", h.healthz)
+	ops.GET(access.Public, "/readyz", h.readyz)
+	ops.GET(access.Public, "/metrics", gin.WrapH(d.Metrics.Handler()))
+	ops.GET(access.Public, "/api/openapi.json", h.openAPI)
+	ops.GET(access.Public, "/api/docs", h.apiDocs)
+	ops.GET(access.Public, "/api/docs/docs.css", h.apiDocsCSS)
 
-	r.GET("/api/openapi.json", h.openAPI)
-	r.GET("/api/docs", h.apiDocs)
-	r.GET("/api/docs/docs.css", h.apiDocsCSS)
+	v1 := routes.Group(r.Group("/api/v1"), h.deny)
+	v1.GET(access.Public, "/version", h.getVersion)
 
-	v1 := r.Group("/api/v1")
-	v1.GET("/version", h.getVersion)
+	v1.POST(access.Public, "/auth/login", h.login)
+	v1.POST(access.Self, "/auth/logout", h.logout)
+	v1.POST(access.Public, "/auth/password-reset", h.requestPasswordReset)
+	v1.POST(access.Public, "/auth/set-password", h.setPassword)
+	v1.GET(access.Self, "/me", h.me)
+	v1.POST(access.Self, "/me/password", h.changePassword)
+
+	v1.GET(access.Staff, "/users", h.listUsers)
+	v1.POST(access.Staff, "/users", h.inviteUser)
+	v1.GET(access.Staff, "/users/:id", h.getUser)
+	v1.PATCH(access.Staff, "/users/:id", h.updateUser)
+	v1.POST(access.Staff, "/users/:id/password-link", h.createPasswordLink)
+
+	v1.GET(access.Staff, "/audit-events", h.listAuditEvents)
+
+	v1.GET(access.Staff, "/tokens", h.listTokens)
+	v1.POST(access.Staff, "/tokens", h.createToken)
+	v1.DELETE(access.Staff, "/tokens/:id", h.revokeToken)
 
 	if d.UI != nil {
-		d.UI.Register(r)
+		d.UI.Register(&r.RouterGroup, routes)
 	}
-	r.NoRoute(h.notFound(d.UI))
+	r.NoRoute(h.notFound)
 	r.NoMethod(h.methodNotAllowed)
-	return r, nil
+	return &Router{Engine: r, Routes: routes}, nil
 }
 
-func (h *handlers) notFound(ui UI) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if ui != nil && !isAPI(c.Request.URL.Path) && !isOps(c.Request.URL.Path) {
-			ui.NotFound(c)
-			return
-		}
-		writeProblem(c, http.StatusNotFound, "There is no resource at this path.", nil)
+func (h *handlers) notFound(c *gin.Context) {
+	if h.ui != nil && !isAPI(c.Request.URL.Path) && !isOps(c.Request.URL.Path) {
+		h.ui.NotFound(c)
+		return
 	}
+	writeProblem(c, http.StatusNotFound, "There is no resource at this path.", nil)
 }
 
 func (h *handlers) methodNotAllowed(c *gin.Context) {
 	writeProblem(c, http.StatusMethodNotAllowed,
 		"This resource does not accept the method "+c.Request.Method+".", nil)
+}
+
+// deny answers a refused API request: 401 asks to log in, 403 says no.
+func (h *handlers) deny(c *gin.Context, status int) {
+	if status == http.StatusUnauthorized {
+		c.Header("WWW-Authenticate", `Bearer realm="kohorte"`)
+		writeProblem(c, status, "Please log in or send an API token.", nil)
+		return
+	}
+	detail := "You are not allowed to do this."
+	if access.ActorOf(c).MustChangePassword {
+		detail = "Change your password first."
+	}
+	writeProblem(c, status, detail, nil)
 }
 
 func isOps(path string) bool {

@@ -21,10 +21,11 @@ import (
 )
 
 type fixture struct {
-	db     *gorm.DB
-	engine *gin.Engine
-	client *apitest.Client
-	logs   *bytes.Buffer
+	db       *gorm.DB
+	engine   *api.Router
+	client   *apitest.Client
+	logs     *bytes.Buffer
+	accounts *services.Accounts
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -35,16 +36,22 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
+	accounts, err := services.NewAccounts(db, services.DefaultAccountsConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
 	engine, err := api.NewRouter(api.Deps{
-		Logger:  slog.New(slog.NewJSONHandler(logs, nil)),
-		Metrics: api.NewMetrics(sqlDB),
-		Health:  services.NewHealth(db),
-		Version: "test",
+		Logger:   slog.New(slog.NewJSONHandler(logs, nil)),
+		Metrics:  api.NewMetrics(sqlDB),
+		Health:   services.NewHealth(db),
+		Accounts: accounts,
+		Audit:    services.NewAudit(db),
+		Version:  "test",
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{db: db, engine: engine, client: apitest.New(t, engine), logs: logs}
+	return &fixture{db: db, engine: engine, client: apitest.New(t, engine), logs: logs, accounts: accounts}
 }
 
 func TestOperationsEndpoints(t *testing.T) {

@@ -23,8 +23,13 @@ func validate(dst any) error {
 	return binding.Validator.ValidateStruct(dst)
 }
 
+// jsonName names a field as clients see it: by its JSON name, or for query
+// parameters by its form name.
 func jsonName(f reflect.StructField) string {
 	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if name == "" {
+		name, _, _ = strings.Cut(f.Tag.Get("form"), ",")
+	}
 	switch name {
 	case "-":
 		return ""
@@ -80,4 +85,20 @@ func sizeMessage(e validator.FieldError, bound string) string {
 		return fmt.Sprintf("must have %s %s entries", bound, e.Param())
 	}
 	return fmt.Sprintf("must be %s %s", bound, e.Param())
+}
+
+// queryFieldErrors names query parameters by themselves, without the
+// structs they are grouped in.
+func queryFieldErrors(errs validator.ValidationErrors) []FieldError {
+	out := make([]FieldError, len(errs))
+	for i, e := range errs {
+		out[i] = FieldError{Field: e.Field(), Message: ruleMessage(e)}
+	}
+	return out
+}
+
+// queryParseDetail explains a query parameter of the wrong type without
+// echoing parser internals.
+func queryParseDetail(error) string {
+	return "page, page_size and actor_id must be whole numbers; from and to must be RFC 3339 times such as 2026-11-21T09:00:00Z."
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"kohorte/api/access"
+
 	"kohorte/frontend"
 	"kohorte/frontend/browsertest"
 )
@@ -33,7 +35,7 @@ func newServer(t *testing.T) *httptest.Server {
 		c.Header("Content-Security-Policy", csp)
 		c.Next()
 	})
-	ui.Register(engine)
+	ui.Register(&engine.RouterGroup, access.NewTable())
 	engine.NoRoute(ui.NotFound)
 	srv := httptest.NewServer(engine)
 	t.Cleanup(srv.Close)

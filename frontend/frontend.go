@@ -20,6 +20,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"kohorte/services"
 )
 
 // files holds everything the UI serves. It is read-only, so sharing it is
@@ -34,6 +36,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Version is shown in the footer; "dev" when empty.
 	Version string
+	// Accounts and Audit serve the login, password and user pages.
+	Accounts *services.Accounts
+	Audit    *services.Audit
 }
 
 // UI is the web interface. It satisfies the UI interface of package api. All

@@ -14,6 +14,8 @@ import (
 	"testing/fstest"
 
 	"github.com/gin-gonic/gin"
+
+	"kohorte/api/access"
 )
 
 const (
@@ -29,7 +31,7 @@ func newTestEngine(t *testing.T) (*UI, *gin.Engine) {
 		t.Fatal(err)
 	}
 	engine := gin.New()
-	ui.Register(engine)
+	ui.Register(&engine.RouterGroup, access.NewTable())
 	engine.NoRoute(ui.NotFound)
 	return ui, engine
 }
@@ -436,7 +438,7 @@ func TestRenderFailureIsAClean500(t *testing.T) {
 		t.Fatal(err)
 	}
 	engine := gin.New()
-	ui.Register(engine)
+	ui.Register(&engine.RouterGroup, access.NewTable())
 	rec := serve(t, engine, request{target: "/"})
 	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "<html") {
 		t.Errorf("status %d, body %q; want 500 and no half page", rec.Code, rec.Body.String())

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -68,4 +69,14 @@ func (ui *UI) sameOrigin(c *gin.Context) {
 		return
 	}
 	c.Next()
+}
+
+// Deny answers a refused page request: without a login, with the way to
+// log in; otherwise with a page that says no.
+func (ui *UI) Deny(c *gin.Context, status int) {
+	if status == http.StatusUnauthorized {
+		c.Redirect(http.StatusSeeOther, "/anmelden?next="+url.QueryEscape(localPath(c.Request.URL.RequestURI())))
+		return
+	}
+	ui.renderError(c, http.StatusForbidden, "ForbiddenTitle", "ForbiddenText")
 }

@@ -4,14 +4,17 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"kohorte/api/access"
 )
 
-// Register adds every route of the UI. Pages answer GET and HEAD; the only
-// state-changing route checks that the request comes from this site.
-func (ui *UI) Register(r gin.IRouter) {
-	read := []string{http.MethodGet, http.MethodHead}
-
-	r.Match(read, "/", ui.home)
-	r.POST("/sprache", ui.sameOrigin, ui.setLanguage)
-	r.Match(read, "/static/*file", ui.serveStatic)
+// Register adds every route of the UI with its access rule. Pages answer
+// GET and HEAD; state-changing routes are POST only.
+func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
+	g := routes.Group(r, ui.Deny)
+	for _, m := range []string{http.MethodGet, http.MethodHead} {
+		g.Handle(access.Public, m, "/", ui.home)
+		g.Handle(access.Public, m, "/static/*file", ui.serveStatic)
+	}
+	g.POST(access.Public, "/sprache", ui.sameOrigin, ui.setLanguage)
 }

@@ -1,0 +1,52 @@
+package access
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+const tlsKey = "kohorte.tls"
+
+// SetTLS records whether the client reached Kohorte over HTTPS, directly or
+// through a trusted proxy.
+func SetTLS(c *gin.Context, tls bool) { c.Set(tlsKey, tls) }
+
+// IsTLS reports whether the client reached Kohorte over HTTPS.
+func IsTLS(c *gin.Context) bool { return c.GetBool(tlsKey) }
+
+// The session cookie gets the __Host- prefix over HTTPS, which makes
+// browsers insist on Secure, Path=/ and no Domain.
+const (
+	sessionCookie       = "kohorte_session"
+	secureSessionCookie = "__Host-kohorte_session"
+)
+
+// SessionToken returns the session token the browser sent, if any.
+func SessionToken(c *gin.Context) string {
+	name := sessionCookie
+	if IsTLS(c) {
+		name = secureSessionCookie
+	}
+	v, _ := c.Cookie(name)
+	return v
+}
+
+// SetSessionCookie hands the browser its session token.
+func SetSessionCookie(c *gin.Context, token string) {
+	http.SetCookie(c.Writer, sessionCookieWith(c, token, 0))
+}
+
+// ClearSessionCookie makes the browser forget its session token.
+func ClearSessionCookie(c *gin.Context) {
+	http.SetCookie(c.Writer, sessionCookieWith(c, "", -1))
+}
+
+func sessionCookieWith(c *gin.Context, value string, maxAge int) *http.Cookie {
+	name := sessionCookie
+	if IsTLS(c) {
+		name = secureSessionCookie
+	}
+	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: IsTLS(c), SameSite: http.SameSiteLaxMode}
+}

@@ -1,0 +1,227 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"kohorte/api/access"
+	"kohorte/models"
+	"kohorte/services"
+)
+
+type listResponse[T any] struct {
+	Items    []T   `json:"items"`
+	Total    int64 `json:"total"`
+	Page     int   `json:"page"`
+	PageSize int   `json:"page_size"`
+}
+
+type pageQuery struct {
+	Page     int `form:"page" binding:"omitempty,gte=1"`
+	PageSize int `form:"page_size" binding:"omitempty,gte=1,lte=200"`
+}
+
+func (q pageQuery) page() services.Page {
+	p := services.Page{Number: max(q.Page, 1), Size: q.PageSize}
+	if p.Size == 0 {
+		p.Size = 50
+	}
+	return p
+}
+
+type userListQuery struct {
+	pageQuery
+	Search string `form:"search" binding:"max=200"`
+	Role   string `form:"role" binding:"omitempty,oneof=admin staff juror participant"`
+	Status string `form:"status" binding:"omitempty,oneof=active disabled"`
+}
+
+func (h *handlers) listUsers(c *gin.Context) {
+	var q userListQuery
+	if !h.bindQuery(c, &q) {
+		return
+	}
+	page := q.page()
+	users, total, err := h.accounts.ListUsers(c.Request.Context(), access.ActorOf(c), services.UserFilter{
+		Search: q.Search, Role: models.Role(q.Role), Status: models.UserStatus(q.Status), Page: page})
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	items := make([]userResponse, len(users))
+	for i, u := range users {
+		items[i] = toUserResponse(u)
+	}
+	c.JSON(http.StatusOK, listResponse[userResponse]{Items: items, Total: total, Page: page.Number, PageSize: page.Size})
+}
+
+type inviteRequest struct {
+	Email       string `json:"email" binding:"required,max=254"`
+	DisplayName string `json:"display_name" binding:"required,max=200"`
+	Role        string `json:"role" binding:"required,oneof=admin staff juror participant"`
+}
+
+type passwordLinkResponse struct {
+	User         userResponse `json:"user"`
+	PasswordLink string       `json:"password_link"`
+}
+
+func (h *handlers) inviteUser(c *gin.Context) {
+	var req inviteRequest
+	if !h.bindJSON(c, &req) {
+		return
+	}
+	inv, err := h.accounts.Invite(c.Request.Context(), access.ActorOf(c), services.InviteInput{
+		Email: req.Email, DisplayName: req.DisplayName, Role: models.Role(req.Role)})
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, passwordLinkResponse{User: toUserResponse(inv.User), PasswordLink: passwordLink(c, inv.Token)})
+}
+
+// passwordLink is the page where a person sets their password with token.
+func passwordLink(c *gin.Context, token string) string {
+	scheme := "http"
+	if access.IsTLS(c) {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request.Host + "/passwort-setzen?token=" + url.QueryEscape(token)
+}
+
+func (h *handlers) getUser(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	u, err := h.accounts.GetUser(c.Request.Context(), access.ActorOf(c), id)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserResponse(u))
+}
+
+type updateUserRequest struct {
+	Role   *string `json:"role" binding:"omitempty,oneof=admin staff juror participant"`
+	Status *string `json:"status" binding:"omitempty,oneof=active disabled"`
+}
+
+func (h *handlers) updateUser(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	var req updateUserRequest
+	if !h.bindJSON(c, &req) {
+		return
+	}
+	if req.Role == nil && req.Status == nil {
+		h.writeError(c, (&services.ValidationError{}).Add("role", "send a role or a status to change"))
+		return
+	}
+	ctx, actor := c.Request.Context(), access.ActorOf(c)
+	var u models.User
+	var err error
+	if req.Role != nil {
+		u, err = h.accounts.ChangeRole(ctx, actor, id, models.Role(*req.Role))
+	}
+	if err == nil && req.Status != nil {
+		u, err = h.accounts.SetStatus(ctx, actor, id, models.UserStatus(*req.Status))
+	}
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserResponse(u))
+}
+
+func (h *handlers) createPasswordLink(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	ctx, actor := c.Request.Context(), access.ActorOf(c)
+	token, err := h.accounts.ResetLink(ctx, actor, id)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	u, err := h.accounts.GetUser(ctx, actor, id)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, passwordLinkResponse{User: toUserResponse(u), PasswordLink: passwordLink(c, token)})
+}
+
+// pathID reads the :id parameter; anything but a positive number is a 404,
+// as no such resource can exist.
+func (h *handlers) pathID(c *gin.Context) (uint, bool) {
+	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
+	if err != nil || id == 0 {
+		writeProblem(c, http.StatusNotFound, "The requested resource does not exist.", nil)
+		return 0, false
+	}
+	return uint(id), true
+}
+
+type auditQuery struct {
+	pageQuery
+	Action     string    `form:"action" binding:"max=64"`
+	ObjectType string    `form:"object_type" binding:"max=64"`
+	ObjectID   string    `form:"object_id" binding:"max=64"`
+	ActorID    uint      `form:"actor_id"`
+	From       time.Time `form:"from" time_format:"2006-01-02T15:04:05Z07:00"`
+	To         time.Time `form:"to" time_format:"2006-01-02T15:04:05Z07:00"`
+}
+
+type auditEventResponse struct {
+	ID         uint      `json:"id"`
+	ActorID    *uint     `json:"actor_id"`
+	ActorEmail string    `json:"actor_email"`
+	Action     string    `json:"action"`
+	ObjectType string    `json:"object_type"`
+	ObjectID   string    `json:"object_id"`
+	Before     *string   `json:"before"`
+	After      *string   `json:"after"`
+	ClientAddr string    `json:"client_addr"`
+	RequestID  string    `json:"request_id"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+func toAuditEventResponse(e models.AuditEvent) auditEventResponse {
+	opt := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	return auditEventResponse{ID: e.ID, ActorID: e.ActorID, ActorEmail: e.ActorEmail, Action: e.Action,
+		ObjectType: e.ObjectType, ObjectID: e.ObjectID, Before: opt(e.Before), After: opt(e.After),
+		ClientAddr: e.ClientAddr, RequestID: e.RequestID, CreatedAt: e.CreatedAt}
+}
+
+func (h *handlers) listAuditEvents(c *gin.Context) {
+	var q auditQuery
+	if !h.bindQuery(c, &q) {
+		return
+	}
+	page := q.page()
+	events, total, err := h.audit.List(c.Request.Context(), access.ActorOf(c), services.AuditFilter{
+		Action: q.Action, ObjectType: q.ObjectType, ObjectID: q.ObjectID, ActorID: q.ActorID,
+		From: q.From, To: q.To, Page: page})
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	items := make([]auditEventResponse, len(events))
+	for i, e := range events {
+		items[i] = toAuditEventResponse(e)
+	}
+	c.JSON(http.StatusOK, listResponse[auditEventResponse]{Items: items, Total: total, Page: page.Number, PageSize: page.Size})
+}
