@@ -133,13 +133,19 @@ func (g *Group) Handle(rule Rule, method, path string, handlers ...gin.HandlerFu
 }
 
 // GET adds a GET route; GET routes never change state.
-func (g *Group) GET(rule Rule, path string, h ...gin.HandlerFunc) { g.Handle(rule, http.MethodGet, path, h...) }
+func (g *Group) GET(rule Rule, path string, h ...gin.HandlerFunc) {
+	g.Handle(rule, http.MethodGet, path, h...)
+}
 
 // POST adds a POST route.
-func (g *Group) POST(rule Rule, path string, h ...gin.HandlerFunc) { g.Handle(rule, http.MethodPost, path, h...) }
+func (g *Group) POST(rule Rule, path string, h ...gin.HandlerFunc) {
+	g.Handle(rule, http.MethodPost, path, h...)
+}
 
 // PATCH adds a PATCH route.
-func (g *Group) PATCH(rule Rule, path string, h ...gin.HandlerFunc) { g.Handle(rule, http.MethodPatch, path, h...) }
+func (g *Group) PATCH(rule Rule, path string, h ...gin.HandlerFunc) {
+	g.Handle(rule, http.MethodPatch, path, h...)
+}
 
 // DELETE adds a DELETE route.
 func (g *Group) DELETE(rule Rule, path string, h ...gin.HandlerFunc) {
