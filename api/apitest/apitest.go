@@ -61,6 +61,13 @@ func (c *Client) Get(path string) *Response {
 // Send sends a request with a JSON body (nil for none).
 func (c *Client) Send(method, path string, body any) *Response {
 	c.t.Helper()
+	return c.DoWith(method, path, body, nil)
+}
+
+// DoWith sends a request with a JSON body (nil for none), letting edit add
+// headers or cookies first.
+func (c *Client) DoWith(method, path string, body any, edit func(*http.Request)) *Response {
+	c.t.Helper()
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -72,6 +79,9 @@ func (c *Client) Send(method, path string, body any) *Response {
 	req := httptest.NewRequest(method, path, r)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if edit != nil {
+		edit(req)
 	}
 	return c.Do(req)
 }

@@ -1,0 +1,207 @@
+package api_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"kohorte/api"
+	"kohorte/models"
+)
+
+// The least role each API route needs, written down here independently of
+// the router, so that a route whose check is weakened or forgotten there
+// fails below. "self" is any logged-in user.
+var apiAccess = map[string]string{
+	"GET /healthz":                         "public",
+	"GET /readyz":                          "public",
+	"GET /metrics":                         "public",
+	"GET /api/openapi.json":                "public",
+	"GET /api/docs":                        "public",
+	"GET /api/docs/docs.css":               "public",
+	"GET /api/v1/version":                  "public",
+	"POST /api/v1/auth/login":              "public",
+	"POST /api/v1/auth/password-reset":     "public",
+	"POST /api/v1/auth/set-password":       "public",
+	"POST /api/v1/auth/logout":             "self",
+	"GET /api/v1/me":                       "self",
+	"POST /api/v1/me/password":             "self",
+	"GET /api/v1/users":                    "staff",
+	"POST /api/v1/users":                   "staff",
+	"GET /api/v1/users/:id":                "staff",
+	"PATCH /api/v1/users/:id":              "staff",
+	"POST /api/v1/users/:id/password-link": "staff",
+	"GET /api/v1/audit-events":             "staff",
+	"GET /api/v1/tokens":                   "staff",
+	"POST /api/v1/tokens":                  "staff",
+	"DELETE /api/v1/tokens/:id":            "staff",
+}
+
+// unclassified lists the routes the router serves without a rule in its
+// access table.
+func unclassified(r *api.Router) []string {
+	var missing []string
+	for _, route := range r.Engine.Routes() {
+		if _, ok := r.Routes.Rule(route.Method, route.Path); !ok {
+			missing = append(missing, route.Method+" "+route.Path)
+		}
+	}
+	sort.Strings(missing)
+	return missing
+}
+
+func TestEveryRouteIsClassified(t *testing.T) {
+	f := newFixture(t)
+	if missing := unclassified(f.engine); len(missing) > 0 {
+		t.Fatalf("routes without an access rule: %v", missing)
+	}
+	for _, route := range f.engine.Engine.Routes() {
+		key := route.Method + " " + route.Path
+		if strings.HasPrefix(route.Path, "/api") || route.Path == "/healthz" || route.Path == "/readyz" || route.Path == "/metrics" {
+			if _, ok := apiAccess[key]; !ok {
+				t.Errorf("%s is not in this test's access list: decide who may call it", key)
+			}
+		}
+	}
+	for key := range apiAccess {
+		method, path, _ := strings.Cut(key, " ")
+		if _, ok := f.engine.Routes.Rule(method, path); !ok {
+			t.Errorf("%s is in the access list but not served", key)
+		}
+	}
+}
+
+// A route added to the engine around the table is caught.
+func TestUnclassifiedRouteIsDetected(t *testing.T) {
+	f := newFixture(t)
+	f.engine.Engine.GET("/api/v1/sneaky", func(c *gin.Context) {})
+	if got := unclassified(f.engine); !slices.Equal(got, []string{"GET /api/v1/sneaky"}) {
+		t.Fatalf("unclassified = %v, want the sneaky route", got)
+	}
+}
+
+type caller struct {
+	name   string
+	role   string // "", "participant", "juror", "staff", "admin"
+	cookie *http.Cookie
+	bearer string
+}
+
+var rank = map[string]int{"": 0, "participant": 1, "juror": 1, "staff": 2, "admin": 3}
+
+func allowed(need, role string) bool {
+	switch need {
+	case "public":
+		return true
+	case "self":
+		return role != ""
+	}
+	return rank[role] >= rank[need]
+}
+
+// fingerprint counts the rows a refused request must not change.
+func (f *fixture) fingerprint(t *testing.T) string {
+	t.Helper()
+	var out []string
+	for _, table := range []string{"users", "sessions", "user_tokens", "api_tokens", "audit_events"} {
+		var n int64
+		if err := f.db.Table(table).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%s=%d", table, n))
+	}
+	var roles []string
+	f.db.Model(&models.User{}).Order("id").Pluck("role || ':' || status", &roles)
+	return strings.Join(append(out, roles...), " ")
+}
+
+// Every role calls every API route, with other users' ids, and is refused
+// exactly where the access list says, with nothing changed.
+func TestAccessMatrix(t *testing.T) {
+	f := newFixture(t)
+	f.seedAdmin(t)
+	admin := f.login(t, "admin@example.org", adminPass)
+	staffID := f.addUser(t, admin, "office@example.org", models.RoleStaff, "Kursbuero-2026")
+	f.addUser(t, admin, "jury@example.org", models.RoleJuror, "Bewertung-2026")
+	f.addUser(t, admin, "tn@example.org", models.RoleParticipant, "Teilnahme-2026")
+	var tok struct {
+		ID    uint
+		Token string
+	}
+	f.as(admin, http.MethodPost, "/api/v1/tokens", map[string]any{"name": "admin", "expires_in_days": 5}).JSON(t, &tok)
+
+	callers := []caller{
+		{name: "anonymous"},
+		{name: "participant", role: "participant", cookie: f.login(t, "tn@example.org", "Teilnahme-2026")},
+		{name: "juror", role: "juror", cookie: f.login(t, "jury@example.org", "Bewertung-2026")},
+		{name: "staff", role: "staff", cookie: f.login(t, "office@example.org", "Kursbuero-2026")},
+	}
+	// Ids of other people's objects: the admin's account and the admin's token.
+	ids := map[string]string{"users": strconv.Itoa(1), "tokens": strconv.Itoa(int(tok.ID))}
+
+	for key, need := range apiAccess {
+		method, path, _ := strings.Cut(key, " ")
+		for _, c := range callers {
+			if allowed(need, c.role) {
+				continue
+			}
+			target := strings.Replace(path, ":id", ids[strings.Split(path, "/")[3]], 1)
+			before := f.fingerprint(t)
+			r := f.as(c.cookie, method, target, map[string]any{})
+			want := http.StatusForbidden
+			if c.role == "" {
+				want = http.StatusUnauthorized
+			}
+			if r.Status != want {
+				t.Errorf("%s as %s: %d, want %d", key, c.name, r.Status, want)
+			}
+			if after := f.fingerprint(t); after != before {
+				t.Errorf("%s as %s changed data: %s → %s", key, c.name, before, after)
+			}
+		}
+	}
+
+	// No GET changes anything, even for the admin who may call them all.
+	for key := range apiAccess {
+		method, path, _ := strings.Cut(key, " ")
+		if method != http.MethodGet {
+			continue
+		}
+		target := strings.Replace(path, ":id", "1", 1)
+		before := f.fingerprint(t)
+		f.as(admin, method, target, nil)
+		if after := f.fingerprint(t); after != before {
+			t.Errorf("%s changed data: %s → %s", key, before, after)
+		}
+	}
+
+	// Staff pass the route check but may not touch an admin's account or token.
+	staff := callers[3].cookie
+	before := f.fingerprint(t)
+	for _, probe := range []struct {
+		method, path string
+		body         any
+		want         int
+	}{
+		{http.MethodPatch, "/api/v1/users/1", map[string]string{"status": "disabled"}, http.StatusForbidden},
+		{http.MethodPatch, "/api/v1/users/" + strconv.Itoa(int(staffID)), map[string]string{"role": "admin"}, http.StatusForbidden},
+		{http.MethodPost, "/api/v1/users/1/password-link", nil, http.StatusForbidden},
+		{http.MethodPost, "/api/v1/users", map[string]string{"email": "boss@example.org", "display_name": "Boss", "role": "admin"}, http.StatusForbidden},
+		{http.MethodDelete, "/api/v1/tokens/" + ids["tokens"], nil, http.StatusNotFound},
+		{http.MethodGet, "/api/v1/users/999999", nil, http.StatusNotFound},
+		{http.MethodGet, "/api/v1/users/abc", nil, http.StatusNotFound},
+	} {
+		if r := f.as(staff, probe.method, probe.path, probe.body); r.Status != probe.want {
+			t.Errorf("staff %s %s: %d, want %d", probe.method, probe.path, r.Status, probe.want)
+		}
+	}
+	if after := f.fingerprint(t); after != before {
+		t.Errorf("refused staff requests changed data: %s → %s", before, after)
+	}
+}
