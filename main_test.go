@@ -360,3 +360,58 @@ func TestBinarySignalsAndExitCodes(t *testing.T) {
 		t.Fatalf("stderr is not one line naming the setting: %q", msg)
 	}
 }
+
+func TestFirstStartCreatesAdminWithOneTimePassword(t *testing.T) {
+	t.Parallel()
+	out := &lockedBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	args := append([]string{"--addr", "127.0.0.1:0"}, dbArgs(t)...)
+	go func() { done <- run(ctx, args, env(map[string]string{"KOHORTE_ADMIN_EMAIL": "chefin@example.org"}), out) }()
+	oneTime := regexp.MustCompile(`First admin: chefin@example.org with the one-time password (\S+) `)
+	var url, password string
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline) && url == ""; time.Sleep(20 * time.Millisecond) {
+		if m := runningAt.FindStringSubmatch(out.String()); m != nil {
+			url = m[1]
+		}
+	}
+	if m := oneTime.FindStringSubmatch(out.String()); m != nil {
+		password = m[1]
+	}
+	if url == "" || password == "" {
+		cancel()
+		t.Fatalf("no URL or one-time password printed:\n%s", out)
+	}
+	body := strings.NewReader(`{"email":"chefin@example.org","password":"` + password + `"}`)
+	resp, err := http.Post(url+"/api/v1/auth/login", "application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"must_change_password":true`) {
+		t.Fatalf("first login: %d %s", resp.StatusCode, b)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(out.String(), password) != 1 {
+		t.Fatalf("the one-time password appears %d times in the output", strings.Count(out.String(), password))
+	}
+	// A restart creates nobody and prints no password.
+	url2, stop := startRun(t, args, nil)
+	get(t, url2+"/healthz")
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWeakAdminPasswordExits2(t *testing.T) {
+	t.Parallel()
+	args := append([]string{"--addr", "127.0.0.1:0"}, dbArgs(t)...)
+	err := run(context.Background(), args, env(map[string]string{"KOHORTE_ADMIN_PASSWORD": "kurz"}), io.Discard)
+	if exitCode(err) != 2 || err.Error() != "KOHORTE_ADMIN_PASSWORD: must be at least 10 characters long" {
+		t.Fatalf("run = %v", err)
+	}
+}

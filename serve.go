@@ -97,6 +97,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		return err
 	}
 	announce(cfg, ln, db, log, stdout)
+	go pruneEvery(ctx, time.Hour, accounts, log)
 	return serveUntilDone(ctx, ln, newHTTPServer(handler, log), cfg.ShutdownTimeout, log)
 }
 
@@ -159,6 +160,24 @@ func ensureAdmin(ctx context.Context, accounts *services.Accounts, cfg config, l
 		fmt.Fprintf(stdout, "First admin: %s with the one-time password %s (it must be changed at the first login)\n", res.Email, res.OneTimePassword)
 	}
 	return nil
+}
+
+// pruneEvery removes ended sessions and old login attempts until ctx ends.
+func pruneEvery(ctx context.Context, every time.Duration, accounts *services.Accounts, log *slog.Logger) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if n, err := accounts.Prune(ctx); err != nil {
+				log.Warn("prune accounts", "error", err)
+			} else if n > 0 {
+				log.Info("pruned ended sessions and old login attempts", "rows", n)
+			}
+		}
+	}
 }
 
 func newHandler(db *gorm.DB, accounts *services.Accounts, cfg config, log *slog.Logger) (http.Handler, error) {

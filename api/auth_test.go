@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -238,5 +239,50 @@ func TestCrossSiteStateChangeIsRefused(t *testing.T) {
 	f.db.Model(&models.Session{}).Count(&n)
 	if n != 0 {
 		t.Fatalf("a cross-site request opened %d sessions", n)
+	}
+}
+
+func TestSessionCookieOverTLSIsHostPrefixedAndSecure(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.seedAdmin(t)
+	srv := httptest.NewTLSServer(f.engine)
+	defer srv.Close()
+	resp, err := srv.Client().Post(srv.URL+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"email":"admin@example.org","password":"`+adminPass+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cookies := resp.Cookies()
+	if len(cookies) != 1 || cookies[0].Name != "__Host-kohorte_session" || !cookies[0].Secure || !cookies[0].HttpOnly || cookies[0].Path != "/" {
+		t.Fatalf("cookies over TLS: %+v", cookies)
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/me", nil)
+	req.AddCookie(cookies[0])
+	me, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	me.Body.Close()
+	if me.StatusCode != 200 {
+		t.Fatalf("me with the secure cookie: %d", me.StatusCode)
+	}
+}
+
+// Only a trusted proxy may say the client used HTTPS.
+func TestForwardedProtoNeedsTrustedProxy(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+	req.Header.Set("X-Forwarded-Proto", "https")
+	if r := f.client.Do(req); r.Header.Get("Strict-Transport-Security") != "" {
+		t.Fatal("an untrusted client's X-Forwarded-Proto was believed")
+	}
+	trusted := newFixtureWith(t, []string{"192.0.2.0/24"})
+	req = httptest.NewRequest(http.MethodGet, "/healthz", nil) // RemoteAddr 192.0.2.1
+	req.Header.Set("X-Forwarded-Proto", "https")
+	if r := trusted.client.Do(req); r.Header.Get("Strict-Transport-Security") == "" {
+		t.Fatal("a trusted proxy's X-Forwarded-Proto was ignored")
 	}
 }

@@ -30,6 +30,11 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureWith(t, nil)
+}
+
+func newFixtureWith(t *testing.T, trustedProxies []string) *fixture {
+	t.Helper()
 	db := dbtest.Open(t)
 	sqlDB, err := db.DB()
 	if err != nil {
@@ -41,12 +46,13 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	engine, err := api.NewRouter(api.Deps{
-		Logger:   slog.New(slog.NewJSONHandler(logs, nil)),
-		Metrics:  api.NewMetrics(sqlDB),
-		Health:   services.NewHealth(db),
-		Accounts: accounts,
-		Audit:    services.NewAudit(db),
-		Version:  "test",
+		Logger:         slog.New(slog.NewJSONHandler(logs, nil)),
+		Metrics:        api.NewMetrics(sqlDB),
+		Health:         services.NewHealth(db),
+		Accounts:       accounts,
+		Audit:          services.NewAudit(db),
+		Version:        "test",
+		TrustedProxies: trustedProxies,
 	})
 	if err != nil {
 		t.Fatal(err)

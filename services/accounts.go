@@ -281,3 +281,23 @@ func lockUser(tx *gorm.DB, id uint) (models.User, error) {
 	}
 	return u, err
 }
+
+// Prune deletes what no longer counts: ended sessions, login attempts past
+// the throttling window and one-time links expired a week ago. Every
+// instance may run it; deleting twice is harmless.
+func (a *Accounts) Prune(ctx context.Context) (int64, error) {
+	now := a.now()
+	db := a.db.WithContext(ctx)
+	var total int64
+	for _, q := range []*gorm.DB{
+		db.Where("expires_at <= ? OR last_seen_at <= ?", now, now.Add(-a.cfg.IdleTimeout)).Delete(&models.Session{}),
+		db.Where("created_at < ?", now.Add(-24*time.Hour-a.cfg.FailureWindow)).Delete(&models.LoginAttempt{}),
+		db.Where("expires_at < ?", now.Add(-7*24*time.Hour)).Delete(&models.UserToken{}),
+	} {
+		if q.Error != nil {
+			return total, q.Error
+		}
+		total += q.RowsAffected
+	}
+	return total, nil
+}

@@ -287,3 +287,29 @@ func TestLogoutEndsOnlyThatSession(t *testing.T) {
 		t.Fatalf("the other session ended too: %v", err)
 	}
 }
+
+func TestPruneKeepsWhatStillCounts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	live, _ := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	e.accounts.Login(ctx, "admin@example.org", "wrong-wrong", client("x"))
+	e.clock.Add(25 * time.Minute)
+	if _, err := e.accounts.Authenticate(ctx, live.Token, client("x")); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Add(10 * time.Minute)
+	// The sessions of newEnv and of the first login are 35 minutes idle;
+	// live was used 10 minutes ago.
+	n, err := e.accounts.Prune(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("Prune = %d, %v; want the one idle session", n, err)
+	}
+	if _, err := e.accounts.Authenticate(ctx, live.Token, client("x")); err != nil {
+		t.Fatalf("prune ended a live session: %v", err)
+	}
+	e.clock.Add(25 * time.Hour)
+	if n, _ := e.accounts.Prune(ctx); n != 4 {
+		t.Fatalf("a day later Prune removed %d rows, want 4 (live session and three login attempts)", n)
+	}
+}
