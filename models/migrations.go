@@ -15,6 +15,7 @@ func migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		{ID: "202611210001_settings", Migrate: migrateSettings},
 		{ID: "202611210002_accounts", Migrate: migrateAccounts},
+		{ID: "202611210003_courses", Migrate: migrateCourses},
 	}
 }
 
