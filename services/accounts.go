@@ -275,7 +275,7 @@ func actorOf(u models.User, client Actor) Actor {
 // account apply one after the other.
 func lockUser(tx *gorm.DB, id uint) (models.User, error) {
 	var u models.User
-	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&u, id).Error
+	err := tx.Clauses(lockForUpdate()).Take(&u, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return u, fmt.Errorf("user %d: %w", id, ErrNotFound)
 	}
@@ -300,4 +300,10 @@ func (a *Accounts) Prune(ctx context.Context) (int64, error) {
 		total += q.RowsAffected
 	}
 	return total, nil
+}
+
+// lockForUpdate locks the rows a transaction reads on PostgreSQL; SQLite's
+// immediate transactions hold the whole database already.
+func lockForUpdate() clause.Expression {
+	return clause.Locking{Strength: "UPDATE"}
 }

@@ -1,0 +1,176 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"kohorte/models"
+)
+
+// CohortInput is what staff set on a cohort. A zero EndDate means start
+// plus the course's duration.
+type CohortInput struct {
+	Name      string
+	StartDate models.Date
+	EndDate   models.Date
+	Capacity  int
+	Venue     string
+}
+
+// nextStatus lists the one status each status may move to.
+var nextStatus = map[models.CohortStatus]models.CohortStatus{
+	models.CohortPlanned:   models.CohortRunning,
+	models.CohortRunning:   models.CohortCompleted,
+	models.CohortCompleted: models.CohortArchived,
+}
+
+func (in CohortInput) apply(c *models.Cohort, course models.Course) error {
+	verr := &ValidationError{}
+	c.Name = requireText(verr, "name", in.Name, 100)
+	c.Venue = optionalText(verr, "venue", in.Venue, 300)
+	if in.StartDate.IsZero() {
+		verr.Add("start_date", "is required")
+	}
+	c.StartDate, c.EndDate = in.StartDate, in.EndDate
+	if c.EndDate.IsZero() && !in.StartDate.IsZero() {
+		c.EndDate = in.StartDate.AddDays(7 * course.DurationWeeks)
+	}
+	if !in.StartDate.IsZero() && c.EndDate.Before(c.StartDate.Time) {
+		verr.Add("end_date", "must not be before the start date")
+	}
+	if in.Capacity < 1 || in.Capacity > 1000 {
+		verr.Add("capacity", "must be between 1 and 1000")
+	} else if in.Capacity < c.EnrolledCount {
+		verr.Add("capacity", fmt.Sprintf("must be at least the %d participants enrolled", c.EnrolledCount))
+	}
+	c.Capacity = in.Capacity
+	return verr.Err()
+}
+
+// CreateCohort adds a planned cohort to a course.
+func (s *Courses) CreateCohort(ctx context.Context, actor Actor, courseID uint, in CohortInput) (models.Cohort, error) {
+	if !actor.IsStaff() {
+		return models.Cohort{}, ErrForbidden
+	}
+	c := models.Cohort{CourseID: courseID, Status: models.CohortPlanned}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		course, err := loadCourse(tx, courseID)
+		if err != nil {
+			return err
+		}
+		if err := in.apply(&c, course); err != nil {
+			return err
+		}
+		if err := tx.Create(&c).Error; err != nil {
+			return cohortConflict(err)
+		}
+		return record(tx, actor, "cohort.created", "cohort", c.ID, nil, cohortSnapshot(c))
+	})
+	return c, err
+}
+
+func cohortConflict(err error) error {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return (&ValidationError{}).Add("name", "another cohort of this course has this name")
+	}
+	return err
+}
+
+// UpdateCohort changes a cohort's name, dates, capacity and venue.
+func (s *Courses) UpdateCohort(ctx context.Context, actor Actor, id uint, in CohortInput) (models.Cohort, error) {
+	return s.changeCohort(ctx, actor, id, "cohort.updated", func(tx *gorm.DB, c *models.Cohort) error {
+		course, err := loadCourse(tx, c.CourseID)
+		if err != nil {
+			return err
+		}
+		return in.apply(c, course)
+	})
+}
+
+// SetCohortStatus moves a cohort to the next status: planned, running,
+// completed, archived, in this order only.
+func (s *Courses) SetCohortStatus(ctx context.Context, actor Actor, id uint, status models.CohortStatus) (models.Cohort, error) {
+	return s.changeCohort(ctx, actor, id, "cohort.status_changed", func(tx *gorm.DB, c *models.Cohort) error {
+		if nextStatus[c.Status] != status {
+			return fmt.Errorf("%w: a %s cohort cannot become %s", ErrInvalidAction, c.Status, status)
+		}
+		c.Status = status
+		return nil
+	})
+}
+
+func (s *Courses) changeCohort(ctx context.Context, actor Actor, id uint, action string, change func(*gorm.DB, *models.Cohort) error) (models.Cohort, error) {
+	if !actor.IsStaff() {
+		return models.Cohort{}, ErrForbidden
+	}
+	var c models.Cohort
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if c, err = lockCohort(tx, id); err != nil {
+			return err
+		}
+		before := cohortSnapshot(c)
+		if err := change(tx, &c); err != nil {
+			return err
+		}
+		err = tx.Model(&c).Select("name", "start_date", "end_date", "capacity", "venue", "status", "updated_at").Updates(&c).Error
+		if err != nil {
+			return cohortConflict(err)
+		}
+		return record(tx, actor, action, "cohort", c.ID, before, cohortSnapshot(c))
+	})
+	return c, err
+}
+
+func lockCohort(tx *gorm.DB, id uint) (models.Cohort, error) {
+	var c models.Cohort
+	err := tx.Clauses(lockForUpdate()).Take(&c, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return c, fmt.Errorf("cohort %d: %w", id, ErrNotFound)
+	}
+	return c, err
+}
+
+func cohortSnapshot(c models.Cohort) map[string]any {
+	return map[string]any{"name": c.Name, "start_date": c.StartDate.String(), "end_date": c.EndDate.String(),
+		"capacity": c.Capacity, "venue": c.Venue, "status": c.Status}
+}
+
+// GetCohort returns one cohort with its course.
+func (s *Courses) GetCohort(ctx context.Context, actor Actor, id uint) (models.Cohort, error) {
+	if !actor.IsStaff() {
+		return models.Cohort{}, ErrForbidden
+	}
+	var c models.Cohort
+	err := s.db.WithContext(ctx).Preload("Course").Take(&c, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return c, fmt.Errorf("cohort %d: %w", id, ErrNotFound)
+	}
+	return c, err
+}
+
+// CohortFilter narrows a listing of cohorts.
+type CohortFilter struct {
+	CourseID uint
+	Status   models.CohortStatus
+}
+
+// ListCohorts returns cohorts, newest start first, with their courses.
+func (s *Courses) ListCohorts(ctx context.Context, actor Actor, f CohortFilter) ([]models.Cohort, error) {
+	if !actor.IsStaff() {
+		return nil, ErrForbidden
+	}
+	q := s.db.WithContext(ctx).Preload("Course", func(db *gorm.DB) *gorm.DB { return db.Omit("topics", "description") })
+	if f.CourseID != 0 {
+		q = q.Where("course_id = ?", f.CourseID)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	var cs []models.Cohort
+	err := q.Order("start_date DESC, id DESC").Find(&cs).Error
+	return cs, err
+}

@@ -1,0 +1,292 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"kohorte/models"
+)
+
+// Courses manages courses and their cohorts.
+type Courses struct {
+	db  *gorm.DB
+	now func() models.Date
+}
+
+// NewCourses returns the course service on db; today tells the current day.
+func NewCourses(db *gorm.DB, today func() models.Date) *Courses {
+	return &Courses{db: db, now: today}
+}
+
+// Certificate rule defaults of DESIGN.md.
+const (
+	DefaultDurationWeeks        = 12
+	DefaultMinAttendancePercent = 80
+	DefaultMinJuryPercent       = 50
+)
+
+// CourseInput is what staff set on a course. Nil pointers keep the
+// current value on update and take the default on create.
+type CourseInput struct {
+	Title                string
+	CertificateTitle     string
+	Description          string
+	Topics               []string
+	Format               string
+	DurationWeeks        *int
+	CertificatePrefix    string
+	MinAttendancePercent *int
+	ClosingRequired      *bool
+	MinJuryPercent       *int
+	Issuers              []IssuerInput
+	Signatories          []SignatoryInput
+}
+
+// IssuerInput is an organisation issuing the certificate.
+type IssuerInput struct {
+	Name string
+	City string
+}
+
+// SignatoryInput is a person signing the certificate.
+type SignatoryInput struct {
+	Name     string
+	Function string
+}
+
+func (in CourseInput) apply(c *models.Course) error {
+	verr := &ValidationError{}
+	c.Title = requireText(verr, "title", in.Title, 300)
+	c.CertificateTitle = requireText(verr, "certificate_title", in.CertificateTitle, 300)
+	c.Description = strings.TrimSpace(in.Description)
+	c.Format = optionalText(verr, "format", in.Format, 50)
+	c.CertificatePrefix = strings.ToUpper(requireText(verr, "certificate_prefix", in.CertificatePrefix, 20))
+	if strings.ContainsFunc(c.CertificatePrefix, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) {
+		verr.Add("certificate_prefix", "may only hold the letters A to Z and digits")
+	}
+	c.Topics = c.Topics[:0:0]
+	for i, t := range in.Topics {
+		if t = cleanName(t); t != "" {
+			c.Topics = append(c.Topics, optionalText(verr, fmt.Sprintf("topics[%d]", i), t, 300))
+		}
+	}
+	setInt(verr, "duration_weeks", in.DurationWeeks, &c.DurationWeeks, 1, 104)
+	setInt(verr, "min_attendance_percent", in.MinAttendancePercent, &c.MinAttendancePercent, 0, 100)
+	setInt(verr, "min_jury_percent", in.MinJuryPercent, &c.MinJuryPercent, 0, 100)
+	if in.ClosingRequired != nil {
+		c.ClosingRequired = *in.ClosingRequired
+	}
+	c.Issuers = in.issuers(verr, c.Issuers)
+	c.Signatories = in.signatories(verr)
+	return verr.Err()
+}
+
+// issuers keeps the logos of issuers that stay at their position.
+func (in CourseInput) issuers(verr *ValidationError, old []models.CourseIssuer) []models.CourseIssuer {
+	out := make([]models.CourseIssuer, len(in.Issuers))
+	for i, is := range in.Issuers {
+		out[i] = models.CourseIssuer{Position: i + 1,
+			Name: requireText(verr, fmt.Sprintf("issuers[%d].name", i), is.Name, 200),
+			City: optionalText(verr, fmt.Sprintf("issuers[%d].city", i), is.City, 100)}
+		if i < len(old) {
+			out[i].Logo, out[i].LogoContentType = old[i].Logo, old[i].LogoContentType
+		}
+	}
+	return out
+}
+
+func (in CourseInput) signatories(verr *ValidationError) []models.CourseSignatory {
+	out := make([]models.CourseSignatory, len(in.Signatories))
+	for i, s := range in.Signatories {
+		out[i] = models.CourseSignatory{Position: i + 1,
+			Name:     requireText(verr, fmt.Sprintf("signatories[%d].name", i), s.Name, 200),
+			Function: optionalText(verr, fmt.Sprintf("signatories[%d].function", i), s.Function, 200)}
+	}
+	return out
+}
+
+func requireText(verr *ValidationError, field, raw string, max int) string {
+	s := cleanName(raw)
+	if s == "" {
+		verr.Add(field, "is required")
+	}
+	return optionalText(verr, field, s, max)
+}
+
+func optionalText(verr *ValidationError, field, raw string, max int) string {
+	s := cleanName(raw)
+	if utf8.RuneCountInString(s) > max {
+		verr.Add(field, fmt.Sprintf("must be at most %d characters long", max))
+	}
+	return s
+}
+
+func setInt(verr *ValidationError, field string, v *int, dst *int, lo, hi int) {
+	if v == nil {
+		return
+	}
+	if *v < lo || *v > hi {
+		verr.Add(field, fmt.Sprintf("must be between %d and %d", lo, hi))
+		return
+	}
+	*dst = *v
+}
+
+// CreateCourse adds a course with the default certificate rules where the
+// input leaves them open.
+func (s *Courses) CreateCourse(ctx context.Context, actor Actor, in CourseInput) (models.Course, error) {
+	if !actor.IsStaff() {
+		return models.Course{}, ErrForbidden
+	}
+	c := models.Course{DurationWeeks: DefaultDurationWeeks, MinAttendancePercent: DefaultMinAttendancePercent,
+		ClosingRequired: true, MinJuryPercent: DefaultMinJuryPercent}
+	if err := in.apply(&c); err != nil {
+		return c, err
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&c).Error; err != nil {
+			return err
+		}
+		return record(tx, actor, "course.created", "course", c.ID, nil, courseSnapshot(c))
+	})
+	return c, err
+}
+
+// UpdateCourse replaces a course's fields, issuers and signatories.
+func (s *Courses) UpdateCourse(ctx context.Context, actor Actor, id uint, in CourseInput) (models.Course, error) {
+	if !actor.IsStaff() {
+		return models.Course{}, ErrForbidden
+	}
+	var c models.Course
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if c, err = loadCourse(tx, id); err != nil {
+			return err
+		}
+		before := courseSnapshot(c)
+		if err := in.apply(&c); err != nil {
+			return err
+		}
+		if err := saveCourse(tx, &c); err != nil {
+			return err
+		}
+		return record(tx, actor, "course.updated", "course", c.ID, before, courseSnapshot(c))
+	})
+	return c, err
+}
+
+// saveCourse writes the course row and replaces its issuers and signatories.
+func saveCourse(tx *gorm.DB, c *models.Course) error {
+	if err := tx.Omit("Issuers", "Signatories").Save(c).Error; err != nil {
+		return err
+	}
+	if err := tx.Where("course_id = ?", c.ID).Delete(&models.CourseIssuer{}).Error; err != nil {
+		return err
+	}
+	if err := tx.Where("course_id = ?", c.ID).Delete(&models.CourseSignatory{}).Error; err != nil {
+		return err
+	}
+	for i := range c.Issuers {
+		c.Issuers[i].ID, c.Issuers[i].CourseID = 0, c.ID
+	}
+	for i := range c.Signatories {
+		c.Signatories[i].ID, c.Signatories[i].CourseID = 0, c.ID
+	}
+	if len(c.Issuers) > 0 {
+		if err := tx.Create(&c.Issuers).Error; err != nil {
+			return err
+		}
+	}
+	if len(c.Signatories) > 0 {
+		return tx.Create(&c.Signatories).Error
+	}
+	return nil
+}
+
+func loadCourse(tx *gorm.DB, id uint) (models.Course, error) {
+	var c models.Course
+	err := tx.Preload("Issuers", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
+		Preload("Signatories", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
+		Take(&c, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return c, fmt.Errorf("course %d: %w", id, ErrNotFound)
+	}
+	return c, err
+}
+
+func courseSnapshot(c models.Course) map[string]any {
+	issuers := make([]string, len(c.Issuers))
+	for i, is := range c.Issuers {
+		issuers[i] = is.Name
+	}
+	return map[string]any{"title": c.Title, "certificate_title": c.CertificateTitle, "duration_weeks": c.DurationWeeks,
+		"certificate_prefix": c.CertificatePrefix, "min_attendance_percent": c.MinAttendancePercent,
+		"closing_required": c.ClosingRequired, "min_jury_percent": c.MinJuryPercent, "issuers": issuers, "topics": c.Topics}
+}
+
+// GetCourse returns a course with its issuers and signatories.
+func (s *Courses) GetCourse(ctx context.Context, actor Actor, id uint) (models.Course, error) {
+	if !actor.IsStaff() {
+		return models.Course{}, ErrForbidden
+	}
+	return loadCourse(s.db.WithContext(ctx), id)
+}
+
+// ListCourses returns all courses by title, without logos.
+func (s *Courses) ListCourses(ctx context.Context, actor Actor) ([]models.Course, error) {
+	if !actor.IsStaff() {
+		return nil, ErrForbidden
+	}
+	var cs []models.Course
+	err := s.db.WithContext(ctx).
+		Preload("Issuers", func(db *gorm.DB) *gorm.DB { return db.Omit("logo").Order("position") }).
+		Preload("Signatories", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
+		Order("title, id").Find(&cs).Error
+	return cs, err
+}
+
+// MaxLogoBytes bounds an issuer's logo.
+const MaxLogoBytes = 1 << 20
+
+// SetIssuerLogo stores the logo of the issuer at position (from 1).
+func (s *Courses) SetIssuerLogo(ctx context.Context, actor Actor, courseID uint, position int, logo []byte) error {
+	if !actor.IsStaff() {
+		return ErrForbidden
+	}
+	contentType, err := logoType(logo)
+	if err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&models.CourseIssuer{}).Where("course_id = ? AND position = ?", courseID, position).
+			Updates(map[string]any{"logo": logo, "logo_content_type": contentType})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("issuer %d of course %d: %w", position, courseID, ErrNotFound)
+		}
+		return record(tx, actor, "course.logo_set", "course", courseID, nil,
+			map[string]any{"position": position, "content_type": contentType, "bytes": len(logo)})
+	})
+}
+
+// logoType accepts PNG and JPEG, the formats the certificate PDFs embed.
+func logoType(b []byte) (string, error) {
+	switch {
+	case len(b) == 0:
+		return "", (&ValidationError{}).Add("logo", "is empty")
+	case len(b) > MaxLogoBytes:
+		return "", (&ValidationError{}).Add("logo", "must be at most 1 MB")
+	case strings.HasPrefix(string(b), "\x89PNG\r\n\x1a\n"):
+		return "image/png", nil
+	case strings.HasPrefix(string(b), "\xff\xd8\xff"):
+		return "image/jpeg", nil
+	}
+	return "", (&ValidationError{}).Add("logo", "must be a PNG or JPEG image")
+}

@@ -1,0 +1,148 @@
+package services_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"kohorte/models"
+	"kohorte/services"
+)
+
+func intp(i int) *int { return &i }
+
+// courseInput is the course the domain reports describe.
+func courseInput() services.CourseInput {
+	return services.CourseInput{
+		Title:             "Netzwerkkoordinator:in zur Fachkräftesicherung (IHK)",
+		CertificateTitle:  "Netzwerkkoordinator:in zur Fachkräftesicherung (IHK)",
+		Topics:            []string{"Netzwerkmanagement", " Fachkräftesicherung in der Region ", ""},
+		Format:            "Blended Learning",
+		CertificatePrefix: "koh",
+		Issuers:           []services.IssuerInput{{Name: "Stiftung", City: "Oldenburg"}, {Name: "IHK Oldenburg", City: "Oldenburg"}},
+		Signatories:       []services.SignatoryInput{{Name: "Dr. A. Beispiel", Function: "Vorstand"}},
+	}
+}
+
+func (e *env) courses() *services.Courses {
+	return services.NewCourses(e.db, func() models.Date { return models.DateOf(e.clock.Now()) })
+}
+
+func TestCreateCourseTakesDefaults(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c, err := e.courses().CreateCourse(context.Background(), e.admin, courseInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DurationWeeks != 12 || c.MinAttendancePercent != 80 || c.MinJuryPercent != 50 || !c.ClosingRequired || c.CertificatePrefix != "KOH" {
+		t.Fatalf("defaults not applied: %+v", c)
+	}
+	if len(c.Topics) != 2 || c.Topics[1] != "Fachkräftesicherung in der Region" {
+		t.Fatalf("topics %q", c.Topics)
+	}
+	got, err := e.courses().GetCourse(context.Background(), e.admin, c.ID)
+	if err != nil || len(got.Issuers) != 2 || got.Issuers[1].Name != "IHK Oldenburg" || got.Signatories[0].Function != "Vorstand" {
+		t.Fatalf("read back %+v, %v", got, err)
+	}
+}
+
+func TestCourseValidation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	in := courseInput()
+	in.Title, in.CertificatePrefix, in.DurationWeeks, in.MinJuryPercent = " ", "KO-H", intp(0), intp(101)
+	in.Issuers = append(in.Issuers, services.IssuerInput{Name: ""})
+	_, err := e.courses().CreateCourse(context.Background(), e.admin, in)
+	var verr *services.ValidationError
+	if !errors.As(err, &verr) {
+		t.Fatalf("CreateCourse = %v", err)
+	}
+	want := map[string]bool{"title": true, "certificate_prefix": true, "duration_weeks": true, "min_jury_percent": true, "issuers[2].name": true}
+	for _, f := range verr.Fields {
+		delete(want, f.Field)
+	}
+	if len(want) > 0 {
+		t.Fatalf("missing field errors %v in %v", want, verr.Fields)
+	}
+}
+
+func TestCohortEndDefaultsAndStatusMovesForwardOnly(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	s := e.courses()
+	course, _ := s.CreateCourse(ctx, e.admin, courseInput())
+	// Wednesday 1 March 2023 plus 12 weeks is Wednesday 24 May 2023.
+	c, err := s.CreateCohort(ctx, e.admin, course.ID, services.CohortInput{Name: "Frühjahr 2023", StartDate: models.NewDate(2023, 3, 1), Capacity: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.EndDate.String() != "2023-05-24" || c.Status != models.CohortPlanned {
+		t.Fatalf("cohort %s–%s %s", c.StartDate, c.EndDate, c.Status)
+	}
+	if _, err := s.CreateCohort(ctx, e.admin, course.ID, services.CohortInput{Name: "Frühjahr 2023", StartDate: models.NewDate(2024, 3, 1), Capacity: 16}); err == nil {
+		t.Fatal("a second cohort of the same name was accepted")
+	}
+	for _, step := range []struct {
+		to models.CohortStatus
+		ok bool
+	}{
+		{models.CohortCompleted, false},
+		{models.CohortRunning, true},
+		{models.CohortPlanned, false},
+		{models.CohortCompleted, true},
+		{models.CohortArchived, true},
+		{models.CohortRunning, false},
+	} {
+		_, err := s.SetCohortStatus(ctx, e.admin, c.ID, step.to)
+		if (err == nil) != step.ok {
+			t.Fatalf("to %s: %v, want ok=%v", step.to, err, step.ok)
+		}
+		if !step.ok && !errors.Is(err, services.ErrInvalidAction) {
+			t.Fatalf("to %s: %v, want invalid action", step.to, err)
+		}
+	}
+	if n := e.countAudit(t, "cohort.status_changed"); n != 3 {
+		t.Fatalf("%d status changes audited, want 3", n)
+	}
+}
+
+func TestParticipantsAndJurorsCannotManageCourses(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	juror := services.Actor{UserID: 42, Role: models.RoleJuror}
+	if _, err := e.courses().CreateCourse(context.Background(), juror, courseInput()); !errors.Is(err, services.ErrForbidden) {
+		t.Fatalf("juror creates a course: %v", err)
+	}
+	if _, err := e.courses().ListCohorts(context.Background(), services.Actor{UserID: 7, Role: models.RoleParticipant}, services.CohortFilter{}); !errors.Is(err, services.ErrForbidden) {
+		t.Fatalf("participant lists cohorts: %v", err)
+	}
+}
+
+func TestIssuerLogoMustBeAnImage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	course, _ := e.courses().CreateCourse(ctx, e.admin, courseInput())
+	png := []byte("\x89PNG\r\n\x1a\n0000")
+	if err := e.courses().SetIssuerLogo(ctx, e.admin, course.ID, 2, png); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.courses().SetIssuerLogo(ctx, e.admin, course.ID, 2, []byte("GIF89a")); err == nil {
+		t.Fatal("a GIF was accepted")
+	}
+	if err := e.courses().SetIssuerLogo(ctx, e.admin, course.ID, 3, png); !errors.Is(err, services.ErrNotFound) {
+		t.Fatalf("third issuer: %v", err)
+	}
+	// Editing the course keeps the logo of the issuer that stays.
+	in := courseInput()
+	in.Title = "Neuer Titel"
+	if _, err := e.courses().UpdateCourse(ctx, e.admin, course.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := e.courses().GetCourse(ctx, e.admin, course.ID)
+	if string(got.Issuers[1].Logo) != string(png) || got.Issuers[1].LogoContentType != "image/png" {
+		t.Fatalf("logo lost on update: %q", got.Issuers[1].Logo)
+	}
+}
