@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // the container image has no time zone database; dates are German days
 )
 
 // version is set at build time with -ldflags "-X main.version=…".

@@ -162,6 +162,15 @@ func ensureAdmin(ctx context.Context, accounts *services.Accounts, cfg config, l
 	return nil
 }
 
+// todayIn returns the clock of days where the courses take place.
+func todayIn(zone string) (func() models.Date, error) {
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return nil, err
+	}
+	return func() models.Date { return models.DateOf(time.Now().In(loc)) }, nil
+}
+
 // pruneEvery removes ended sessions and old login attempts until ctx ends.
 func pruneEvery(ctx context.Context, every time.Duration, accounts *services.Accounts, log *slog.Logger) {
 	tick := time.NewTicker(every)
@@ -186,6 +195,10 @@ func newHandler(db *gorm.DB, accounts *services.Accounts, cfg config, log *slog.
 		return nil, err
 	}
 	audit := services.NewAudit(db)
+	today, err := todayIn("Europe/Berlin")
+	if err != nil {
+		return nil, err
+	}
 	ui, err := frontend.New(frontend.Options{Logger: log, Version: version, Accounts: accounts, Audit: audit})
 	if err != nil {
 		return nil, err
@@ -196,6 +209,7 @@ func newHandler(db *gorm.DB, accounts *services.Accounts, cfg config, log *slog.
 		Health:         services.NewHealth(db),
 		Accounts:       accounts,
 		Audit:          audit,
+		Courses:        services.NewCourses(db, today),
 		UI:             ui,
 		Version:        version,
 		TrustedProxies: cfg.proxies(),

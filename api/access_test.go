@@ -19,28 +19,38 @@ import (
 // the router, so that a route whose check is weakened or forgotten there
 // fails below. "self" is any logged-in user.
 var apiAccess = map[string]string{
-	"GET /healthz":                         "public",
-	"GET /readyz":                          "public",
-	"GET /metrics":                         "public",
-	"GET /api/openapi.json":                "public",
-	"GET /api/docs":                        "public",
-	"GET /api/docs/docs.css":               "public",
-	"GET /api/v1/version":                  "public",
-	"POST /api/v1/auth/login":              "public",
-	"POST /api/v1/auth/password-reset":     "public",
-	"POST /api/v1/auth/set-password":       "public",
-	"POST /api/v1/auth/logout":             "self",
-	"GET /api/v1/me":                       "self",
-	"POST /api/v1/me/password":             "self",
-	"GET /api/v1/users":                    "staff",
-	"POST /api/v1/users":                   "staff",
-	"GET /api/v1/users/:id":                "staff",
-	"PATCH /api/v1/users/:id":              "staff",
-	"POST /api/v1/users/:id/password-link": "staff",
-	"GET /api/v1/audit-events":             "staff",
-	"GET /api/v1/tokens":                   "staff",
-	"POST /api/v1/tokens":                  "staff",
-	"DELETE /api/v1/tokens/:id":            "staff",
+	"GET /healthz":                                   "public",
+	"GET /readyz":                                    "public",
+	"GET /metrics":                                   "public",
+	"GET /api/openapi.json":                          "public",
+	"GET /api/docs":                                  "public",
+	"GET /api/docs/docs.css":                         "public",
+	"GET /api/v1/version":                            "public",
+	"POST /api/v1/auth/login":                        "public",
+	"POST /api/v1/auth/password-reset":               "public",
+	"POST /api/v1/auth/set-password":                 "public",
+	"POST /api/v1/auth/logout":                       "self",
+	"GET /api/v1/me":                                 "self",
+	"POST /api/v1/me/password":                       "self",
+	"GET /api/v1/users":                              "staff",
+	"POST /api/v1/users":                             "staff",
+	"GET /api/v1/users/:id":                          "staff",
+	"PATCH /api/v1/users/:id":                        "staff",
+	"POST /api/v1/users/:id/password-link":           "staff",
+	"GET /api/v1/audit-events":                       "staff",
+	"GET /api/v1/tokens":                             "staff",
+	"POST /api/v1/tokens":                            "staff",
+	"DELETE /api/v1/tokens/:id":                      "staff",
+	"GET /api/v1/courses":                            "staff",
+	"POST /api/v1/courses":                           "staff",
+	"GET /api/v1/courses/:id":                        "staff",
+	"PUT /api/v1/courses/:id":                        "staff",
+	"PUT /api/v1/courses/:id/issuers/:position/logo": "staff",
+	"POST /api/v1/courses/:id/cohorts":               "staff",
+	"GET /api/v1/cohorts":                            "staff",
+	"GET /api/v1/cohorts/:id":                        "staff",
+	"PUT /api/v1/cohorts/:id":                        "staff",
+	"POST /api/v1/cohorts/:id/status":                "staff",
 }
 
 // unclassified lists the routes the router serves without a rule in its
@@ -109,7 +119,7 @@ func allowed(need, role string) bool {
 func (f *fixture) fingerprint(t *testing.T) string {
 	t.Helper()
 	var out []string
-	for _, table := range []string{"users", "sessions", "user_tokens", "api_tokens", "audit_events"} {
+	for _, table := range []string{"users", "sessions", "user_tokens", "api_tokens", "audit_events", "courses", "cohorts", "course_issuers"} {
 		var n int64
 		if err := f.db.Table(table).Count(&n).Error; err != nil {
 			t.Fatal(err)
@@ -118,7 +128,12 @@ func (f *fixture) fingerprint(t *testing.T) string {
 	}
 	var roles []string
 	f.db.Model(&models.User{}).Order("id").Pluck("role || ':' || status", &roles)
-	return strings.Join(append(out, roles...), " ")
+	var cohorts []string
+	f.db.Model(&models.Cohort{}).Order("id").Pluck("name || ':' || status || ':' || capacity", &cohorts)
+	var courses []string
+	f.db.Model(&models.Course{}).Order("id").Pluck("title", &courses)
+	out = append(append(append(out, roles...), cohorts...), courses...)
+	return strings.Join(out, " ")
 }
 
 // Every role calls every API route, with other users' ids, and is refused
@@ -142,8 +157,10 @@ func TestAccessMatrix(t *testing.T) {
 		{name: "juror", role: "juror", cookie: f.login(t, "jury@example.org", "Bewertung-2026")},
 		{name: "staff", role: "staff", cookie: f.login(t, "office@example.org", "Kursbuero-2026")},
 	}
-	// Ids of other people's objects: the admin's account and the admin's token.
-	ids := map[string]string{"users": strconv.Itoa(1), "tokens": strconv.Itoa(int(tok.ID))}
+	course, cohort := f.seedCourse(t, admin)
+	// Ids of other people's objects: the admin's account and token, a course and a cohort.
+	ids := map[string]string{"users": strconv.Itoa(1), "tokens": strconv.Itoa(int(tok.ID)),
+		"courses": strconv.Itoa(int(course)), "cohorts": strconv.Itoa(int(cohort))}
 
 	for key, need := range apiAccess {
 		method, path, _ := strings.Cut(key, " ")
@@ -152,6 +169,7 @@ func TestAccessMatrix(t *testing.T) {
 				continue
 			}
 			target := strings.Replace(path, ":id", ids[strings.Split(path, "/")[3]], 1)
+			target = strings.Replace(target, ":position", "1", 1)
 			before := f.fingerprint(t)
 			r := f.as(c.cookie, method, target, map[string]any{})
 			want := http.StatusForbidden

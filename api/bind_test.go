@@ -53,7 +53,7 @@ func TestBindJSONNamesFieldsByJSONName(t *testing.T) {
 		{"unknown field", "application/json", `{"display_name":"a","email":"a@b.de","role":"admin"}`, 422,
 			map[string]string{"role": "is not a known field"}},
 		{"wrong type", "application/json", `{"display_name":"a","email":"a@b.de","age":"x"}`, 422,
-			map[string]string{"age": "must be of type int"}},
+			map[string]string{"age": "must be a number"}},
 		{"syntax", "application/json", `{"display_name":`, 400, nil},
 		{"empty", "application/json", ``, 400, nil},
 		{"two objects", "application/json", `{"display_name":"a","email":"a@b.de"}{}`, 400, nil},

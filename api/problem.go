@@ -5,12 +5,14 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/go-playground/validator/v10"
 
+	"kohorte/models"
 	"kohorte/services"
 )
 
@@ -147,7 +149,7 @@ func (h *handlers) writeDecodeError(c *gin.Context, err error) {
 		writeProblem(c, http.StatusRequestEntityTooLarge, "The body is too large.", nil)
 	case errors.As(err, &typeErr):
 		writeProblem(c, http.StatusUnprocessableEntity, "The input is invalid.",
-			[]FieldError{{Field: typeErr.Field, Message: "must be of type " + typeErr.Type.String()}})
+			[]FieldError{{Field: typeErr.Field, Message: typeMessage(typeErr.Type)}})
 	case errors.Is(err, io.EOF):
 		writeProblem(c, http.StatusBadRequest, "The body is empty.", nil)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -172,4 +174,21 @@ func (h *handlers) bindQuery(c *gin.Context, dst any) bool {
 	}
 	writeProblem(c, http.StatusUnprocessableEntity, "The query is invalid: "+queryParseDetail(err), nil)
 	return false
+}
+
+// typeMessage says what a JSON value of type t must look like.
+func typeMessage(t reflect.Type) string {
+	switch {
+	case t == reflect.TypeFor[models.Date]():
+		return "must be a date of the form 2023-03-01"
+	case t.Kind() == reflect.String:
+		return "must be a string"
+	case t.Kind() == reflect.Bool:
+		return "must be true or false"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Float64:
+		return "must be a number"
+	case t.Kind() == reflect.Slice:
+		return "must be a list"
+	}
+	return "must be of type " + t.String()
 }

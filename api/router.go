@@ -31,6 +31,7 @@ type Deps struct {
 	Health   *services.Health
 	Accounts *services.Accounts
 	Audit    *services.Audit
+	Courses  *services.Courses
 	UI       UI
 	Version  string
 	// TrustedProxies are the addresses or CIDR ranges whose X-Forwarded-For
@@ -45,6 +46,7 @@ type handlers struct {
 	health   *services.Health
 	accounts *services.Accounts
 	audit    *services.Audit
+	courses  *services.Courses
 	version  string
 	maxBody  int64
 	docs     *docs
@@ -66,7 +68,7 @@ func NewRouter(d Deps) (*Router, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handlers{log: d.Logger, health: d.Health, accounts: d.Accounts, audit: d.Audit,
+	h := &handlers{log: d.Logger, health: d.Health, accounts: d.Accounts, audit: d.Audit, courses: d.Courses,
 		version: d.Version, maxBody: d.MaxBody, docs: docs, ui: d.UI}
 	if h.maxBody <= 0 {
 		h.maxBody = 1 << 20
@@ -111,6 +113,18 @@ func NewRouter(d Deps) (*Router, error) {
 	v1.GET(access.Staff, "/tokens", h.listTokens)
 	v1.POST(access.Staff, "/tokens", h.createToken)
 	v1.DELETE(access.Staff, "/tokens/:id", h.revokeToken)
+
+	v1.GET(access.Staff, "/courses", h.listCourses)
+	v1.POST(access.Staff, "/courses", h.createCourse)
+	v1.GET(access.Staff, "/courses/:id", h.getCourse)
+	v1.Handle(access.Staff, http.MethodPut, "/courses/:id", h.updateCourse)
+	v1.Handle(access.Staff, http.MethodPut, "/courses/:id/issuers/:position/logo", h.putIssuerLogo)
+	v1.POST(access.Staff, "/courses/:id/cohorts", h.createCohort)
+
+	v1.GET(access.Staff, "/cohorts", h.listCohorts)
+	v1.GET(access.Staff, "/cohorts/:id", h.getCohort)
+	v1.Handle(access.Staff, http.MethodPut, "/cohorts/:id", h.updateCohort)
+	v1.POST(access.Staff, "/cohorts/:id/status", h.setCohortStatus)
 
 	if d.UI != nil {
 		d.UI.Register(&r.RouterGroup, routes)

@@ -51,6 +51,7 @@ func newFixtureWith(t *testing.T, trustedProxies []string) *fixture {
 		Health:         services.NewHealth(db),
 		Accounts:       accounts,
 		Audit:          services.NewAudit(db),
+		Courses:        services.NewCourses(db, func() models.Date { return models.NewDate(2026, 11, 21) }),
 		Version:        "test",
 		TrustedProxies: trustedProxies,
 	})

@@ -4,6 +4,8 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strconv"
 	"time"
 )
 
@@ -85,6 +87,10 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	parsed, err := ParseDate(s)
+	if err != nil {
+		// A type error lets the JSON decoder name the field it was in.
+		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(s), Type: reflect.TypeFor[Date]()}
+	}
 	*d = parsed
-	return err
+	return nil
 }

@@ -1,0 +1,299 @@
+package api
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"kohorte/api/access"
+	"kohorte/models"
+	"kohorte/services"
+)
+
+type issuerJSON struct {
+	Name    string `json:"name" binding:"max=200"`
+	City    string `json:"city" binding:"max=100"`
+	HasLogo bool   `json:"has_logo"`
+}
+
+type signatoryJSON struct {
+	Name     string `json:"name" binding:"max=200"`
+	Function string `json:"function" binding:"max=200"`
+}
+
+type courseRequest struct {
+	Title                string          `json:"title" binding:"required,max=300"`
+	CertificateTitle     string          `json:"certificate_title" binding:"required,max=300"`
+	Description          string          `json:"description" binding:"max=10000"`
+	Topics               []string        `json:"topics" binding:"max=50,dive,max=300"`
+	Format               string          `json:"format" binding:"max=50"`
+	DurationWeeks        *int            `json:"duration_weeks" binding:"omitempty,gte=1,lte=104"`
+	CertificatePrefix    string          `json:"certificate_prefix" binding:"required,max=20"`
+	MinAttendancePercent *int            `json:"min_attendance_percent" binding:"omitempty,gte=0,lte=100"`
+	ClosingRequired      *bool           `json:"closing_required"`
+	MinJuryPercent       *int            `json:"min_jury_percent" binding:"omitempty,gte=0,lte=100"`
+	Issuers              []issuerJSON    `json:"issuers" binding:"max=5,dive"`
+	Signatories          []signatoryJSON `json:"signatories" binding:"max=5,dive"`
+}
+
+func (r courseRequest) toInput() services.CourseInput {
+	in := services.CourseInput{Title: r.Title, CertificateTitle: r.CertificateTitle, Description: r.Description,
+		Topics: r.Topics, Format: r.Format, DurationWeeks: r.DurationWeeks, CertificatePrefix: r.CertificatePrefix,
+		MinAttendancePercent: r.MinAttendancePercent, ClosingRequired: r.ClosingRequired, MinJuryPercent: r.MinJuryPercent}
+	for _, is := range r.Issuers {
+		in.Issuers = append(in.Issuers, services.IssuerInput{Name: is.Name, City: is.City})
+	}
+	for _, s := range r.Signatories {
+		in.Signatories = append(in.Signatories, services.SignatoryInput{Name: s.Name, Function: s.Function})
+	}
+	return in
+}
+
+type courseResponse struct {
+	ID                   uint            `json:"id"`
+	Title                string          `json:"title"`
+	CertificateTitle     string          `json:"certificate_title"`
+	Description          string          `json:"description"`
+	Topics               []string        `json:"topics"`
+	Format               string          `json:"format"`
+	DurationWeeks        int             `json:"duration_weeks"`
+	CertificatePrefix    string          `json:"certificate_prefix"`
+	MinAttendancePercent int             `json:"min_attendance_percent"`
+	ClosingRequired      bool            `json:"closing_required"`
+	MinJuryPercent       int             `json:"min_jury_percent"`
+	Issuers              []issuerJSON    `json:"issuers"`
+	Signatories          []signatoryJSON `json:"signatories"`
+	CreatedAt            time.Time       `json:"created_at"`
+}
+
+func toCourseResponse(c models.Course) courseResponse {
+	r := courseResponse{ID: c.ID, Title: c.Title, CertificateTitle: c.CertificateTitle, Description: c.Description,
+		Topics: c.Topics, Format: c.Format, DurationWeeks: c.DurationWeeks, CertificatePrefix: c.CertificatePrefix,
+		MinAttendancePercent: c.MinAttendancePercent, ClosingRequired: c.ClosingRequired, MinJuryPercent: c.MinJuryPercent,
+		Issuers: []issuerJSON{}, Signatories: []signatoryJSON{}, CreatedAt: c.CreatedAt}
+	if r.Topics == nil {
+		r.Topics = []string{}
+	}
+	for _, is := range c.Issuers {
+		r.Issuers = append(r.Issuers, issuerJSON{Name: is.Name, City: is.City, HasLogo: is.LogoContentType != ""})
+	}
+	for _, s := range c.Signatories {
+		r.Signatories = append(r.Signatories, signatoryJSON{Name: s.Name, Function: s.Function})
+	}
+	return r
+}
+
+func (h *handlers) listCourses(c *gin.Context) {
+	courses, err := h.courses.ListCourses(c.Request.Context(), access.ActorOf(c))
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	items := make([]courseResponse, len(courses))
+	for i, course := range courses {
+		items[i] = toCourseResponse(course)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+func (h *handlers) createCourse(c *gin.Context) {
+	var req courseRequest
+	if !h.bindJSON(c, &req) {
+		return
+	}
+	course, err := h.courses.CreateCourse(c.Request.Context(), access.ActorOf(c), req.toInput())
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toCourseResponse(course))
+}
+
+func (h *handlers) getCourse(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	course, err := h.courses.GetCourse(c.Request.Context(), access.ActorOf(c), id)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toCourseResponse(course))
+}
+
+func (h *handlers) updateCourse(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	var req courseRequest
+	if !h.bindJSON(c, &req) {
+		return
+	}
+	course, err := h.courses.UpdateCourse(c.Request.Context(), access.ActorOf(c), id, req.toInput())
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toCourseResponse(course))
+}
+
+// putIssuerLogo stores a PNG or JPEG sent as the raw request body.
+func (h *handlers) putIssuerLogo(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	pos, err := strconv.Atoi(c.Param("position"))
+	if err != nil || pos < 1 {
+		writeProblem(c, http.StatusNotFound, "The requested resource does not exist.", nil)
+		return
+	}
+	logo, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, services.MaxLogoBytes+1))
+	if err != nil {
+		writeProblem(c, http.StatusRequestEntityTooLarge, "The logo must be at most 1 MB.", nil)
+		return
+	}
+	if err := h.courses.SetIssuerLogo(c.Request.Context(), access.ActorOf(c), id, pos, logo); err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type cohortRequest struct {
+	Name      string       `json:"name" binding:"required,max=100"`
+	StartDate *models.Date `json:"start_date" binding:"required"`
+	EndDate   *models.Date `json:"end_date"`
+	Capacity  int          `json:"capacity" binding:"required,gte=1,lte=1000"`
+	Venue     string       `json:"venue" binding:"max=300"`
+}
+
+func (r cohortRequest) toInput() services.CohortInput {
+	in := services.CohortInput{Name: r.Name, Capacity: r.Capacity, Venue: r.Venue}
+	if r.StartDate != nil {
+		in.StartDate = *r.StartDate
+	}
+	if r.EndDate != nil {
+		in.EndDate = *r.EndDate
+	}
+	return in
+}
+
+type cohortResponse struct {
+	ID            uint        `json:"id"`
+	CourseID      uint        `json:"course_id"`
+	CourseTitle   string      `json:"course_title"`
+	Name          string      `json:"name"`
+	StartDate     models.Date `json:"start_date"`
+	EndDate       models.Date `json:"end_date"`
+	Capacity      int         `json:"capacity"`
+	EnrolledCount int         `json:"enrolled_count"`
+	Venue         string      `json:"venue"`
+	Status        string      `json:"status"`
+}
+
+func toCohortResponse(c models.Cohort) cohortResponse {
+	r := cohortResponse{ID: c.ID, CourseID: c.CourseID, Name: c.Name, StartDate: c.StartDate, EndDate: c.EndDate,
+		Capacity: c.Capacity, EnrolledCount: c.EnrolledCount, Venue: c.Venue, Status: string(c.Status)}
+	if c.Course != nil {
+		r.CourseTitle = c.Course.Title
+	}
+	return r
+}
+
+type cohortListQuery struct {
+	CourseID uint   `form:"course_id"`
+	Status   string `form:"status" binding:"omitempty,oneof=planned running completed archived"`
+}
+
+func (h *handlers) listCohorts(c *gin.Context) {
+	var q cohortListQuery
+	if !h.bindQuery(c, &q) {
+		return
+	}
+	cohorts, err := h.courses.ListCohorts(c.Request.Context(), access.ActorOf(c),
+		services.CohortFilter{CourseID: q.CourseID, Status: models.CohortStatus(q.Status)})
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	items := make([]cohortResponse, len(cohorts))
+	for i, co := range cohorts {
+		items[i] = toCohortResponse(co)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+func (h *handlers) createCohort(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	var req cohortRequest
+	if !h.bindJSON(c, &req) {
+		return
+	}
+	cohort, err := h.courses.CreateCohort(c.Request.Context(), access.ActorOf(c), id, req.toInput())
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	h.respondCohort(c, http.StatusCreated, cohort.ID)
+}
+
+// respondCohort answers with the cohort as read back, course title included.
+func (h *handlers) respondCohort(c *gin.Context, status int, id uint) {
+	cohort, err := h.courses.GetCohort(c.Request.Context(), access.ActorOf(c), id)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.JSON(status, toCohortResponse(cohort))
+}
+
+func (h *handlers) getCohort(c *gin.Context) {
+	if id, ok := h.pathID(c); ok {
+		h.respondCohort(c, http.StatusOK, id)
+	}
+}
+
+func (h *handlers) updateCohort(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	var req cohortRequest
+	if !h.bindJSON(c, &req) {
+		return
+	}
+	if _, err := h.courses.UpdateCohort(c.Request.Context(), access.ActorOf(c), id, req.toInput()); err != nil {
+		h.writeError(c, err)
+		return
+	}
+	h.respondCohort(c, http.StatusOK, id)
+}
+
+type cohortStatusRequest struct {
+	Status string `json:"status" binding:"required,oneof=planned running completed archived"`
+}
+
+func (h *handlers) setCohortStatus(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	var req cohortStatusRequest
+	if !h.bindJSON(c, &req) {
+		return
+	}
+	if _, err := h.courses.SetCohortStatus(c.Request.Context(), access.ActorOf(c), id, models.CohortStatus(req.Status)); err != nil {
+		h.writeError(c, err)
+		return
+	}
+	h.respondCohort(c, http.StatusOK, id)
+}
