@@ -5,7 +5,10 @@ package services
 
 import (
 	"errors"
+	"fmt"
 	"strings"
+
+	"gorm.io/gorm"
 )
 
 // Domain errors. Callers test them with errors.Is; the API maps each to one
@@ -52,4 +55,12 @@ func (e *ValidationError) Error() string {
 		parts[i] = f.Field + ": " + f.Message
 	}
 	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// notFoundAs turns GORM's not-found into the domain's, naming the object.
+func notFoundAs(err error, kind string, id uint) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("%s %d: %w", kind, id, ErrNotFound)
+	}
+	return err
 }

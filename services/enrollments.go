@@ -1,0 +1,203 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"kohorte/models"
+)
+
+// ErrCohortFull refuses an enrollment beyond a cohort's capacity.
+var ErrCohortFull = fmt.Errorf("%w: the cohort is full", ErrConflict)
+
+// ErrAlreadyEnrolled refuses a second enrollment of one person in one cohort.
+var ErrAlreadyEnrolled = fmt.Errorf("%w: the participant is enrolled in this cohort already", ErrConflict)
+
+// holdsPlace reports whether an enrollment in this status counts against capacity.
+func holdsPlace(s models.EnrollmentStatus) bool { return s != models.EnrollmentWithdrawn }
+
+// Enroll puts a participant into a cohort on day. A participant who
+// withdrew from the cohort is enrolled again on the same record. The place
+// is taken by a conditional update of the cohort's counter, so concurrent
+// enrollments never exceed the capacity.
+func (s *Courses) Enroll(ctx context.Context, actor Actor, cohortID, participantID uint, day models.Date) (models.Enrollment, error) {
+	if !actor.IsStaff() {
+		return models.Enrollment{}, ErrForbidden
+	}
+	if day.IsZero() {
+		day = s.now()
+	}
+	var e models.Enrollment
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		e, err = enrollTx(tx, actor, cohortID, participantID, day)
+		return err
+	})
+	return e, err
+}
+
+func enrollTx(tx *gorm.DB, actor Actor, cohortID, participantID uint, day models.Date) (models.Enrollment, error) {
+	var e models.Enrollment
+	err := tx.Where("cohort_id = ? AND participant_id = ?", cohortID, participantID).Take(&e).Error
+	switch {
+	case err == nil && holdsPlace(e.Status):
+		return e, ErrAlreadyEnrolled
+	case err != nil && !errors.Is(err, gorm.ErrRecordNotFound):
+		return e, err
+	}
+	if err := takePlace(tx, cohortID); err != nil {
+		return e, err
+	}
+	before := enrollmentSnapshot(e)
+	action := "enrollment.reenrolled"
+	if e.ID == 0 {
+		action = "enrollment.created"
+		before = nil
+		if err := requireParticipant(tx, participantID); err != nil {
+			return e, err
+		}
+	}
+	e.CohortID, e.ParticipantID = cohortID, participantID
+	e.Status, e.EnrolledAt, e.WithdrawnAt, e.WithdrawalReason = models.EnrollmentEnrolled, day, nil, ""
+	if err := tx.Save(&e).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return e, ErrAlreadyEnrolled
+		}
+		return e, err
+	}
+	return e, record(tx, actor, action, "enrollment", e.ID, before, enrollmentSnapshot(e))
+}
+
+// takePlace raises the cohort's counter if a place is free and the cohort
+// still takes participants.
+func takePlace(tx *gorm.DB, cohortID uint) error {
+	res := tx.Model(&models.Cohort{}).
+		Where("id = ? AND enrolled_count < capacity AND status IN ?", cohortID, []models.CohortStatus{models.CohortPlanned, models.CohortRunning}).
+		UpdateColumn("enrolled_count", gorm.Expr("enrolled_count + 1"))
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 1 {
+		return nil
+	}
+	var c models.Cohort
+	if err := tx.Take(&c, cohortID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("cohort %d: %w", cohortID, ErrNotFound)
+	} else if err != nil {
+		return err
+	}
+	if c.Status != models.CohortPlanned && c.Status != models.CohortRunning {
+		return fmt.Errorf("%w: a %s cohort takes no enrollments", ErrInvalidAction, c.Status)
+	}
+	return ErrCohortFull
+}
+
+func requireParticipant(tx *gorm.DB, id uint) error {
+	var n int64
+	if err := tx.Model(&models.Participant{}).Where("id = ?", id).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("participant %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// Withdraw records that a participant left a cohort on day, for reason,
+// and frees the place.
+func (s *Courses) Withdraw(ctx context.Context, actor Actor, enrollmentID uint, day models.Date, reason string) (models.Enrollment, error) {
+	if !actor.IsStaff() {
+		return models.Enrollment{}, ErrForbidden
+	}
+	reason = strings.TrimSpace(reason)
+	if len(reason) > 2000 {
+		return models.Enrollment{}, (&ValidationError{}).Add("reason", "must be at most 2000 characters long")
+	}
+	if day.IsZero() {
+		day = s.now()
+	}
+	var e models.Enrollment
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(lockForUpdate()).Take(&e, enrollmentID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return fmt.Errorf("enrollment %d: %w", enrollmentID, ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		if e.Status != models.EnrollmentEnrolled {
+			return fmt.Errorf("%w: only an enrolled participant can withdraw", ErrInvalidAction)
+		}
+		if day.Before(e.EnrolledAt.Time) {
+			return (&ValidationError{}).Add("date", "must not be before the enrollment day "+e.EnrolledAt.German())
+		}
+		before := enrollmentSnapshot(e)
+		e.Status, e.WithdrawnAt, e.WithdrawalReason = models.EnrollmentWithdrawn, &day, reason
+		if err := tx.Save(&e).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&models.Cohort{}).Where("id = ?", e.CohortID).
+			UpdateColumn("enrolled_count", gorm.Expr("enrolled_count - 1")).Error; err != nil {
+			return err
+		}
+		return record(tx, actor, "enrollment.withdrawn", "enrollment", e.ID, before, enrollmentSnapshot(e))
+	})
+	return e, err
+}
+
+func enrollmentSnapshot(e models.Enrollment) map[string]any {
+	m := map[string]any{"cohort_id": e.CohortID, "participant_id": e.ParticipantID, "status": e.Status,
+		"enrolled_at": e.EnrolledAt.String()}
+	if e.WithdrawnAt != nil {
+		m["withdrawn_at"] = e.WithdrawnAt.String()
+		m["withdrawal_reason"] = e.WithdrawalReason
+	}
+	return m
+}
+
+// EnrollmentFilter narrows and orders a cohort's list of participants.
+type EnrollmentFilter struct {
+	Status       models.EnrollmentStatus
+	FederalState string
+	Search       string
+	// Sort is one of last_name (default), first_name, email, organisation,
+	// federal_state, enrolled_at, status; a leading "-" sorts descending.
+	Sort string
+	Page Page
+}
+
+var enrollmentSorts = map[string]string{
+	"last_name": "participants.last_name", "first_name": "participants.first_name", "email": "participants.email",
+	"organisation": "participants.organisation", "federal_state": "participants.federal_state",
+	"enrolled_at": "enrollments.enrolled_at", "status": "enrollments.status",
+}
+
+// ListEnrollments returns one page of a cohort's enrollments with their
+// participants, and how many match, in three queries whatever the size:
+// count, page, and the page's participants.
+func (s *Courses) ListEnrollments(ctx context.Context, actor Actor, cohortID uint, f EnrollmentFilter) ([]models.Enrollment, int64, error) {
+	if !actor.IsStaff() {
+		return nil, 0, ErrForbidden
+	}
+	order, err := orderBy(f.Sort, enrollmentSorts, "last_name", "enrollments.id")
+	if err != nil {
+		return nil, 0, err
+	}
+	q := s.db.WithContext(ctx).Model(&models.Enrollment{}).
+		Joins("JOIN participants ON participants.id = enrollments.participant_id").
+		Where("enrollments.cohort_id = ?", cohortID)
+	if f.Status != "" {
+		q = q.Where("enrollments.status = ?", f.Status)
+	}
+	q = filterParticipants(q, ParticipantFilter{Search: f.Search, FederalState: f.FederalState})
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var es []models.Enrollment
+	err = q.Preload("Participant").Order(order).
+		Limit(f.Page.limit()).Offset(f.Page.offset()).Find(&es).Error
+	return es, total, err
+}

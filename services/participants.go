@@ -1,0 +1,200 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"kohorte/models"
+	"kohorte/services/roster"
+)
+
+// Participants manages people across cohorts.
+type Participants struct {
+	db       *gorm.DB
+	accounts *Accounts
+}
+
+// NewParticipants returns the participant service; accounts creates their logins.
+func NewParticipants(db *gorm.DB, accounts *Accounts) *Participants {
+	return &Participants{db: db, accounts: accounts}
+}
+
+// ParticipantInput is what staff set on a participant. The same rules apply
+// as to a row of an imported list.
+type ParticipantInput struct {
+	FirstName        string
+	LastName         string
+	Email            string
+	Organisation     string
+	NetworkType      string
+	FederalState     string
+	Phone            string
+	DirectoryConsent bool
+}
+
+func (in ParticipantInput) apply(p *models.Participant) error {
+	person, problems := roster.CheckPerson(roster.Person{FirstName: in.FirstName, LastName: in.LastName, Email: in.Email,
+		Organisation: in.Organisation, NetworkType: in.NetworkType, FederalState: in.FederalState, Phone: in.Phone})
+	if len(problems) > 0 {
+		verr := &ValidationError{}
+		for _, pr := range problems {
+			verr.Add(string(pr.Field), pr.Message)
+		}
+		return verr
+	}
+	p.FirstName, p.LastName, p.Email, p.Organisation = person.FirstName, person.LastName, person.Email, person.Organisation
+	p.NetworkType, p.FederalState, p.Phone = models.NetworkType(person.NetworkType), person.FederalState, person.Phone
+	p.DirectoryConsent = in.DirectoryConsent
+	return nil
+}
+
+var errEmailTaken = (&ValidationError{}).Add("email", "another participant has this e-mail address")
+
+// CreateParticipant adds a person.
+func (s *Participants) CreateParticipant(ctx context.Context, actor Actor, in ParticipantInput) (models.Participant, error) {
+	if !actor.IsStaff() {
+		return models.Participant{}, ErrForbidden
+	}
+	var p models.Participant
+	if err := in.apply(&p); err != nil {
+		return p, err
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&p).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return errEmailTaken
+			}
+			return err
+		}
+		return record(tx, actor, "participant.created", "participant", p.ID, nil, participantSnapshot(p))
+	})
+	return p, err
+}
+
+// UpdateParticipant changes a person's data.
+func (s *Participants) UpdateParticipant(ctx context.Context, actor Actor, id uint, in ParticipantInput) (models.Participant, error) {
+	if !actor.IsStaff() {
+		return models.Participant{}, ErrForbidden
+	}
+	var p models.Participant
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(lockForUpdate()).Take(&p, id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return fmt.Errorf("participant %d: %w", id, ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		before := participantSnapshot(p)
+		if err := in.apply(&p); err != nil {
+			return err
+		}
+		if err := tx.Save(&p).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return errEmailTaken
+			}
+			return err
+		}
+		return record(tx, actor, "participant.updated", "participant", p.ID, before, participantSnapshot(p))
+	})
+	return p, err
+}
+
+func participantSnapshot(p models.Participant) map[string]any {
+	return map[string]any{"first_name": p.FirstName, "last_name": p.LastName, "email": p.Email,
+		"organisation": p.Organisation, "network_type": p.NetworkType, "federal_state": p.FederalState,
+		"phone": p.Phone, "directory_consent": p.DirectoryConsent}
+}
+
+// GetParticipant returns a person: any for staff, only themselves for a
+// participant account linked to them, nobody for others.
+func (s *Participants) GetParticipant(ctx context.Context, actor Actor, id uint) (models.Participant, error) {
+	var p models.Participant
+	q := s.db.WithContext(ctx).Where("id = ?", id)
+	switch {
+	case actor.IsStaff():
+	case actor.Is(models.RoleParticipant):
+		q = q.Where("user_id = ?", actor.UserID)
+	default:
+		return p, ErrForbidden
+	}
+	if err := q.Take(&p).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return p, fmt.Errorf("participant %d: %w", id, ErrNotFound)
+	} else if err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+// ParticipantFilter narrows and orders a listing of participants.
+type ParticipantFilter struct {
+	Search       string
+	FederalState string
+	NetworkType  string
+	// Sort is one of last_name (default), first_name, email, organisation,
+	// federal_state, created_at; a leading "-" sorts descending.
+	Sort string
+	Page Page
+}
+
+var participantSorts = map[string]string{
+	"last_name": "participants.last_name", "first_name": "participants.first_name", "email": "participants.email",
+	"organisation": "participants.organisation", "federal_state": "participants.federal_state",
+	"created_at": "participants.created_at",
+}
+
+// orderBy turns a sort parameter into an ORDER BY clause from a fixed list,
+// so that no client text reaches the SQL.
+func orderBy(sort string, allowed map[string]string, fallback, idColumn string) (string, error) {
+	if sort == "" {
+		sort = fallback
+	}
+	dir := " ASC"
+	if strings.HasPrefix(sort, "-") {
+		sort, dir = sort[1:], " DESC"
+	}
+	col, ok := allowed[sort]
+	if !ok {
+		keys := slices.Sorted(maps.Keys(allowed))
+		return "", (&ValidationError{}).Add("sort", "must be one of: "+strings.Join(keys, ", "))
+	}
+	return col + dir + ", " + idColumn + dir, nil
+}
+
+// ListParticipants returns one page of participants and how many match.
+func (s *Participants) ListParticipants(ctx context.Context, actor Actor, f ParticipantFilter) ([]models.Participant, int64, error) {
+	if !actor.IsStaff() {
+		return nil, 0, ErrForbidden
+	}
+	order, err := orderBy(f.Sort, participantSorts, "last_name", "participants.id")
+	if err != nil {
+		return nil, 0, err
+	}
+	q := filterParticipants(s.db.WithContext(ctx).Model(&models.Participant{}), f)
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var ps []models.Participant
+	err = q.Order(order).Limit(f.Page.limit()).Offset(f.Page.offset()).Find(&ps).Error
+	return ps, total, err
+}
+
+func filterParticipants(q *gorm.DB, f ParticipantFilter) *gorm.DB {
+	if s := strings.ToLower(strings.TrimSpace(f.Search)); s != "" {
+		like := "%" + escapeLike(s) + "%"
+		q = q.Where("(LOWER(participants.first_name) LIKE ? ESCAPE '\\' OR LOWER(participants.last_name) LIKE ? ESCAPE '\\'"+
+			" OR participants.email LIKE ? ESCAPE '\\' OR LOWER(participants.organisation) LIKE ? ESCAPE '\\')", like, like, like, like)
+	}
+	if code, ok := roster.ParseFederalState(f.FederalState); ok {
+		q = q.Where("participants.federal_state = ?", code)
+	}
+	if code, ok := roster.ParseNetworkType(f.NetworkType); ok {
+		q = q.Where("participants.network_type = ?", code)
+	}
+	return q
+}

@@ -1,0 +1,171 @@
+package services_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"kohorte/models"
+	"kohorte/services"
+)
+
+func TestParticipantNormalisedAndUnique(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	p, err := c.people.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: " Zoë ", LastName: "Ćosić-Şahin",
+		Email: "Zoe.Cosic@Example.org", FederalState: "Saarland", NetworkType: "Fachkräftesicherung", Organisation: "MINT-Region Saar"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.FirstName != "Zoë" || p.Email != "zoe.cosic@example.org" || p.FederalState != "SL" || p.NetworkType != models.NetworkFachkraeftesicherung {
+		t.Fatalf("participant %+v", p)
+	}
+	_, err = c.people.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "Z", LastName: "C", Email: "ZOE.COSIC@example.org"})
+	var verr *services.ValidationError
+	if !errors.As(err, &verr) || verr.Fields[0].Field != "email" {
+		t.Fatalf("same address in other case: %v", err)
+	}
+	_, err = c.people.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "", LastName: "X", Email: "x", FederalState: "Bayernn"})
+	if !errors.As(err, &verr) || len(verr.Fields) != 3 {
+		t.Fatalf("bad input: %v", err)
+	}
+	if _, err := c.people.UpdateParticipant(ctx, c.admin, p.ID, services.ParticipantInput{FirstName: "Zoë", LastName: "Ćosić", Email: p.Email, FederalState: "NI"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := c.countAudit(t, "participant.updated"); n != 1 {
+		t.Fatalf("%d updates audited", n)
+	}
+}
+
+func TestListParticipantsSearchFilterSort(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	for i, in := range []services.ParticipantInput{
+		{FirstName: "Jürgen", LastName: "Müller", Email: "jm@example.org", FederalState: "BY", Organisation: "MINT-Region Bamberg"},
+		{FirstName: "Ayşe", LastName: "Yılmaz", Email: "ay@example.org", FederalState: "NI"},
+		{FirstName: "Søren", LastName: "Østergaard", Email: "so@example.org", FederalState: "NI", NetworkType: "other"},
+	} {
+		if _, err := c.people.CreateParticipant(ctx, c.admin, in); err != nil {
+			t.Fatalf("participant %d: %v", i, err)
+		}
+	}
+	names := func(f services.ParticipantFilter) []string {
+		ps, _, err := c.people.ListParticipants(ctx, c.admin, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([]string, len(ps))
+		for i, p := range ps {
+			out[i] = p.LastName
+		}
+		return out
+	}
+	cases := []struct {
+		f    services.ParticipantFilter
+		want string
+	}{
+		{services.ParticipantFilter{}, "[Müller Yılmaz Østergaard]"},
+		{services.ParticipantFilter{Sort: "-last_name"}, "[Østergaard Yılmaz Müller]"},
+		{services.ParticipantFilter{FederalState: "Niedersachsen"}, "[Yılmaz Østergaard]"},
+		{services.ParticipantFilter{Search: "bamberg"}, "[Müller]"},
+		{services.ParticipantFilter{Search: "ayşe"}, "[Yılmaz]"},
+		{services.ParticipantFilter{Search: "100%_"}, "[]"},
+		{services.ParticipantFilter{NetworkType: "other"}, "[Østergaard]"},
+	}
+	for _, tc := range cases {
+		if got := fmtList(names(tc.f)); got != tc.want {
+			t.Errorf("%+v: %s, want %s", tc.f, got, tc.want)
+		}
+	}
+	if _, _, err := c.people.ListParticipants(ctx, c.admin, services.ParticipantFilter{Sort: "password"}); err == nil {
+		t.Error("an unknown sort column was accepted")
+	}
+}
+
+func fmtList(s []string) string {
+	out := "["
+	for i, x := range s {
+		if i > 0 {
+			out += " "
+		}
+		out += x
+	}
+	return out + "]"
+}
+
+func TestStatisticsByStateNetworkAndStatus(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	states := []string{"NI", "NI", "HB", "SL", "NI"}
+	var first models.Enrollment
+	for i, st := range states {
+		e, err := c.courses.Enroll(ctx, c.admin, c.cohort.ID, c.person(t, i, st).ID, models.NewDate(2023, 3, 20))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = e
+		}
+	}
+	if _, err := c.courses.Withdraw(ctx, c.admin, first.ID, models.NewDate(2023, 4, 20), "Umzug"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.courses.CohortStatistics(ctx, c.admin, c.cohort.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Five enrolled, one of them (in NI) withdrew: four hold places, two in NI.
+	if st.ByStatus["enrolled"] != 4 || st.ByStatus["withdrawn"] != 1 || st.Participants != 4 {
+		t.Fatalf("by status %v, participants %d", st.ByStatus, st.Participants)
+	}
+	if st.ByFederalState["NI"] != 2 || st.ByFederalState["HB"] != 1 || st.ByFederalState["SL"] != 1 || len(st.ByFederalState) != 3 {
+		t.Fatalf("by state %v", st.ByFederalState)
+	}
+	if st.ByNetworkType["mint_region"] != 4 {
+		t.Fatalf("by network %v", st.ByNetworkType)
+	}
+	all, err := c.courses.CohortStatistics(ctx, c.admin, 0)
+	if err != nil || all.Participants != 4 {
+		t.Fatalf("overall %+v, %v", all, err)
+	}
+	if _, err := c.courses.CohortStatistics(ctx, c.admin, 999); !errors.Is(err, services.ErrNotFound) {
+		t.Fatalf("unknown cohort: %v", err)
+	}
+}
+
+func TestDemoLoadsTheThreeCohortsOnce(t *testing.T) {
+	t.Parallel()
+	c := newEnv(t)
+	ctx := context.Background()
+	courses, people := c.courses(), services.NewParticipants(c.db, c.accounts)
+	res, err := services.LoadDemo(ctx, c.db, c.admin, courses, people)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Cohorts != 3 || res.Participants != 52 {
+		t.Fatalf("demo %+v, want 3 cohorts and 20+16+16 participants", res)
+	}
+	cohorts, _ := courses.ListCohorts(ctx, c.admin, services.CohortFilter{})
+	sizes := map[string]int{}
+	for _, co := range cohorts {
+		sizes[co.Name] = co.EnrolledCount
+	}
+	if sizes["Herbst/Winter 2020/21"] != 20 || sizes["Frühjahr 2021"] != 16 || sizes["Frühjahr 2023"] != 16 {
+		t.Fatalf("cohort sizes %v", sizes)
+	}
+	for _, co := range cohorts {
+		if co.Name != "Frühjahr 2023" {
+			continue
+		}
+		st, _ := courses.CohortStatistics(ctx, c.admin, co.ID)
+		if len(st.ByFederalState) != 7 || st.ByFederalState["SL"] == 0 {
+			t.Fatalf("Frühjahr 2023 states %v, want 7 including the Saarland", st.ByFederalState)
+		}
+	}
+	if _, err := services.LoadDemo(ctx, c.db, c.admin, courses, people); !errors.Is(err, services.ErrDemoLoaded) {
+		t.Fatalf("second demo load: %v", err)
+	}
+}

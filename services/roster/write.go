@@ -1,0 +1,240 @@
+package roster
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf16"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// ExportRow is one enrollment of a cohort's participant list. NetworkType,
+// FederalState and Status are codes; the writers print German labels.
+type ExportRow struct {
+	LastName, FirstName, Email, Organisation, NetworkType, FederalState, Phone, Status string
+	EnrolledAt                                                                         time.Time
+	WithdrawnAt                                                                        *time.Time
+	WithdrawalReason                                                                   string
+}
+
+// exportColumns are the German headers with their XLSX column widths. The
+// first seven map back to fields when an export is imported.
+var exportColumns = [...]struct {
+	header string
+	width  float64
+}{
+	{"Nachname", 20}, {"Vorname", 18}, {"E-Mail", 32}, {"Organisation", 32},
+	{"Netzwerk", 20}, {"Bundesland", 22}, {"Telefon", 18}, {"Status", 16},
+	{"Eingeschrieben am", 18}, {"Ausgetreten am", 16}, {"Austrittsgrund", 40},
+}
+
+// Positions of the date columns in exportColumns.
+const (
+	colEnrolledAt  = 8
+	colWithdrawnAt = 9
+)
+
+const (
+	exportDateLayout = "02.01.2006"
+	maxSheetName     = 31 // UTF-16 units Excel allows in a worksheet name
+)
+
+// exportHeader returns the German header of a field's export column.
+func exportHeader(f Field) string {
+	for i, g := range allFields {
+		if g == f {
+			return exportColumns[i].header
+		}
+	}
+	return string(f)
+}
+
+// WriteCSV writes rows as CSV for German Excel: UTF-8 with BOM, ';', CRLF,
+// German headers, dates as 02.01.2006. A value Excel would take for a formula
+// (starting with = + - @, tab or CR) gets a leading apostrophe; Parse removes
+// it again.
+func WriteCSV(w io.Writer, rows []ExportRow) error {
+	bw := bufio.NewWriter(w)
+	if _, err := bw.WriteString(bomUTF8); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	cw := csv.NewWriter(bw)
+	cw.Comma, cw.UseCRLF = ';', true
+	record := make([]string, len(exportColumns))
+	for i, c := range exportColumns {
+		record[i] = c.header
+	}
+	if err := cw.Write(record); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	for _, r := range rows {
+		if err := cw.Write(r.csvRecord(record)); err != nil {
+			return fmt.Errorf("write csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	return nil
+}
+
+// csvRecord fills dst with the row's cells, guarded against formulas.
+func (r ExportRow) csvRecord(dst []string) []string {
+	dst = r.texts(dst[:0])
+	dst = append(dst, formatDate(r.EnrolledAt), formatDate(deref(r.WithdrawnAt)), r.WithdrawalReason)
+	for i, s := range dst {
+		dst[i] = escapeFormula(s)
+	}
+	return dst
+}
+
+// texts appends the cells before the dates: names, contact, labels.
+func (r ExportRow) texts(dst []string) []string {
+	return append(dst, r.LastName, r.FirstName, r.Email, r.Organisation,
+		labelOr(NetworkTypeLabel, r.NetworkType), labelOr(FederalStateName, r.FederalState),
+		r.Phone, labelOr(StatusLabel, r.Status))
+}
+
+// labelOr returns the label of code, or code itself when it has none.
+func labelOr(label func(string) (string, bool), code string) string {
+	if l, ok := label(code); ok {
+		return l
+	}
+	return code
+}
+
+func escapeFormula(s string) string {
+	if s != "" && isFormulaStart(s[0]) {
+		return "'" + s
+	}
+	return s
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(exportDateLayout)
+}
+
+func deref(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+// WriteXLSX writes rows as an XLSX workbook with one worksheet named
+// sheetName (made valid for Excel; "Teilnehmende" when empty): the German
+// headers in bold and frozen, fixed column widths, dates as date cells shown
+// as DD.MM.YYYY. Rows are streamed, so memory stays flat. Cells are strings,
+// never formulas, so no apostrophe guard is needed.
+func WriteXLSX(w io.Writer, sheetName string, rows []ExportRow) (err error) {
+	f := excelize.NewFile()
+	defer closeInto(f, &err)
+	name := sanitizeSheetName(sheetName)
+	if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	sw, err := newExportStream(f, name)
+	if err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	if err := writeXLSXRows(f, sw, rows); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	if err := f.Write(w); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	return nil
+}
+
+// newExportStream opens a stream writer with the column widths, the frozen
+// header and the bold header row.
+func newExportStream(f *excelize.File, sheet string) (*excelize.StreamWriter, error) {
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range exportColumns {
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			return nil, err
+		}
+	}
+	err = sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	if err != nil {
+		return nil, err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return nil, err
+	}
+	cells := make([]any, len(exportColumns))
+	for i, c := range exportColumns {
+		cells[i] = excelize.Cell{StyleID: bold, Value: c.header}
+	}
+	return sw, sw.SetRow("A1", cells)
+}
+
+func writeXLSXRows(f *excelize.File, sw *excelize.StreamWriter, rows []ExportRow) error {
+	dateFmt := "dd.mm.yyyy"
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	if err != nil {
+		return err
+	}
+	cells := make([]any, len(exportColumns))
+	texts := make([]string, 0, len(exportColumns))
+	for i, r := range rows {
+		texts = r.texts(texts[:0])
+		for j, s := range texts {
+			cells[j] = s
+		}
+		cells[colEnrolledAt] = dateCell(r.EnrolledAt, dateStyle)
+		cells[colWithdrawnAt] = dateCell(deref(r.WithdrawnAt), dateStyle)
+		cells[colWithdrawnAt+1] = r.WithdrawalReason
+		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), cells); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// dateCell is a date cell for t's calendar day, or nil (no cell) for the
+// zero time.
+func dateCell(t time.Time, style int) any {
+	if t.IsZero() {
+		return nil
+	}
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return excelize.Cell{StyleID: style, Value: day}
+}
+
+// sanitizeSheetName makes name a valid worksheet name: no : \ / ? * [ ] or
+// control characters, no apostrophe at either end, at most 31 UTF-16 units.
+func sanitizeSheetName(name string) string {
+	var b strings.Builder
+	units := 0
+	for _, r := range strings.TrimSpace(name) {
+		if strings.ContainsRune(`:\/?*[]`, r) || unicode.IsControl(r) {
+			r = '-'
+		}
+		if units += utf16.RuneLen(r); units > maxSheetName {
+			break
+		}
+		b.WriteRune(r)
+	}
+	name = strings.TrimSpace(strings.Trim(b.String(), "'"))
+	if name == "" {
+		return "Teilnehmende"
+	}
+	return name
+}
