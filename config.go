@@ -225,6 +225,7 @@ Usage: kohorte [command] [flags]
 Commands:
   serve        start the web server (default)
   migrate      apply pending database migrations and exit
+  demo         load the demo course with three cohorts into an empty database and exit
   healthcheck  ask a running server at --addr whether it is up (for container health checks)
   version      print the version and exit
 

@@ -65,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return serve(ctx, cfg, stdout)
 	case "migrate":
 		return migrate(ctx, cfg, stdout)
+	case "demo":
+		return demo(ctx, cfg, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, cfg)
 	case "version":
@@ -74,5 +76,5 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		parseConfig([]string{"-h"}, func(string) string { return "" }, stdout)
 		return nil
 	}
-	return &usageError{msg: fmt.Sprintf("unknown command %q (try: serve, migrate, healthcheck, version, help)", cmd)}
+	return &usageError{msg: fmt.Sprintf("unknown command %q (try: serve, migrate, demo, healthcheck, version, help)", cmd)}
 }

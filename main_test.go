@@ -415,3 +415,19 @@ func TestWeakAdminPasswordExits2(t *testing.T) {
 		t.Fatalf("run = %v", err)
 	}
 }
+
+func TestDemoCommandLoadsOnce(t *testing.T) {
+	t.Parallel()
+	args := dbArgs(t)
+	var out lockedBuffer
+	if err := run(context.Background(), append([]string{"demo"}, args...), env(map[string]string{"KOHORTE_ADMIN_PASSWORD": "Demo-Admin-2026"}), &out); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "Loaded the demo: 1 course, 3 cohorts, 52 participants.") {
+		t.Fatalf("output:\n%s", out.String())
+	}
+	err := run(context.Background(), append([]string{"demo"}, args...), env(nil), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "holds courses already") {
+		t.Fatalf("second demo: %v", err)
+	}
+}

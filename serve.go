@@ -66,6 +66,41 @@ func migrate(ctx context.Context, cfg config, stdout io.Writer) error {
 	return nil
 }
 
+// demo loads the demo course into an empty database, creating the first
+// admin if needed.
+func demo(ctx context.Context, cfg config, stdout io.Writer) error {
+	log := newLogger(cfg, stdout)
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	if err := models.Migrate(ctx, db); err != nil {
+		return err
+	}
+	accounts, err := newAccounts(db, cfg)
+	if err != nil {
+		return err
+	}
+	if err := ensureAdmin(ctx, accounts, cfg, log, stdout); err != nil {
+		return err
+	}
+	actor, err := accounts.CommandLineActor(ctx)
+	if err != nil {
+		return err
+	}
+	today, err := todayIn("Europe/Berlin")
+	if err != nil {
+		return err
+	}
+	res, err := services.LoadDemo(ctx, db, actor, services.NewCourses(db, today), services.NewParticipants(db, accounts))
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "Loaded the demo: 1 course, %d cohorts, %d participants. Start Kohorte with: kohorte serve\n", res.Cohorts, res.Participants)
+	return err
+}
+
 // serve opens the database, migrates it unless told not to, and answers
 // requests until ctx ends.
 func serve(ctx context.Context, cfg config, stdout io.Writer) error {

@@ -201,3 +201,15 @@ func (a *Accounts) issueToken(tx *gorm.DB, actor Actor, userID uint, purpose mod
 	}
 	return token, tx.Create(&t).Error
 }
+
+// CommandLineActor acts for the operator of a command-line task such as
+// loading the demo: the first active admin, marked as coming from the
+// command line in the audit log.
+func (a *Accounts) CommandLineActor(ctx context.Context) (Actor, error) {
+	var u models.User
+	err := a.db.WithContext(ctx).Where("role = ? AND status = ?", models.RoleAdmin, models.UserActive).Order("id").Take(&u).Error
+	if err != nil {
+		return Actor{}, fmt.Errorf("find an admin to act as: %w", err)
+	}
+	return actorOf(u, Actor{ClientAddr: "command line"}), nil
+}
