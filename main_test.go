@@ -367,7 +367,9 @@ func TestFirstStartCreatesAdminWithOneTimePassword(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	args := append([]string{"--addr", "127.0.0.1:0"}, dbArgs(t)...)
-	go func() { done <- run(ctx, args, env(map[string]string{"KOHORTE_ADMIN_EMAIL": "chefin@example.org"}), out) }()
+	go func() {
+		done <- run(ctx, args, env(map[string]string{"KOHORTE_ADMIN_EMAIL": "chefin@example.org"}), out)
+	}()
 	oneTime := regexp.MustCompile(`First admin: chefin@example.org with the one-time password (\S+) `)
 	var url, password string
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline) && url == ""; time.Sleep(20 * time.Millisecond) {
