@@ -169,7 +169,7 @@ type cohortRequest struct {
 	Name      string       `json:"name" binding:"required,max=100"`
 	StartDate *models.Date `json:"start_date" binding:"required"`
 	EndDate   *models.Date `json:"end_date"`
-	Capacity  int          `json:"capacity" binding:"required,gte=1,lte=1000"`
+	Capacity  int          `json:"capacity" binding:"required,gte=1,lte=10000"`
 	Venue     string       `json:"venue" binding:"max=300"`
 }
 

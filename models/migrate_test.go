@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -159,5 +160,27 @@ func TestAccountConstraints(t *testing.T) {
 	db.Model(&models.Session{}).Where("user_id = ?", u.ID).Count(&n)
 	if n != 0 {
 		t.Errorf("deleting a user left %d sessions", n)
+	}
+}
+
+// A failed statement is logged without the values it carried.
+func TestDatabaseLogHasNoPersonalData(t *testing.T) {
+	t.Parallel()
+	var logs strings.Builder
+	cfg := dbtest.Config(t)
+	db, err := models.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer models.Close(db)
+	if err := models.Migrate(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	u := models.User{Email: "zoe.cosic@example.org", DisplayName: "Zoë", Role: "king", Status: models.UserActive}
+	if err := db.Create(&u).Error; err == nil {
+		t.Fatal("a bad role was accepted")
+	}
+	if !strings.Contains(logs.String(), "statement failed") || strings.Contains(logs.String(), "zoe.cosic") {
+		t.Fatalf("log:\n%s", logs.String())
 	}
 }

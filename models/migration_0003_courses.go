@@ -52,7 +52,7 @@ func migrateCourses(tx *gorm.DB) error {
 		Name          string    `gorm:"size:100;not null;uniqueIndex:idx_cohorts_course_name"`
 		StartDate     time.Time `gorm:"type:date;not null"`
 		EndDate       time.Time `gorm:"type:date;not null;check:chk_cohorts_dates,end_date >= start_date"`
-		Capacity      int       `gorm:"not null;check:chk_cohorts_capacity,capacity BETWEEN 1 AND 1000"`
+		Capacity      int       `gorm:"not null;check:chk_cohorts_capacity,capacity BETWEEN 1 AND 10000"`
 		Venue         string    `gorm:"size:300;not null;default:''"`
 		Status        string    `gorm:"size:20;not null;check:chk_cohorts_status,status IN ('planned','running','completed','archived')"`
 		EnrolledCount int       `gorm:"not null;default:0;check:chk_cohorts_enrolled,enrolled_count >= 0 AND enrolled_count <= capacity"`

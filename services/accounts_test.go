@@ -42,7 +42,7 @@ type env struct {
 
 const adminPassword = "Kohorte-Admin-2026!"
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := dbtest.Open(t)
 	clk := &clock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
@@ -86,7 +86,7 @@ func (e *env) addUser(t *testing.T, email string, role models.Role, password str
 	return inv.User
 }
 
-func (e *env) countAudit(t *testing.T, action string) int64 {
+func (e *env) countAudit(t testing.TB, action string) int64 {
 	t.Helper()
 	var n int64
 	if err := e.db.Model(&models.AuditEvent{}).Where("action = ?", action).Count(&n).Error; err != nil {

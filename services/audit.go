@@ -24,6 +24,16 @@ func NewAudit(db *gorm.DB) *Audit { return &Audit{db: db} }
 // exists exactly when the change does. before and after are stored as JSON;
 // nil stores nothing.
 func record(tx *gorm.DB, actor Actor, action, objectType string, objectID any, before, after any) error {
+	ev := auditEvent(actor, action, objectType, objectID, before, after)
+	if err := tx.Create(&ev).Error; err != nil {
+		return fmt.Errorf("write audit event %s: %w", action, err)
+	}
+	return nil
+}
+
+// auditEvent builds an event for record, or for a batch insert. Values
+// that cannot be encoded are recorded as such rather than failing the change.
+func auditEvent(actor Actor, action, objectType string, objectID any, before, after any) models.AuditEvent {
 	ev := models.AuditEvent{
 		Action:     action,
 		ObjectType: objectType,
@@ -36,25 +46,20 @@ func record(tx *gorm.DB, actor Actor, action, objectType string, objectID any, b
 		id := actor.UserID
 		ev.ActorID = &id
 	}
-	var err error
-	if ev.Before, err = auditJSON(before); err != nil {
-		return err
-	}
-	if ev.After, err = auditJSON(after); err != nil {
-		return err
-	}
-	if err := tx.Create(&ev).Error; err != nil {
-		return fmt.Errorf("write audit event %s: %w", action, err)
-	}
-	return nil
+	ev.Before, ev.After = auditJSON(before), auditJSON(after)
+	ev.CreatedAt = time.Now().UTC().Truncate(time.Microsecond)
+	return ev
 }
 
-func auditJSON(v any) (string, error) {
+func auditJSON(v any) string {
 	if v == nil {
-		return "", nil
+		return ""
 	}
 	b, err := json.Marshal(v)
-	return string(b), err
+	if err != nil {
+		return fmt.Sprintf(`{"unencodable":%q}`, err.Error())
+	}
+	return string(b)
 }
 
 // AuditFilter narrows a listing of the audit log. Zero fields do not filter.

@@ -20,6 +20,9 @@ type CohortInput struct {
 	Venue     string
 }
 
+// MaxCapacity bounds a cohort's places; real cohorts have 16 to 20.
+const MaxCapacity = 10000
+
 // nextStatus lists the one status each status may move to.
 var nextStatus = map[models.CohortStatus]models.CohortStatus{
 	models.CohortPlanned:   models.CohortRunning,
@@ -41,8 +44,8 @@ func (in CohortInput) apply(c *models.Cohort, course models.Course) error {
 	if !in.StartDate.IsZero() && c.EndDate.Before(c.StartDate.Time) {
 		verr.Add("end_date", "must not be before the start date")
 	}
-	if in.Capacity < 1 || in.Capacity > 1000 {
-		verr.Add("capacity", "must be between 1 and 1000")
+	if in.Capacity < 1 || in.Capacity > MaxCapacity {
+		verr.Add("capacity", fmt.Sprintf("must be between 1 and %d", MaxCapacity))
 	} else if in.Capacity < c.EnrolledCount {
 		verr.Add("capacity", fmt.Sprintf("must be at least the %d participants enrolled", c.EnrolledCount))
 	}

@@ -24,7 +24,7 @@ type cohortEnv struct {
 	cohort  models.Cohort
 }
 
-func newCohortEnv(t *testing.T, capacity int) *cohortEnv {
+func newCohortEnv(t testing.TB, capacity int) *cohortEnv {
 	t.Helper()
 	e := newEnv(t)
 	c := &cohortEnv{env: e, courses: e.courses(), people: services.NewParticipants(e.db, e.accounts)}
@@ -51,7 +51,7 @@ func (c *cohortEnv) person(t *testing.T, n int, state string) models.Participant
 	return p
 }
 
-func (c *cohortEnv) enrolledCount(t *testing.T) int {
+func (c *cohortEnv) enrolledCount(t testing.TB) int {
 	t.Helper()
 	var co models.Cohort
 	if err := c.db.Take(&co, c.cohort.ID).Error; err != nil {

@@ -413,12 +413,25 @@ func TestParseRowLimit(t *testing.T) {
 	if err.Error() != "the file has too many rows: at most 10000 data rows are allowed" {
 		t.Errorf("message = %s", err)
 	}
-	var xb bytes.Buffer
-	if err := WriteXLSX(&xb, "x", exportRows(10001)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Parse(&xb, "x.xlsx", Limits{}); !errors.As(err, &tl) || tl.Kind != LimitRows {
-		t.Errorf("10,001 XLSX rows: err = %v", err)
+}
+
+// The row limit counts XLSX data rows too (a small limit keeps this fast).
+func TestParseRowLimitXLSX(t *testing.T) {
+	t.Parallel()
+	limits := Limits{MaxRows: 100}
+	for _, n := range []int{100, 101} {
+		var buf bytes.Buffer
+		if err := WriteXLSX(&buf, "x", exportRows(n)); err != nil {
+			t.Fatal(err)
+		}
+		sh, err := Parse(&buf, "x.xlsx", limits)
+		var tl *TooLargeError
+		switch {
+		case n == 100 && (err != nil || len(sh.Rows) != 100):
+			t.Errorf("100 rows: %v", err)
+		case n == 101 && (!errors.As(err, &tl) || *tl != (TooLargeError{Kind: LimitRows, Limit: 100})):
+			t.Errorf("101 rows: err = %v, want *TooLargeError for 100 rows", err)
+		}
 	}
 }
 

@@ -3,15 +3,18 @@ package roster
 import "strings"
 
 // personFields are the fields of a person in the order forms show them.
-var personFields = []Field{FieldFirstName, FieldLastName, FieldEmail, FieldOrganisation, FieldNetworkType, FieldFederalState, FieldPhone}
+func personFields() [7]Field {
+	return [7]Field{FieldFirstName, FieldLastName, FieldEmail, FieldOrganisation, FieldNetworkType, FieldFederalState, FieldPhone}
+}
 
 // CheckPerson normalises a person entered one at a time, in a form or
 // through the API, by the same rules as a row of an imported list. The
-// errors carry Field, Reason and Message; Line and Column stay empty.
+// errors carry Field, Reason and Message; Line and Column stay empty, so
+// show Field and Message rather than Error().
 func CheckPerson(raw Person) (Person, []CellError) {
 	var out Person
 	var errs []CellError
-	for _, f := range personFields {
+	for _, f := range personFields() {
 		v, p := normalize(f, raw.get(f))
 		out.set(f, v)
 		if p != nil {

@@ -1,9 +1,10 @@
 // Package roster reads and writes participant lists as the course office
-// keeps them in Excel: CSV (UTF-8 with or without BOM, Windows-1252; `;`, `,`
-// or tab) and XLSX. Parse maps German or English headers to fields, normalises
-// every cell and reports each problem with its row, column and reason, so the
-// caller can show a preview and commit all rows or none. WriteCSV and
-// WriteXLSX export a cohort's list with German headers.
+// keeps them in Excel: CSV (UTF-8 with or without BOM, Windows-1252, or
+// Excel's UTF-16 "Unicode text"; `;`, `,` or tab) and XLSX. Parse maps German
+// or English headers to fields, normalises every cell and reports each
+// problem with its row, column and reason, so the caller can show a preview
+// and commit all rows or none. WriteCSV and WriteXLSX export a cohort's list
+// with German headers.
 //
 // The package is pure: no database, no HTTP, no package-level mutable state.
 package roster

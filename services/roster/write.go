@@ -16,10 +16,11 @@ import (
 // ExportRow is one enrollment of a cohort's participant list. NetworkType,
 // FederalState and Status are codes; the writers print German labels.
 type ExportRow struct {
-	LastName, FirstName, Email, Organisation, NetworkType, FederalState, Phone, Status string
-	EnrolledAt                                                                         time.Time
-	WithdrawnAt                                                                        *time.Time
-	WithdrawalReason                                                                   string
+	LastName, FirstName, Email, Organisation string
+	NetworkType, FederalState, Phone, Status string
+	EnrolledAt                               time.Time
+	WithdrawnAt                              *time.Time
+	WithdrawalReason                         string
 }
 
 // exportColumns are the German headers with their XLSX column widths. The

@@ -1,0 +1,158 @@
+package services_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"kohorte/models"
+	"kohorte/services"
+	"kohorte/services/roster"
+)
+
+func sheetOf(t testing.TB, csv string) *roster.Sheet {
+	t.Helper()
+	sh, err := roster.Parse(strings.NewReader(csv), "liste.csv", roster.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sh
+}
+
+const goodList = "Vorname;Nachname;E-Mail;Organisation;Bundesland\n" +
+	"Zoë;Ćosić-Şahin;zoe@example.org;MINT-Region Saar;Saarland\n" +
+	"Jürgen;Müller;jm@example.org;Bildungsbüro;BY\n" +
+	"Ayşe;Yılmaz;ay@example.org;;Niedersachsen\n"
+
+func TestImportPreviewThenCommit(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	existing, err := c.people.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "Jürgen", LastName: "Müller", Email: "JM@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := sheetOf(t, goodList)
+	p, err := c.courses.PreviewImport(ctx, c.admin, c.cohort.ID, sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.OK() || p.New != 2 || p.Existing != 1 || p.Rows[1].Outcome != services.RowExisting || p.Rows[1].ParticipantID != existing.ID {
+		t.Fatalf("preview %+v", p)
+	}
+	var before int64
+	c.db.Model(&models.Participant{}).Count(&before)
+	if before != 1 {
+		t.Fatalf("the preview wrote %d participants", before-1)
+	}
+	res, err := c.courses.CommitImport(ctx, c.admin, c.cohort.ID, sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != 2 || res.Enrolled != 3 || c.enrolledCount(t) != 3 {
+		t.Fatalf("result %+v, counter %d", res, c.enrolledCount(t))
+	}
+	if c.countAudit(t, "enrollment.created") != 3 || c.countAudit(t, "participant.created") != 3 || c.countAudit(t, "cohort.imported") != 1 {
+		t.Fatal("import not audited per participant, enrollment and import")
+	}
+	again, err := c.courses.CommitImport(ctx, c.admin, c.cohort.ID, sheet)
+	if err != nil || again.Enrolled != 0 || again.Skipped != 3 {
+		t.Fatalf("importing the same list again: %+v, %v", again, err)
+	}
+}
+
+func TestImportWithBadRowsChangesNothing(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	sheet := sheetOf(t, goodList+"Max;;max@example;;Bayernn\nZoe;C;zoe@example.org;;\n")
+	_, err := c.courses.CommitImport(ctx, c.admin, c.cohort.ID, sheet)
+	var ierr *services.ImportError
+	if !errors.As(err, &ierr) || errors.Is(err, services.ErrConflict) {
+		t.Fatalf("commit with bad rows: %v", err)
+	}
+	// Row 5: no last name, a broken address, an unknown state; row 6 repeats row 2's address.
+	want := []string{`row 5, column "Nachname"`, `row 5, column "E-Mail"`, `row 5, column "Bundesland"`, `row 6, column "E-Mail"`}
+	var got []string
+	for _, r := range ierr.Preview.Rows {
+		for _, ce := range r.Errors {
+			got = append(got, ce.Error())
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("errors %q, want %d", got, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(got[i], w) {
+			t.Errorf("error %d = %q, want it to start with %q", i, got[i], w)
+		}
+	}
+	var n int64
+	c.db.Model(&models.Participant{}).Count(&n)
+	if n != 0 || c.enrolledCount(t) != 0 {
+		t.Fatalf("a refused import left %d participants, counter %d", n, c.enrolledCount(t))
+	}
+}
+
+func TestImportBeyondCapacityIsRefusedWhole(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 2)
+	_, err := c.courses.CommitImport(context.Background(), c.admin, c.cohort.ID, sheetOf(t, goodList))
+	var ierr *services.ImportError
+	if !errors.As(err, &ierr) || !errors.Is(err, services.ErrConflict) || !strings.Contains(ierr.Preview.Problem, "only 2 places are free") {
+		t.Fatalf("import of 3 into 2 places: %v", err)
+	}
+	if c.enrolledCount(t) != 0 {
+		t.Fatal("a refused import took places")
+	}
+}
+
+func bigList(n int, tag string) string {
+	var b strings.Builder
+	b.WriteString("Vorname;Nachname;E-Mail;Organisation;Netzwerk;Bundesland\n")
+	states := []string{"NI", "Bremen", "HH", "Saarland", "Bayern", "NW", "SH"}
+	for i := range n {
+		fmt.Fprintf(&b, "Person;Nr. %05d;person%d.%s@example.org;Netzwerk %d;MINT-Region;%s\n", i, i, tag, i%40, states[i%len(states)])
+	}
+	return b.String()
+}
+
+func TestImportTenThousandRows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 10,000 rows")
+	}
+	t.Parallel()
+	c := newCohortEnv(t, 10000)
+	res, err := c.courses.CommitImport(context.Background(), c.admin, c.cohort.ID, sheetOf(t, bigList(10000, "a")))
+	if err != nil || res.Created != 10000 || res.Enrolled != 10000 || c.enrolledCount(t) != 10000 {
+		t.Fatalf("import: %+v, %v", res, err)
+	}
+}
+
+// BenchmarkImport10k parses and imports 10,000 new people into a fresh
+// cohort each round; run it against PostgreSQL with KOHORTE_TEST_DATABASE_URL.
+func BenchmarkImport10k(b *testing.B) {
+	c := newCohortEnv(b, 10)
+	course := c.cohort.CourseID
+	round := 0
+	for b.Loop() {
+		b.StopTimer()
+		round++
+		cohort, err := c.courses.CreateCohort(context.Background(), c.admin, course,
+			services.CohortInput{Name: fmt.Sprintf("Runde %d", round), StartDate: models.NewDate(2027, 3, 3), Capacity: 10000})
+		if err != nil {
+			b.Fatal(err)
+		}
+		list := bigList(10000, fmt.Sprint(round))
+		b.StartTimer()
+		sheet, err := roster.Parse(strings.NewReader(list), "liste.csv", roster.Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.courses.CommitImport(context.Background(), c.admin, cohort.ID, sheet); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
