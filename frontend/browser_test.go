@@ -1,49 +1,38 @@
 package frontend_test
 
 import (
+	"context"
 	"flag"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
-	"github.com/gin-gonic/gin"
-
-	"kohorte/api/access"
-
-	"kohorte/frontend"
 	"kohorte/frontend/browsertest"
+	"kohorte/models"
 )
 
-var updateScreenshot = flag.Bool("update-screenshot", false,
-	"write testdata/start.png, the English start page shown in the README")
+var (
+	updateScreenshot = flag.Bool("update-screenshot", false,
+		"write testdata/start.png, the English start page shown in the README")
+	screenshots = flag.String("screenshots", "",
+		"write screenshots of the main pages, on a laptop and on a phone, to this directory")
+)
 
-// csp repeats the policy that package api sends, so that the browser tests
-// fail on anything the policy would block. The test does not import api, to
-// stay independent of the router.
-const csp = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-
-// newServer serves the real UI over a real listener.
-func newServer(t *testing.T) *httptest.Server {
+// newServer serves Kohorte as it runs, with the router of package api in
+// front of the UI, over a real listener.
+func newServer(t *testing.T) (*stack, *httptest.Server) {
 	t.Helper()
-	ui, err := frontend.New(frontend.Options{Version: "dev"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine := gin.New()
-	engine.Use(func(c *gin.Context) {
-		c.Header("Content-Security-Policy", csp)
-		c.Next()
-	})
-	ui.Register(&engine.RouterGroup, access.NewTable())
-	engine.NoRoute(ui.NotFound)
-	srv := httptest.NewServer(engine)
+	s := newStack(t)
+	srv := httptest.NewServer(s.handler)
 	t.Cleanup(srv.Close)
-	return srv
+	return s, srv
 }
 
 func TestBrowserLanguageSwitch(t *testing.T) {
-	srv := newServer(t)
+	_, srv := newServer(t)
 	b := browsertest.New(t)
 
 	if status := b.Navigate(srv.URL + "/"); status != http.StatusOK {
@@ -65,19 +54,176 @@ func TestBrowserLanguageSwitch(t *testing.T) {
 	}
 }
 
-// TestBrowserPhoneWidth checks that the start page fits a phone's screen:
-// jurors score on their phones.
-func TestBrowserPhoneWidth(t *testing.T) {
-	srv := newServer(t)
-	b := browsertest.New(t)
+// visibleNav lists the data-nav keys of the navigation entries a reader
+// can see, in page order.
+const visibleNav = `Array.from(document.querySelectorAll("[data-nav]")).filter(e => e.checkVisibility()).map(e => e.dataset.nav)`
 
-	b.Viewport(360, 740)
+// loginAs logs in through the form, as a person would.
+func loginAs(t *testing.T, b *browsertest.Browser, base, email string) {
+	t.Helper()
+	b.Navigate(base + "/anmelden")
+	b.Type("#email", email)
+	b.Type("#password", password)
+	if status := b.ClickAndWait("main form button[type=submit]"); status != http.StatusOK {
+		t.Fatalf("login as %s: status %d", email, status)
+	}
+}
+
+// TestBrowserNavigationPerRole logs in as each role and sees exactly that
+// role's navigation.
+func TestBrowserNavigationPerRole(t *testing.T) {
+	s, srv := newServer(t)
+	s.user("staff@kohorte.test", "Sam Staff", models.RoleStaff)
+	s.user("juror@kohorte.test", "Jana Jury", models.RoleJuror)
+	s.user("tn@kohorte.test", "Toni Teilnehmer", models.RoleParticipant)
+	staffNav := []string{"home", "users", "audit", "tokens", "password", "logout"}
+	ownNav := []string{"home", "password", "logout"}
+
+	// One browser for all roles: logging out must leave nothing behind.
+	b := browsertest.New(t)
 	b.Navigate(srv.URL + "/")
-	overflow := browsertest.Eval[int](b, "document.documentElement.scrollWidth - window.innerWidth")
-	if overflow > 0 {
-		t.Errorf("the page is %d px wider than a 360 px phone screen", overflow)
+	for _, tc := range []struct {
+		role, email string
+		want        []string
+	}{
+		{"nobody", "", []string{"home", "login"}},
+		{"admin", "admin@kohorte.test", staffNav},
+		{"staff", "staff@kohorte.test", staffNav},
+		{"juror", "juror@kohorte.test", ownNav},
+		{"participant", "tn@kohorte.test", ownNav},
+	} {
+		if tc.email != "" {
+			loginAs(t, b, srv.URL, tc.email)
+			if path := browsertest.Eval[string](b, "location.pathname"); path != "/" {
+				t.Errorf("%s: after the login at %s, want /", tc.role, path)
+			}
+			if got := b.Text(".account__email"); got != tc.email {
+				t.Errorf("%s: the header names %q, want %q", tc.role, got, tc.email)
+			}
+		}
+		if got := browsertest.Eval[[]string](b, visibleNav); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: navigation %v, want %v", tc.role, got, tc.want)
+		}
+		if tc.email != "" && b.ClickAndWait(`[data-nav="logout"]`) != http.StatusOK {
+			t.Fatalf("%s: logout failed", tc.role)
+		}
 	}
 	b.NoConsoleErrors()
+}
+
+// TestBrowserDisabledUserIsLoggedOut: disabling a user ends their open
+// session at its next request.
+func TestBrowserDisabledUserIsLoggedOut(t *testing.T) {
+	s, srv := newServer(t)
+	juror := s.user("juror@kohorte.test", "Jana Jury", models.RoleJuror)
+	b := browsertest.New(t)
+	loginAs(t, b, srv.URL, "juror@kohorte.test")
+	if status := b.Navigate(srv.URL + "/passwort"); status != http.StatusOK {
+		t.Fatalf("GET /passwort as the juror = %d", status)
+	}
+
+	if _, err := s.accounts.SetStatus(context.Background(), s.admin, juror.ID, models.UserDisabled); err != nil {
+		t.Fatal(err)
+	}
+	if status := b.Reload(); status != http.StatusOK {
+		t.Fatalf("reload: status %d", status)
+	}
+	if got := browsertest.Eval[string](b, "location.pathname + location.search"); got != "/anmelden?next=%2Fpasswort" {
+		t.Errorf("after the reload: at %s, want the login page", got)
+	}
+	if got := browsertest.Eval[[]string](b, visibleNav); !slices.Equal(got, []string{"home", "login"}) {
+		t.Errorf("navigation %v, want that of nobody logged in", got)
+	}
+	b.NoConsoleErrors()
+}
+
+// TestBrowserUserSearchWithoutReload: with JavaScript the user list
+// follows the search field without loading the page again.
+func TestBrowserUserSearchWithoutReload(t *testing.T) {
+	s, srv := newServer(t)
+	s.invite("jury@kohorte.test", "Jonas Jury", models.RoleJuror)
+	s.invite("tn@kohorte.test", "Toni Teilnehmer", models.RoleParticipant)
+	b := browsertest.New(t)
+	loginAs(t, b, srv.URL, "admin@kohorte.test")
+	b.Navigate(srv.URL + "/benutzer")
+	browsertest.Eval[int](b, "window.kohorteTestMarker = 1")
+
+	b.Type("#suche", "jonas")
+	b.WaitUntil(`document.querySelector(".result-count").textContent.trim() === "1 Konto"`)
+	if marker := browsertest.Eval[bool](b, "window.kohorteTestMarker === 1"); !marker {
+		t.Error("the page was loaded again")
+	}
+	if got := browsertest.Eval[string](b, "location.search"); got != "?suche=jonas&rolle=&status=" {
+		t.Errorf("the address is %q, want the search in it", got)
+	}
+	b.NoConsoleErrors()
+}
+
+// TestBrowserPagesFitAPhone opens the main pages at 360 px, the narrowest
+// common phone, and checks that none is wider than the screen: jurors score
+// on their phones.
+func TestBrowserPagesFitAPhone(t *testing.T) {
+	s, srv := newServer(t)
+	juror := s.user("juror@kohorte.test", "Jana Jury", models.RoleJuror)
+	_, token := s.invite("tn@kohorte.test", "Toni Teilnehmer mit einem recht langen Namen", models.RoleParticipant)
+	s.client().post("/anmelden", map[string][]string{"email": {"admin@kohorte.test"}, "password": {"falsch falsch"}})
+
+	b := browsertest.New(t)
+	open := func(name, path string) {
+		t.Helper()
+		b.Viewport(360, 740)
+		if status := b.Navigate(srv.URL + path); status != http.StatusOK {
+			t.Errorf("GET %s = %d", path, status)
+		}
+		checkWidth(t, b, name)
+	}
+	submit := func(name string) {
+		t.Helper()
+		b.ClickAndWait("main form button[type=submit]")
+		checkWidth(t, b, name)
+	}
+	open("login", "/anmelden")
+	open("forgot", "/passwort-vergessen")
+	open("set-password", "/passwort-setzen?token="+token)
+
+	loginAs(t, b, srv.URL, "admin@kohorte.test")
+	open("start", "/")
+	open("password", "/passwort")
+	open("users", "/benutzer")
+	open("user", "/benutzer/"+itoa(juror.ID))
+	open("audit", "/protokoll")
+	open("invite", "/benutzer/einladen")
+	b.Type("#email", "nele.neu@beispiel.de")
+	b.Type("#display_name", "Nele Neu")
+	submit("invited")
+	open("tokens", "/api-tokens")
+	b.Type("#name", "Anmeldeformular der Website")
+	submit("token-created")
+	b.NoConsoleErrors()
+
+	// Last, because the browser reports the answer 422 as an error.
+	open("invite-errors", "/benutzer/einladen")
+	b.Type("#email", "kein at")
+	submit("invite-errors")
+}
+
+// checkWidth fails the test if the page is wider than the phone screen it
+// is shown on, and with -screenshots saves it on the phone and on a laptop.
+func checkWidth(t *testing.T, b *browsertest.Browser, name string) {
+	t.Helper()
+	if overflow := browsertest.Eval[int](b, "document.documentElement.scrollWidth - window.innerWidth"); overflow > 0 {
+		t.Errorf("%s is %d px wider than a 360 px phone screen", name, overflow)
+	}
+	if *screenshots == "" {
+		return
+	}
+	if err := os.MkdirAll(*screenshots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b.SaveScreenshot(filepath.Join(*screenshots, name+"-phone.png"))
+	b.Viewport(1280, 800)
+	b.SaveScreenshot(filepath.Join(*screenshots, name+".png"))
+	b.Viewport(360, 740)
 }
 
 func assertPage(t *testing.T, b *browsertest.Browser, lang, heading string) {

@@ -18,9 +18,14 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
+	// Kohorte shows times in Europe/Berlin; the zone database is embedded
+	// because the distroless image has none of its own.
+	_ "time/tzdata"
 
 	"github.com/gin-gonic/gin"
 
+	"kohorte/api/access"
 	"kohorte/services"
 )
 
@@ -50,9 +55,12 @@ type UI struct {
 	langs   []lang
 	// pages holds one template set per language and page, so that the
 	// template function t translates into the language of the set.
-	pages  map[string]map[string]*template.Template
-	assets map[string]asset
-	cop    *http.CrossOriginProtection
+	pages    map[string]map[string]*template.Template
+	assets   map[string]asset
+	accounts *services.Accounts
+	audit    *services.Audit
+	// zone is where the course offices are; every time is shown in it.
+	zone *time.Location
 }
 
 // New builds the UI from the embedded files. It parses every template and
@@ -65,11 +73,17 @@ func New(opts Options) (*UI, error) {
 // newUI builds the UI from fsys, which tests replace to check that broken
 // files are refused.
 func newUI(opts Options, fsys fs.FS) (*UI, error) {
+	zone, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return nil, err
+	}
 	ui := &UI{
-		log:     opts.Logger,
-		version: opts.Version,
-		langs:   supportedLangs(),
-		cop:     http.NewCrossOriginProtection(),
+		log:      opts.Logger,
+		version:  opts.Version,
+		langs:    supportedLangs(),
+		accounts: opts.Accounts,
+		audit:    opts.Audit,
+		zone:     zone,
 	}
 	if ui.log == nil {
 		ui.log = slog.New(slog.DiscardHandler)
@@ -77,7 +91,6 @@ func newUI(opts Options, fsys fs.FS) (*UI, error) {
 	if ui.version == "" {
 		ui.version = "dev"
 	}
-	var err error
 	if ui.assets, err = loadAssets(fsys); err != nil {
 		return nil, err
 	}
@@ -85,21 +98,22 @@ func newUI(opts Options, fsys fs.FS) (*UI, error) {
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := parsePages(fsys, template.FuncMap{"static": ui.assetURL, "t": untranslated})
+	parsed, err := parsePages(fsys, ui.parseFuncs())
 	if err != nil {
 		return nil, err
 	}
-	if ui.pages, err = localizePages(parsed, bundle, ui.langs); err != nil {
+	if ui.pages, err = ui.localizePages(parsed, bundle); err != nil {
 		return nil, err
 	}
 	return ui, nil
 }
 
-// parsePages parses the layout together with each page of templates/pages,
-// keyed by the page's file name without extension. Each page gets a set of
-// its own because every page defines the same blocks ("title", "main").
+// parsePages parses the layout and the shared parts together with each page
+// of templates/pages, keyed by the page's file name without extension. Each
+// page gets a set of its own because every page defines the same blocks
+// ("title", "main").
 func parsePages(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Template, error) {
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/parts/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
@@ -125,10 +139,10 @@ func parsePages(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Templa
 // page inside it.
 type layoutData struct {
 	Lang    string
-	Path    string // the page's path, to mark the current navigation entry
 	Next    string // where the language switch returns to
 	Choices []lang // languages the switch offers
 	Version string
+	Nav     navigation
 	Page    any
 }
 
@@ -139,20 +153,21 @@ func (ui *UI) render(c *gin.Context, status int, page string, data any) {
 	var buf bytes.Buffer
 	err := fmt.Errorf("no page %q", page)
 	if t := ui.pages[code][page]; t != nil {
-		err = t.ExecuteTemplate(&buf, "layout", ui.layoutData(c.Request, code, data))
+		err = t.ExecuteTemplate(&buf, "layout", ui.layoutData(c, code, data))
 	}
 	if err != nil {
 		ui.log.ErrorContext(c.Request.Context(), "render page", "page", page, "lang", code, "err", err)
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
-	// Pages depend on cookies and will soon show personal data, so no cache
-	// may keep them.
+	// Pages depend on cookies and show personal data, so no cache may keep
+	// them.
 	c.Header("Cache-Control", "no-store")
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
-func (ui *UI) layoutData(r *http.Request, code string, page any) layoutData {
+func (ui *UI) layoutData(c *gin.Context, code string, page any) layoutData {
+	r := c.Request
 	next := r.URL.RequestURI()
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		// After a failed POST there is no page to return to.
@@ -160,10 +175,10 @@ func (ui *UI) layoutData(r *http.Request, code string, page any) layoutData {
 	}
 	return layoutData{
 		Lang:    code,
-		Path:    r.URL.Path,
 		Next:    next,
 		Choices: otherLangs(ui.langs, code),
 		Version: ui.version,
+		Nav:     navFor(access.ActorOf(c), r.URL.Path),
 		Page:    page,
 	}
 }

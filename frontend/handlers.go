@@ -1,15 +1,16 @@
 package frontend
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-)
 
-// maxFormBytes bounds the body of the UI's small forms.
-const maxFormBytes = 4 << 10
+	"kohorte/api/access"
+	"kohorte/services"
+)
 
 func (ui *UI) home(c *gin.Context) {
 	ui.render(c, http.StatusOK, "home", nil)
@@ -25,6 +26,8 @@ func (ui *UI) NotFound(c *gin.Context) {
 type errorPage struct {
 	Title string
 	Text  string
+	// RequestID lets the course office find the failure in the log.
+	RequestID string
 }
 
 func (ui *UI) renderError(c *gin.Context, status int, title, text string) {
@@ -40,7 +43,7 @@ func (ui *UI) setLanguage(c *gin.Context) {
 		ui.renderError(c, http.StatusBadRequest, "BadRequestTitle", "BadRequestText")
 		return
 	}
-	http.SetCookie(c.Writer, langCookieFor(code, c.Request.TLS != nil))
+	http.SetCookie(c.Writer, langCookieFor(code, access.IsTLS(c)))
 	c.Redirect(http.StatusSeeOther, localPath(c.PostForm("next")))
 }
 
@@ -60,23 +63,56 @@ func localPath(next string) string {
 	return next
 }
 
-// sameOrigin refuses a state-changing request that a browser sent from
-// another site.
-func (ui *UI) sameOrigin(c *gin.Context) {
-	if err := ui.cop.Check(c.Request); err != nil {
+// Deny answers a refused page request. Without a login it leads to the
+// login page, which returns here afterwards; a user who must still replace
+// a generated password is sent to do that; anyone else sees a page that
+// says no.
+func (ui *UI) Deny(c *gin.Context, status int) {
+	actor := access.ActorOf(c)
+	switch {
+	case status == http.StatusUnauthorized:
+		c.Redirect(http.StatusSeeOther, loginURL(c.Request))
+	case actor.MustChangePassword:
+		c.Redirect(http.StatusSeeOther, "/passwort")
+	case actor.IsAnonymous():
+		// The route rules answer anonymous requests with 401, so a 403
+		// without a login comes from the cross-origin check, which runs
+		// before anyone is authenticated.
+		ui.renderError(c, http.StatusForbidden, "CrossSiteTitle", "CrossSiteText")
+	default:
 		ui.renderError(c, http.StatusForbidden, "ForbiddenTitle", "ForbiddenText")
-		c.Abort()
-		return
 	}
-	c.Next()
 }
 
-// Deny answers a refused page request: without a login, with the way to
-// log in; otherwise with a page that says no.
-func (ui *UI) Deny(c *gin.Context, status int) {
-	if status == http.StatusUnauthorized {
-		c.Redirect(http.StatusSeeOther, "/anmelden?next="+url.QueryEscape(localPath(c.Request.URL.RequestURI())))
-		return
+// loginURL leads to the login page and from there back to the page asked
+// for. A refused form submission returns to the start page: its URL
+// answers only POST.
+func loginURL(r *http.Request) string {
+	next := "/"
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		next = localPath(r.URL.RequestURI())
 	}
-	ui.renderError(c, http.StatusForbidden, "ForbiddenTitle", "ForbiddenText")
+	if next == "/" {
+		return "/anmelden"
+	}
+	return "/anmelden?next=" + url.QueryEscape(next)
+}
+
+// fail answers a service error that the page cannot show in place. An
+// unexpected one is logged with its detail and shown only as a request ID.
+func (ui *UI) fail(c *gin.Context, err error) {
+	switch {
+	case errors.Is(err, services.ErrNotFound):
+		ui.NotFound(c)
+	case errors.Is(err, services.ErrForbidden):
+		ui.renderError(c, http.StatusForbidden, "ForbiddenTitle", "ForbiddenText")
+	case errors.Is(err, services.ErrUnauthorized):
+		ui.Deny(c, http.StatusUnauthorized)
+	default:
+		actor := access.ActorOf(c)
+		ui.log.ErrorContext(c.Request.Context(), "page failed", "route", c.FullPath(),
+			"request_id", actor.RequestID, "err", err)
+		ui.render(c, http.StatusInternalServerError, "error",
+			errorPage{Title: "InternalErrorTitle", Text: "InternalErrorText", RequestID: actor.RequestID})
+	}
 }

@@ -103,35 +103,37 @@ func catalogueFile(code string) string {
 	return "locales/active." + code + ".toml"
 }
 
-// localizePages binds the template function t of every page to each
-// language. Functions are looked up when a template runs, so a clone with its
-// own t translates the same parsed tree into another language.
-func localizePages(pages map[string]*template.Template, bundle *i18n.Bundle, langs []lang) (map[string]map[string]*template.Template, error) {
-	out := make(map[string]map[string]*template.Template, len(langs))
-	for _, l := range langs {
-		t := translator(i18n.NewLocalizer(bundle, l.Code))
+// localizePages binds the language-dependent template functions of every
+// page to each language. Functions are looked up when a template runs, so a
+// clone with its own functions renders the same parsed tree in another
+// language.
+func (ui *UI) localizePages(pages map[string]*template.Template, bundle *i18n.Bundle) (map[string]map[string]*template.Template, error) {
+	out := make(map[string]map[string]*template.Template, len(ui.langs))
+	for _, l := range ui.langs {
+		funcs := ui.langFuncs(i18n.NewLocalizer(bundle, l.Code), l.Code)
 		out[l.Code] = make(map[string]*template.Template, len(pages))
 		for name, page := range pages {
 			clone, err := page.Clone()
 			if err != nil {
 				return nil, err
 			}
-			out[l.Code][name] = clone.Funcs(template.FuncMap{"t": t})
+			out[l.Code][name] = clone.Funcs(funcs)
 		}
 	}
 	return out, nil
 }
 
 // translator returns the template function t: {{t "ID"}} or, for a message
-// with placeholders, {{t "ID" "Name" value ...}}. A missing message is an
-// error rather than a silent fallback, so that the page tests catch it.
+// with placeholders, {{t "ID" "Name" value ...}}. A placeholder named Count
+// also picks the plural form. A missing message is an error rather than a
+// silent fallback, so that the page tests catch it.
 func translator(loc *i18n.Localizer) func(id string, args ...any) (string, error) {
 	return func(id string, args ...any) (string, error) {
 		data, err := templateData(args)
 		if err != nil {
 			return "", fmt.Errorf("message %s: %w", id, err)
 		}
-		return loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+		return loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: data["Count"]})
 	}
 }
 
@@ -150,8 +152,7 @@ func templateData(args []any) (map[string]any, error) {
 	return data, nil
 }
 
-// untranslated stands in for t while the templates are parsed; localizePages
-// replaces it before any page is rendered.
-func untranslated(id string, _ ...any) (string, error) {
-	return "", fmt.Errorf("message %s: template not bound to a language", id)
-}
+// errUnbound is what the language-dependent functions answer while the
+// templates are parsed; localizePages replaces them before any page is
+// rendered.
+var errUnbound = errors.New("template not bound to a language")

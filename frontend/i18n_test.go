@@ -3,6 +3,7 @@ package frontend
 import (
 	"io/fs"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -81,5 +82,51 @@ func TestDefaultLanguageComesFirst(t *testing.T) {
 	t.Parallel()
 	if first := supportedLangs()[0].Code; first != defaultLang {
 		t.Errorf("first language %s, want the default %s", first, defaultLang)
+	}
+}
+
+// TestCountMessagesHavePluralForms: a placeholder named Count picks the
+// plural form, so a message that uses it needs the form "one" too, or it
+// fails to render for a count of one.
+func TestCountMessagesHavePluralForms(t *testing.T) {
+	t.Parallel()
+	for _, l := range supportedLangs() {
+		name := catalogueFile(l.Code)
+		data, err := fs.ReadFile(files, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file, err := i18n.ParseMessageFileBytes(data, name, map[string]i18n.UnmarshalFunc{"toml": toml.Unmarshal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range file.Messages {
+			if strings.Contains(m.Other, ".Count") && m.One == "" {
+				t.Errorf("%s: %s uses Count but has no form one", name, m.ID)
+			}
+		}
+	}
+}
+
+func TestPluralForms(t *testing.T) {
+	t.Parallel()
+	bundle, err := loadBundle(files, supportedLangs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang  string
+		count int
+		want  string
+	}{
+		{"de", 1, "Bitte warten Sie 1 Minute und"},
+		{"de", 14, "Bitte warten Sie 14 Minuten und"},
+		{"en", 1, "Please wait 1 minute, then"},
+		{"en", 2, "Please wait 2 minutes, then"},
+	} {
+		got, err := translator(i18n.NewLocalizer(bundle, tc.lang))("LoginThrottled", "Count", tc.count)
+		if err != nil || !strings.Contains(got, tc.want) {
+			t.Errorf("%s, %d minutes: %q, %v; want %q", tc.lang, tc.count, got, err, tc.want)
+		}
 	}
 }

@@ -9,12 +9,46 @@ import (
 )
 
 // Register adds every route of the UI with its access rule. Pages answer
-// GET and HEAD; state-changing routes are POST only.
+// GET and HEAD; state-changing routes are POST only. The router in front
+// checks every POST for cross-origin requests and authenticates every
+// request before these rules apply.
 func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	g := routes.Group(r, ui.Deny)
-	for _, m := range []string{http.MethodGet, http.MethodHead} {
-		g.Handle(access.Public, m, "/", ui.home)
-		g.Handle(access.Public, m, "/static/*file", ui.serveStatic)
+	page := func(rule access.Rule, path string, h gin.HandlerFunc) {
+		g.Handle(rule, http.MethodGet, path, h)
+		g.Handle(rule, http.MethodHead, path, h)
 	}
-	g.POST(access.Public, "/sprache", ui.sameOrigin, ui.setLanguage)
+
+	page(access.Public, "/", ui.home)
+	page(access.Public, "/static/*file", ui.serveStatic)
+	g.POST(access.Public, "/sprache", ui.setLanguage)
+
+	// Logging in and out, and passwords.
+	page(access.Public, "/anmelden", ui.loginPage)
+	g.POST(access.Public, "/anmelden", ui.login)
+	g.POST(access.Self, "/abmelden", ui.logout)
+	page(access.Self, "/passwort", ui.passwordPage)
+	g.POST(access.Self, "/passwort", ui.changePassword)
+	page(access.Public, "/passwort-setzen", ui.setPasswordPage)
+	g.POST(access.Public, "/passwort-setzen", ui.setPassword)
+	page(access.Public, "/passwort-vergessen", ui.forgotPage)
+	g.POST(access.Public, "/passwort-vergessen", ui.requestReset)
+
+	// User management; the services decide which users each reader may
+	// change.
+	page(access.Staff, "/benutzer", ui.usersPage)
+	page(access.Staff, "/benutzer/einladen", ui.invitePage)
+	g.POST(access.Staff, "/benutzer/einladen", ui.invite)
+	page(access.Staff, "/benutzer/:id", ui.userPage)
+	g.POST(access.Staff, "/benutzer/:id/rolle", ui.changeRole)
+	g.POST(access.Staff, "/benutzer/:id/status", ui.setStatus)
+	g.POST(access.Staff, "/benutzer/:id/passwort-link", ui.createPasswordLink)
+
+	page(access.Staff, "/protokoll", ui.auditPage)
+
+	// Each reader lists and creates their own API tokens; the service lets
+	// admins revoke anyone's.
+	page(access.Staff, "/api-tokens", ui.tokensPage)
+	g.POST(access.Staff, "/api-tokens", ui.createToken)
+	g.POST(access.Staff, "/api-tokens/:id/widerrufen", ui.revokeToken)
 }

@@ -198,3 +198,99 @@ func filterParticipants(q *gorm.DB, f ParticipantFilter) *gorm.DB {
 	}
 	return q
 }
+
+// CreateAccount invites a participant to log in: an account with the
+// participant role, linked to the person, and a one-time link to set a
+// password. Asking again for a person who never set a password replaces
+// the link.
+func (s *Participants) CreateAccount(ctx context.Context, actor Actor, id uint) (Invitation, error) {
+	if !actor.IsStaff() {
+		return Invitation{}, ErrForbidden
+	}
+	var inv Invitation
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var p models.Participant
+		if err := tx.Clauses(lockForUpdate()).Take(&p, id).Error; err != nil {
+			return notFoundAs(err, "participant", id)
+		}
+		var err error
+		inv, err = s.accounts.inviteTx(tx, actor, p.Email, p.FirstName+" "+p.LastName, models.RoleParticipant)
+		if err != nil {
+			return err
+		}
+		if inv.User.Role != models.RoleParticipant {
+			return fmt.Errorf("%w: the address belongs to a %s account", ErrConflict, inv.User.Role)
+		}
+		return tx.Model(&p).Update("user_id", inv.User.ID).Error
+	})
+	return inv, err
+}
+
+// MyEnrollment is an enrollment as its participant sees it.
+type MyEnrollment struct {
+	models.Enrollment
+	Cohort models.Cohort
+}
+
+// MyEnrollments returns the enrollments of the participant linked to the
+// actor's account, newest cohort first; nobody else's.
+func (s *Participants) MyEnrollments(ctx context.Context, actor Actor) ([]MyEnrollment, error) {
+	if !actor.Is(models.RoleParticipant) {
+		return nil, ErrForbidden
+	}
+	var es []models.Enrollment
+	err := s.db.WithContext(ctx).
+		Joins("JOIN participants ON participants.id = enrollments.participant_id").
+		Where("participants.user_id = ?", actor.UserID).
+		Order("enrollments.enrolled_at DESC, enrollments.id DESC").Find(&es).Error
+	if err != nil || len(es) == 0 {
+		return nil, err
+	}
+	ids := make([]uint, len(es))
+	for i, e := range es {
+		ids[i] = e.CohortID
+	}
+	var cohorts []models.Cohort
+	if err := s.db.WithContext(ctx).Preload("Course", func(db *gorm.DB) *gorm.DB { return db.Select("id", "title") }).
+		Where("id IN ?", ids).Find(&cohorts).Error; err != nil {
+		return nil, err
+	}
+	byID := make(map[uint]models.Cohort, len(cohorts))
+	for _, c := range cohorts {
+		byID[c.ID] = c
+	}
+	out := make([]MyEnrollment, len(es))
+	for i, e := range es {
+		out[i] = MyEnrollment{Enrollment: e, Cohort: byID[e.CohortID]}
+	}
+	return out, nil
+}
+
+// ExportRows returns every enrollment of a cohort with its participant,
+// ordered by name, for the CSV and XLSX exports.
+func (s *Courses) ExportRows(ctx context.Context, actor Actor, cohortID uint) (models.Cohort, []roster.ExportRow, error) {
+	cohort, err := s.GetCohort(ctx, actor, cohortID)
+	if err != nil {
+		return cohort, nil, err
+	}
+	var es []models.Enrollment
+	err = s.db.WithContext(ctx).Preload("Participant").
+		Joins("JOIN participants ON participants.id = enrollments.participant_id").
+		Where("enrollments.cohort_id = ?", cohortID).
+		Order("participants.last_name, participants.first_name, enrollments.id").Find(&es).Error
+	if err != nil {
+		return cohort, nil, err
+	}
+	rows := make([]roster.ExportRow, len(es))
+	for i, e := range es {
+		p := e.Participant
+		rows[i] = roster.ExportRow{LastName: p.LastName, FirstName: p.FirstName, Email: p.Email, Organisation: p.Organisation,
+			NetworkType: string(p.NetworkType), FederalState: p.FederalState, Phone: p.Phone, Status: string(e.Status),
+			EnrolledAt: e.EnrolledAt.Time, WithdrawalReason: e.WithdrawalReason}
+		if e.WithdrawnAt != nil {
+			t := e.WithdrawnAt.Time
+			rows[i].WithdrawnAt = &t
+		}
+	}
+	return cohort, rows, nil
+}

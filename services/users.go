@@ -145,18 +145,24 @@ func (a *Accounts) Invite(ctx context.Context, actor Actor, in InviteInput) (Inv
 	}
 	var inv Invitation
 	err = a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		u, err := a.invitee(tx, actor, email, cleanName(in.DisplayName), in.Role)
-		if err != nil {
-			return err
-		}
-		token, err := a.issueToken(tx, actor, u.ID, models.PurposeInvite, a.cfg.InviteLifetime)
-		if err != nil {
-			return err
-		}
-		inv = Invitation{User: u, Token: token}
-		return record(tx, actor, "user.invited", "user", u.ID, nil, userSnapshot(u))
+		inv, err = a.inviteTx(tx, actor, email, cleanName(in.DisplayName), in.Role)
+		return err
 	})
 	return inv, err
+}
+
+// inviteTx creates or reuses the account and issues its link inside the
+// caller's transaction.
+func (a *Accounts) inviteTx(tx *gorm.DB, actor Actor, email, name string, role models.Role) (Invitation, error) {
+	u, err := a.invitee(tx, actor, email, name, role)
+	if err != nil {
+		return Invitation{}, err
+	}
+	token, err := a.issueToken(tx, actor, u.ID, models.PurposeInvite, a.cfg.InviteLifetime)
+	if err != nil {
+		return Invitation{}, err
+	}
+	return Invitation{User: u, Token: token}, record(tx, actor, "user.invited", "user", u.ID, nil, userSnapshot(u))
 }
 
 // invitee creates the invited account, or returns the existing one if its

@@ -211,6 +211,34 @@ func (b *Browser) ClickAndWait(selector string) int {
 	return int(resp.Status)
 }
 
+// Type types text into the first element that matches the CSS selector,
+// once it is visible, key by key as a person would.
+func (b *Browser) Type(selector, text string) {
+	b.t.Helper()
+	b.do("type into "+selector, chromedp.SendKeys(chromedp.CSS(selector), text, chromedp.NodeVisible))
+}
+
+// Reload reloads the page, waits until the page it leads to has loaded,
+// following redirects, and returns that page's HTTP status.
+func (b *Browser) Reload() int {
+	b.t.Helper()
+	resp, err := chromedp.RunResponse(b.ctx, chromedp.Reload())
+	if err != nil {
+		b.t.Fatalf("reload: %v", err)
+	}
+	return int(resp.Status)
+}
+
+// WaitUntil waits until the JavaScript expression is truthy, for changes
+// that come without a page load, such as an htmx swap. It fails the test
+// when the test's deadline passes first.
+func (b *Browser) WaitUntil(expression string) {
+	b.t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](expression, chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
+		b.t.Fatalf("wait until %s: %v", expression, err)
+	}
+}
+
 // Text returns the visible text of the first element that matches the CSS
 // selector, once it is visible.
 func (b *Browser) Text(selector string) string {

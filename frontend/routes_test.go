@@ -1,0 +1,121 @@
+package frontend
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"kohorte/api/access"
+	"kohorte/models"
+	"kohorte/services"
+)
+
+// TestRoutesAndTheirRules lists every route of the UI with its rule, so
+// that a changed rule shows up in review as a changed line here.
+func TestRoutesAndTheirRules(t *testing.T) {
+	t.Parallel()
+	ui, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := gin.New()
+	table := access.NewTable()
+	ui.Register(&engine.RouterGroup, table)
+
+	want := map[string]access.Rule{
+		"POST /sprache":                    access.Public,
+		"POST /anmelden":                   access.Public,
+		"POST /abmelden":                   access.Self,
+		"POST /passwort":                   access.Self,
+		"POST /passwort-setzen":            access.Public,
+		"POST /passwort-vergessen":         access.Public,
+		"POST /benutzer/einladen":          access.Staff,
+		"POST /benutzer/:id/rolle":         access.Staff,
+		"POST /benutzer/:id/status":        access.Staff,
+		"POST /benutzer/:id/passwort-link": access.Staff,
+		"POST /api-tokens":                 access.Staff,
+		"POST /api-tokens/:id/widerrufen":  access.Staff,
+	}
+	for path, rule := range map[string]access.Rule{
+		"/":                   access.Public,
+		"/static/*file":       access.Public,
+		"/anmelden":           access.Public,
+		"/passwort":           access.Self,
+		"/passwort-setzen":    access.Public,
+		"/passwort-vergessen": access.Public,
+		"/benutzer":           access.Staff,
+		"/benutzer/einladen":  access.Staff,
+		"/benutzer/:id":       access.Staff,
+		"/protokoll":          access.Staff,
+		"/api-tokens":         access.Staff,
+	} {
+		want["GET "+path] = rule
+		want["HEAD "+path] = rule
+	}
+
+	got := table.Rules()
+	for route, rule := range want {
+		if g, ok := got[route]; !ok || !reflect.DeepEqual(g, rule) {
+			t.Errorf("%s: rule %+v (registered %t), want %+v", route, g, ok, rule)
+		}
+	}
+	for route := range got {
+		if _, ok := want[route]; !ok {
+			t.Errorf("%s is registered but not listed here", route)
+		}
+	}
+	for _, r := range engine.Routes() {
+		if _, ok := got[r.Method+" "+r.Path]; !ok {
+			t.Errorf("%s %s bypasses the access table", r.Method, r.Path)
+		}
+	}
+}
+
+func TestNavigationPerRole(t *testing.T) {
+	t.Parallel()
+	keys := func(n navigation) []string {
+		var out []string
+		for _, item := range n.Main {
+			out = append(out, item.Key)
+		}
+		return out
+	}
+	staffNav := []string{"home", "users", "audit", "tokens"}
+	for _, tc := range []struct {
+		actor services.Actor
+		want  []string
+	}{
+		{services.Actor{}, []string{"home"}},
+		{services.Actor{UserID: 1, Role: models.RoleParticipant}, []string{"home"}},
+		{services.Actor{UserID: 1, Role: models.RoleJuror}, []string{"home"}},
+		{services.Actor{UserID: 1, Role: models.RoleStaff}, staffNav},
+		{services.Actor{UserID: 1, Role: models.RoleAdmin}, staffNav},
+		{services.Actor{UserID: 1, Role: models.RoleAdmin, MustChangePassword: true}, []string{"home"}},
+	} {
+		if got := keys(navFor(tc.actor, "/")); !slices.Equal(got, tc.want) {
+			t.Errorf("%+v: navigation %v, want %v", tc.actor, got, tc.want)
+		}
+	}
+	n := navFor(services.Actor{UserID: 1, Email: "a@b.de", Role: models.RoleStaff}, "/benutzer/7")
+	if !n.Main[1].Current || n.Main[0].Current || n.User != "a@b.de" {
+		t.Errorf("on /benutzer/7: %+v", n)
+	}
+}
+
+func TestPager(t *testing.T) {
+	t.Parallel()
+	q := map[string][]string{"suche": {"a b"}, "rolle": {""}}
+	p := newPager("/benutzer", q, 2, 3*listPageSize+1)
+	want := pager{Number: 2, Count: 4, Total: 3*listPageSize + 1, Prev: "/benutzer?suche=a+b", Next: "/benutzer?seite=3&suche=a+b"}
+	if p != want {
+		t.Errorf("pager = %+v, want %+v", p, want)
+	}
+	if p := newPager("/p", nil, 0, 0); p.Count != 1 || p.Prev != "" || p.Next != "" {
+		t.Errorf("empty list: %+v", p)
+	}
+	if p := newPager("/p", nil, 9, 30); p.Prev != "/p?seite=2" || p.Next != "" {
+		t.Errorf("beyond the last page: %+v", p)
+	}
+}

@@ -1,0 +1,118 @@
+package frontend
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"kohorte/api/access"
+	"kohorte/models"
+	"kohorte/services"
+)
+
+// defaultTokenDays is what the form proposes: long enough for an
+// integration, short enough that a forgotten token expires.
+const defaultTokenDays = 90
+
+// tokenRow is one API token as the page lists it; never its hash.
+type tokenRow struct {
+	ID         uint
+	Name       string
+	Prefix     string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastUsedAt *time.Time
+	// State is "active", "expired" or "revoked".
+	State string
+}
+
+func toTokenRow(t models.APIToken, now time.Time) tokenRow {
+	row := tokenRow{ID: t.ID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt,
+		LastUsedAt: t.LastUsedAt, State: "active"}
+	switch {
+	case t.RevokedAt != nil:
+		row.State = "revoked"
+	case !now.Before(t.ExpiresAt):
+		row.State = "expired"
+	}
+	return row
+}
+
+type tokenForm struct {
+	Name string `form:"name" binding:"required,max=100" label:"FieldTokenName"`
+	// Days is checked by the service, which names the allowed range.
+	Days int `form:"expires_in_days" label:"FieldTokenDays"`
+}
+
+// createdToken is a new token, shown once: Kohorte keeps only its hash.
+type createdToken struct {
+	Name    string
+	Token   string
+	Expires time.Time
+}
+
+type tokensPage struct {
+	Tokens  []tokenRow
+	Form    tokenForm
+	MaxDays int
+	Errors  formErrors
+	Created *createdToken
+	Notice  *message
+}
+
+func (ui *UI) tokensPage(c *gin.Context) {
+	page := tokensPage{Form: tokenForm{Days: defaultTokenDays}}
+	if c.Query("erledigt") == "widerrufen" {
+		page.Notice = newMessage("TokenRevoked")
+	}
+	ui.showTokens(c, http.StatusOK, page)
+}
+
+// showTokens lists the reader's tokens around what page holds already.
+func (ui *UI) showTokens(c *gin.Context, status int, page tokensPage) {
+	tokens, err := ui.accounts.ListAPITokens(c.Request.Context(), access.ActorOf(c))
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	now := time.Now()
+	for _, t := range tokens {
+		page.Tokens = append(page.Tokens, toTokenRow(t, now))
+	}
+	page.MaxDays = services.MaxAPITokenDays
+	ui.render(c, status, "tokens", page)
+}
+
+func (ui *UI) createToken(c *gin.Context) {
+	var form tokenForm
+	errs, ok := ui.bindForm(c, &form)
+	if !ok {
+		return
+	}
+	if errs == nil {
+		t, err := ui.accounts.CreateAPIToken(c.Request.Context(), access.ActorOf(c), form.Name, form.Days)
+		if err == nil {
+			created := &createdToken{Name: t.Name, Token: t.Token, Expires: t.ExpiresAt}
+			ui.showTokens(c, http.StatusOK, tokensPage{Form: tokenForm{Days: defaultTokenDays}, Created: created})
+			return
+		}
+		if errs = serviceFieldErrors(&form, err); errs == nil {
+			ui.fail(c, err)
+			return
+		}
+	}
+	ui.showTokens(c, http.StatusUnprocessableEntity, tokensPage{Form: form, Errors: errs})
+}
+
+func (ui *UI) revokeToken(c *gin.Context) {
+	id, ok := ui.pathID(c)
+	if !ok {
+		return
+	}
+	if err := ui.accounts.RevokeAPIToken(c.Request.Context(), access.ActorOf(c), id); err != nil {
+		ui.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/api-tokens?erledigt=widerrufen")
+}
