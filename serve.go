@@ -234,7 +234,9 @@ func newHandler(db *gorm.DB, accounts *services.Accounts, cfg config, log *slog.
 	if err != nil {
 		return nil, err
 	}
-	ui, err := frontend.New(frontend.Options{Logger: log, Version: version, Accounts: accounts, Audit: audit})
+	courses, participants := services.NewCourses(db, today), services.NewParticipants(db, accounts)
+	ui, err := frontend.New(frontend.Options{Logger: log, Version: version, Accounts: accounts, Audit: audit,
+		Courses: courses, Participants: participants})
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +246,8 @@ func newHandler(db *gorm.DB, accounts *services.Accounts, cfg config, log *slog.
 		Health:         services.NewHealth(db),
 		Accounts:       accounts,
 		Audit:          audit,
-		Courses:        services.NewCourses(db, today),
+		Courses:        courses,
+		Participants:   participants,
 		UI:             ui,
 		Version:        version,
 		TrustedProxies: cfg.proxies(),

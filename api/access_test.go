@@ -51,6 +51,20 @@ var apiAccess = map[string]string{
 	"GET /api/v1/cohorts/:id":                        "staff",
 	"PUT /api/v1/cohorts/:id":                        "staff",
 	"POST /api/v1/cohorts/:id/status":                "staff",
+	"GET /api/v1/cohorts/:id/enrollments":            "staff",
+	"POST /api/v1/cohorts/:id/enrollments":           "staff",
+	"POST /api/v1/cohorts/:id/import/preview":        "staff",
+	"POST /api/v1/cohorts/:id/import":                "staff",
+	"GET /api/v1/cohorts/:id/export":                 "staff",
+	"GET /api/v1/cohorts/:id/statistics":             "staff",
+	"POST /api/v1/enrollments/:id/withdraw":          "staff",
+	"GET /api/v1/statistics":                         "staff",
+	"GET /api/v1/participants":                       "staff",
+	"POST /api/v1/participants":                      "staff",
+	"GET /api/v1/participants/:id":                   "staff",
+	"PUT /api/v1/participants/:id":                   "staff",
+	"POST /api/v1/participants/:id/account":          "staff",
+	"GET /api/v1/me/enrollments":                     "participant",
 }
 
 // unclassified lists the routes the router serves without a rule in its
@@ -119,7 +133,8 @@ func allowed(need, role string) bool {
 func (f *fixture) fingerprint(t *testing.T) string {
 	t.Helper()
 	var out []string
-	for _, table := range []string{"users", "sessions", "user_tokens", "api_tokens", "audit_events", "courses", "cohorts", "course_issuers"} {
+	for _, table := range []string{"users", "sessions", "user_tokens", "api_tokens", "audit_events", "courses", "cohorts",
+		"course_issuers", "participants", "enrollments"} {
 		var n int64
 		if err := f.db.Table(table).Count(&n).Error; err != nil {
 			t.Fatal(err)
@@ -130,6 +145,9 @@ func (f *fixture) fingerprint(t *testing.T) string {
 	f.db.Model(&models.User{}).Order("id").Pluck("role || ':' || status", &roles)
 	var cohorts []string
 	f.db.Model(&models.Cohort{}).Order("id").Pluck("name || ':' || status || ':' || capacity", &cohorts)
+	var enrollments []string
+	f.db.Model(&models.Enrollment{}).Order("id").Pluck("status", &enrollments)
+	out = append(out, enrollments...)
 	var courses []string
 	f.db.Model(&models.Course{}).Order("id").Pluck("title", &courses)
 	out = append(append(append(out, roles...), cohorts...), courses...)
@@ -158,9 +176,11 @@ func TestAccessMatrix(t *testing.T) {
 		{name: "staff", role: "staff", cookie: f.login(t, "office@example.org", "Kursbuero-2026")},
 	}
 	course, cohort := f.seedCourse(t, admin)
+	person, enrollment := f.seedEnrollment(t, admin, cohort, "zoe@example.org")
 	// Ids of other people's objects: the admin's account and token, a course and a cohort.
 	ids := map[string]string{"users": strconv.Itoa(1), "tokens": strconv.Itoa(int(tok.ID)),
-		"courses": strconv.Itoa(int(course)), "cohorts": strconv.Itoa(int(cohort))}
+		"courses": strconv.Itoa(int(course)), "cohorts": strconv.Itoa(int(cohort)),
+		"participants": strconv.Itoa(int(person)), "enrollments": strconv.Itoa(int(enrollment))}
 
 	for key, need := range apiAccess {
 		method, path, _ := strings.Cut(key, " ")

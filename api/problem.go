@@ -27,10 +27,13 @@ type Problem struct {
 	Errors    []FieldError `json:"errors,omitempty"`
 }
 
-// FieldError names one invalid field by its JSON name.
+// FieldError names one invalid field by its JSON name; for an imported
+// file also the row and column as the user sees them in Excel.
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	Row     int    `json:"row,omitempty"`
+	Column  string `json:"column,omitempty"`
 }
 
 const problemJSON = "application/problem+json"

@@ -32,8 +32,10 @@ type Deps struct {
 	Accounts *services.Accounts
 	Audit    *services.Audit
 	Courses  *services.Courses
-	UI       UI
-	Version  string
+	// Participants manages people across cohorts.
+	Participants *services.Participants
+	UI           UI
+	Version      string
 	// TrustedProxies are the addresses or CIDR ranges whose X-Forwarded-For
 	// and X-Forwarded-Proto headers are believed; none by default.
 	TrustedProxies []string
@@ -42,15 +44,16 @@ type Deps struct {
 }
 
 type handlers struct {
-	log      *slog.Logger
-	health   *services.Health
-	accounts *services.Accounts
-	audit    *services.Audit
-	courses  *services.Courses
-	version  string
-	maxBody  int64
-	docs     *docs
-	ui       UI
+	log          *slog.Logger
+	health       *services.Health
+	accounts     *services.Accounts
+	audit        *services.Audit
+	courses      *services.Courses
+	participants *services.Participants
+	version      string
+	maxBody      int64
+	docs         *docs
+	ui           UI
 }
 
 // Router is the HTTP handler of Kohorte with the rule of every route.
@@ -68,7 +71,7 @@ func NewRouter(d Deps) (*Router, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handlers{log: d.Logger, health: d.Health, accounts: d.Accounts, audit: d.Audit, courses: d.Courses,
+	h := &handlers{log: d.Logger, health: d.Health, accounts: d.Accounts, audit: d.Audit, courses: d.Courses, participants: d.Participants,
 		version: d.Version, maxBody: d.MaxBody, docs: docs, ui: d.UI}
 	if h.maxBody <= 0 {
 		h.maxBody = 1 << 20
@@ -125,6 +128,21 @@ func NewRouter(d Deps) (*Router, error) {
 	v1.GET(access.Staff, "/cohorts/:id", h.getCohort)
 	v1.Handle(access.Staff, http.MethodPut, "/cohorts/:id", h.updateCohort)
 	v1.POST(access.Staff, "/cohorts/:id/status", h.setCohortStatus)
+	v1.GET(access.Staff, "/cohorts/:id/enrollments", h.listEnrollments)
+	v1.POST(access.Staff, "/cohorts/:id/enrollments", h.enroll)
+	v1.POST(access.Staff, "/cohorts/:id/import/preview", h.previewImport)
+	v1.POST(access.Staff, "/cohorts/:id/import", h.commitImport)
+	v1.GET(access.Staff, "/cohorts/:id/export", h.exportCohort)
+	v1.GET(access.Staff, "/cohorts/:id/statistics", h.cohortStatistics)
+	v1.POST(access.Staff, "/enrollments/:id/withdraw", h.withdraw)
+	v1.GET(access.Staff, "/statistics", h.overallStatistics)
+
+	v1.GET(access.Staff, "/participants", h.listParticipants)
+	v1.POST(access.Staff, "/participants", h.createParticipant)
+	v1.GET(access.Staff, "/participants/:id", h.getParticipant)
+	v1.Handle(access.Staff, http.MethodPut, "/participants/:id", h.updateParticipant)
+	v1.POST(access.Staff, "/participants/:id/account", h.createParticipantAccount)
+	v1.GET(access.Participant, "/me/enrollments", h.myEnrollments)
 
 	if d.UI != nil {
 		d.UI.Register(&r.RouterGroup, routes)

@@ -52,6 +52,7 @@ func newFixtureWith(t *testing.T, trustedProxies []string) *fixture {
 		Accounts:       accounts,
 		Audit:          services.NewAudit(db),
 		Courses:        services.NewCourses(db, func() models.Date { return models.NewDate(2026, 11, 21) }),
+		Participants:   services.NewParticipants(db, accounts),
 		Version:        "test",
 		TrustedProxies: trustedProxies,
 	})

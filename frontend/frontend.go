@@ -44,6 +44,9 @@ type Options struct {
 	// Accounts and Audit serve the login, password and user pages.
 	Accounts *services.Accounts
 	Audit    *services.Audit
+	// Courses and Participants serve the course, cohort and participant pages.
+	Courses      *services.Courses
+	Participants *services.Participants
 }
 
 // UI is the web interface. It satisfies the UI interface of package api. All

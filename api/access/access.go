@@ -46,6 +46,8 @@ var (
 	LoggedIn = Rule{}
 	Staff    = Rule{Roles: []models.Role{models.RoleAdmin, models.RoleStaff}}
 	Admin    = Rule{Roles: []models.Role{models.RoleAdmin}}
+	// Participant routes show a participant their own records.
+	Participant = Rule{Roles: []models.Role{models.RoleParticipant}}
 )
 
 // Self is LoggedIn, also before a required password change.

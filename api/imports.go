@@ -1,0 +1,243 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"kohorte/api/access"
+	"kohorte/services"
+	"kohorte/services/roster"
+)
+
+// readSheet parses the uploaded file of the multipart field "file". On
+// failure it answers and returns nil.
+func (h *handlers) readSheet(c *gin.Context) *roster.Sheet {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, roster.DefaultMaxBytes+64<<10)
+	fh, err := c.FormFile("file")
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		writeProblem(c, http.StatusRequestEntityTooLarge, "The file is too large: at most 5 MB are allowed.", nil)
+		return nil
+	case err != nil:
+		h.writeError(c, (&services.ValidationError{}).Add("file", "send the list as the multipart field \"file\""))
+		return nil
+	}
+	f, err := fh.Open()
+	if err != nil {
+		h.writeError(c, err)
+		return nil
+	}
+	defer f.Close()
+	sheet, err := roster.Parse(f, fh.Filename, roster.Limits{})
+	if err != nil {
+		h.writeSheetError(c, err)
+		return nil
+	}
+	return sheet
+}
+
+func (h *handlers) writeSheetError(c *gin.Context, err error) {
+	var tooLarge *roster.TooLargeError
+	if errors.As(err, &tooLarge) {
+		writeProblem(c, http.StatusRequestEntityTooLarge, upperFirst(err.Error())+".", nil)
+		return
+	}
+	h.writeError(c, (&services.ValidationError{}).Add("file", err.Error()))
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+type importRowJSON struct {
+	Line          int               `json:"line"`
+	Outcome       string            `json:"outcome"`
+	ParticipantID *uint             `json:"participant_id"`
+	FirstName     string            `json:"first_name"`
+	LastName      string            `json:"last_name"`
+	Email         string            `json:"email"`
+	Organisation  string            `json:"organisation"`
+	NetworkType   string            `json:"network_type"`
+	FederalState  string            `json:"federal_state"`
+	Phone         string            `json:"phone"`
+	Errors        []importErrorJSON `json:"errors"`
+}
+
+type importErrorJSON struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column"`
+	Field   string `json:"field"`
+	Reason  string `json:"reason"`
+	Message string `json:"message"`
+}
+
+type importPreviewResponse struct {
+	Format         string          `json:"format"`
+	Encoding       string          `json:"encoding"`
+	IgnoredColumns []string        `json:"ignored_columns"`
+	New            int             `json:"new"`
+	Existing       int             `json:"existing"`
+	Skipped        int             `json:"skipped"`
+	Errors         int             `json:"errors"`
+	FreeSeats      int             `json:"free_seats"`
+	Problem        string          `json:"problem"`
+	Rows           []importRowJSON `json:"rows"`
+}
+
+func toImportPreview(p services.ImportPreview) importPreviewResponse {
+	r := importPreviewResponse{Format: p.Sheet.Format, Encoding: p.Sheet.Encoding, IgnoredColumns: p.Sheet.IgnoredColumns,
+		New: p.New, Existing: p.Existing, Skipped: p.Skipped, Errors: p.Errors, FreeSeats: p.FreeSeats, Problem: p.Problem,
+		Rows: make([]importRowJSON, len(p.Rows))}
+	if r.IgnoredColumns == nil {
+		r.IgnoredColumns = []string{}
+	}
+	for i, row := range p.Rows {
+		v := row.Person
+		r.Rows[i] = importRowJSON{Line: row.Line, Outcome: string(row.Outcome), FirstName: v.FirstName, LastName: v.LastName,
+			Email: v.Email, Organisation: v.Organisation, NetworkType: v.NetworkType, FederalState: v.FederalState, Phone: v.Phone,
+			Errors: importErrors(row.Errors)}
+		if row.ParticipantID != 0 {
+			id := row.ParticipantID
+			r.Rows[i].ParticipantID = &id
+		}
+	}
+	return r
+}
+
+func importErrors(errs []roster.CellError) []importErrorJSON {
+	out := make([]importErrorJSON, len(errs))
+	for i, e := range errs {
+		out[i] = importErrorJSON{Row: e.Line, Column: e.Column, Field: string(e.Field), Reason: string(e.Reason), Message: e.Message}
+	}
+	return out
+}
+
+func (h *handlers) previewImport(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	sheet := h.readSheet(c)
+	if sheet == nil {
+		return
+	}
+	p, err := h.courses.PreviewImport(c.Request.Context(), access.ActorOf(c), id, sheet)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toImportPreview(p))
+}
+
+type importResultResponse struct {
+	Created  int `json:"created"`
+	Enrolled int `json:"enrolled"`
+	Skipped  int `json:"skipped"`
+}
+
+// commitImport imports all rows or none. A refused list is answered with
+// one problem entry per wrong cell, naming row, column and reason.
+func (h *handlers) commitImport(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	sheet := h.readSheet(c)
+	if sheet == nil {
+		return
+	}
+	res, err := h.courses.CommitImport(c.Request.Context(), access.ActorOf(c), id, sheet)
+	var ierr *services.ImportError
+	if errors.As(err, &ierr) {
+		writeImportProblem(c, ierr.Preview)
+		return
+	}
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, importResultResponse{Created: res.Created, Enrolled: res.Enrolled, Skipped: res.Skipped})
+}
+
+func writeImportProblem(c *gin.Context, p services.ImportPreview) {
+	var fields []FieldError
+	for _, row := range p.Rows {
+		for _, e := range row.Errors {
+			fields = append(fields, FieldError{Field: string(e.Field), Message: e.Error(), Row: e.Line, Column: e.Column})
+		}
+	}
+	if p.Problem != "" && p.Errors == 0 {
+		writeProblem(c, http.StatusConflict, "Nothing was imported: "+p.Problem+".", nil)
+		return
+	}
+	detail := fmt.Sprintf("Nothing was imported: %d rows have errors.", p.Errors)
+	if p.Problem != "" {
+		detail += " Also, " + p.Problem + "."
+	}
+	writeProblem(c, http.StatusUnprocessableEntity, detail, fields)
+}
+
+type exportQuery struct {
+	Format string `form:"format" binding:"omitempty,oneof=csv xlsx"`
+}
+
+// exportCohort sends a cohort's participant list as CSV (the default) or XLSX.
+func (h *handlers) exportCohort(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	var q exportQuery
+	if !h.bindQuery(c, &q) {
+		return
+	}
+	cohort, rows, err := h.courses.ExportRows(c.Request.Context(), access.ActorOf(c), id)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	contentType, ext := "text/csv; charset=utf-8", "csv"
+	if q.Format == "xlsx" {
+		contentType, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+		err = roster.WriteXLSX(&buf, cohort.Name, rows)
+	} else {
+		err = roster.WriteCSV(&buf, rows)
+	}
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", attachment("teilnehmende-"+cohort.Name, ext))
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, contentType, buf.Bytes())
+}
+
+// attachment names a download in ASCII for old clients and in UTF-8
+// (RFC 5987) for the rest.
+func attachment(name, ext string) string {
+	ascii := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		case r == ' ' || r == '/':
+			return '-'
+		}
+		return -1
+	}, foldUmlauts(name))
+	return fmt.Sprintf(`attachment; filename="%s.%s"; filename*=UTF-8''%s.%s`, ascii, ext, url.PathEscape(name), ext)
+}
+
+func foldUmlauts(s string) string {
+	return strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "ß", "ss").Replace(s)
+}
