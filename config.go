@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 
@@ -28,6 +29,7 @@ type config struct {
 	TLSCert         string
 	TLSKey          string
 	TrustedProxies  string
+	BaseURL         string
 	AdminEmail      string
 	// AdminPassword is read from the environment only: a flag would show
 	// in the process list.
@@ -104,6 +106,7 @@ var (
 	optTLSCert   = option{"tls-cert", []string{"KOHORTE_TLS_CERT"}}
 	optTLSKey    = option{"tls-key", []string{"KOHORTE_TLS_KEY"}}
 	optProxies   = option{"trusted-proxies", []string{"KOHORTE_TRUSTED_PROXIES"}}
+	optBaseURL   = option{"base-url", []string{"KOHORTE_BASE_URL"}}
 	optAdmin     = option{"admin-email", []string{"KOHORTE_ADMIN_EMAIL"}}
 	optIdle      = option{"session-idle-timeout", []string{"KOHORTE_SESSION_IDLE_TIMEOUT"}}
 	optLifetimeS = option{"session-lifetime", []string{"KOHORTE_SESSION_LIFETIME"}}
@@ -128,6 +131,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&cfg.TLSCert, optTLSCert.flag, "", "TLS certificate file (PEM); serves HTTPS together with --tls-key")
 	fs.StringVar(&cfg.TLSKey, optTLSKey.flag, "", "TLS private key file (PEM)")
 	fs.StringVar(&cfg.TrustedProxies, optProxies.flag, "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For/-Proto headers are trusted")
+	fs.StringVar(&cfg.BaseURL, optBaseURL.flag, "", "public address of Kohorte for links passed on, e.g. https://kohorte.example.org; empty uses the address the browser used")
 	fs.StringVar(&cfg.AdminEmail, optAdmin.flag, "admin@kohorte.local", "e-mail of the first admin, created at start if no admin exists (password from KOHORTE_ADMIN_PASSWORD, else a one-time password is printed)")
 	fs.DurationVar(&cfg.SessionIdle, optIdle.flag, 30*time.Minute, "a login ends after this long without a request")
 	fs.DurationVar(&cfg.SessionMax, optLifetimeS.flag, 12*time.Hour, "a login ends this long after it began")
@@ -148,12 +152,13 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		return cfg, &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	cfg.AdminPassword = getenv("KOHORTE_ADMIN_PASSWORD")
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
 	return cfg, cfg.check()
 }
 
 func allOptions() []option {
 	return []option{optAddr, optDataDir, optDB, optMaxOpen, optMaxIdle, optLifetime,
-		optLogFormat, optLogLevel, optNoMigrate, optShutdown, optTLSCert, optTLSKey, optProxies, optAdmin, optIdle, optLifetimeS}
+		optLogFormat, optLogLevel, optNoMigrate, optShutdown, optTLSCert, optTLSKey, optProxies, optBaseURL, optAdmin, optIdle, optLifetimeS}
 }
 
 func setFromEnv(fs *flag.FlagSet, opt option, getenv func(string) string) error {
@@ -186,6 +191,7 @@ func (c config) check() error {
 		{c.ShutdownTimeout > 0, optShutdown, "must be positive"},
 		{(c.TLSCert == "") == (c.TLSKey == ""), optTLSCert, "set both the certificate and the key, or neither"},
 		{validProxies(c.proxies()), optProxies, "must be IP addresses or CIDR ranges, separated by commas"},
+		{validBaseURL(c.BaseURL), optBaseURL, "must be an http or https address without a path, e.g. https://kohorte.example.org"},
 		{c.SessionIdle >= time.Minute, optIdle, "must be at least 1m"},
 		{c.SessionMax >= c.SessionIdle, optLifetimeS, "must be at least the idle timeout"},
 	}
@@ -206,6 +212,15 @@ func validProxies(ps []string) bool {
 		}
 	}
 	return true
+}
+
+func validBaseURL(s string) bool {
+	if s == "" {
+		return true
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		(u.Path == "" || u.Path == "/") && u.RawQuery == "" && u.Fragment == "" && u.User == nil
 }
 
 func validLevel(l string) bool {

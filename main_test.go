@@ -150,6 +150,7 @@ func TestBadConfigurationExits2WithOneLine(t *testing.T) {
 		{"bad number in env", nil, map[string]string{"KOHORTE_DB_MAX_OPEN_CONNS": "viele"}, `invalid value "viele" in KOHORTE_DB_MAX_OPEN_CONNS`},
 		{"bad log format", []string{"--log-format", "xml"}, nil, "log format (--log-format, KOHORTE_LOG_FORMAT): must be text or json"},
 		{"half TLS", []string{"--tls-cert", "cert.pem"}, nil, "set both the certificate and the key"},
+		{"base URL with a path", nil, map[string]string{"KOHORTE_BASE_URL": "https://example.org/kohorte"}, "base url (--base-url, KOHORTE_BASE_URL): must be an http or https address without a path"},
 		{"unknown flag", []string{"--colour"}, nil, "flag provided but not defined: -colour"},
 		{"unknown command", []string{"deploy"}, nil, `unknown command "deploy"`},
 	}

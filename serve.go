@@ -251,6 +251,7 @@ func newHandler(db *gorm.DB, accounts *services.Accounts, cfg config, log *slog.
 		UI:             ui,
 		Version:        version,
 		TrustedProxies: cfg.proxies(),
+		BaseURL:        cfg.BaseURL,
 	})
 }
 

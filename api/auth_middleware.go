@@ -13,8 +13,8 @@ import (
 )
 
 // detectTLS records whether the client used HTTPS: directly, or through a
-// trusted proxy that says so in X-Forwarded-Proto.
-func detectTLS(trusted []string) gin.HandlerFunc {
+// trusted proxy that says so in X-Forwarded-Proto; and the public address.
+func detectTLS(trusted []string, baseURL string) gin.HandlerFunc {
 	var nets []*net.IPNet
 	for _, t := range trusted {
 		if !strings.Contains(t, "/") {
@@ -38,6 +38,7 @@ func detectTLS(trusted []string) gin.HandlerFunc {
 			}
 		}
 		access.SetTLS(c, tls)
+		access.SetBaseURL(c, baseURL)
 		c.Next()
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"kohorte/api"
 	"kohorte/api/apitest"
 	"kohorte/models"
 )
@@ -279,10 +280,26 @@ func TestForwardedProtoNeedsTrustedProxy(t *testing.T) {
 	if r := f.client.Do(req); r.Header.Get("Strict-Transport-Security") != "" {
 		t.Fatal("an untrusted client's X-Forwarded-Proto was believed")
 	}
-	trusted := newFixtureWith(t, []string{"192.0.2.0/24"})
+	trusted := newFixtureWith(t, func(d *api.Deps) { d.TrustedProxies = []string{"192.0.2.0/24"} })
 	req = httptest.NewRequest(http.MethodGet, "/healthz", nil) // RemoteAddr 192.0.2.1
 	req.Header.Set("X-Forwarded-Proto", "https")
 	if r := trusted.client.Do(req); r.Header.Get("Strict-Transport-Security") == "" {
 		t.Fatal("a trusted proxy's X-Forwarded-Proto was ignored")
+	}
+}
+
+// Links passed on use the configured public address, not the Host header.
+func TestPasswordLinkUsesTheBaseURL(t *testing.T) {
+	t.Parallel()
+	f := newFixtureWith(t, func(d *api.Deps) { d.BaseURL = "https://kohorte.example.org" })
+	f.seedAdmin(t)
+	admin := f.login(t, "admin@example.org", adminPass)
+	r := f.client.DoWith(http.MethodPost, "/api/v1/users", map[string]string{"email": "j@example.org", "display_name": "J", "role": "juror"},
+		func(r *http.Request) {
+			r.AddCookie(admin)
+			r.Host = "evil.example"
+		})
+	if !strings.Contains(string(r.Body), `"password_link":"https://kohorte.example.org/passwort-setzen?token=`) {
+		t.Fatalf("invitation: %d %s", r.Status, r.Body)
 	}
 }

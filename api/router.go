@@ -39,6 +39,9 @@ type Deps struct {
 	// TrustedProxies are the addresses or CIDR ranges whose X-Forwarded-For
 	// and X-Forwarded-Proto headers are believed; none by default.
 	TrustedProxies []string
+	// BaseURL is Kohorte's public address, e.g. https://kohorte.example.org,
+	// for links that are passed on; empty uses the request's host.
+	BaseURL string
 	// MaxBody limits JSON request bodies, in bytes; 1 MiB when zero.
 	MaxBody int64
 }
@@ -83,7 +86,7 @@ func NewRouter(d Deps) (*Router, error) {
 	}
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(detectTLS(d.TrustedProxies), securityHeaders, withRequestID, accessLog(d.Logger),
+	r.Use(detectTLS(d.TrustedProxies, d.BaseURL), securityHeaders, withRequestID, accessLog(d.Logger),
 		d.Metrics.instrument, recoverPanics(d.Logger), h.sameOrigin(), h.authenticate)
 
 	routes := access.NewTable()

@@ -30,10 +30,10 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	return newFixtureWith(t, nil)
+	return newFixtureWith(t, func(*api.Deps) {})
 }
 
-func newFixtureWith(t *testing.T, trustedProxies []string) *fixture {
+func newFixtureWith(t *testing.T, configure func(*api.Deps)) *fixture {
 	t.Helper()
 	db := dbtest.Open(t)
 	sqlDB, err := db.DB()
@@ -45,17 +45,18 @@ func newFixtureWith(t *testing.T, trustedProxies []string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine, err := api.NewRouter(api.Deps{
-		Logger:         slog.New(slog.NewJSONHandler(logs, nil)),
-		Metrics:        api.NewMetrics(sqlDB),
-		Health:         services.NewHealth(db),
-		Accounts:       accounts,
-		Audit:          services.NewAudit(db),
-		Courses:        services.NewCourses(db, func() models.Date { return models.NewDate(2026, 11, 21) }),
-		Participants:   services.NewParticipants(db, accounts),
-		Version:        "test",
-		TrustedProxies: trustedProxies,
-	})
+	deps := api.Deps{
+		Logger:       slog.New(slog.NewJSONHandler(logs, nil)),
+		Metrics:      api.NewMetrics(sqlDB),
+		Health:       services.NewHealth(db),
+		Accounts:     accounts,
+		Audit:        services.NewAudit(db),
+		Courses:      services.NewCourses(db, func() models.Date { return models.NewDate(2026, 11, 21) }),
+		Participants: services.NewParticipants(db, accounts),
+		Version:      "test",
+	}
+	configure(&deps)
+	engine, err := api.NewRouter(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

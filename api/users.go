@@ -86,11 +86,7 @@ func (h *handlers) inviteUser(c *gin.Context) {
 
 // passwordLink is the page where a person sets their password with token.
 func passwordLink(c *gin.Context, token string) string {
-	scheme := "http"
-	if access.IsTLS(c) {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request.Host + "/passwort-setzen?token=" + url.QueryEscape(token)
+	return access.PublicURL(c, "/passwort-setzen?token="+url.QueryEscape(token))
 }
 
 func (h *handlers) getUser(c *gin.Context) {

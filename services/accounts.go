@@ -267,7 +267,7 @@ func endSessions(tx *gorm.DB, userID uint) error {
 }
 
 func actorOf(u models.User, client Actor) Actor {
-	return Actor{UserID: u.ID, Email: u.Email, Role: u.Role, ClientAddr: client.ClientAddr, RequestID: client.RequestID,
+	return Actor{UserID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Role: u.Role, ClientAddr: client.ClientAddr, RequestID: client.RequestID,
 		MustChangePassword: u.MustChangePassword}
 }
 

@@ -6,11 +6,12 @@ import "kohorte/models"
 // or nobody (UserID 0) for public requests. Services decide on its Role and
 // record it in the audit log.
 type Actor struct {
-	UserID     uint
-	Email      string
-	Role       models.Role
-	ClientAddr string
-	RequestID  string
+	UserID      uint
+	Email       string
+	DisplayName string
+	Role        models.Role
+	ClientAddr  string
+	RequestID   string
 	// SessionID is the session the request came with, if any.
 	SessionID uint
 	// APITokenID is the API token the request came with, if any.

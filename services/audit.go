@@ -79,7 +79,7 @@ func (a *Audit) List(ctx context.Context, actor Actor, f AuditFilter) ([]models.
 	}
 	q := a.db.WithContext(ctx).Model(&models.AuditEvent{})
 	if f.Action != "" {
-		q = q.Where("action LIKE ?", strings.ReplaceAll(f.Action, "*", "%"))
+		q = q.Where("action LIKE ? ESCAPE '\\'", strings.ReplaceAll(escapeLike(f.Action), "*", "%"))
 	}
 	if f.ObjectType != "" {
 		q = q.Where("object_type = ?", f.ObjectType)

@@ -176,3 +176,20 @@ func TestAuditListFilters(t *testing.T) {
 		t.Fatalf("a juror reads the audit log: %v", err)
 	}
 }
+
+func TestAuditActionFilterTakesUnderscoreLiterally(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.accounts.CreateAPIToken(ctx, e.admin, "x", 1); err != nil {
+		t.Fatal(err)
+	}
+	audit := services.NewAudit(e.db)
+	// "api_token.*" must not match "apiXtoken…"; "login_succeeded" is no action.
+	for filter, want := range map[string]int64{"api_token.*": 1, "login_succeeded": 0, "login.*": 1} {
+		_, total, err := audit.List(ctx, e.admin, services.AuditFilter{Action: filter})
+		if err != nil || total != want {
+			t.Errorf("filter %q: %d events, %v; want %d", filter, total, err, want)
+		}
+	}
+}

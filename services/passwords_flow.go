@@ -55,6 +55,10 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor Actor, current, pas
 	if actor.IsAnonymous() {
 		return LoginResult{}, ErrUnauthorized
 	}
+	if actor.APITokenID != 0 {
+		// A token must not be able to lock its owner out.
+		return LoginResult{}, ErrForbidden
+	}
 	var res LoginResult
 	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		user, err := lockUser(tx, actor.UserID)

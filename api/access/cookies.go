@@ -50,3 +50,22 @@ func sessionCookieWith(c *gin.Context, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, Secure: IsTLS(c), SameSite: http.SameSiteLaxMode}
 }
+
+const baseURLKey = "kohorte.base_url"
+
+// SetBaseURL records the public address of Kohorte for links that leave the
+// browser, such as invitation links; empty means the request's own.
+func SetBaseURL(c *gin.Context, base string) { c.Set(baseURLKey, base) }
+
+// PublicURL returns the absolute link to path. It prefers the configured
+// public address, because the Host header is whatever the client sent.
+func PublicURL(c *gin.Context, path string) string {
+	if base := c.GetString(baseURLKey); base != "" {
+		return base + path
+	}
+	scheme := "http"
+	if IsTLS(c) {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request.Host + path
+}
