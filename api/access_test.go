@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"kohorte/api"
+	"kohorte/frontend"
 	"kohorte/models"
 )
 
@@ -81,13 +82,28 @@ func unclassified(r *api.Router) []string {
 }
 
 func TestEveryRouteIsClassified(t *testing.T) {
-	f := newFixture(t)
+	f := newFixtureWith(t, func(d *api.Deps) {
+		ui, err := frontend.New(frontend.Options{Accounts: d.Accounts, Audit: d.Audit, Courses: d.Courses, Participants: d.Participants})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.UI = ui
+	})
 	if missing := unclassified(f.engine); len(missing) > 0 {
 		t.Fatalf("routes without an access rule: %v", missing)
 	}
+	var ui int
+	for _, r := range f.engine.Engine.Routes() {
+		if !strings.HasPrefix(r.Path, "/api/") && !isOpsPath(r.Path) {
+			ui++
+		}
+	}
+	if ui < 10 {
+		t.Fatalf("only %d UI routes found: the UI is not mounted", ui)
+	}
 	for _, route := range f.engine.Engine.Routes() {
 		key := route.Method + " " + route.Path
-		if strings.HasPrefix(route.Path, "/api") || route.Path == "/healthz" || route.Path == "/readyz" || route.Path == "/metrics" {
+		if strings.HasPrefix(route.Path, "/api/") || isOpsPath(route.Path) {
 			if _, ok := apiAccess[key]; !ok {
 				t.Errorf("%s is not in this test's access list: decide who may call it", key)
 			}
@@ -100,6 +116,8 @@ func TestEveryRouteIsClassified(t *testing.T) {
 		}
 	}
 }
+
+func isOpsPath(p string) bool { return p == "/healthz" || p == "/readyz" || p == "/metrics" }
 
 // A route added to the engine around the table is caught.
 func TestUnclassifiedRouteIsDetected(t *testing.T) {
