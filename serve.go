@@ -48,16 +48,27 @@ func openDB(ctx context.Context, cfg config, log *slog.Logger) (*gorm.DB, error)
 	return nil, err
 }
 
+// openMigrated opens the database and applies pending migrations; the
+// caller closes it.
+func openMigrated(ctx context.Context, cfg config, log *slog.Logger) (*gorm.DB, error) {
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Migrate(ctx, db); err != nil {
+		models.Close(db)
+		return nil, err
+	}
+	return db, nil
+}
+
 func migrate(ctx context.Context, cfg config, stdout io.Writer) error {
 	log := newLogger(cfg, stdout)
-	db, err := openDB(ctx, cfg, log)
+	db, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer models.Close(db)
-	if err := models.Migrate(ctx, db); err != nil {
-		return err
-	}
 	applied, err := models.AppliedMigrations(ctx, db)
 	if err != nil {
 		return err
@@ -70,14 +81,11 @@ func migrate(ctx context.Context, cfg config, stdout io.Writer) error {
 // admin if needed.
 func demo(ctx context.Context, cfg config, stdout io.Writer) error {
 	log := newLogger(cfg, stdout)
-	db, err := openDB(ctx, cfg, log)
+	db, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer models.Close(db)
-	if err := models.Migrate(ctx, db); err != nil {
-		return err
-	}
 	accounts, err := newAccounts(db, cfg)
 	if err != nil {
 		return err
