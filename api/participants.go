@@ -267,7 +267,7 @@ func (h *handlers) createParticipantAccount(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, passwordLinkResponse{User: toUserResponse(inv.User), PasswordLink: passwordLink(c, inv.Token)})
+	c.JSON(http.StatusCreated, passwordLinkResponse{User: toUserResponse(inv.User), PasswordLink: passwordLink(c, inv.Token), ExpiresAt: inv.ExpiresAt})
 }
 
 type myEnrollmentResponse struct {

@@ -68,6 +68,7 @@ type inviteRequest struct {
 type passwordLinkResponse struct {
 	User         userResponse `json:"user"`
 	PasswordLink string       `json:"password_link"`
+	ExpiresAt    time.Time    `json:"expires_at"`
 }
 
 func (h *handlers) inviteUser(c *gin.Context) {
@@ -81,7 +82,7 @@ func (h *handlers) inviteUser(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, passwordLinkResponse{User: toUserResponse(inv.User), PasswordLink: passwordLink(c, inv.Token)})
+	c.JSON(http.StatusCreated, passwordLinkResponse{User: toUserResponse(inv.User), PasswordLink: passwordLink(c, inv.Token), ExpiresAt: inv.ExpiresAt})
 }
 
 // passwordLink is the page where a person sets their password with token.
@@ -142,7 +143,7 @@ func (h *handlers) createPasswordLink(c *gin.Context) {
 		return
 	}
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	token, err := h.accounts.ResetLink(ctx, actor, id)
+	link, err := h.accounts.ResetLink(ctx, actor, id)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -152,7 +153,7 @@ func (h *handlers) createPasswordLink(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, passwordLinkResponse{User: toUserResponse(u), PasswordLink: passwordLink(c, token)})
+	c.JSON(http.StatusCreated, passwordLinkResponse{User: toUserResponse(u), PasswordLink: passwordLink(c, link.Token), ExpiresAt: link.ExpiresAt})
 }
 
 // pathID reads the :id parameter; anything but a positive number is a 404,

@@ -122,7 +122,7 @@ func (ui *UI) invite(c *gin.Context) {
 			Email: form.Email, DisplayName: form.DisplayName, Role: models.Role(form.Role)})
 		if err == nil {
 			ui.render(c, http.StatusOK, "invited", invitedPage{User: toUserView(inv.User),
-				Link: newPasswordLink(c, inv.Token, inv.User)})
+				Link: newPasswordLink(c, inv.Token, inv.ExpiresAt)})
 			return
 		}
 		if status, errs = inviteErrors(&form, err); errs == nil {
@@ -143,22 +143,9 @@ func inviteErrors(form *inviteForm, err error) (int, formErrors) {
 }
 
 // newPasswordLink builds the link in the format of the JSON API, which
-// hands out the same links. The expiry repeats the services' default
-// lifetimes, which Kohorte does not configure otherwise, because the
-// services do not return it: an invitation (no password yet) lasts longer
-// than a reset.
-func newPasswordLink(c *gin.Context, token string, u models.User) passwordLink {
-	scheme := "http"
-	if access.IsTLS(c) {
-		scheme = "https"
-	}
-	cfg := services.DefaultAccountsConfig()
-	life := cfg.ResetLifetime
-	if u.PasswordHash == "" {
-		life = cfg.InviteLifetime
-	}
-	return passwordLink{URL: scheme + "://" + c.Request.Host + "/passwort-setzen?token=" + url.QueryEscape(token),
-		Expires: time.Now().Add(life)}
+// hands out the same links, at Kohorte's public address.
+func newPasswordLink(c *gin.Context, token string, expires time.Time) passwordLink {
+	return passwordLink{URL: access.PublicURL(c, "/passwort-setzen?token="+url.QueryEscape(token)), Expires: expires}
 }
 
 // userPage is the page of one user with the forms that change them.
@@ -174,7 +161,7 @@ type userPage struct {
 	// Link is a new password link, shown once. showUser builds it from
 	// token, because its lifetime depends on the user.
 	Link  *passwordLink
-	token string
+	link *services.PasswordLink
 }
 
 // doneNotices confirm a change after the redirect that follows it.
@@ -208,8 +195,8 @@ func (ui *UI) showUser(c *gin.Context, status int, id uint, page userPage) {
 	page.Roles = assignable(actor)
 	page.Manageable = slices.Contains(page.Roles, u.Role)
 	page.Self = u.ID == actor.UserID
-	if page.token != "" {
-		link := newPasswordLink(c, page.token, u)
+	if page.link != nil {
+		link := newPasswordLink(c, page.link.Token, page.link.ExpiresAt)
 		page.Link = &link
 	}
 	ui.render(c, status, "user", page)
@@ -280,7 +267,7 @@ func (ui *UI) createPasswordLink(c *gin.Context) {
 	if !ok {
 		return
 	}
-	token, err := ui.accounts.ResetLink(c.Request.Context(), access.ActorOf(c), id)
+	link, err := ui.accounts.ResetLink(c.Request.Context(), access.ActorOf(c), id)
 	if m := invalidAction(err); m != nil {
 		ui.showUser(c, http.StatusConflict, id, userPage{Problem: m})
 		return
@@ -289,5 +276,5 @@ func (ui *UI) createPasswordLink(c *gin.Context) {
 		ui.fail(c, err)
 		return
 	}
-	ui.showUser(c, http.StatusOK, id, userPage{token: token})
+	ui.showUser(c, http.StatusOK, id, userPage{link: &link})
 }

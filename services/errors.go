@@ -23,6 +23,13 @@ var (
 	ErrInvalidAction = errors.New("action not allowed in this state")
 )
 
+// Refusals of account changes, so that pages can explain each one.
+var (
+	ErrLastAdmin       = fmt.Errorf("%w: Kohorte needs at least one active admin", ErrInvalidAction)
+	ErrDisableSelf     = fmt.Errorf("%w: you cannot disable your own account", ErrInvalidAction)
+	ErrAccountDisabled = fmt.Errorf("%w: the account is disabled", ErrInvalidAction)
+)
+
 // FieldError is one problem with one input field, named as the client sent it.
 type FieldError struct {
 	Field   string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -99,20 +100,28 @@ func (a *Accounts) replacePassword(tx *gorm.DB, user models.User, password strin
 	return LoginResult{Token: token, User: user}, nil
 }
 
+// PasswordLink is a one-time link's token and when it stops working.
+type PasswordLink struct {
+	Token     string
+	Purpose   models.TokenPurpose
+	ExpiresAt time.Time
+}
+
 // ResetLink creates a one-time link for a user to set a new password,
-// issued by staff (until e-mail delivery exists, staff pass it on).
-func (a *Accounts) ResetLink(ctx context.Context, actor Actor, userID uint) (string, error) {
-	var token string
+// issued by staff (until e-mail delivery exists, staff pass it on): a
+// reset link, or an invitation link for a user who never set a password.
+func (a *Accounts) ResetLink(ctx context.Context, actor Actor, userID uint) (PasswordLink, error) {
+	var link PasswordLink
 	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		user, err := lockUser(tx, userID)
 		if err != nil {
 			return err
 		}
-		if !mayManage(actor, user.Role) {
+		if !MayManage(actor, user.Role) {
 			return ErrForbidden
 		}
 		if user.Status != models.UserActive {
-			return fmt.Errorf("%w: the account is disabled", ErrInvalidAction)
+			return ErrAccountDisabled
 		}
 		purpose := models.PurposeReset
 		if user.PasswordHash == "" {
@@ -122,12 +131,27 @@ func (a *Accounts) ResetLink(ctx context.Context, actor Actor, userID uint) (str
 		if purpose == models.PurposeInvite {
 			life = a.cfg.InviteLifetime
 		}
-		if token, err = a.issueToken(tx, actor, user.ID, purpose, life); err != nil {
+		token, err := a.issueToken(tx, actor, user.ID, purpose, life)
+		if err != nil {
 			return err
 		}
+		link = PasswordLink{Token: token, Purpose: purpose, ExpiresAt: a.now().Add(life)}
 		return record(tx, actor, "user.password_link_created", "user", user.ID, nil, map[string]string{"purpose": string(purpose)})
 	})
-	return token, err
+	return link, err
+}
+
+// PasswordTokenValid reports whether a one-time link still works, without
+// using it up, so that a page can refuse a dead link before asking for a
+// password.
+func (a *Accounts) PasswordTokenValid(ctx context.Context, token string) (bool, error) {
+	var n int64
+	err := a.db.WithContext(ctx).Model(&models.UserToken{}).
+		Joins("JOIN users ON users.id = user_tokens.user_id").
+		Where("user_tokens.token_hash = ? AND user_tokens.used_at IS NULL AND user_tokens.expires_at > ? AND users.status = ?",
+			hashToken(token), a.now(), models.UserActive).
+		Count(&n).Error
+	return n == 1, err
 }
 
 // RequestReset records that someone asked to reset the password of email.

@@ -68,7 +68,7 @@ func (a *Accounts) ChangeRole(ctx context.Context, actor Actor, id uint, role mo
 		return models.User{}, (&ValidationError{}).Add("role", "must be one of: admin, staff, juror, participant")
 	}
 	return a.changeUser(ctx, actor, id, "user.role_changed", func(tx *gorm.DB, u *models.User) error {
-		if !mayManage(actor, role) {
+		if !MayManage(actor, role) {
 			return ErrForbidden
 		}
 		if u.Role == models.RoleAdmin && role != models.RoleAdmin {
@@ -92,7 +92,7 @@ func (a *Accounts) SetStatus(ctx context.Context, actor Actor, id uint, status m
 	}
 	return a.changeUser(ctx, actor, id, action, func(tx *gorm.DB, u *models.User) error {
 		if status == models.UserDisabled && u.ID == actor.UserID {
-			return fmt.Errorf("%w: you cannot disable your own account", ErrInvalidAction)
+			return ErrDisableSelf
 		}
 		if status == models.UserDisabled && u.Role == models.RoleAdmin {
 			if err := keepOneAdmin(tx, u.ID); err != nil {
@@ -113,7 +113,7 @@ func (a *Accounts) changeUser(ctx context.Context, actor Actor, id uint, action 
 		if u, err = lockUser(tx, id); err != nil {
 			return err
 		}
-		if !mayManage(actor, u.Role) {
+		if !MayManage(actor, u.Role) {
 			return ErrForbidden
 		}
 		before := userSnapshot(u)
@@ -141,7 +141,7 @@ func keepOneAdmin(tx *gorm.DB, leaving uint) error {
 		return err
 	}
 	if n == 0 {
-		return fmt.Errorf("%w: Kohorte needs at least one active admin", ErrInvalidAction)
+		return ErrLastAdmin
 	}
 	return nil
 }

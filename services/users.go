@@ -35,9 +35,9 @@ func validRole(r models.Role) bool {
 	return false
 }
 
-// mayManage reports whether actor may create or change accounts of role:
+// MayManage reports whether actor may create or change accounts of role:
 // staff manage jurors and participants, only admins manage staff and admins.
-func mayManage(actor Actor, role models.Role) bool {
+func MayManage(actor Actor, role models.Role) bool {
 	switch role {
 	case models.RoleAdmin, models.RoleStaff:
 		return actor.Is(models.RoleAdmin)
@@ -128,8 +128,9 @@ func (in InviteInput) validate() (string, error) {
 // Invitation is a new account and the one-time link token that lets its
 // person set a password.
 type Invitation struct {
-	User  models.User
-	Token string
+	User      models.User
+	Token     string
+	ExpiresAt time.Time
 }
 
 // Invite creates an account without a password and a one-time token to set
@@ -140,7 +141,7 @@ func (a *Accounts) Invite(ctx context.Context, actor Actor, in InviteInput) (Inv
 	if err != nil {
 		return Invitation{}, err
 	}
-	if !mayManage(actor, in.Role) {
+	if !MayManage(actor, in.Role) {
 		return Invitation{}, ErrForbidden
 	}
 	var inv Invitation
@@ -162,7 +163,7 @@ func (a *Accounts) inviteTx(tx *gorm.DB, actor Actor, email, name string, role m
 	if err != nil {
 		return Invitation{}, err
 	}
-	return Invitation{User: u, Token: token}, record(tx, actor, "user.invited", "user", u.ID, nil, userSnapshot(u))
+	return Invitation{User: u, Token: token, ExpiresAt: a.now().Add(a.cfg.InviteLifetime)}, record(tx, actor, "user.invited", "user", u.ID, nil, userSnapshot(u))
 }
 
 // invitee creates the invited account, or returns the existing one if its
@@ -174,7 +175,7 @@ func (a *Accounts) invitee(tx *gorm.DB, actor Actor, email, name string, role mo
 	case err == nil && u.PasswordHash != "":
 		return u, fmt.Errorf("%w: an account with this e-mail address exists already", ErrConflict)
 	case err == nil:
-		if !mayManage(actor, u.Role) {
+		if !MayManage(actor, u.Role) {
 			return u, ErrForbidden
 		}
 		return u, nil
