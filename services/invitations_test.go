@@ -193,3 +193,34 @@ func TestAuditActionFilterTakesUnderscoreLiterally(t *testing.T) {
 		}
 	}
 }
+
+func TestPasswordTokenValidDoesNotUseTheLink(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	inv, err := e.accounts.Invite(ctx, e.admin, services.InviteInput{Email: "v@example.org", DisplayName: "V", Role: models.RoleJuror})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := e.clock.Now().Add(14 * 24 * time.Hour); !inv.ExpiresAt.Equal(want) {
+		t.Fatalf("ExpiresAt %s, want %s", inv.ExpiresAt, want)
+	}
+	for range 2 {
+		if ok, err := e.accounts.PasswordTokenValid(ctx, inv.Token); !ok || err != nil {
+			t.Fatalf("fresh link: %v, %v", ok, err)
+		}
+	}
+	if ok, _ := e.accounts.PasswordTokenValid(ctx, "no-such-token"); ok {
+		t.Fatal("an unknown token is valid")
+	}
+	if _, err := e.accounts.SetPasswordWithToken(ctx, inv.Token, "Bewertung-2026", client("x")); err != nil {
+		t.Fatalf("the checked link no longer works: %v", err)
+	}
+	if ok, _ := e.accounts.PasswordTokenValid(ctx, inv.Token); ok {
+		t.Fatal("a used link is valid")
+	}
+	link, err := e.accounts.ResetLink(ctx, e.admin, inv.User.ID)
+	if err != nil || link.Purpose != models.PurposeReset || !link.ExpiresAt.Equal(e.clock.Now().Add(24*time.Hour)) {
+		t.Fatalf("reset link %+v, %v", link, err)
+	}
+}
