@@ -320,6 +320,8 @@ func TestBinarySignalsAndExitCodes(t *testing.T) {
 	}
 
 	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir())
+	var serveErr lockedBuffer
+	cmd.Stderr = &serveErr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -336,7 +338,8 @@ func TestBinarySignalsAndExitCodes(t *testing.T) {
 	}
 	if url == "" {
 		cmd.Process.Kill()
-		t.Fatal("the server did not announce its URL in its first lines")
+		cmd.Wait()
+		t.Fatalf("the server did not announce its URL in its first lines; stderr: %s", serveErr.String())
 	}
 	if got := get(t, url+"/healthz"); got != 200 {
 		t.Errorf("healthz = %d", got)
