@@ -94,9 +94,11 @@ type Participant struct {
 	FederalState     string      `gorm:"size:2;not null;default:''"`
 	Phone            string      `gorm:"size:50;not null;default:''"`
 	DirectoryConsent bool        `gorm:"not null;default:false"`
-	UserID           *uint       `gorm:"uniqueIndex"`
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// SearchText is names, e-mail and organisation folded for searching.
+	SearchText string `gorm:"type:text;not null;default:''"`
+	UserID     *uint  `gorm:"uniqueIndex"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // EnrollmentStatus is where a participant stands in a cohort.

@@ -17,6 +17,7 @@ func migrateAccounts(tx *gorm.DB) error {
 		Status             string `gorm:"size:20;not null;default:active;check:chk_users_status,status IN ('active','disabled')"`
 		PasswordHash       string `gorm:"size:200;not null;default:''"`
 		MustChangePassword bool   `gorm:"not null;default:false"`
+		SearchText         string `gorm:"type:text;not null;default:''"`
 		LastLoginAt        *time.Time
 		CreatedAt          time.Time
 		UpdatedAt          time.Time

@@ -69,6 +69,7 @@ func migrateCourses(tx *gorm.DB) error {
 		FederalState     string `gorm:"size:2;not null;default:'';check:chk_participants_state,federal_state IN ('','BW','BY','BE','BB','HB','HH','HE','MV','NI','NW','RP','SL','SN','ST','SH','TH')"`
 		Phone            string `gorm:"size:50;not null;default:''"`
 		DirectoryConsent bool   `gorm:"not null;default:false"`
+		SearchText       string `gorm:"type:text;not null;default:''"`
 		UserID           *uint  `gorm:"uniqueIndex"`
 		User             *user  `gorm:"constraint:OnDelete:SET NULL"`
 		CreatedAt        time.Time

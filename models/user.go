@@ -35,9 +35,11 @@ type User struct {
 	Status             UserStatus `gorm:"size:20;not null;default:active"`
 	PasswordHash       string     `gorm:"size:200;not null;default:''"`
 	MustChangePassword bool       `gorm:"not null;default:false"`
-	LastLoginAt        *time.Time
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// SearchText is the name and e-mail folded for searching.
+	SearchText  string `gorm:"type:text;not null;default:''"`
+	LastLoginAt *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Session is a logged-in browser. Only the SHA-256 of its token is stored,

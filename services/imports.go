@@ -245,8 +245,10 @@ func createImported(tx *gorm.DB, rows []ImportRow) (map[string]*models.Participa
 	for _, r := range rows {
 		if r.Outcome == RowNew {
 			v := r.Person
-			fresh = append(fresh, models.Participant{FirstName: v.FirstName, LastName: v.LastName, Email: v.Email,
-				Organisation: v.Organisation, NetworkType: models.NetworkType(v.NetworkType), FederalState: v.FederalState, Phone: v.Phone})
+			p := models.Participant{FirstName: v.FirstName, LastName: v.LastName, Email: v.Email,
+				Organisation: v.Organisation, NetworkType: models.NetworkType(v.NetworkType), FederalState: v.FederalState, Phone: v.Phone}
+			p.SearchText = participantSearchKey(p)
+			fresh = append(fresh, p)
 		}
 	}
 	byEmail := make(map[string]*models.Participant, len(fresh))

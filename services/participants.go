@@ -51,6 +51,7 @@ func (in ParticipantInput) apply(p *models.Participant) error {
 	p.FirstName, p.LastName, p.Email, p.Organisation = person.FirstName, person.LastName, person.Email, person.Organisation
 	p.NetworkType, p.FederalState, p.Phone = models.NetworkType(person.NetworkType), person.FederalState, person.Phone
 	p.DirectoryConsent = in.DirectoryConsent
+	p.SearchText = participantSearchKey(*p)
 	return nil
 }
 
@@ -185,10 +186,8 @@ func (s *Participants) ListParticipants(ctx context.Context, actor Actor, f Part
 }
 
 func filterParticipants(q *gorm.DB, f ParticipantFilter) *gorm.DB {
-	if s := strings.ToLower(strings.TrimSpace(f.Search)); s != "" {
-		like := "%" + escapeLike(s) + "%"
-		q = q.Where("(LOWER(participants.first_name) LIKE ? ESCAPE '\\' OR LOWER(participants.last_name) LIKE ? ESCAPE '\\'"+
-			" OR participants.email LIKE ? ESCAPE '\\' OR LOWER(participants.organisation) LIKE ? ESCAPE '\\')", like, like, like, like)
+	if strings.TrimSpace(f.Search) != "" {
+		q = q.Where("participants.search_text LIKE ? ESCAPE '\\'", searchPattern(f.Search))
 	}
 	if code, ok := roster.ParseFederalState(f.FederalState); ok {
 		q = q.Where("participants.federal_state = ?", code)
@@ -293,4 +292,8 @@ func (s *Courses) ExportRows(ctx context.Context, actor Actor, cohortID uint) (m
 		}
 	}
 	return cohort, rows, nil
+}
+
+func participantSearchKey(p models.Participant) string {
+	return searchKey(p.FirstName, p.LastName, p.Email, p.Organisation)
 }

@@ -169,3 +169,25 @@ func TestDemoLoadsTheThreeCohortsOnce(t *testing.T) {
 		t.Fatalf("second demo load: %v", err)
 	}
 }
+
+func TestSearchIgnoresCaseAndAccentsOnBothEngines(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	if _, err := c.people.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "Ömer", LastName: "Öztürk", Email: "oe@example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.courses.CommitImport(ctx, c.admin, c.cohort.ID, sheetOf(t, "Vorname;Nachname;E-Mail\nŁucja;Wiśniewska;lw@example.org\n")); err != nil {
+		t.Fatal(err)
+	}
+	for term, want := range map[string]string{"öztürk": "Öztürk", "OZTURK": "Öztürk", "wisniewska": "Wiśniewska", "Łucja": "Wiśniewska"} {
+		ps, _, err := c.people.ListParticipants(ctx, c.admin, services.ParticipantFilter{Search: term})
+		if err != nil || len(ps) != 1 || ps[0].LastName != want {
+			t.Errorf("search %q: %d results, %v; want %s", term, len(ps), err, want)
+		}
+	}
+	users, _, err := c.accounts.ListUsers(ctx, c.admin, services.UserFilter{Search: "ADMIN"})
+	if err != nil || len(users) != 1 {
+		t.Fatalf("user search: %d, %v", len(users), err)
+	}
+}

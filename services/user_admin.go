@@ -25,9 +25,8 @@ func (a *Accounts) ListUsers(ctx context.Context, actor Actor, f UserFilter) ([]
 		return nil, 0, ErrForbidden
 	}
 	q := a.db.WithContext(ctx).Model(&models.User{})
-	if s := strings.ToLower(strings.TrimSpace(f.Search)); s != "" {
-		like := "%" + escapeLike(s) + "%"
-		q = q.Where("(LOWER(display_name) LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')", like, like)
+	if strings.TrimSpace(f.Search) != "" {
+		q = q.Where("search_text LIKE ? ESCAPE '\\'", searchPattern(f.Search))
 	}
 	if f.Role != "" {
 		q = q.Where("role = ?", f.Role)

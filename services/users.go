@@ -80,7 +80,7 @@ func (a *Accounts) EnsureAdmin(ctx context.Context, rawEmail, password string) (
 			return err
 		}
 		u := models.User{Email: email, DisplayName: "Administrator", Role: models.RoleAdmin, Status: models.UserActive,
-			PasswordHash: hash, MustChangePassword: mustChange}
+			PasswordHash: hash, MustChangePassword: mustChange, SearchText: searchKey("Administrator", email)}
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}
@@ -182,7 +182,7 @@ func (a *Accounts) invitee(tx *gorm.DB, actor Actor, email, name string, role mo
 	case !errors.Is(err, gorm.ErrRecordNotFound):
 		return u, err
 	}
-	u = models.User{Email: email, DisplayName: name, Role: role, Status: models.UserActive}
+	u = models.User{Email: email, DisplayName: name, Role: role, Status: models.UserActive, SearchText: searchKey(name, email)}
 	if err := tx.Create(&u).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return u, fmt.Errorf("%w: an account with this e-mail address exists already", ErrConflict)
