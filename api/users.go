@@ -117,19 +117,16 @@ func (h *handlers) updateUser(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	if req.Role == nil && req.Status == nil {
-		h.writeError(c, (&services.ValidationError{}).Add("role", "send a role or a status to change"))
-		return
-	}
-	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	var u models.User
-	var err error
+	var ch services.UserChange
 	if req.Role != nil {
-		u, err = h.accounts.ChangeRole(ctx, actor, id, models.Role(*req.Role))
+		role := models.Role(*req.Role)
+		ch.Role = &role
 	}
-	if err == nil && req.Status != nil {
-		u, err = h.accounts.SetStatus(ctx, actor, id, models.UserStatus(*req.Status))
+	if req.Status != nil {
+		status := models.UserStatus(*req.Status)
+		ch.Status = &status
 	}
+	u, err := h.accounts.UpdateUser(c.Request.Context(), access.ActorOf(c), id, ch)
 	if err != nil {
 		h.writeError(c, err)
 		return

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
+	"runtime"
 	"strings"
 	"time"
 
@@ -51,6 +53,8 @@ type Accounts struct {
 	// dummyHash is verified against when an e-mail is unknown, so that
 	// unknown and known addresses take the same time to refuse.
 	dummyHash string
+	// hashSlots bounds how many passwords are hashed at once.
+	hashSlots chan struct{}
 }
 
 // NewAccounts returns the account service on db.
@@ -62,7 +66,7 @@ func NewAccounts(db *gorm.DB, cfg AccountsConfig) (*Accounts, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Accounts{db: db, cfg: cfg, dummyHash: dummy}, nil
+	return &Accounts{db: db, cfg: cfg, dummyHash: dummy, hashSlots: make(chan struct{}, runtime.NumCPU())}, nil
 }
 
 func (a *Accounts) now() time.Time { return a.cfg.Now().UTC() }
@@ -105,10 +109,8 @@ func (a *Accounts) Login(ctx context.Context, rawEmail, password string, client 
 	if len(email) > 254 {
 		email = email[:254]
 	}
-	if len(client.ClientAddr) > 64 {
-		client.ClientAddr = client.ClientAddr[:64]
-	}
-	if err := a.checkThrottle(ctx, email, client.ClientAddr); err != nil {
+	attempt, err := a.reserveAttempt(ctx, email, throttleKey(client.ClientAddr))
+	if err != nil {
 		return LoginResult{}, err
 	}
 	user, ok, err := a.checkPassword(ctx, email, password)
@@ -129,13 +131,48 @@ func (a *Accounts) Login(ctx context.Context, rawEmail, password string, client 
 			return err
 		}
 		user.LastLoginAt = &now
-		if err := tx.Create(&models.LoginAttempt{Email: email, ClientAddr: client.ClientAddr, Success: true, CreatedAt: now}).Error; err != nil {
+		if err := tx.Model(&attempt).Update("success", true).Error; err != nil {
 			return err
 		}
 		res = LoginResult{Token: token, User: user}
 		return record(tx, actorOf(user, client), "login.succeeded", "user", user.ID, nil, nil)
 	})
 	return res, err
+}
+
+// reserveAttempt records an attempt as failed before the password is
+// checked, then counts. Because every attempt is committed before it
+// counts, the n-th of any number of parallel attempts sees at least n-1
+// others, so no more than MaxFailures passwords are ever checked in a
+// window. A refused attempt is removed again, so that hammering on a
+// locked account does not prolong the lock.
+func (a *Accounts) reserveAttempt(ctx context.Context, email, key string) (models.LoginAttempt, error) {
+	attempt := models.LoginAttempt{Email: email, ClientAddr: key, CreatedAt: a.now()}
+	if err := a.db.WithContext(ctx).Create(&attempt).Error; err != nil {
+		return attempt, err
+	}
+	err := a.checkThrottle(ctx, email, key, attempt.ID)
+	if err != nil {
+		a.db.WithContext(ctx).Delete(&attempt)
+	}
+	return attempt, err
+}
+
+// throttleKey is the client address as throttling counts it: an IPv6
+// client owns its whole /64, so the prefix counts, not the address.
+func throttleKey(addr string) string {
+	ip := net.ParseIP(addr)
+	if ip == nil || ip.To4() != nil {
+		return truncate(addr, 64)
+	}
+	return (&net.IPNet{IP: ip.Mask(net.CIDRMask(64, 128)), Mask: net.CIDRMask(64, 128)}).String()
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }
 
 // checkPassword finds the active user with email and checks password,
@@ -150,7 +187,11 @@ func (a *Accounts) checkPassword(ctx context.Context, email, password string) (m
 	if hash == "" {
 		hash = a.dummyHash
 	}
-	match, verr := verifyPassword(hash, password)
+	var match bool
+	verr := a.hashing(ctx, func() (err error) {
+		match, err = verifyPassword(hash, password)
+		return err
+	})
 	if verr != nil {
 		return user, false, fmt.Errorf("user %d: %w", user.ID, verr)
 	}
@@ -158,12 +199,37 @@ func (a *Accounts) checkPassword(ctx context.Context, email, password string) (m
 	return user, ok, nil
 }
 
+// hashPassword hashes a new password in one of the hashing slots.
+func (a *Accounts) hashPassword(ctx context.Context, password string) (hash string, err error) {
+	err = a.hashing(ctx, func() error {
+		hash, err = hashPassword(password)
+		return err
+	})
+	return hash, err
+}
+
+// hashing runs f, which hashes a password, once one of the few hashing
+// slots is free: each hash takes 19 MiB, so a flood of logins must queue
+// rather than exhaust memory.
+func (a *Accounts) hashing(ctx context.Context, f func() error) error {
+	select {
+	case a.hashSlots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-a.hashSlots }()
+	return f()
+}
+
 func (a *Accounts) recordFailure(ctx context.Context, email string, client Actor) error {
+	tried := email
+	if _, ok := normalizeEmail(email); !ok {
+		// People type their password into the e-mail field; staff read
+		// the audit log.
+		tried = "(not an e-mail address)"
+	}
 	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&models.LoginAttempt{Email: email, ClientAddr: client.ClientAddr, CreatedAt: a.now()}).Error; err != nil {
-			return err
-		}
-		return record(tx, client, "login.failed", "login", "", nil, map[string]string{"email": email})
+		return record(tx, client, "login.failed", "login", "", nil, map[string]string{"email": tried})
 	})
 	if err != nil {
 		return err
@@ -171,9 +237,10 @@ func (a *Accounts) recordFailure(ctx context.Context, email string, client Actor
 	return ErrInvalidCredentials
 }
 
-// checkThrottle refuses when MaxFailures logins failed within the window,
-// for this account since its last success, or from this client address.
-func (a *Accounts) checkThrottle(ctx context.Context, email, clientAddr string) error {
+// checkThrottle refuses when MaxFailures other logins failed within the
+// window, for this account since its last success, or from this client
+// address (its /64 for IPv6). own is the attempt being checked.
+func (a *Accounts) checkThrottle(ctx context.Context, email, key string, own uint) error {
 	since := a.now().Add(-a.cfg.FailureWindow)
 	db := a.db.WithContext(ctx)
 	var lastSuccess models.LoginAttempt
@@ -187,8 +254,8 @@ func (a *Accounts) checkThrottle(ctx context.Context, email, clientAddr string) 
 		emailSince = lastSuccess.CreatedAt
 	}
 	for _, q := range []*gorm.DB{
-		db.Where("email = ? AND success = ? AND created_at > ?", email, false, emailSince),
-		db.Where("client_addr = ? AND success = ? AND created_at > ?", clientAddr, false, since),
+		db.Where("email = ? AND success = ? AND created_at > ? AND id <> ?", email, false, emailSince, own),
+		db.Where("client_addr = ? AND success = ? AND created_at > ? AND id <> ?", key, false, since, own),
 	} {
 		var failures []time.Time
 		err := q.Model(&models.LoginAttempt{}).Order("created_at DESC").Limit(a.cfg.MaxFailures).Pluck("created_at", &failures).Error

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -311,5 +313,59 @@ func TestPruneKeepsWhatStillCounts(t *testing.T) {
 	e.clock.Add(25 * time.Hour)
 	if n, _ := e.accounts.Prune(ctx); n != 4 {
 		t.Fatalf("a day later Prune removed %d rows, want 4 (live session and three login attempts)", n)
+	}
+}
+
+// Parallel guesses must not get more password checks than the limit.
+func TestParallelGuessesAreThrottledToo(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var checked, throttled atomic.Int32
+	for range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := e.accounts.Login(ctx, "admin@example.org", "falsch-falsch", client("203.0.113.40"))
+			switch {
+			case errors.Is(err, services.ErrInvalidCredentials):
+				checked.Add(1)
+			case errors.Is(err, services.ErrTooManyTries):
+				throttled.Add(1)
+			default:
+				t.Errorf("login: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if checked.Load() > 10 || checked.Load()+throttled.Load() != 40 {
+		t.Fatalf("%d passwords checked, %d throttled; want at most 10 checked", checked.Load(), throttled.Load())
+	}
+}
+
+func TestIPv6ClientsAreThrottledByTheirPrefix(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	for i := range 10 {
+		e.accounts.Login(ctx, fmt.Sprintf("g%d@example.org", i), "whatever-it-is", client(fmt.Sprintf("2001:db8:1:2::%x", i+1)))
+	}
+	if _, err := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("2001:db8:1:2:ffff::1")); !errors.Is(err, services.ErrTooManyTries) {
+		t.Fatalf("another address of the same /64: %v, want throttled", err)
+	}
+	if _, err := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("2001:db8:1:3::1")); err != nil {
+		t.Fatalf("another /64: %v", err)
+	}
+}
+
+func TestFailedLoginAuditKeepsOnlyAddresses(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.accounts.Login(context.Background(), "Mein Passwort 123", "x", client("x"))
+	var ev models.AuditEvent
+	e.db.Where("action = ?", "login.failed").Take(&ev)
+	if strings.Contains(ev.After, "Passwort") {
+		t.Fatalf("the audit log kept what was typed as e-mail: %s", ev.After)
 	}
 }

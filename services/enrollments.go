@@ -42,6 +42,11 @@ func (s *Courses) Enroll(ctx context.Context, actor Actor, cohortID, participant
 
 func enrollTx(tx *gorm.DB, actor Actor, cohortID, participantID uint, day models.Date) (models.Enrollment, error) {
 	var e models.Enrollment
+	// Enrollments of one cohort take turns, so that two requests cannot
+	// both re-enroll the same withdrawn person and count the place twice.
+	if _, err := lockCohort(tx, cohortID); err != nil {
+		return e, err
+	}
 	err := tx.Where("cohort_id = ? AND participant_id = ?", cohortID, participantID).Take(&e).Error
 	switch {
 	case err == nil && holdsPlace(e.Status):

@@ -190,3 +190,36 @@ func TestListingCostsTheSameQueriesForTenAndAThousand(t *testing.T) {
 		t.Fatalf("queries for 10: %d, for 1000: %d; want 3 each", counts[10], counts[1000])
 	}
 }
+
+// Several requests re-enrolling one withdrawn person take one place.
+func TestConcurrentReenrollmentTakesOnePlace(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	p := c.person(t, 1, "NI")
+	e, err := c.courses.Enroll(ctx, c.admin, c.cohort.ID, p.ID, models.NewDate(2023, 3, 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.courses.Withdraw(ctx, c.admin, e.ID, models.NewDate(2023, 4, 20), "Pause"); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var ok atomic.Int32
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.courses.Enroll(ctx, c.admin, c.cohort.ID, p.ID, models.NewDate(2023, 5, 2))
+			if err == nil {
+				ok.Add(1)
+			} else if !errors.Is(err, services.ErrAlreadyEnrolled) {
+				t.Errorf("re-enroll: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok.Load() != 1 || c.enrolledCount(t) != 1 || c.countAudit(t, "enrollment.reenrolled") != 1 {
+		t.Fatalf("%d re-enrollments succeeded, counter %d; want 1 and 1", ok.Load(), c.enrolledCount(t))
+	}
+}

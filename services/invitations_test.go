@@ -224,3 +224,53 @@ func TestPasswordTokenValidDoesNotUseTheLink(t *testing.T) {
 		t.Fatalf("reset link %+v, %v", link, err)
 	}
 }
+
+// Two admins stepping down at the same moment leave one of them admin.
+func TestTwoAdminsCannotBothStepDown(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	second := e.addUser(t, "admin2@example.org", models.RoleAdmin, "Zweite-Admina-2026")
+	res, _ := e.accounts.Login(ctx, "admin2@example.org", "Zweite-Admina-2026", client("x"))
+	admin2, _ := e.accounts.Authenticate(ctx, res.Token, client("x"))
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, a := range []services.Actor{e.admin, admin2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = e.accounts.ChangeRole(ctx, a, a.UserID, models.RoleStaff)
+		}()
+	}
+	wg.Wait()
+	var admins int64
+	e.db.Model(&models.User{}).Where("role = ? AND status = ?", models.RoleAdmin, models.UserActive).Count(&admins)
+	if admins != 1 || (errs[0] == nil) == (errs[1] == nil) {
+		t.Fatalf("admins left %d, errors %v; want exactly one step-down refused", admins, errs)
+	}
+	failed := errs[0]
+	if failed == nil {
+		failed = errs[1]
+	}
+	if !errors.Is(failed, services.ErrLastAdmin) {
+		t.Fatalf("refusal %v, want ErrLastAdmin", failed)
+	}
+	_ = second
+}
+
+func TestUpdateUserIsAllOrNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	staff, disabled := models.RoleStaff, models.UserDisabled
+	// Demoting and disabling oneself at once: the disable is refused, so
+	// the demotion must not happen either.
+	_, err := e.accounts.UpdateUser(context.Background(), e.admin, e.admin.UserID, services.UserChange{Role: &staff, Status: &disabled})
+	if !errors.Is(err, services.ErrInvalidAction) {
+		t.Fatalf("UpdateUser = %v", err)
+	}
+	var u models.User
+	e.db.Take(&u, e.admin.UserID)
+	if u.Role != models.RoleAdmin || u.Status != models.UserActive {
+		t.Fatalf("half applied: %s %s", u.Role, u.Status)
+	}
+}

@@ -79,7 +79,7 @@ func (a *Accounts) replacePassword(tx *gorm.DB, user models.User, password strin
 	if msg := checkPassword(password, user.Email); msg != "" {
 		return LoginResult{}, (&ValidationError{}).Add("password", msg)
 	}
-	hash, err := hashPassword(password)
+	hash, err := a.hashPassword(tx.Statement.Context, password)
 	if err != nil {
 		return LoginResult{}, err
 	}

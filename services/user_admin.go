@@ -60,47 +60,77 @@ func (a *Accounts) GetUser(ctx context.Context, actor Actor, id uint) (models.Us
 	return u, err
 }
 
-// ChangeRole gives a user another role and ends their sessions, so that
-// the new rights apply at once.
-func (a *Accounts) ChangeRole(ctx context.Context, actor Actor, id uint, role models.Role) (models.User, error) {
-	if !validRole(role) {
-		return models.User{}, (&ValidationError{}).Add("role", "must be one of: admin, staff, juror, participant")
+// UserChange is a change of role, of status, or of both; nil keeps.
+type UserChange struct {
+	Role   *models.Role
+	Status *models.UserStatus
+}
+
+func (ch UserChange) validate() error {
+	verr := &ValidationError{}
+	if ch.Role == nil && ch.Status == nil {
+		verr.Add("role", "send a role or a status to change")
 	}
-	return a.changeUser(ctx, actor, id, "user.role_changed", func(tx *gorm.DB, u *models.User) error {
-		if !MayManage(actor, role) {
+	if ch.Role != nil && !validRole(*ch.Role) {
+		verr.Add("role", "must be one of: admin, staff, juror, participant")
+	}
+	if ch.Status != nil && *ch.Status != models.UserActive && *ch.Status != models.UserDisabled {
+		verr.Add("status", "must be active or disabled")
+	}
+	return verr.Err()
+}
+
+// action names the change in the audit log.
+func (ch UserChange) action() string {
+	switch {
+	case ch.Role != nil && ch.Status != nil:
+		return "user.changed"
+	case ch.Role != nil:
+		return "user.role_changed"
+	case *ch.Status == models.UserDisabled:
+		return "user.disabled"
+	}
+	return "user.enabled"
+}
+
+// UpdateUser changes a user's role and status in one transaction, all or
+// nothing, and ends their sessions so that the change applies at once.
+func (a *Accounts) UpdateUser(ctx context.Context, actor Actor, id uint, ch UserChange) (models.User, error) {
+	if err := ch.validate(); err != nil {
+		return models.User{}, err
+	}
+	return a.changeUser(ctx, actor, id, ch.action(), func(tx *gorm.DB, u *models.User) error {
+		if ch.Role != nil && !MayManage(actor, *ch.Role) {
 			return ErrForbidden
 		}
-		if u.Role == models.RoleAdmin && role != models.RoleAdmin {
+		if ch.Status != nil && *ch.Status == models.UserDisabled && u.ID == actor.UserID {
+			return ErrDisableSelf
+		}
+		leavesAdmins := u.Role == models.RoleAdmin &&
+			(ch.Role != nil && *ch.Role != models.RoleAdmin || ch.Status != nil && *ch.Status == models.UserDisabled)
+		if leavesAdmins {
 			if err := keepOneAdmin(tx, u.ID); err != nil {
 				return err
 			}
 		}
-		u.Role = role
+		if ch.Role != nil {
+			u.Role = *ch.Role
+		}
+		if ch.Status != nil {
+			u.Status = *ch.Status
+		}
 		return nil
 	})
 }
 
+// ChangeRole gives a user another role and ends their sessions.
+func (a *Accounts) ChangeRole(ctx context.Context, actor Actor, id uint, role models.Role) (models.User, error) {
+	return a.UpdateUser(ctx, actor, id, UserChange{Role: &role})
+}
+
 // SetStatus disables or re-enables a user. Disabling ends their sessions.
 func (a *Accounts) SetStatus(ctx context.Context, actor Actor, id uint, status models.UserStatus) (models.User, error) {
-	if status != models.UserActive && status != models.UserDisabled {
-		return models.User{}, (&ValidationError{}).Add("status", "must be active or disabled")
-	}
-	action := "user.enabled"
-	if status == models.UserDisabled {
-		action = "user.disabled"
-	}
-	return a.changeUser(ctx, actor, id, action, func(tx *gorm.DB, u *models.User) error {
-		if status == models.UserDisabled && u.ID == actor.UserID {
-			return ErrDisableSelf
-		}
-		if status == models.UserDisabled && u.Role == models.RoleAdmin {
-			if err := keepOneAdmin(tx, u.ID); err != nil {
-				return err
-			}
-		}
-		u.Status = status
-		return nil
-	})
+	return a.UpdateUser(ctx, actor, id, UserChange{Status: &status})
 }
 
 // changeUser locks a user, lets change modify it, saves it, ends the user's
@@ -108,6 +138,11 @@ func (a *Accounts) SetStatus(ctx context.Context, actor Actor, id uint, status m
 func (a *Accounts) changeUser(ctx context.Context, actor Actor, id uint, action string, change func(*gorm.DB, *models.User) error) (models.User, error) {
 	var u models.User
 	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Admins are locked first and always in the same order, so that two
+		// admins stepping down at once cannot both leave, nor deadlock.
+		if err := lockAdmins(tx); err != nil {
+			return err
+		}
 		var err error
 		if u, err = lockUser(tx, id); err != nil {
 			return err
@@ -128,6 +163,11 @@ func (a *Accounts) changeUser(ctx context.Context, actor Actor, id uint, action 
 		return record(tx, actor, action, "user", u.ID, before, userSnapshot(u))
 	})
 	return u, err
+}
+
+func lockAdmins(tx *gorm.DB) error {
+	var ids []uint
+	return tx.Clauses(lockForUpdate()).Model(&models.User{}).Where("role = ?", models.RoleAdmin).Order("id").Pluck("id", &ids).Error
 }
 
 // keepOneAdmin refuses a change that would leave no active admin.

@@ -70,7 +70,7 @@ func (a *Accounts) EnsureAdmin(ctx context.Context, rawEmail, password string) (
 	} else if msg := checkPassword(password, email); msg != "" {
 		return res, (&ValidationError{}).Add("password", msg)
 	}
-	hash, err := hashPassword(password)
+	hash, err := a.hashPassword(ctx, password)
 	if err != nil {
 		return res, err
 	}
