@@ -437,3 +437,12 @@ func TestDemoCommandLoadsOnce(t *testing.T) {
 		t.Fatalf("second demo: %v", err)
 	}
 }
+
+func TestNoMigrateRefusesAnUnmigratedDatabase(t *testing.T) {
+	t.Parallel()
+	args := append([]string{"--no-migrate", "--addr", "127.0.0.1:0"}, dbArgs(t)...)
+	err := run(context.Background(), args, env(nil), io.Discard)
+	if exitCode(err) != 2 || !strings.Contains(err.Error(), "run 'kohorte migrate' first") {
+		t.Fatalf("run = %v", err)
+	}
+}

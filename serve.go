@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"syscall"
 	"time"
 
@@ -123,10 +124,8 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		return err
 	}
 	defer models.Close(db)
-	if !cfg.NoMigrate {
-		if err := models.Migrate(ctx, db); err != nil {
-			return err
-		}
+	if err := migrateOrCheck(ctx, cfg, db); err != nil {
+		return err
 	}
 	accounts, err := newAccounts(db, cfg)
 	if err != nil {
@@ -142,6 +141,19 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	announce(cfg, ln, db, log, stdout)
 	go pruneEvery(ctx, time.Hour, accounts, log)
 	return serveUntilDone(ctx, ln, newHTTPServer(handler, log), cfg.ShutdownTimeout, log)
+}
+
+// migrateOrCheck applies pending migrations, or with --no-migrate makes
+// sure a release step did: a server must not run on a schema it does not know.
+func migrateOrCheck(ctx context.Context, cfg config, db *gorm.DB) error {
+	if !cfg.NoMigrate {
+		return models.Migrate(ctx, db)
+	}
+	applied, err := models.AppliedMigrations(ctx, db)
+	if err != nil || !slices.Equal(applied, models.MigrationIDs()) {
+		return &configError{opt: optNoMigrate, err: fmt.Errorf("the database has %d of %d migrations; run 'kohorte migrate' first", len(applied), len(models.MigrationIDs()))}
+	}
+	return nil
 }
 
 // listen takes the port before anything else, so that a port in use is

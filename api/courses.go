@@ -207,7 +207,7 @@ func toCohortResponse(c models.Cohort) cohortResponse {
 }
 
 type cohortListQuery struct {
-	CourseID uint   `form:"course_id"`
+	CourseID uint   `form:"course_id" binding:"lte=2147483647"`
 	Status   string `form:"status" binding:"omitempty,oneof=planned running completed archived"`
 }
 

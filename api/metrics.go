@@ -48,9 +48,19 @@ func NewMetrics(db *sql.DB) *Metrics {
 func (m *Metrics) instrument(c *gin.Context) {
 	start := time.Now()
 	c.Next()
-	route := routeOf(c)
-	m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
-	m.duration.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+	route, method := routeOf(c), methodLabel(c.Request.Method)
+	m.requests.WithLabelValues(method, route, strconv.Itoa(c.Writer.Status())).Inc()
+	m.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
+}
+
+// methodLabel keeps the label set small: a client can send any word as a
+// method, and each would become a new time series.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "other"
 }
 
 // Handler serves the registry in Prometheus' text format.

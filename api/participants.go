@@ -170,7 +170,7 @@ func (h *handlers) listEnrollments(c *gin.Context) {
 }
 
 type enrollRequest struct {
-	ParticipantID uint         `json:"participant_id" binding:"required"`
+	ParticipantID uint         `json:"participant_id" binding:"required,lte=2147483647"`
 	EnrolledAt    *models.Date `json:"enrolled_at"`
 }
 

@@ -124,6 +124,7 @@ func TestWrongMethodIs405WithAllow(t *testing.T) {
 func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 	f := newFixture(t)
 	f.engine.GET("/test/panic", func(*gin.Context) { panic("boom") })
+	f.client.AllowInternalErrors()
 	want := map[string]string{
 		"Content-Security-Policy": "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
 		"X-Content-Type-Options":  "nosniff",
@@ -163,6 +164,7 @@ func TestHSTSOverTLS(t *testing.T) {
 func TestPanicBecomes500WithoutInternals(t *testing.T) {
 	f := newFixture(t)
 	f.engine.GET("/api/v1/test-panic", func(*gin.Context) { panic(errors.New("secret SQL: SELECT * FROM users")) })
+	f.client.AllowInternalErrors()
 	r := f.client.Get("/api/v1/test-panic")
 	if r.Status != http.StatusInternalServerError {
 		t.Fatalf("status = %d, want 500", r.Status)
@@ -239,5 +241,16 @@ func TestOpenAPIDocumentIsServedAndValid(t *testing.T) {
 	}
 	if bytes.Contains(page.Body, []byte("<script")) || bytes.Contains(page.Body, []byte("style=")) || bytes.Contains(page.Body, []byte("http://")) {
 		t.Fatalf("reference page has inline code or external assets")
+	}
+}
+
+func TestMetricsLabelUnknownMethodsAsOther(t *testing.T) {
+	f := newFixture(t)
+	for _, m := range []string{"FOO1", "FOO2"} {
+		f.client.Do(httptest.NewRequest(m, "/api/v1/nothing", nil))
+	}
+	body := string(f.client.Get("/metrics").Body)
+	if strings.Contains(body, "FOO1") || !strings.Contains(body, `method="other"`) {
+		t.Fatalf("unknown methods became labels")
 	}
 }

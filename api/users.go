@@ -169,7 +169,7 @@ type auditQuery struct {
 	Action     string    `form:"action" binding:"max=64"`
 	ObjectType string    `form:"object_type" binding:"max=64"`
 	ObjectID   string    `form:"object_id" binding:"max=64"`
-	ActorID    uint      `form:"actor_id"`
+	ActorID    uint      `form:"actor_id" binding:"lte=2147483647"`
 	From       time.Time `form:"from" time_format:"2006-01-02T15:04:05Z07:00"`
 	To         time.Time `form:"to" time_format:"2006-01-02T15:04:05Z07:00"`
 }

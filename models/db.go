@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -114,6 +115,7 @@ func Open(ctx context.Context, cfg DBConfig, log *slog.Logger) (*gorm.DB, error)
 		// GORM logs a failed open itself; the caller reports it instead.
 		Logger: logger.Discard,
 	}
+	log = log.With("component", "db")
 	var dialector gorm.Dialector
 	switch engine {
 	case Postgres:
@@ -128,7 +130,7 @@ func Open(ctx context.Context, cfg DBConfig, log *slog.Logger) (*gorm.DB, error)
 	if err != nil {
 		return nil, &ConnectError{Cause: connectCause(err)}
 	}
-	db.Logger = newGormLogger(log, cfg.SlowQuery)
+	db.Logger = newGormLogger(log, cfg.SlowQuery, engine)
 	if err := configurePool(ctx, db, engine, cfg); err != nil {
 		Close(db)
 		return nil, err
@@ -222,20 +224,32 @@ func EngineFor(db *gorm.DB) Engine {
 	return SQLite
 }
 
-func newGormLogger(log *slog.Logger, slow time.Duration) logger.Interface {
+func newGormLogger(log *slog.Logger, slow time.Duration, engine Engine) logger.Interface {
 	if slow <= 0 {
 		slow = 500 * time.Millisecond
 	}
-	return &gormLogger{log: log.With("component", "db"), slow: slow}
+	literals := singleQuoted
+	if engine == SQLite {
+		literals = quotedSQLite
+	}
+	return &gormLogger{log: log, slow: slow, literals: literals}
 }
+
+// Values rendered into a statement are quoted: with ' on PostgreSQL, with
+// ' or " on SQLite, whose identifiers GORM quotes with backticks instead.
+var (
+	singleQuoted = regexp.MustCompile(`'(?:[^']|'')*'`)
+	quotedSQLite = regexp.MustCompile(`'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"`)
+)
 
 // gormLogger logs failed and slow statements. It renders a statement only
 // when it logs it: GORM's own slog logger renders every statement, which
 // cost a quarter of the CPU of a bulk import. Statements are logged without
 // their parameters, which may be names and e-mail addresses.
 type gormLogger struct {
-	log  *slog.Logger
-	slow time.Duration
+	log      *slog.Logger
+	slow     time.Duration
+	literals *regexp.Regexp
 }
 
 func (l *gormLogger) LogMode(logger.LogLevel) logger.Interface { return l }
@@ -259,7 +273,15 @@ func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 		return
 	}
 	sql, rows := fc()
+	// ParamsFilter keeps values out of most statements, but GORM's Scan
+	// renders them anyway; blanking every literal catches all paths.
+	sql = l.literals.ReplaceAllString(sql, "?")
 	attrs := []any{"duration_ms", elapsed.Milliseconds(), "sql", sql, "rows", rows}
+	if failed && refusedByConstraint(err) {
+		// The service turns these into answers (409, 422); they are no fault.
+		l.log.DebugContext(ctx, "statement refused by a constraint", append(attrs, "error", err)...)
+		return
+	}
 	if failed {
 		l.log.ErrorContext(ctx, "statement failed", append(attrs, "error", err)...)
 		return
@@ -270,4 +292,9 @@ func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 // ParamsFilter keeps parameter values out of the rendered statement.
 func (l *gormLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
 	return sql, nil
+}
+
+func refusedByConstraint(err error) bool {
+	return errors.Is(err, gorm.ErrDuplicatedKey) || errors.Is(err, gorm.ErrForeignKeyViolated) ||
+		errors.Is(err, gorm.ErrCheckConstraintViolated)
 }

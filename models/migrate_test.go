@@ -176,9 +176,21 @@ func TestDatabaseLogHasNoPersonalData(t *testing.T) {
 	if err := models.Migrate(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
-	u := models.User{Email: "zoe.cosic@example.org", DisplayName: "Zoë", Role: "king", Status: models.UserActive}
-	if err := db.Create(&u).Error; err == nil {
-		t.Fatal("a bad role was accepted")
+	u := models.User{Email: "zoe.cosic@example.org", DisplayName: "Zoë", Role: models.RoleAdmin, Status: models.UserActive}
+	if err := db.Create(&u).Error; err != nil {
+		t.Fatal(err)
+	}
+	dup := u
+	dup.ID = 0
+	if err := db.Create(&dup).Error; err == nil {
+		t.Fatal("a duplicate e-mail was accepted")
+	}
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Fatalf("a refusal the service answers was logged as an error:\n%s", logs.String())
+	}
+	var n int
+	if err := db.Raw("SELECT count(*) FROM no_such_table WHERE email = ?", "zoe.cosic@example.org").Scan(&n).Error; err == nil {
+		t.Fatal("a query on a missing table succeeded")
 	}
 	if !strings.Contains(logs.String(), "statement failed") || strings.Contains(logs.String(), "zoe.cosic") {
 		t.Fatalf("log:\n%s", logs.String())

@@ -90,11 +90,13 @@ func (a *Audit) List(ctx context.Context, actor Actor, f AuditFilter) ([]models.
 	if f.ActorID != 0 {
 		q = q.Where("actor_id = ?", f.ActorID)
 	}
+	// Times are stored in UTC; SQLite compares them as text, so the
+	// bounds must be in UTC too.
 	if !f.From.IsZero() {
-		q = q.Where("created_at >= ?", f.From)
+		q = q.Where("created_at >= ?", f.From.UTC())
 	}
 	if !f.To.IsZero() {
-		q = q.Where("created_at < ?", f.To)
+		q = q.Where("created_at < ?", f.To.UTC())
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {

@@ -190,6 +190,9 @@ func (s *Courses) ListEnrollments(ctx context.Context, actor Actor, cohortID uin
 	if err != nil {
 		return nil, 0, err
 	}
+	if err := s.db.WithContext(ctx).Select("id").Take(&models.Cohort{}, cohortID).Error; err != nil {
+		return nil, 0, notFoundAs(err, "cohort", cohortID)
+	}
 	q := s.db.WithContext(ctx).Model(&models.Enrollment{}).
 		Joins("JOIN participants ON participants.id = enrollments.participant_id").
 		Where("enrollments.cohort_id = ?", cohortID)

@@ -28,7 +28,14 @@ type Client struct {
 	h      http.Handler
 	doc    *openapi3.T
 	router routers.Router
+	// allow500 lets a test provoke an internal error on purpose.
+	allow500 bool
 }
+
+// AllowInternalErrors lets the client receive 500 answers; by default
+// every 500 fails the test, since the document's "default" response would
+// accept it and a 500 always means a bug.
+func (c *Client) AllowInternalErrors() { c.allow500 = true }
 
 // Response is a recorded answer with its body read.
 type Response struct {
@@ -92,6 +99,9 @@ func (c *Client) Do(req *http.Request) *Response {
 	rec := httptest.NewRecorder()
 	c.h.ServeHTTP(rec, req)
 	resp := &Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	if resp.Status == http.StatusInternalServerError && !c.allow500 {
+		c.t.Errorf("%s %s answered 500: %s", req.Method, req.URL.Path, resp.Body)
+	}
 	if err := c.Check(req, resp); err != nil {
 		c.t.Errorf("%s %s answered %d, which the OpenAPI document does not allow: %v\nbody: %s",
 			req.Method, req.URL.Path, resp.Status, err, resp.Body)
