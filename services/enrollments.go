@@ -180,8 +180,8 @@ var enrollmentSorts = map[string]string{
 }
 
 // ListEnrollments returns one page of a cohort's enrollments with their
-// participants, and how many match, in three queries whatever the size:
-// count, page, and the page's participants.
+// participants, and how many match, in four queries whatever the size:
+// the cohort's existence, the count, the page, and the page's participants.
 func (s *Courses) ListEnrollments(ctx context.Context, actor Actor, cohortID uint, f EnrollmentFilter) ([]models.Enrollment, int64, error) {
 	if !actor.IsStaff() {
 		return nil, 0, ErrForbidden
