@@ -13,9 +13,16 @@ import (
 	"kohorte/services"
 )
 
-type issuerJSON struct {
-	Name    string `json:"name" binding:"max=200"`
-	City    string `json:"city" binding:"max=100"`
+type issuerRequest struct {
+	ID   uint   `json:"id" binding:"lte=2147483647"`
+	Name string `json:"name" binding:"max=200"`
+	City string `json:"city" binding:"max=100"`
+}
+
+type issuerResponse struct {
+	ID      uint   `json:"id"`
+	Name    string `json:"name"`
+	City    string `json:"city"`
 	HasLogo bool   `json:"has_logo"`
 }
 
@@ -35,7 +42,7 @@ type courseRequest struct {
 	MinAttendancePercent *int            `json:"min_attendance_percent" binding:"omitempty,gte=0,lte=100"`
 	ClosingRequired      *bool           `json:"closing_required"`
 	MinJuryPercent       *int            `json:"min_jury_percent" binding:"omitempty,gte=0,lte=100"`
-	Issuers              []issuerJSON    `json:"issuers" binding:"max=5,dive"`
+	Issuers              []issuerRequest `json:"issuers" binding:"max=5,dive"`
 	Signatories          []signatoryJSON `json:"signatories" binding:"max=5,dive"`
 }
 
@@ -44,7 +51,7 @@ func (r courseRequest) toInput() services.CourseInput {
 		Topics: r.Topics, Format: r.Format, DurationWeeks: r.DurationWeeks, CertificatePrefix: r.CertificatePrefix,
 		MinAttendancePercent: r.MinAttendancePercent, ClosingRequired: r.ClosingRequired, MinJuryPercent: r.MinJuryPercent}
 	for _, is := range r.Issuers {
-		in.Issuers = append(in.Issuers, services.IssuerInput{Name: is.Name, City: is.City})
+		in.Issuers = append(in.Issuers, services.IssuerInput{ID: is.ID, Name: is.Name, City: is.City})
 	}
 	for _, s := range r.Signatories {
 		in.Signatories = append(in.Signatories, services.SignatoryInput{Name: s.Name, Function: s.Function})
@@ -53,32 +60,32 @@ func (r courseRequest) toInput() services.CourseInput {
 }
 
 type courseResponse struct {
-	ID                   uint            `json:"id"`
-	Title                string          `json:"title"`
-	CertificateTitle     string          `json:"certificate_title"`
-	Description          string          `json:"description"`
-	Topics               []string        `json:"topics"`
-	Format               string          `json:"format"`
-	DurationWeeks        int             `json:"duration_weeks"`
-	CertificatePrefix    string          `json:"certificate_prefix"`
-	MinAttendancePercent int             `json:"min_attendance_percent"`
-	ClosingRequired      bool            `json:"closing_required"`
-	MinJuryPercent       int             `json:"min_jury_percent"`
-	Issuers              []issuerJSON    `json:"issuers"`
-	Signatories          []signatoryJSON `json:"signatories"`
-	CreatedAt            time.Time       `json:"created_at"`
+	ID                   uint             `json:"id"`
+	Title                string           `json:"title"`
+	CertificateTitle     string           `json:"certificate_title"`
+	Description          string           `json:"description"`
+	Topics               []string         `json:"topics"`
+	Format               string           `json:"format"`
+	DurationWeeks        int              `json:"duration_weeks"`
+	CertificatePrefix    string           `json:"certificate_prefix"`
+	MinAttendancePercent int              `json:"min_attendance_percent"`
+	ClosingRequired      bool             `json:"closing_required"`
+	MinJuryPercent       int              `json:"min_jury_percent"`
+	Issuers              []issuerResponse `json:"issuers"`
+	Signatories          []signatoryJSON  `json:"signatories"`
+	CreatedAt            time.Time        `json:"created_at"`
 }
 
 func toCourseResponse(c models.Course) courseResponse {
 	r := courseResponse{ID: c.ID, Title: c.Title, CertificateTitle: c.CertificateTitle, Description: c.Description,
 		Topics: c.Topics, Format: c.Format, DurationWeeks: c.DurationWeeks, CertificatePrefix: c.CertificatePrefix,
 		MinAttendancePercent: c.MinAttendancePercent, ClosingRequired: c.ClosingRequired, MinJuryPercent: c.MinJuryPercent,
-		Issuers: []issuerJSON{}, Signatories: []signatoryJSON{}, CreatedAt: c.CreatedAt}
+		Issuers: []issuerResponse{}, Signatories: []signatoryJSON{}, CreatedAt: c.CreatedAt}
 	if r.Topics == nil {
 		r.Topics = []string{}
 	}
 	for _, is := range c.Issuers {
-		r.Issuers = append(r.Issuers, issuerJSON{Name: is.Name, City: is.City, HasLogo: is.LogoContentType != ""})
+		r.Issuers = append(r.Issuers, issuerResponse{ID: is.ID, Name: is.Name, City: is.City, HasLogo: is.LogoContentType != ""})
 	}
 	for _, s := range c.Signatories {
 		r.Signatories = append(r.Signatories, signatoryJSON{Name: s.Name, Function: s.Function})

@@ -47,8 +47,11 @@ type CourseInput struct {
 	Signatories          []SignatoryInput
 }
 
-// IssuerInput is an organisation issuing the certificate.
+// IssuerInput is an organisation issuing the certificate. ID names an
+// existing issuer of the course; without it, an issuer of the same name is
+// the same one. Either way it keeps its logo.
 type IssuerInput struct {
+	ID   uint
 	Name string
 	City string
 }
@@ -86,18 +89,33 @@ func (in CourseInput) apply(c *models.Course) error {
 	return verr.Err()
 }
 
-// issuers keeps the logos of issuers that stay at their position.
+// issuers matches each input to an existing issuer, by ID or else by
+// name, so that a logo stays with its organisation when others are added,
+// removed or reordered.
 func (in CourseInput) issuers(verr *ValidationError, old []models.CourseIssuer) []models.CourseIssuer {
 	out := make([]models.CourseIssuer, len(in.Issuers))
 	for i, is := range in.Issuers {
 		out[i] = models.CourseIssuer{Position: i + 1,
 			Name: requireText(verr, fmt.Sprintf("issuers[%d].name", i), is.Name, 200),
 			City: optionalText(verr, fmt.Sprintf("issuers[%d].city", i), is.City, 100)}
-		if i < len(old) {
-			out[i].Logo, out[i].LogoContentType = old[i].Logo, old[i].LogoContentType
+		match, ok := matchIssuer(old, is.ID, out[i].Name)
+		if is.ID != 0 && !ok {
+			verr.Add(fmt.Sprintf("issuers[%d].id", i), "is not an issuer of this course")
+		}
+		if ok {
+			out[i].ID, out[i].Logo, out[i].LogoContentType = match.ID, match.Logo, match.LogoContentType
 		}
 	}
 	return out
+}
+
+func matchIssuer(old []models.CourseIssuer, id uint, name string) (models.CourseIssuer, bool) {
+	for _, o := range old {
+		if id != 0 && o.ID == id || id == 0 && strings.EqualFold(o.Name, name) {
+			return o, true
+		}
+	}
+	return models.CourseIssuer{}, false
 }
 
 func (in CourseInput) signatories(verr *ValidationError) []models.CourseSignatory {
@@ -180,27 +198,36 @@ func (s *Courses) UpdateCourse(ctx context.Context, actor Actor, id uint, in Cou
 	return c, err
 }
 
-// saveCourse writes the course row and replaces its issuers and signatories.
+// saveCourse writes the course row, keeps the issuers that stay (with
+// their IDs and logos), and replaces the signatories.
 func saveCourse(tx *gorm.DB, c *models.Course) error {
 	if err := tx.Omit("Issuers", "Signatories").Save(c).Error; err != nil {
 		return err
 	}
-	if err := tx.Where("course_id = ?", c.ID).Delete(&models.CourseIssuer{}).Error; err != nil {
+	keep := make([]uint, 0, len(c.Issuers))
+	for _, is := range c.Issuers {
+		if is.ID != 0 {
+			keep = append(keep, is.ID)
+		}
+	}
+	drop := tx.Where("course_id = ?", c.ID)
+	if len(keep) > 0 {
+		drop = drop.Where("id NOT IN ?", keep)
+	}
+	if err := drop.Delete(&models.CourseIssuer{}).Error; err != nil {
 		return err
+	}
+	for i := range c.Issuers {
+		c.Issuers[i].CourseID = c.ID
+		if err := tx.Save(&c.Issuers[i]).Error; err != nil {
+			return err
+		}
 	}
 	if err := tx.Where("course_id = ?", c.ID).Delete(&models.CourseSignatory{}).Error; err != nil {
 		return err
 	}
-	for i := range c.Issuers {
-		c.Issuers[i].ID, c.Issuers[i].CourseID = 0, c.ID
-	}
 	for i := range c.Signatories {
 		c.Signatories[i].ID, c.Signatories[i].CourseID = 0, c.ID
-	}
-	if len(c.Issuers) > 0 {
-		if err := tx.Create(&c.Issuers).Error; err != nil {
-			return err
-		}
 	}
 	if len(c.Signatories) > 0 {
 		return tx.Create(&c.Signatories).Error

@@ -146,3 +146,38 @@ func TestIssuerLogoMustBeAnImage(t *testing.T) {
 		t.Fatalf("logo lost on update: %q", got.Issuers[1].Logo)
 	}
 }
+
+// A logo stays with its organisation when another issuer is removed.
+func TestIssuerLogoFollowsItsIssuer(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	course, _ := e.courses().CreateCourse(ctx, e.admin, courseInput())
+	png := []byte("\x89PNG\r\n\x1a\nstiftung")
+	if err := e.courses().SetIssuerLogo(ctx, e.admin, course.ID, 1, png); err != nil {
+		t.Fatal(err)
+	}
+	in := courseInput()
+	in.Issuers = []services.IssuerInput{{Name: "IHK Oldenburg", City: "Oldenburg"}, {Name: "Stiftung", City: "Hamburg"}}
+	got, err := e.courses().UpdateCourse(ctx, e.admin, course.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Issuers[0].Logo) != 0 || string(got.Issuers[1].Logo) != string(png) || got.Issuers[1].Position != 2 {
+		t.Fatalf("after reordering: %q / %q", got.Issuers[0].Logo, got.Issuers[1].Logo)
+	}
+	in.Issuers = []services.IssuerInput{{Name: "IHK Oldenburg"}}
+	got, _ = e.courses().UpdateCourse(ctx, e.admin, course.ID, in)
+	if len(got.Issuers) != 1 || len(got.Issuers[0].Logo) != 0 {
+		t.Fatalf("after removing the foundation: %+v", got.Issuers)
+	}
+	var n int64
+	e.db.Model(&models.CourseIssuer{}).Where("course_id = ?", course.ID).Count(&n)
+	if n != 1 {
+		t.Fatalf("%d issuer rows, want 1", n)
+	}
+	in.Issuers = []services.IssuerInput{{ID: 99999, Name: "X"}}
+	if _, err := e.courses().UpdateCourse(ctx, e.admin, course.ID, in); err == nil {
+		t.Fatal("a foreign issuer id was accepted")
+	}
+}
