@@ -96,9 +96,12 @@ type Participant struct {
 	DirectoryConsent bool        `gorm:"not null;default:false"`
 	// SearchText is names, e-mail and organisation folded for searching.
 	SearchText string `gorm:"type:text;not null;default:''"`
-	UserID     *uint  `gorm:"uniqueIndex"`
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// SortName is the last and first name folded, so that "Öztürk" sorts
+	// among the O on both engines.
+	SortName  string `gorm:"size:210;not null;default:'';index"`
+	UserID    *uint  `gorm:"uniqueIndex"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // EnrollmentStatus is where a participant stands in a cohort.

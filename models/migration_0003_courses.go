@@ -70,6 +70,7 @@ func migrateCourses(tx *gorm.DB) error {
 		Phone            string `gorm:"size:50;not null;default:''"`
 		DirectoryConsent bool   `gorm:"not null;default:false"`
 		SearchText       string `gorm:"type:text;not null;default:''"`
+		SortName         string `gorm:"size:210;not null;default:'';index"`
 		UserID           *uint  `gorm:"uniqueIndex"`
 		User             *user  `gorm:"constraint:OnDelete:SET NULL"`
 		CreatedAt        time.Time

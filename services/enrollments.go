@@ -174,7 +174,7 @@ type EnrollmentFilter struct {
 }
 
 var enrollmentSorts = map[string]string{
-	"last_name": "participants.last_name", "first_name": "participants.first_name", "email": "participants.email",
+	"last_name": "participants.sort_name", "first_name": "participants.first_name", "email": "participants.email",
 	"organisation": "participants.organisation", "federal_state": "participants.federal_state",
 	"enrolled_at": "enrollments.enrolled_at", "status": "enrollments.status",
 }

@@ -247,7 +247,7 @@ func createImported(tx *gorm.DB, rows []ImportRow) (map[string]*models.Participa
 			v := r.Person
 			p := models.Participant{FirstName: v.FirstName, LastName: v.LastName, Email: v.Email,
 				Organisation: v.Organisation, NetworkType: models.NetworkType(v.NetworkType), FederalState: v.FederalState, Phone: v.Phone}
-			p.SearchText = participantSearchKey(p)
+			p.SearchText, p.SortName = participantSearchKey(p), participantSortName(p)
 			fresh = append(fresh, p)
 		}
 	}

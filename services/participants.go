@@ -51,7 +51,7 @@ func (in ParticipantInput) apply(p *models.Participant) error {
 	p.FirstName, p.LastName, p.Email, p.Organisation = person.FirstName, person.LastName, person.Email, person.Organisation
 	p.NetworkType, p.FederalState, p.Phone = models.NetworkType(person.NetworkType), person.FederalState, person.Phone
 	p.DirectoryConsent = in.DirectoryConsent
-	p.SearchText = participantSearchKey(*p)
+	p.SearchText, p.SortName = participantSearchKey(*p), participantSortName(*p)
 	return nil
 }
 
@@ -143,7 +143,7 @@ type ParticipantFilter struct {
 }
 
 var participantSorts = map[string]string{
-	"last_name": "participants.last_name", "first_name": "participants.first_name", "email": "participants.email",
+	"last_name": "participants.sort_name", "first_name": "participants.first_name", "email": "participants.email",
 	"organisation": "participants.organisation", "federal_state": "participants.federal_state",
 	"created_at": "participants.created_at",
 }
@@ -276,7 +276,7 @@ func (s *Courses) ExportRows(ctx context.Context, actor Actor, cohortID uint) (m
 	err = s.db.WithContext(ctx).Preload("Participant").
 		Joins("JOIN participants ON participants.id = enrollments.participant_id").
 		Where("enrollments.cohort_id = ?", cohortID).
-		Order("participants.last_name, participants.first_name, enrollments.id").Find(&es).Error
+		Order("participants.sort_name, enrollments.id").Find(&es).Error
 	if err != nil {
 		return cohort, nil, err
 	}
@@ -292,6 +292,10 @@ func (s *Courses) ExportRows(ctx context.Context, actor Actor, cohortID uint) (m
 		}
 	}
 	return cohort, rows, nil
+}
+
+func participantSortName(p models.Participant) string {
+	return searchKey(p.LastName, p.FirstName)
 }
 
 func participantSearchKey(p models.Participant) string {
