@@ -102,7 +102,7 @@ func demo(ctx context.Context, cfg config, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	res, err := services.LoadDemo(ctx, db, actor, services.NewCourses(db, today), services.NewParticipants(db, accounts))
+	res, err := services.LoadDemo(ctx, db, actor, today, accounts)
 	if err != nil {
 		return err
 	}

@@ -59,10 +59,21 @@ var demoPlaces = map[string]string{"NI": "Oldenburger Land", "HB": "Bremen", "HH
 
 // LoadDemo fills an empty database with the course of the reports, its
 // three cohorts and their fictional participants, through the same rules as
-// staff entering them. It refuses a database that holds courses.
-func LoadDemo(ctx context.Context, db *gorm.DB, actor Actor, courses *Courses, people *Participants) (DemoResult, error) {
+// staff entering them, in one transaction: all of it or nothing. It
+// refuses a database that holds courses.
+func LoadDemo(ctx context.Context, db *gorm.DB, actor Actor, today func() models.Date, accounts *Accounts) (DemoResult, error) {
+	var res DemoResult
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		res, err = loadDemo(ctx, tx, actor, NewCourses(tx, today), NewParticipants(tx, accounts))
+		return err
+	})
+	return res, err
+}
+
+func loadDemo(ctx context.Context, tx *gorm.DB, actor Actor, courses *Courses, people *Participants) (DemoResult, error) {
 	var n int64
-	if err := db.WithContext(ctx).Model(&models.Course{}).Count(&n).Error; err != nil {
+	if err := tx.Model(&models.Course{}).Count(&n).Error; err != nil {
 		return DemoResult{}, err
 	}
 	if n > 0 {

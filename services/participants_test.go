@@ -141,8 +141,9 @@ func TestDemoLoadsTheThreeCohortsOnce(t *testing.T) {
 	t.Parallel()
 	c := newEnv(t)
 	ctx := context.Background()
-	courses, people := c.courses(), services.NewParticipants(c.db, c.accounts)
-	res, err := services.LoadDemo(ctx, c.db, c.admin, courses, people)
+	courses := c.courses()
+	today := func() models.Date { return models.NewDate(2026, 11, 21) }
+	res, err := services.LoadDemo(ctx, c.db, c.admin, today, c.accounts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func TestDemoLoadsTheThreeCohortsOnce(t *testing.T) {
 			t.Fatalf("Frühjahr 2023 states %v, want 7 including the Saarland", st.ByFederalState)
 		}
 	}
-	if _, err := services.LoadDemo(ctx, c.db, c.admin, courses, people); !errors.Is(err, services.ErrDemoLoaded) {
+	if _, err := services.LoadDemo(ctx, c.db, c.admin, today, c.accounts); !errors.Is(err, services.ErrDemoLoaded) {
 		t.Fatalf("second demo load: %v", err)
 	}
 }
