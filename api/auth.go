@@ -93,12 +93,7 @@ func (h *handlers) changePassword(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	actor := access.ActorOf(c)
-	if actor.APITokenID != 0 {
-		h.writeError(c, services.ErrForbidden)
-		return
-	}
-	res, err := h.accounts.ChangePassword(c.Request.Context(), actor, req.CurrentPassword, req.Password)
+	res, err := h.accounts.ChangePassword(c.Request.Context(), access.ActorOf(c), req.CurrentPassword, req.Password)
 	if err != nil {
 		h.writeError(c, err)
 		return

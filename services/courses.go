@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -138,8 +139,12 @@ func requireText(verr *ValidationError, field, raw string, max int) string {
 
 func optionalText(verr *ValidationError, field, raw string, max int) string {
 	s := cleanName(raw)
-	if utf8.RuneCountInString(s) > max {
+	switch {
+	case utf8.RuneCountInString(s) > max:
 		verr.Add(field, fmt.Sprintf("must be at most %d characters long", max))
+	case strings.ContainsFunc(s, unicode.IsControl):
+		// Control characters would break certificates and exports.
+		verr.Add(field, "must not contain control characters")
 	}
 	return s
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -119,7 +120,7 @@ func (s *Courses) Withdraw(ctx context.Context, actor Actor, enrollmentID uint, 
 		return models.Enrollment{}, ErrForbidden
 	}
 	reason = strings.TrimSpace(reason)
-	if len(reason) > 2000 {
+	if utf8.RuneCountInString(reason) > 2000 {
 		return models.Enrollment{}, (&ValidationError{}).Add("reason", "must be at most 2000 characters long")
 	}
 	if day.IsZero() {
