@@ -12,10 +12,11 @@ import (
 	"kohorte/services"
 )
 
-// detectTLS records whether the client used HTTPS: directly, or through a
-// trusted proxy that says so in X-Forwarded-Proto; and the public address.
-func detectTLS(trusted []string, baseURL string) gin.HandlerFunc {
-	var nets []*net.IPNet
+// proxies are the reverse proxies whose forwarded headers are believed.
+type proxies []*net.IPNet
+
+func parseProxies(trusted []string) proxies {
+	var nets proxies
 	for _, t := range trusted {
 		if !strings.Contains(t, "/") {
 			if strings.Contains(t, ":") {
@@ -28,15 +29,25 @@ func detectTLS(trusted []string, baseURL string) gin.HandlerFunc {
 			nets = append(nets, n)
 		}
 	}
-	return func(c *gin.Context) {
-		tls := c.Request.TLS != nil
-		if !tls && c.GetHeader("X-Forwarded-Proto") == "https" {
-			if ip := net.ParseIP(c.RemoteIP()); ip != nil {
-				for _, n := range nets {
-					tls = tls || n.Contains(ip)
-				}
-			}
+	return nets
+}
+
+// from reports whether the request came straight from a trusted proxy.
+func (ps proxies) from(c *gin.Context) bool {
+	ip := net.ParseIP(c.RemoteIP())
+	for _, n := range ps {
+		if ip != nil && n.Contains(ip) {
+			return true
 		}
+	}
+	return false
+}
+
+// detectTLS records whether the client used HTTPS: directly, or through a
+// trusted proxy that says so in X-Forwarded-Proto; and the public address.
+func detectTLS(trusted proxies, baseURL string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		tls := c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" && trusted.from(c)
 		access.SetTLS(c, tls)
 		access.SetBaseURL(c, baseURL)
 		c.Next()

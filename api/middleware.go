@@ -21,15 +21,19 @@ const requestIDKey = "request_id"
 // the request, as long as it cannot forge log lines.
 var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 
-// withRequestID gives each request an ID, returned as X-Request-ID and written to the log.
-func withRequestID(c *gin.Context) {
-	id := c.GetHeader("X-Request-ID")
-	if !validRequestID.MatchString(id) {
-		id = rand.Text()
+// withRequestID gives each request an ID, returned as X-Request-ID and
+// written to the log and the audit log. An ID is taken over only from a
+// trusted proxy, so that clients cannot plant IDs in the audit log.
+func withRequestID(trusted proxies) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader("X-Request-ID")
+		if !validRequestID.MatchString(id) || !trusted.from(c) {
+			id = rand.Text()
+		}
+		c.Set(requestIDKey, id)
+		c.Header("X-Request-ID", id)
+		c.Next()
 	}
-	c.Set(requestIDKey, id)
-	c.Header("X-Request-ID", id)
-	c.Next()
 }
 
 func requestID(c *gin.Context) string {

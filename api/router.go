@@ -86,7 +86,8 @@ func NewRouter(d Deps) (*Router, error) {
 	}
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(detectTLS(d.TrustedProxies, d.BaseURL), securityHeaders, withRequestID, accessLog(d.Logger),
+	trusted := parseProxies(d.TrustedProxies)
+	r.Use(detectTLS(trusted, d.BaseURL), securityHeaders, withRequestID(trusted), accessLog(d.Logger),
 		d.Metrics.instrument, recoverPanics(d.Logger), h.sameOrigin(), h.authenticate)
 
 	routes := access.NewTable()

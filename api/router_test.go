@@ -183,7 +183,8 @@ func TestPanicBecomes500WithoutInternals(t *testing.T) {
 }
 
 func TestAccessLogNamesRouteNotQuery(t *testing.T) {
-	f := newFixture(t)
+	// httptest requests come from 192.0.2.1, here the trusted proxy.
+	f := newFixtureWith(t, func(d *api.Deps) { d.TrustedProxies = []string{"192.0.2.1"} })
 	req := httptest.NewRequest(http.MethodGet, "/healthz?token=topsecret", nil)
 	req.Header.Set("X-Request-ID", "proxy-given-id-42")
 	r := f.client.Do(req)
@@ -252,5 +253,14 @@ func TestMetricsLabelUnknownMethodsAsOther(t *testing.T) {
 	body := string(f.client.Get("/metrics").Body)
 	if strings.Contains(body, "FOO1") || !strings.Contains(body, `method="other"`) {
 		t.Fatalf("unknown methods became labels")
+	}
+}
+
+func TestRequestIDFromClientsIsNotTrusted(t *testing.T) {
+	f := newFixture(t)
+	req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+	req.Header.Set("X-Request-ID", "planted-by-client-1")
+	if got := f.client.Do(req).Header.Get("X-Request-ID"); got == "planted-by-client-1" {
+		t.Fatal("a client's request ID was taken over")
 	}
 }
