@@ -96,3 +96,21 @@ func TestCourseAndCohortAPI(t *testing.T) {
 		t.Fatalf("running cohorts %+v", list)
 	}
 }
+
+func TestQueryTypeErrorsNameTheParameter(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.seedAdmin(t)
+	admin := f.login(t, "admin@example.org", adminPass)
+	for path, field := range map[string]string{
+		"/api/v1/cohorts?course_id=abc":     "course_id",
+		"/api/v1/audit-events?from=gestern": "from",
+		"/api/v1/participants?page=zwei":    "page",
+		"/api/v1/audit-events?actor_id=-1":  "actor_id",
+	} {
+		r := f.as(admin, http.MethodGet, path, nil)
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `"field":"`+field+`"`) {
+			t.Errorf("%s: %d %s", path, r.Status, r.Body)
+		}
+	}
+}

@@ -175,7 +175,7 @@ func (h *handlers) bindQuery(c *gin.Context, dst any) bool {
 		writeProblem(c, http.StatusUnprocessableEntity, "The query is invalid.", queryFieldErrors(verrs))
 		return false
 	}
-	writeProblem(c, http.StatusUnprocessableEntity, "The query is invalid: "+queryParseDetail(err), nil)
+	writeProblem(c, http.StatusUnprocessableEntity, "The query is invalid.", queryTypeErrors(c, reflect.TypeOf(dst).Elem()))
 	return false
 }
 

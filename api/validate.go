@@ -3,9 +3,12 @@ package api
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
 	"github.com/go-playground/validator/v10"
 )
@@ -97,8 +100,42 @@ func queryFieldErrors(errs validator.ValidationErrors) []FieldError {
 	return out
 }
 
-// queryParseDetail explains a query parameter of the wrong type without
-// echoing parser internals.
-func queryParseDetail(error) string {
-	return "page, page_size and actor_id must be whole numbers; from and to must be RFC 3339 times such as 2026-11-21T09:00:00Z."
+// queryTypeErrors names the query parameters whose values do not parse as
+// the numbers or times their fields hold; Gin's own error names none.
+func queryTypeErrors(c *gin.Context, t reflect.Type) []FieldError {
+	var out []FieldError
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			out = append(out, queryTypeErrors(c, f.Type)...)
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("form"), ",")
+		raw, ok := c.GetQuery(name)
+		if name == "" || !ok {
+			continue
+		}
+		if msg := queryTypeMessage(f.Type, raw); msg != "" {
+			out = append(out, FieldError{Field: name, Message: msg})
+		}
+	}
+	return out
+}
+
+func queryTypeMessage(t reflect.Type, raw string) string {
+	switch {
+	case t == reflect.TypeFor[time.Time]():
+		if _, err := time.Parse(time.RFC3339, raw); err != nil {
+			return "must be a time such as 2026-11-21T09:00:00Z"
+		}
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
+		if _, err := strconv.ParseInt(raw, 10, 64); err != nil {
+			return "must be a whole number"
+		}
+	case t.Kind() >= reflect.Uint && t.Kind() <= reflect.Uint64:
+		if _, err := strconv.ParseUint(raw, 10, 64); err != nil {
+			return "must be a whole number from 0"
+		}
+	}
+	return ""
 }
