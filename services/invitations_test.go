@@ -3,6 +3,8 @@ package services_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -272,5 +274,27 @@ func TestUpdateUserIsAllOrNothing(t *testing.T) {
 	e.db.Take(&u, e.admin.UserID)
 	if u.Role != models.RoleAdmin || u.Status != models.UserActive {
 		t.Fatalf("half applied: %s %s", u.Role, u.Status)
+	}
+}
+
+func TestPasswordResetRequestsLookAlikeAndAreThrottled(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	for i, email := range []string{"admin@example.org", "nobody@example.org"} {
+		if err := e.accounts.RequestReset(ctx, email, client("198.51.100.9")); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+	}
+	var events []models.AuditEvent
+	e.db.Where("action = ?", "user.password_reset_requested").Order("id").Find(&events)
+	if len(events) != 2 || events[0].ObjectID != fmt.Sprint(e.admin.UserID) || events[1].ObjectID != "" || strings.Contains(events[1].After, "nobody") {
+		t.Fatalf("events %+v", events)
+	}
+	for range 8 {
+		e.accounts.RequestReset(ctx, "nobody@example.org", client("198.51.100.9"))
+	}
+	if err := e.accounts.RequestReset(ctx, "admin@example.org", client("198.51.100.9")); !errors.Is(err, services.ErrTooManyTries) {
+		t.Fatalf("eleventh request: %v", err)
 	}
 }

@@ -156,21 +156,38 @@ func (a *Accounts) PasswordTokenValid(ctx context.Context, token string) (bool, 
 
 // RequestReset records that someone asked to reset the password of email.
 // It answers the same whether or not the address has an account, so that
-// nobody can probe for accounts; staff see open requests in user management.
+// nobody can probe for accounts, and refuses more than MaxFailures requests
+// from one client address in the failure window; staff see the requests in
+// the audit log.
 func (a *Accounts) RequestReset(ctx context.Context, rawEmail string, client Actor) error {
 	email, ok := normalizeEmail(rawEmail)
 	if !ok {
 		return (&ValidationError{}).Add("email", "must be an e-mail address")
 	}
-	var user models.User
-	err := a.db.WithContext(ctx).Where("email = ? AND status = ?", email, models.UserActive).Take(&user).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
+	const action = "user.password_reset_requested"
 	return a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return record(tx, client, "user.password_reset_requested", "user", user.ID, nil, nil)
+		// Audit events carry the wall clock, not the service's clock.
+		var recent int64
+		err := tx.Model(&models.AuditEvent{}).Where("action = ? AND client_addr = ? AND created_at > ?",
+			action, client.ClientAddr, time.Now().UTC().Add(-a.cfg.FailureWindow)).Count(&recent).Error
+		if err != nil {
+			return err
+		}
+		if recent >= int64(a.cfg.MaxFailures) {
+			return &ThrottledError{RetryAfter: a.cfg.FailureWindow}
+		}
+		var user models.User
+		err = tx.Where("email = ? AND status = ?", email, models.UserActive).Take(&user).Error
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		// Known or not, one event is written, so that neither the time
+		// taken nor the answer tells whether the address has an account.
+		// An unknown address is not kept.
+		objectID := ""
+		if user.ID != 0 {
+			objectID = fmt.Sprint(user.ID)
+		}
+		return record(tx, client, action, "user", objectID, nil, nil)
 	})
 }
