@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/mail"
 	"runtime"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"kohorte/models"
+	"kohorte/services/roster"
 )
 
 // AccountsConfig holds the security limits of accounts and sessions.
@@ -87,14 +87,10 @@ func (e *ThrottledError) Error() string {
 // Is makes a ThrottledError match ErrTooManyTries.
 func (e *ThrottledError) Is(target error) bool { return target == ErrTooManyTries }
 
-// normalizeEmail trims and lower-cases an address and checks its form.
+// normalizeEmail trims and lower-cases an address and checks its form by
+// the rule participants' addresses follow too.
 func normalizeEmail(raw string) (string, bool) {
-	email := strings.ToLower(strings.TrimSpace(raw))
-	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Address != email || len(email) > 254 || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") && !strings.HasSuffix(email, "@localhost") {
-		return email, false
-	}
-	return email, true
+	return roster.NormalizeEmail(raw)
 }
 
 // LoginResult is a new session: its token goes into the cookie, once.

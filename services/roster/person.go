@@ -43,3 +43,11 @@ func (p Person) get(f Field) string {
 	}
 	return ""
 }
+
+// NormalizeEmail trims and lower-cases an address and says whether it is
+// one, by the same rule as a list's e-mail column, so that accounts and
+// participants accept the same addresses.
+func NormalizeEmail(raw string) (string, bool) {
+	s, p := normalizeEmail(raw)
+	return s, p == nil
+}
