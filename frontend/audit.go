@@ -40,10 +40,19 @@ type auditRow struct {
 func toAuditRow(ev models.AuditEvent) auditRow {
 	row := auditRow{Time: ev.CreatedAt, ActorEmail: ev.ActorEmail, Action: ev.Action, ObjectType: ev.ObjectType,
 		ObjectID: ev.ObjectID, ClientAddr: ev.ClientAddr, Before: indentJSON(ev.Before), After: indentJSON(ev.After)}
-	if ev.ObjectType == "user" && ev.ObjectID != "" {
-		row.ObjectHref = "/benutzer/" + url.PathEscape(ev.ObjectID)
+	if page, ok := objectPages[ev.ObjectType]; ok && ev.ObjectID != "" {
+		row.ObjectHref = page + url.PathEscape(ev.ObjectID)
 	}
 	return row
+}
+
+// objectPages are where the objects of the log have a page, by type; an
+// enrollment has none of its own.
+var objectPages = map[string]string{
+	"user":        "/benutzer/",
+	"course":      "/kurse/",
+	"cohort":      "/kohorten/",
+	"participant": "/teilnehmende/",
 }
 
 // indentJSON makes stored JSON readable; anything else is shown as stored.
@@ -58,8 +67,8 @@ func indentJSON(raw string) string {
 // auditSuggestions are offered in the filter fields; any other value works
 // too.
 var (
-	auditActions     = []string{"login.*", "logout", "user.*", "api_token.*"}
-	auditObjectTypes = []string{"user", "login", "api_token"}
+	auditActions     = []string{"login.*", "logout", "user.*", "api_token.*", "course.*", "cohort.*", "participant.*", "enrollment.*"}
+	auditObjectTypes = []string{"user", "login", "api_token", "course", "cohort", "participant", "enrollment"}
 )
 
 type auditPage struct {

@@ -76,8 +76,9 @@ func TestBrowserNavigationPerRole(t *testing.T) {
 	s.user("staff@kohorte.test", "Sam Staff", models.RoleStaff)
 	s.user("juror@kohorte.test", "Jana Jury", models.RoleJuror)
 	s.user("tn@kohorte.test", "Toni Teilnehmer", models.RoleParticipant)
-	staffNav := []string{"home", "users", "audit", "tokens", "password", "logout"}
+	staffNav := []string{"home", "courses", "cohorts", "participants", "statistics", "users", "audit", "tokens", "password", "logout"}
 	ownNav := []string{"home", "password", "logout"}
+	participantNav := []string{"home", "my-courses", "password", "logout"}
 
 	// One browser for all roles: logging out must leave nothing behind.
 	b := browsertest.New(t)
@@ -90,7 +91,7 @@ func TestBrowserNavigationPerRole(t *testing.T) {
 		{"admin", "admin@kohorte.test", staffNav},
 		{"staff", "staff@kohorte.test", staffNav},
 		{"juror", "juror@kohorte.test", ownNav},
-		{"participant", "tn@kohorte.test", ownNav},
+		{"participant", "tn@kohorte.test", participantNav},
 	} {
 		if tc.email != "" {
 			loginAs(t, b, srv.URL, tc.email)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -47,7 +49,12 @@ func (e formErrors) For(field string) *fieldError {
 // Broken rules come back as field errors. A body that is no form or too
 // large is answered here with 400, and ok is false.
 func (ui *UI) bindForm(c *gin.Context, dst any) (errs formErrors, ok bool) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
+	return ui.bindFormMax(c, dst, maxFormBytes)
+}
+
+// bindFormMax is bindForm for a form whose body may be up to limit bytes.
+func (ui *UI) bindFormMax(c *gin.Context, dst any, limit int64) (errs formErrors, ok bool) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	err := c.ShouldBindWith(dst, binding.FormPost)
 	var broken validator.ValidationErrors
 	switch {
@@ -102,9 +109,28 @@ func serviceFieldErrors(form any, err error) formErrors {
 	t := reflect.TypeOf(form).Elem()
 	errs := make(formErrors, 0, len(verr.Fields))
 	for _, f := range verr.Fields {
-		errs = append(errs, fieldError{Field: f.Field, Label: labelOf(t, f.Field), Message: serviceMessage(f)})
+		field := inputOf(t, f.Field)
+		errs = append(errs, fieldError{Field: field, Label: labelOf(t, field), Message: serviceMessage(f)})
 	}
 	return errs
+}
+
+// inputOf finds the input a service error names. A list entered one item a
+// line, such as a course's topics, is one input, while the service names
+// each item: "topics[2]" is the input "topics".
+func inputOf(form reflect.Type, field string) string {
+	if labelOf(form, field) != "" {
+		return field
+	}
+	if i := strings.IndexByte(field, '['); i > 0 && labelOf(form, field[:i]) != "" {
+		return field[:i]
+	}
+	return field
+}
+
+// labelOfForm is labelOf for a pointer to a form struct.
+func labelOfForm(form any, field string) string {
+	return labelOf(reflect.TypeOf(form).Elem(), field)
 }
 
 // labelOf finds the label of the input named field; "" if form has none,
@@ -131,11 +157,41 @@ var serviceMessages = []struct{ field, prefix, id string }{
 	{"display_name", "is required", "ErrRequired"},
 	{"display_name", "", "ErrDisplayName"},
 	{"role", "", "ErrRole"},
-	{"name", "", "ErrTokenName"},
+	{"name", "must be 1 to 100", "ErrTokenName"},
 	{"expires_in_days", "", "ErrTokenDays"},
 }
 
-// serviceMessage finds the translation of f; a message the table does not
+// servicePatterns translate the messages of the course and participant
+// services, whatever the field, matched by a regular expression whose named
+// groups become the message's placeholders. They are tried in order, after
+// serviceMessages, so the specific ones come first. The services name no
+// machine-readable reason for these, so the English text is the contract;
+// the page tests render each of them.
+var servicePatterns = []struct {
+	re *regexp.Regexp
+	id string
+}{
+	{regexp.MustCompile(`^is empty$`), "ErrLogoEmpty"},
+	{regexp.MustCompile(`^must be at most 1 MB$`), "ErrLogoTooLarge"},
+	{regexp.MustCompile(`^must be a PNG or JPEG image$`), "ErrLogoType"},
+	{regexp.MustCompile(`^(is required|required value is missing)$`), "ErrRequired"},
+	{regexp.MustCompile(`(at most|longer than) (?P<Max>\d+)`), "ErrTooLong"},
+	{regexp.MustCompile(`^must be between (?P<Min>\d+) and (?P<Max>\d+)$`), "ErrBetween"},
+	{regexp.MustCompile(`^may only hold the letters A to Z and digits$`), "ErrPrefixChars"},
+	{regexp.MustCompile(`^must not be before the start date$`), "ErrEndBeforeStart"},
+	{regexp.MustCompile(`^must be at least the (?P<Count>\d+) participants enrolled$`), "ErrCapacityBelowEnrolled"},
+	{regexp.MustCompile(`^another cohort of this course has this name$`), "ErrCohortNameTaken"},
+	{regexp.MustCompile(`^must not be before the enrollment day (?P<Date>\S+)$`), "ErrWithdrawBeforeEnrolled"},
+	{regexp.MustCompile(`^another participant has this e-mail address$`), "ErrParticipantEmailTaken"},
+	{regexp.MustCompile(`is not a valid e-mail address$`), "ErrEmail"},
+	{regexp.MustCompile(`is not a known network type`), "ErrNetworkType"},
+	{regexp.MustCompile(`is not a German federal state$`), "ErrFederalState"},
+	{regexp.MustCompile(`may contain only digits`), "ErrPhone"},
+	{regexp.MustCompile(`contains? control characters$`), "ErrControlChars"},
+	{regexp.MustCompile(`contains an unreadable character`), "ErrUnreadable"},
+}
+
+// serviceMessage finds the translation of f; a message the tables do not
 // know, perhaps a rule added later, still gets a translated generic one.
 func serviceMessage(f services.FieldError) *message {
 	for _, m := range serviceMessages {
@@ -144,7 +200,29 @@ func serviceMessage(f services.FieldError) *message {
 				"MaxDays", services.MaxAPITokenDays)
 		}
 	}
+	for _, p := range servicePatterns {
+		m := p.re.FindStringSubmatch(f.Message)
+		if m == nil {
+			continue
+		}
+		var args []any
+		for i, name := range p.re.SubexpNames() {
+			if name != "" {
+				args = append(args, name, numberOrText(m[i]))
+			}
+		}
+		return newMessage(p.id, args...)
+	}
 	return newMessage("ErrInvalid")
+}
+
+// numberOrText turns a number taken from a message back into an int, so
+// that a placeholder named Count picks the right plural form.
+func numberOrText(s string) any {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return s
 }
 
 // actionMessages translate why the services refused an action in the
@@ -154,6 +232,9 @@ var actionMessages = []struct{ part, id string }{
 	{"at least one active admin", "ErrLastAdmin"},
 	{"your own account", "ErrDisableSelf"},
 	{"account is disabled", "ErrAccountDisabled"},
+	{"takes no enrollments", "ErrCohortClosed"},
+	{"cannot become", "ErrStatusStep"},
+	{"only an enrolled participant can withdraw", "ErrNotEnrolled"},
 }
 
 // invalidAction returns the message for err if it is a refusal of

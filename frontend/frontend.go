@@ -62,6 +62,8 @@ type UI struct {
 	assets   map[string]asset
 	accounts *services.Accounts
 	audit    *services.Audit
+	courses  *services.Courses
+	people   *services.Participants
 	// zone is where the course offices are; every time is shown in it.
 	zone *time.Location
 }
@@ -86,6 +88,8 @@ func newUI(opts Options, fsys fs.FS) (*UI, error) {
 		langs:    supportedLangs(),
 		accounts: opts.Accounts,
 		audit:    opts.Audit,
+		courses:  opts.Courses,
+		people:   opts.Participants,
 		zone:     zone,
 	}
 	if ui.log == nil {

@@ -227,10 +227,10 @@ func TestGETDoesNotSwitchLanguage(t *testing.T) {
 func TestNotFound(t *testing.T) {
 	t.Parallel()
 	_, h := newTestEngine(t)
-	rec := serve(t, h, request{target: "/kohorten/gibt-es-nicht"})
+	rec := serve(t, h, request{target: "/seite/gibt-es-nicht"})
 	assertHTML(t, rec, http.StatusNotFound, "de",
 		`<h1 id="error-heading">Seite nicht gefunden</h1>`, "<title>Seite nicht gefunden · Kohorte</title>")
-	rec = serve(t, h, request{target: "/kohorten/gibt-es-nicht", lang: "en"})
+	rec = serve(t, h, request{target: "/seite/gibt-es-nicht", lang: "en"})
 	assertHTML(t, rec, http.StatusNotFound, "en", `<h1 id="error-heading">Page not found</h1>`)
 }
 
@@ -372,7 +372,7 @@ func TestHTMXIsConfiguredForTheContentSecurityPolicy(t *testing.T) {
 	_, h := newTestEngine(t)
 	page := serve(t, h, request{target: "/"}).Body.String()
 	for _, want := range []string{
-		`<meta name="htmx-config" content='{"includeIndicatorStyles":false}'>`,
+		`<meta name="htmx-config" content='{"includeIndicatorStyles":false,"reportValidityOfForms":true}'>`,
 		`defer></script>`,
 	} {
 		if !strings.Contains(page, want) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,10 +46,16 @@ func (ui *UI) parseFuncs() template.FuncMap {
 		// passwordMin is the policy's minimum length, for the hint and
 		// the input's minlength.
 		"passwordMin": func() int { return services.MinPasswordLength },
+		"input":       newInput,
+		"sortHeading": newSortHeading,
+		"add":         func(a, b int) int { return a + b },
+		"stateName":   stateName,
 		"t":           func(string, ...any) (string, error) { return "", errUnbound },
 		"msg":         func(*message) (string, error) { return "", errUnbound },
 		"label":       func(string, string) (string, error) { return "", errUnbound },
 		"datetime":    func(any) (string, error) { return "", errUnbound },
+		"date":        func(any) (string, error) { return "", errUnbound },
+		"num":         func(int) (string, error) { return "", errUnbound },
 	}
 }
 
@@ -59,6 +66,8 @@ func (ui *UI) parseFuncs() template.FuncMap {
 //	{{label "Role" .Role}}    the message RoleX for the code X, or X itself
 //	                          when the catalogue has no such message
 //	{{datetime .CreatedAt}}   a time in Europe/Berlin
+//	{{date .StartDate}}       a calendar day
+//	{{num 10000}}             a number with thousands separated: 10.000
 func (ui *UI) langFuncs(loc *i18n.Localizer, code string) template.FuncMap {
 	t := translator(loc)
 	return template.FuncMap{
@@ -71,6 +80,8 @@ func (ui *UI) langFuncs(loc *i18n.Localizer, code string) template.FuncMap {
 		},
 		"label":    labeller(loc),
 		"datetime": ui.timeFormatter(timeLayouts[code]),
+		"date":     dateFormatter(dateLayouts[code]),
+		"num":      numberFormatter(thousandsSeparators[code]),
 	}
 }
 
@@ -103,5 +114,23 @@ func (ui *UI) timeFormatter(layout string) func(any) (string, error) {
 			return v.In(ui.zone).Format(layout), nil
 		}
 		return "", fmt.Errorf("datetime: %T is no time", v)
+	}
+}
+
+// thousandsSeparators group the digits of large numbers in each language.
+var thousandsSeparators = map[string]string{"de": ".", "en": ","}
+
+// numberFormatter returns the template function num.
+func numberFormatter(sep string) func(int) string {
+	return func(n int) string {
+		digits := strconv.Itoa(n)
+		var b strings.Builder
+		for i, d := range digits {
+			if i > 0 && d != '-' && (len(digits)-i)%3 == 0 && digits[i-1] != '-' {
+				b.WriteString(sep)
+			}
+			b.WriteRune(d)
+		}
+		return b.String()
 	}
 }

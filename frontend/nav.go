@@ -3,6 +3,7 @@ package frontend
 import (
 	"strings"
 
+	"kohorte/models"
 	"kohorte/services"
 )
 
@@ -32,12 +33,20 @@ func navFor(actor services.Actor, path string) navigation {
 	items := []navItem{{Key: "home", Href: "/", Label: "NavHome"}}
 	// Until a generated password is replaced every other page is closed,
 	// so the header offers only the way to replace it.
-	if actor.IsStaff() && !actor.MustChangePassword {
+	switch {
+	case actor.MustChangePassword:
+	case actor.IsStaff():
 		items = append(items,
+			navItem{Key: "courses", Href: "/kurse", Label: "NavCourses"},
+			navItem{Key: "cohorts", Href: "/kohorten", Label: "NavCohorts"},
+			navItem{Key: "participants", Href: "/teilnehmende", Label: "NavParticipants"},
+			navItem{Key: "statistics", Href: "/statistik", Label: "NavStatistics"},
 			navItem{Key: "users", Href: "/benutzer", Label: "NavUsers"},
 			navItem{Key: "audit", Href: "/protokoll", Label: "NavAudit"},
 			navItem{Key: "tokens", Href: "/api-tokens", Label: "NavTokens"},
 		)
+	case actor.Is(models.RoleParticipant):
+		items = append(items, navItem{Key: "my-courses", Href: "/meine-kurse", Label: "NavMyCourses"})
 	}
 	for i := range items {
 		items[i].Current = isUnder(path, items[i].Href)

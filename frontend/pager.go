@@ -1,8 +1,10 @@
 package frontend
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"kohorte/services"
 )
@@ -52,4 +54,92 @@ func newPager(path string, query url.Values, number int, total int64) pager {
 		p.Next = link(number + 1)
 	}
 	return p
+}
+
+// sortKey pairs the name of a sort in the URL, which readers see, with the
+// service's name for it.
+type sortKey struct {
+	URL     string
+	Service string
+}
+
+// serviceSort turns the sort of the URL ("name", "-bundesland") into the
+// service's ("last_name", "-federal_state"); "" is the service's default.
+// An unknown name gives false: the links never make one.
+func serviceSort(sort string, keys []sortKey) (string, bool) {
+	if sort == "" {
+		return "", true
+	}
+	name, desc := strings.CutPrefix(sort, "-")
+	for _, k := range keys {
+		if k.URL == name {
+			if desc {
+				return "-" + k.Service, true
+			}
+			return k.Service, true
+		}
+	}
+	return "", false
+}
+
+// sortLink is the link in a column's heading. Order is the column's
+// aria-sort: "ascending", "descending" or "" when the list is sorted by
+// another column.
+type sortLink struct {
+	Href  string
+	Order string
+}
+
+// sortLinks builds the links of the sortable columns of a list at path
+// whose filters are query and whose current sort is current; the first key
+// is the default. A column sorts ascending first and flips on a second
+// click. The links lead to the first page, because the rows move.
+func sortLinks(path string, query url.Values, current string, keys []sortKey) map[string]sortLink {
+	if current == "" && len(keys) > 0 {
+		current = keys[0].URL
+	}
+	links := make(map[string]sortLink, len(keys))
+	for _, k := range keys {
+		q := url.Values{}
+		for name, v := range query {
+			if len(v) > 0 && v[0] != "" && name != "sortierung" && name != "seite" {
+				q.Set(name, v[0])
+			}
+		}
+		link := sortLink{}
+		next := k.URL
+		switch current {
+		case k.URL:
+			link.Order, next = "ascending", "-"+k.URL
+		case "-" + k.URL:
+			link.Order = "descending"
+		}
+		if next != keys[0].URL {
+			q.Set("sortierung", next)
+		}
+		link.Href = path
+		if len(q) > 0 {
+			link.Href += "?" + q.Encode()
+		}
+		links[k.URL] = link
+	}
+	return links
+}
+
+// sortHeading is what the part "sort-heading" draws: a column heading
+// that sorts the list.
+type sortHeading struct {
+	Label string // message ID
+	Link  sortLink
+}
+
+// newSortHeading is the template function sortHeading:
+// {{template "sort-heading" (sortHeading .Sort "name" "FieldLastName")}}.
+// An unknown key is an error, so that a typo fails the page tests.
+func newSortHeading(links map[string]sortLink, key, label string) (sortHeading, error) {
+	link, ok := links[key]
+	if !ok {
+		return sortHeading{}, fmt.Errorf("sortHeading: no sort %q", key)
+	}
+	return sortHeading{Label: label, Link: link}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"kohorte/api/access"
+	"kohorte/models"
 )
 
 // Register adds every route of the UI with its access rule. Pages answer
@@ -51,4 +52,47 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	page(access.Staff, "/api-tokens", ui.tokensPage)
 	g.POST(access.Staff, "/api-tokens", ui.createToken)
 	g.POST(access.Staff, "/api-tokens/:id/widerrufen", ui.revokeToken)
+
+	// Courses, with the logos of their issuers.
+	page(access.Staff, "/kurse", ui.coursesPage)
+	page(access.Staff, "/kurse/neu", ui.newCoursePage)
+	g.POST(access.Staff, "/kurse/neu", ui.createCourse)
+	page(access.Staff, "/kurse/:id", ui.coursePage)
+	g.POST(access.Staff, "/kurse/:id", ui.updateCourse)
+	page(access.Staff, "/kurse/:id/aussteller/:position/logo", ui.issuerLogo)
+	g.POST(access.Staff, "/kurse/:id/aussteller/:position/logo", ui.uploadIssuerLogo)
+
+	// Cohorts and who is enrolled in them.
+	page(access.Staff, "/kohorten", ui.cohortsPage)
+	page(access.Staff, "/kohorten/neu", ui.newCohortPage)
+	g.POST(access.Staff, "/kohorten/neu", ui.createCohort)
+	page(access.Staff, "/kohorten/:id", ui.cohortPage)
+	g.POST(access.Staff, "/kohorten/:id", ui.updateCohort)
+	g.POST(access.Staff, "/kohorten/:id/status", ui.advanceCohort)
+	g.POST(access.Staff, "/kohorten/:id/einschreiben", ui.enroll)
+	g.POST(access.Staff, "/kohorten/:id/neu-einschreiben", ui.createAndEnroll)
+	page(access.Staff, "/kohorten/:id/austritt/:participant", ui.withdrawPage)
+	g.POST(access.Staff, "/kohorten/:id/austritt/:participant", ui.withdraw)
+	page(access.Staff, "/kohorten/:id/import", ui.importPage)
+	g.POST(access.Staff, "/kohorten/:id/import/vorschau", ui.previewImport)
+	g.POST(access.Staff, "/kohorten/:id/import", ui.commitImport)
+	page(access.Staff, "/kohorten/:id/export.csv", ui.exportCSV)
+	page(access.Staff, "/kohorten/:id/export.xlsx", ui.exportXLSX)
+
+	// People across cohorts.
+	page(access.Staff, "/teilnehmende", ui.participantsPage)
+	page(access.Staff, "/teilnehmende/neu", ui.newParticipantPage)
+	g.POST(access.Staff, "/teilnehmende/neu", ui.createParticipant)
+	page(access.Staff, "/teilnehmende/:id", ui.participantPage)
+	g.POST(access.Staff, "/teilnehmende/:id", ui.updateParticipant)
+	g.POST(access.Staff, "/teilnehmende/:id/zugang", ui.createAccount)
+
+	page(access.Staff, "/statistik", ui.statisticsPage)
+
+	// A participant's own cohorts; the service shows only their own.
+	page(participantOnly, "/meine-kurse", ui.myCoursesPage)
 }
+
+// participantOnly lets only participants in: the pages it guards show the
+// reader's own enrollments, which staff and jurors do not have.
+var participantOnly = access.Rule{Roles: []models.Role{models.RoleParticipant}}

@@ -37,6 +37,21 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"POST /benutzer/:id/passwort-link": access.Staff,
 		"POST /api-tokens":                 access.Staff,
 		"POST /api-tokens/:id/widerrufen":  access.Staff,
+
+		"POST /kurse/neu": access.Staff,
+		"POST /kurse/:id": access.Staff,
+		"POST /kurse/:id/aussteller/:position/logo": access.Staff,
+		"POST /kohorten/neu":                        access.Staff,
+		"POST /kohorten/:id":                        access.Staff,
+		"POST /kohorten/:id/status":                 access.Staff,
+		"POST /kohorten/:id/einschreiben":           access.Staff,
+		"POST /kohorten/:id/neu-einschreiben":       access.Staff,
+		"POST /kohorten/:id/austritt/:participant":  access.Staff,
+		"POST /kohorten/:id/import/vorschau":        access.Staff,
+		"POST /kohorten/:id/import":                 access.Staff,
+		"POST /teilnehmende/neu":                    access.Staff,
+		"POST /teilnehmende/:id":                    access.Staff,
+		"POST /teilnehmende/:id/zugang":             access.Staff,
 	}
 	for path, rule := range map[string]access.Rule{
 		"/":                   access.Public,
@@ -50,6 +65,23 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"/benutzer/:id":       access.Staff,
 		"/protokoll":          access.Staff,
 		"/api-tokens":         access.Staff,
+
+		"/kurse":                               access.Staff,
+		"/kurse/neu":                           access.Staff,
+		"/kurse/:id":                           access.Staff,
+		"/kurse/:id/aussteller/:position/logo": access.Staff,
+		"/kohorten":                            access.Staff,
+		"/kohorten/neu":                        access.Staff,
+		"/kohorten/:id":                        access.Staff,
+		"/kohorten/:id/austritt/:participant":  access.Staff,
+		"/kohorten/:id/import":                 access.Staff,
+		"/kohorten/:id/export.csv":             access.Staff,
+		"/kohorten/:id/export.xlsx":            access.Staff,
+		"/teilnehmende":                        access.Staff,
+		"/teilnehmende/neu":                    access.Staff,
+		"/teilnehmende/:id":                    access.Staff,
+		"/statistik":                           access.Staff,
+		"/meine-kurse":                         {Roles: []models.Role{models.RoleParticipant}},
 	} {
 		want["GET "+path] = rule
 		want["HEAD "+path] = rule
@@ -82,13 +114,14 @@ func TestNavigationPerRole(t *testing.T) {
 		}
 		return out
 	}
-	staffNav := []string{"home", "users", "audit", "tokens"}
+	staffNav := []string{"home", "courses", "cohorts", "participants", "statistics", "users", "audit", "tokens"}
 	for _, tc := range []struct {
 		actor services.Actor
 		want  []string
 	}{
 		{services.Actor{}, []string{"home"}},
-		{services.Actor{UserID: 1, Role: models.RoleParticipant}, []string{"home"}},
+		{services.Actor{UserID: 1, Role: models.RoleParticipant}, []string{"home", "my-courses"}},
+		{services.Actor{UserID: 1, Role: models.RoleParticipant, MustChangePassword: true}, []string{"home"}},
 		{services.Actor{UserID: 1, Role: models.RoleJuror}, []string{"home"}},
 		{services.Actor{UserID: 1, Role: models.RoleStaff}, staffNav},
 		{services.Actor{UserID: 1, Role: models.RoleAdmin}, staffNav},
@@ -99,8 +132,12 @@ func TestNavigationPerRole(t *testing.T) {
 		}
 	}
 	n := navFor(services.Actor{UserID: 1, Email: "a@b.de", Role: models.RoleStaff}, "/benutzer/7")
-	if !n.Main[1].Current || n.Main[0].Current || n.User != "a@b.de" {
+	if !n.Main[5].Current || n.Main[0].Current || n.User != "a@b.de" {
 		t.Errorf("on /benutzer/7: %+v", n)
+	}
+	n = navFor(services.Actor{UserID: 1, Role: models.RoleStaff}, "/kohorten/3/import")
+	if !n.Main[2].Current || n.Main[1].Current {
+		t.Errorf("on /kohorten/3/import: %+v", n)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"kohorte/api"
 	"kohorte/frontend"
@@ -31,6 +32,8 @@ type stack struct {
 	t        *testing.T
 	handler  http.Handler
 	accounts *services.Accounts
+	courses  *services.Courses
+	people   *services.Participants
 	// admin acts for the first admin when the tests seed through services.
 	admin services.Actor
 }
@@ -61,7 +64,9 @@ func newEmptyStack(t *testing.T) *stack {
 		t.Fatal(err)
 	}
 	audit := services.NewAudit(db)
-	ui, err := frontend.New(frontend.Options{Version: "dev", Accounts: accounts, Audit: audit})
+	courses, people := services.NewCourses(db, today), services.NewParticipants(db, accounts)
+	ui, err := frontend.New(frontend.Options{Version: "dev", Accounts: accounts, Audit: audit,
+		Courses: courses, Participants: people})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,18 +75,30 @@ func newEmptyStack(t *testing.T) *stack {
 		t.Fatal(err)
 	}
 	router, err := api.NewRouter(api.Deps{
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Metrics:  api.NewMetrics(sqlDB),
-		Health:   services.NewHealth(db),
-		Accounts: accounts,
-		Audit:    audit,
-		UI:       ui,
-		Version:  "dev",
+		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Metrics:      api.NewMetrics(sqlDB),
+		Health:       services.NewHealth(db),
+		Accounts:     accounts,
+		Audit:        audit,
+		Courses:      courses,
+		Participants: people,
+		UI:           ui,
+		Version:      "dev",
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stack{t: t, handler: router, accounts: accounts}
+	return &stack{t: t, handler: router, accounts: accounts, courses: courses, people: people}
+}
+
+// today is the services' clock, as serve.go sets it: the day in the
+// course offices' zone.
+func today() models.Date {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		panic(err)
+	}
+	return models.DateOf(time.Now().In(berlin))
 }
 
 func actorOf(u models.User) services.Actor {

@@ -160,7 +160,7 @@ type userPage struct {
 	Problem    *message
 	// Link is a new password link, shown once. showUser builds it from
 	// token, because its lifetime depends on the user.
-	Link  *passwordLink
+	Link *passwordLink
 	link *services.PasswordLink
 }
 

@@ -218,6 +218,13 @@ func (b *Browser) Type(selector, text string) {
 	b.do("type into "+selector, chromedp.SendKeys(chromedp.CSS(selector), text, chromedp.NodeVisible))
 }
 
+// Upload chooses files in the file input that matches the CSS selector, as
+// a person would in the browser's file dialog. The paths must be absolute.
+func (b *Browser) Upload(selector string, files ...string) {
+	b.t.Helper()
+	b.do("choose files in "+selector, chromedp.SetUploadFiles(chromedp.CSS(selector), files))
+}
+
 // Reload reloads the page, waits until the page it leads to has loaded,
 // following redirects, and returns that page's HTTP status.
 func (b *Browser) Reload() int {

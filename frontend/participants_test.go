@@ -1,0 +1,194 @@
+package frontend_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"kohorte/models"
+	"kohorte/services"
+)
+
+func TestParticipantListSearchFiltersAndPages(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	for i := range 26 {
+		s.person(fmt.Sprintf("Vorname%02d", i), fmt.Sprintf("Nachname%02d", i), fmt.Sprintf("tn%02d@kohorte.test", i), "NI")
+	}
+	if _, err := s.people.CreateParticipant(context.Background(), s.admin, services.ParticipantInput{
+		FirstName: "Ngozi", LastName: "Okafor", Email: "ngozi@beispiel.de", NetworkType: "fachkraeftesicherung", FederalState: "SL"}); err != nil {
+		t.Fatal(err)
+	}
+	c := s.adminClient()
+
+	r := c.get("/teilnehmende")
+	expect(t, r, http.StatusOK, "27 Personen", "Seite 1 von 2", `hx-get="/teilnehmende"`,
+		`<option value="NI">Niedersachsen</option>`, `<option value="mint_region">MINT-Region</option>`,
+		`<a class="pager__next" href="/teilnehmende?seite=2" rel="next">`)
+	if n := strings.Count(r.Body, `<a href="/teilnehmende/`); n != 25 {
+		t.Errorf("page 1 lists %d people, want 25", n)
+	}
+	expect(t, c.get("/teilnehmende?land=SL"), http.StatusOK, "1 Person", "Okafor, Ngozi", "Saarland", "Fachkräftesicherung")
+	expect(t, c.get("/teilnehmende?netzwerk=mint_region&suche=nachname2"), http.StatusOK, "6 Personen")
+	r = c.get("/teilnehmende?sortierung=-email")
+	expect(t, r, http.StatusOK, `aria-sort="descending"><a class="sort" href="/teilnehmende?sortierung=email">E-Mail-Adresse</a>`)
+	if !strings.Contains(r.Body, "tn25@") || strings.Contains(r.Body, "ngozi@") {
+		t.Error("descending by e-mail, page 1 does not start at tn25 or reaches ngozi")
+	}
+	expect(t, c.get("/teilnehmende?sortierung=passwort"), http.StatusBadRequest)
+	expect(t, c.get("/teilnehmende?suche=niemand"), http.StatusOK, "0 Personen", "Niemand gefunden.")
+
+	c.lang = "en"
+	expect(t, c.get("/teilnehmende?land=SL"), http.StatusOK, "1 person", "Skilled labour network", "Saarland")
+}
+
+func TestParticipantCreateEditAndCohorts(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	course := s.course("Netzwerkkoordinator:in")
+	spring := s.cohort(course.ID, "Frühjahr 2023", 16)
+	autumn := s.cohort(course.ID, "Herbst 2023", 16)
+	other := s.person("Jürgen", "Müller", "juergen@kohorte.test", "HB")
+	c := s.adminClient()
+
+	expect(t, c.get("/teilnehmende/neu"), http.StatusOK, `<option value="">– keine Angabe –</option>`,
+		`<option value="TH">Thüringen</option>`, `<option value="other">Sonstiges</option>`, `(optional)`)
+	r := c.post("/teilnehmende/neu", form("first_name", " ", "last_name", "Yılmaz", "email", "ayse@", "phone", "0441/abc",
+		"network_type", "Weltall"))
+	expect(t, r, http.StatusUnprocessableEntity,
+		`<a href="#first_name">Vorname: Bitte füllen Sie dieses Feld aus.</a>`,
+		`<a href="#email">E-Mail-Adresse: Bitte geben Sie eine gültige E-Mail-Adresse ein`,
+		`<a href="#phone">Telefon: Bitte verwenden Sie nur Ziffern, Leerzeichen und &#43; ( ) / -.</a>`,
+		`<a href="#network_type">Netzwerk: Bitte wählen Sie ein Netzwerk aus der Liste.</a>`,
+		`<p class="field-error" id="phone-error">`, `value="Yılmaz"`)
+	expect(t, c.post("/teilnehmende/neu", form("first_name", "J", "last_name", "M", "email", "Juergen@Kohorte.test")),
+		http.StatusUnprocessableEntity, `<a href="#email">E-Mail-Adresse: Eine andere Person hat bereits diese E-Mail-Adresse.`)
+
+	id := redirectID(t, c.post("/teilnehmende/neu", form("first_name", "Ayşe", "last_name", "Yılmaz", "email", "Ayse@Beispiel.de",
+		"organisation", "Bildungsbüro Kiel", "network_type", "other", "federal_state", "SH", "phone", "+49 431 123",
+		"directory_consent", "true")), "/teilnehmende/")
+	page := fmt.Sprintf("/teilnehmende/%d", id)
+	expect(t, c.get(page+"?erledigt=angelegt"), http.StatusOK, "Die Person wurde angelegt.", "<h1>Ayşe Yılmaz</h1>",
+		"ayse@beispiel.de", "Bildungsbüro Kiel", "Schleswig-Holstein", "Sonstiges", "&#43;49 431 123",
+		"Diese Person ist in keiner Kohorte eingeschrieben.", `<option value="SH" selected>Schleswig-Holstein</option>`,
+		`id="directory_consent" name="directory_consent" type="checkbox" value="true" checked`, "Zugang einrichten")
+
+	s.enroll(spring.ID, id)
+	e := s.enroll(autumn.ID, id)
+	s.enroll(autumn.ID, other.ID)
+	if _, err := s.courses.Withdraw(context.Background(), s.admin, e.ID, models.Date{}, "Elternzeit"); err != nil {
+		t.Fatal(err)
+	}
+	r = c.get(page)
+	expect(t, r, http.StatusOK, fmt.Sprintf(`<a href="/kohorten/%d">Frühjahr 2023</a>`, spring.ID),
+		fmt.Sprintf(`<a href="/kohorten/%d">Herbst 2023</a>`, autumn.ID), "Grund: Elternzeit", `<tr class="row--withdrawn">`)
+	if strings.Contains(r.Body, "juergen@") {
+		t.Error("the page lists another person's enrollment")
+	}
+
+	expect(t, c.post(page, form("first_name", "Ayşe", "last_name", "", "email", "ayse@beispiel.de")), http.StatusUnprocessableEntity,
+		`<a href="#last_name">Nachname: Bitte füllen Sie dieses Feld aus.</a>`, "<h1>Ayşe Yılmaz</h1>", "Frühjahr 2023")
+	expectRedirect(t, c.post(page, form("first_name", "Ayşe", "last_name", "Yılmaz-Demir", "email", "ayse@beispiel.de",
+		"federal_state", "Hamburg")), page+"?erledigt=gespeichert")
+	r = c.get(page + "?erledigt=gespeichert")
+	expect(t, r, http.StatusOK, "Die Änderungen wurden gespeichert.", "Ayşe Yılmaz-Demir", "Hamburg")
+	if strings.Contains(r.Body, `type="checkbox" value="true" checked`) {
+		t.Error("the consent stayed after it was unticked")
+	}
+	expect(t, c.get("/teilnehmende/999"), http.StatusNotFound)
+}
+
+func TestParticipantAccess(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	cohort := s.cohort(s.course("Netzwerkkoordinator:in").ID, "Frühjahr 2023", 16)
+	p := s.person("Zoë", "Ćosić-Şahin", "zoe@beispiel.de", "NI")
+	s.enroll(cohort.ID, p.ID)
+	c := s.adminClient()
+	page := fmt.Sprintf("/teilnehmende/%d", p.ID)
+
+	r := c.post(page+"/zugang", nil)
+	expect(t, r, http.StatusOK, "Zugang eingerichtet", `readonly value="`+origin+`/passwort-setzen?token=`)
+	link := regexp.MustCompile(`value="http://kohorte\.test(/passwort-setzen\?token=[^"]+)"`).FindStringSubmatch(r.Body)
+	if link == nil {
+		t.Fatal("no link on the page")
+	}
+	r = c.get(page)
+	expect(t, r, http.StatusOK, "Diese Person hat einen Zugang.", "Zum Benutzerkonto")
+	if strings.Contains(r.Body, "/passwort-setzen?token=") {
+		t.Error("the link is shown a second time")
+	}
+
+	// The person sets a password and sees their own cohort.
+	token, _ := url.QueryUnescape(strings.TrimPrefix(strings.ReplaceAll(link[1], "&amp;", "&"), "/passwort-setzen?token="))
+	zoe := s.client()
+	expectRedirect(t, zoe.post("/passwort-setzen", form("token", token, "password", password, "password_repeat", password)), "/")
+	r = zoe.get("/")
+	expect(t, r, http.StatusOK, `<a href="/meine-kurse" data-nav="my-courses">Meine Kurse</a>`)
+	expect(t, zoe.get("/meine-kurse"), http.StatusOK, "Meine Kurse", "Netzwerkkoordinator:in", "<h2>Frühjahr 2023</h2>",
+		"01.03.2023 – 24.05.2023", "IHK Oldenburg", `<span class="badge badge--enrolled">Eingeschrieben</span>`)
+	expect(t, zoe.get(fmt.Sprintf("/kohorten/%d", cohort.ID)), http.StatusForbidden, "Kein Zugriff")
+
+	// With the account in use, a second one, from a page that is out of
+	// date, is refused with a reason.
+	r = c.post(page+"/zugang", nil)
+	expect(t, r, http.StatusConflict, "Zu dieser E-Mail-Adresse gibt es schon ein Konto, das benutzt wird.",
+		"Diese Person hat einen Zugang.")
+	if strings.Contains(r.Body, "/passwort-setzen?token=") {
+		t.Error("a second link was made for an account in use")
+	}
+
+	// A participant without enrollments sees a friendly empty page.
+	other, _ := s.loggedIn(models.RoleParticipant)
+	expect(t, other.get("/meine-kurse"), http.StatusOK, "Sie sind noch in keine Kohorte eingeschrieben.")
+	other.lang = "en"
+	expect(t, other.get("/meine-kurse"), http.StatusOK, "My courses", "You are not enrolled in any cohort yet.")
+}
+
+func TestAccountForAStaffAddressIsRefused(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	s.user("chef@kohorte.test", "Chefin", models.RoleStaff)
+	p := s.person("Chefin", "Selbst", "chef@kohorte.test", "")
+	c := s.adminClient()
+	expect(t, c.post(fmt.Sprintf("/teilnehmende/%d/zugang", p.ID), nil), http.StatusConflict,
+		"Zu dieser E-Mail-Adresse gibt es schon ein Konto")
+}
+
+func TestStatisticsPage(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	course := s.course("Netzwerkkoordinator:in")
+	spring := s.cohort(course.ID, "Frühjahr 2023", 16)
+	autumn := s.cohort(course.ID, "Herbst 2023", 16)
+	zoe := s.person("Zoë", "Ćosić-Şahin", "zoe@beispiel.de", "NI")
+	s.enroll(spring.ID, zoe.ID)
+	s.enroll(autumn.ID, zoe.ID)
+	s.enroll(spring.ID, s.person("Jürgen", "Müller", "juergen@beispiel.de", "HB").ID)
+	e := s.enroll(autumn.ID, s.person("Ayşe", "Yılmaz", "ayse@beispiel.de", "").ID)
+	if _, err := s.courses.Withdraw(context.Background(), s.admin, e.ID, models.Date{}, ""); err != nil {
+		t.Fatal(err)
+	}
+	c := s.adminClient()
+
+	// Zoë is in two cohorts and counts once; Ayşe withdrew.
+	r := c.get("/statistik")
+	expect(t, r, http.StatusOK, "Teilnehmende aller Kohorten.",
+		"<dt>Personen mit Platz</dt><dd>2</dd>", "<dt>Eingeschrieben</dt><dd>3</dd>", "<dt>Ausgetreten</dt><dd>1</dd>",
+		"<caption>Nach Bundesland</caption>", "<th scope=\"row\">Niedersachsen</th>", "<th scope=\"row\">Bremen</th>",
+		`<meter class="bar" min="0" max="2" value="1" aria-hidden="true"></meter>`)
+	r = c.get(fmt.Sprintf("/statistik?kohorte=%d", autumn.ID))
+	expect(t, r, http.StatusOK, "Teilnehmende der Kohorte „Herbst 2023“", "<dt>Personen mit Platz</dt><dd>1</dd>",
+		fmt.Sprintf(`<option value="%d" selected>Herbst 2023 · Netzwerkkoordinator:in</option>`, autumn.ID))
+	if strings.Contains(r.Body, "Bremen</th>") {
+		t.Error("the autumn cohort counts Bremen")
+	}
+	expect(t, c.get("/statistik?kohorte=999"), http.StatusNotFound)
+	expect(t, c.get("/statistik?kohorte=x"), http.StatusBadRequest)
+	c.lang = "en"
+	expect(t, c.get("/statistik"), http.StatusOK, "By federal state", "People holding a place")
+}
