@@ -65,9 +65,14 @@ func (ui *UI) createAndEnroll(c *gin.Context) {
 	}
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
 	if errs == nil {
-		p, err := ui.people.CreateParticipant(ctx, actor, form.toInput())
+		_, _, err := ui.courses.CreateAndEnroll(ctx, actor, id, form.toInput(), models.Date{})
 		if err == nil {
-			ui.enrollCreated(c, id, p)
+			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kohorten/%d?erledigt=eingeschrieben", id))
+			return
+		}
+		if m := enrollProblem(err); m != nil {
+			// Nobody was created: the person and the enrollment are one step.
+			ui.showCohort(c, http.StatusConflict, id, cohortPage{NewPerson: participantFields{Form: form}, Open: "neu", Problem: m})
 			return
 		}
 		if errs = serviceFieldErrors(&form, err); errs == nil {
@@ -76,22 +81,6 @@ func (ui *UI) createAndEnroll(c *gin.Context) {
 		}
 	}
 	ui.showCohort(c, http.StatusUnprocessableEntity, id, cohortPage{NewPerson: participantFields{Form: form, Errors: errs}, Open: "neu"})
-}
-
-func (ui *UI) enrollCreated(c *gin.Context, cohortID uint, p models.Participant) {
-	_, err := ui.courses.Enroll(c.Request.Context(), access.ActorOf(c), cohortID, p.ID, models.Date{})
-	if err == nil {
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kohorten/%d?erledigt=eingeschrieben", cohortID))
-		return
-	}
-	m := enrollProblem(err)
-	if m == nil {
-		ui.fail(c, err)
-		return
-	}
-	ui.showCohort(c, http.StatusConflict, cohortID, cohortPage{
-		Notice:  newMessage("ParticipantCreatedNotEnrolled", "Name", p.FirstName+" "+p.LastName),
-		Problem: m})
 }
 
 type withdrawForm struct {
@@ -135,7 +124,7 @@ func (ui *UI) withdrawTarget(c *gin.Context) (withdrawPage, models.Enrollment, b
 		ui.fail(c, err)
 		return withdrawPage{}, models.Enrollment{}, false
 	}
-	e, err := ui.findEnrollment(c, id, p)
+	e, err := ui.courses.FindEnrollment(ctx, actor, id, p.ID)
 	if err != nil {
 		ui.fail(c, err)
 		return withdrawPage{}, models.Enrollment{}, false

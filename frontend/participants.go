@@ -216,48 +216,18 @@ func (ui *UI) showParticipant(c *gin.Context, status int, id uint, page particip
 	ui.render(c, status, "participant", page)
 }
 
-// enrollmentsOf lists a person's cohorts. No service lists them for staff
-// yet, so it asks each cohort for the person by e-mail address and keeps
-// the exact match: a few queries per cohort, which stays small while a
-// course office runs tens of cohorts. A service method that takes the
-// participant's ID should replace this.
+// enrollmentsOf lists a person's cohorts, newest first.
 func (ui *UI) enrollmentsOf(c *gin.Context, p models.Participant) ([]personEnrollment, error) {
-	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	cohorts, err := ui.courses.ListCohorts(ctx, actor, services.CohortFilter{})
+	es, err := ui.people.EnrollmentsOf(c.Request.Context(), access.ActorOf(c), p.ID)
 	if err != nil {
 		return nil, err
 	}
-	var out []personEnrollment
-	for _, co := range cohorts {
-		es, _, err := ui.courses.ListEnrollments(ctx, actor, co.ID, services.EnrollmentFilter{Search: p.Email,
-			Page: services.Page{Number: 1, Size: services.MaxPageSize}})
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range es {
-			if e.ParticipantID == p.ID {
-				out = append(out, personEnrollment{Cohort: toCohortView(co), Status: e.Status, EnrolledAt: e.EnrolledAt,
-					WithdrawnAt: e.WithdrawnAt, Reason: e.WithdrawalReason})
-			}
-		}
+	out := make([]personEnrollment, len(es))
+	for i, e := range es {
+		out[i] = personEnrollment{Cohort: toCohortView(e.Cohort), Status: e.Status, EnrolledAt: e.EnrolledAt,
+			WithdrawnAt: e.WithdrawnAt, Reason: e.WithdrawalReason}
 	}
 	return out, nil
-}
-
-// findEnrollment finds a person's enrollment in a cohort, by the same
-// detour as enrollmentsOf; ErrNotFound if they have none there.
-func (ui *UI) findEnrollment(c *gin.Context, cohortID uint, p models.Participant) (models.Enrollment, error) {
-	es, _, err := ui.courses.ListEnrollments(c.Request.Context(), access.ActorOf(c), cohortID, services.EnrollmentFilter{
-		Search: p.Email, Page: services.Page{Number: 1, Size: services.MaxPageSize}})
-	if err != nil {
-		return models.Enrollment{}, err
-	}
-	for _, e := range es {
-		if e.ParticipantID == p.ID {
-			return e, nil
-		}
-	}
-	return models.Enrollment{}, fmt.Errorf("participant %d in cohort %d: %w", p.ID, cohortID, services.ErrNotFound)
 }
 
 func (ui *UI) updateParticipant(c *gin.Context) {

@@ -6,7 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"kohorte/api/access"
-	"kohorte/models"
 )
 
 // Register adds every route of the UI with its access rule. Pages answer
@@ -90,9 +89,5 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	page(access.Staff, "/statistik", ui.statisticsPage)
 
 	// A participant's own cohorts; the service shows only their own.
-	page(participantOnly, "/meine-kurse", ui.myCoursesPage)
+	page(access.Participant, "/meine-kurse", ui.myCoursesPage)
 }
-
-// participantOnly lets only participants in: the pages it guards show the
-// reader's own enrollments, which staff and jurors do not have.
-var participantOnly = access.Rule{Roles: []models.Role{models.RoleParticipant}}

@@ -224,3 +224,29 @@ func TestConcurrentReenrollmentTakesOnePlace(t *testing.T) {
 		t.Fatalf("%d re-enrollments succeeded, counter %d; want 1 and 1", ok.Load(), c.enrolledCount(t))
 	}
 }
+
+func TestCreateAndEnrollIsOneStep(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 1)
+	ctx := context.Background()
+	p, e, err := c.courses.CreateAndEnroll(ctx, c.admin, c.cohort.ID, services.ParticipantInput{FirstName: "Zoë", LastName: "Ć", Email: "z@example.org"}, models.Date{})
+	if err != nil || e.ParticipantID != p.ID {
+		t.Fatalf("first: %+v %+v %v", p, e, err)
+	}
+	if _, _, err := c.courses.CreateAndEnroll(ctx, c.admin, c.cohort.ID, services.ParticipantInput{FirstName: "Lena", LastName: "Neu", Email: "l@example.org"}, models.Date{}); !errors.Is(err, services.ErrCohortFull) {
+		t.Fatalf("into a full cohort: %v", err)
+	}
+	var n int64
+	c.db.Model(&models.Participant{}).Count(&n)
+	if n != 1 {
+		t.Fatalf("%d participants; the refused one was created", n)
+	}
+	got, err := c.courses.FindEnrollment(ctx, c.admin, c.cohort.ID, p.ID)
+	if err != nil || got.ID != e.ID {
+		t.Fatalf("FindEnrollment: %+v %v", got, err)
+	}
+	mine, err := c.people.EnrollmentsOf(ctx, c.admin, p.ID)
+	if err != nil || len(mine) != 1 || mine[0].Cohort.Name != "Frühjahr 2023" {
+		t.Fatalf("EnrollmentsOf: %+v %v", mine, err)
+	}
+}

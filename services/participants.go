@@ -67,15 +67,57 @@ func (s *Participants) CreateParticipant(ctx context.Context, actor Actor, in Pa
 		return p, err
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&p).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return errEmailTaken
-			}
-			return err
-		}
-		return record(tx, actor, "participant.created", "participant", p.ID, nil, participantSnapshot(p))
+		return createParticipantTx(tx, actor, &p)
 	})
 	return p, err
+}
+
+func createParticipantTx(tx *gorm.DB, actor Actor, p *models.Participant) error {
+	if err := tx.Create(p).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return errEmailTaken
+		}
+		return err
+	}
+	return record(tx, actor, "participant.created", "participant", p.ID, nil, participantSnapshot(*p))
+}
+
+// CreateAndEnroll adds a new person and enrolls them in a cohort in one
+// transaction: if the cohort is full, nobody is created either.
+func (s *Courses) CreateAndEnroll(ctx context.Context, actor Actor, cohortID uint, in ParticipantInput, day models.Date) (models.Participant, models.Enrollment, error) {
+	if !actor.IsStaff() {
+		return models.Participant{}, models.Enrollment{}, ErrForbidden
+	}
+	var p models.Participant
+	if err := in.apply(&p); err != nil {
+		return p, models.Enrollment{}, err
+	}
+	if day.IsZero() {
+		day = s.now()
+	}
+	var e models.Enrollment
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := createParticipantTx(tx, actor, &p); err != nil {
+			return err
+		}
+		var err error
+		e, err = enrollTx(tx, actor, cohortID, p.ID, day)
+		return err
+	})
+	return p, e, err
+}
+
+// FindEnrollment returns a person's enrollment in a cohort.
+func (s *Courses) FindEnrollment(ctx context.Context, actor Actor, cohortID, participantID uint) (models.Enrollment, error) {
+	if !actor.IsStaff() {
+		return models.Enrollment{}, ErrForbidden
+	}
+	var e models.Enrollment
+	err := s.db.WithContext(ctx).Where("cohort_id = ? AND participant_id = ?", cohortID, participantID).Take(&e).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return e, fmt.Errorf("participant %d in cohort %d: %w", participantID, cohortID, ErrNotFound)
+	}
+	return e, err
 }
 
 // UpdateParticipant changes a person's data.
@@ -237,10 +279,24 @@ func (s *Participants) MyEnrollments(ctx context.Context, actor Actor) ([]MyEnro
 	if !actor.Is(models.RoleParticipant) {
 		return nil, ErrForbidden
 	}
+	return s.enrollmentsWhere(ctx, "participants.user_id = ?", actor.UserID)
+}
+
+// EnrollmentsOf returns every enrollment of one person, newest first, for staff.
+func (s *Participants) EnrollmentsOf(ctx context.Context, actor Actor, participantID uint) ([]MyEnrollment, error) {
+	if !actor.IsStaff() {
+		return nil, ErrForbidden
+	}
+	return s.enrollmentsWhere(ctx, "participants.id = ?", participantID)
+}
+
+// enrollmentsWhere lists enrollments with their cohorts and course titles
+// in two queries.
+func (s *Participants) enrollmentsWhere(ctx context.Context, cond string, arg any) ([]MyEnrollment, error) {
 	var es []models.Enrollment
 	err := s.db.WithContext(ctx).
 		Joins("JOIN participants ON participants.id = enrollments.participant_id").
-		Where("participants.user_id = ?", actor.UserID).
+		Where(cond, arg).
 		Order("enrollments.enrolled_at DESC, enrollments.id DESC").Find(&es).Error
 	if err != nil || len(es) == 0 {
 		return nil, err
