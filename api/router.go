@@ -20,6 +20,8 @@ type UI interface {
 	Register(r *gin.RouterGroup, routes *access.Table)
 	// NotFound answers a request for a page that does not exist.
 	NotFound(c *gin.Context)
+	// MethodNotAllowed answers a page address asked for with the wrong method.
+	MethodNotAllowed(c *gin.Context)
 	// Deny answers a page request that is refused with 401 or 403.
 	Deny(c *gin.Context, status int)
 }
@@ -165,6 +167,10 @@ func (h *handlers) notFound(c *gin.Context) {
 }
 
 func (h *handlers) methodNotAllowed(c *gin.Context) {
+	if h.ui != nil && !isAPI(c.Request.URL.Path) && !isOps(c.Request.URL.Path) {
+		h.ui.MethodNotAllowed(c)
+		return
+	}
 	writeProblem(c, http.StatusMethodNotAllowed,
 		"This resource does not accept the method "+c.Request.Method+".", nil)
 }

@@ -22,6 +22,12 @@ func (ui *UI) NotFound(c *gin.Context) {
 	ui.renderError(c, http.StatusNotFound, "NotFoundTitle", "NotFoundText")
 }
 
+// MethodNotAllowed answers a page address asked for with the wrong method,
+// e.g. a bookmarked logout, with a page rather than JSON.
+func (ui *UI) MethodNotAllowed(c *gin.Context) {
+	ui.renderError(c, http.StatusMethodNotAllowed, "MethodNotAllowedTitle", "MethodNotAllowedText")
+}
+
 // errorPage names the messages of an error page.
 type errorPage struct {
 	Title string
