@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -218,26 +217,7 @@ func (h *handlers) exportCohort(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.Header("Content-Disposition", attachment("teilnehmende-"+cohort.Name, ext))
+	c.Header("Content-Disposition", roster.ContentDisposition("kohorte-"+cohort.Name, "."+ext))
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, contentType, buf.Bytes())
-}
-
-// attachment names a download in ASCII for old clients and in UTF-8
-// (RFC 5987) for the rest.
-func attachment(name, ext string) string {
-	ascii := strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
-			return r
-		case r == ' ' || r == '/':
-			return '-'
-		}
-		return -1
-	}, foldUmlauts(name))
-	return fmt.Sprintf(`attachment; filename="%s.%s"; filename*=UTF-8''%s.%s`, ascii, ext, url.PathEscape(name), ext)
-}
-
-func foldUmlauts(s string) string {
-	return strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "ß", "ss").Replace(s)
 }

@@ -134,7 +134,7 @@ func TestImportPreviewCommitAndExport(t *testing.T) {
 	if csv.Status != 200 || !strings.HasPrefix(string(csv.Body), "\ufeffNachname;Vorname;E-Mail") || !strings.Contains(string(csv.Body), "Müller;Jürgen;jm@example.org") {
 		t.Fatalf("CSV export: %d %q", csv.Status, csv.Body)
 	}
-	if cd := csv.Header.Get("Content-Disposition"); !strings.Contains(cd, `filename="teilnehmende-Fruehjahr-2023.csv"`) {
+	if cd := csv.Header.Get("Content-Disposition"); !strings.Contains(cd, `filename="kohorte-fruehjahr-2023.csv"`) {
 		t.Errorf("Content-Disposition %q", cd)
 	}
 	xlsx := f.as(admin, http.MethodGet, base+"/export?format=xlsx", nil)
