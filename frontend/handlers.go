@@ -114,6 +114,14 @@ func (ui *UI) fail(c *gin.Context, err error) {
 		ui.renderError(c, http.StatusForbidden, "ForbiddenTitle", "ForbiddenText")
 	case errors.Is(err, services.ErrUnauthorized):
 		ui.Deny(c, http.StatusUnauthorized)
+	case errors.Is(err, services.ErrConflict), errors.Is(err, services.ErrInvalidAction):
+		// A page that did not expect the refusal still explains it rather
+		// than calling it an internal error.
+		ui.renderError(c, http.StatusConflict, "ConflictTitle", "ConflictText")
+	case errors.As(err, new(*services.ValidationError)):
+		ui.renderError(c, http.StatusUnprocessableEntity, "BadRequestTitle", "BadRequestText")
+	case errors.Is(err, services.ErrTooManyTries):
+		ui.renderError(c, http.StatusTooManyRequests, "TooManyTitle", "TooManyText")
 	default:
 		actor := access.ActorOf(c)
 		ui.log.ErrorContext(c.Request.Context(), "page failed", "route", c.FullPath(),

@@ -284,33 +284,43 @@ func (a *Accounts) Authenticate(ctx context.Context, token string, client Actor)
 	if token == "" {
 		return client, ErrUnauthorized
 	}
-	var s models.Session
 	db := a.db.WithContext(ctx)
-	if err := db.Where("token_hash = ?", hashToken(token)).Take(&s).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return client, ErrUnauthorized
-		}
-		return client, err
+	// Every page view comes through here: the session and its user are
+	// read in one query.
+	var su sessionUser
+	err := db.Table("sessions").
+		Select("sessions.id AS session_id, sessions.last_seen_at, sessions.expires_at, users.*").
+		Joins("JOIN users ON users.id = sessions.user_id").
+		Where("sessions.token_hash = ?", hashToken(token)).Take(&su).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return client, ErrUnauthorized
 	}
-	var user models.User
-	if err := db.Take(&user, s.UserID).Error; err != nil {
+	if err != nil {
 		return client, err
 	}
 	now := a.now()
-	if !now.Before(s.ExpiresAt) || !now.Before(s.LastSeenAt.Add(a.cfg.IdleTimeout)) || user.Status != models.UserActive {
-		db.Delete(&models.Session{}, s.ID)
+	if !now.Before(su.ExpiresAt) || !now.Before(su.LastSeenAt.Add(a.cfg.IdleTimeout)) || su.Status != models.UserActive {
+		db.Delete(&models.Session{}, su.SessionID)
 		return client, ErrUnauthorized
 	}
 	// Writing on every request would make each page view a write; a minute
 	// of slack in the idle timeout costs nothing.
-	if now.Sub(s.LastSeenAt) > time.Minute {
-		if err := db.Model(&s).Update("last_seen_at", now).Error; err != nil {
+	if now.Sub(su.LastSeenAt) > time.Minute {
+		if err := db.Model(&models.Session{}).Where("id = ?", su.SessionID).Update("last_seen_at", now).Error; err != nil {
 			return client, err
 		}
 	}
-	actor := actorOf(user, client)
-	actor.SessionID = s.ID
+	actor := actorOf(su.User, client)
+	actor.SessionID = su.SessionID
 	return actor, nil
+}
+
+// sessionUser is a session row read together with its user.
+type sessionUser struct {
+	SessionID   uint
+	LastSeenAt  time.Time
+	ExpiresAt   time.Time
+	models.User `gorm:"embedded"`
 }
 
 // Logout ends the session with token; an unknown token is no error.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"kohorte/models"
 	"kohorte/models/dbtest"
@@ -367,5 +368,27 @@ func TestFailedLoginAuditKeepsOnlyAddresses(t *testing.T) {
 	e.db.Where("action = ?", "login.failed").Take(&ev)
 	if strings.Contains(ev.After, "Passwort") {
 		t.Fatalf("the audit log kept what was typed as e-mail: %s", ev.After)
+	}
+}
+
+// Every request with a cookie is authenticated: one query, no write.
+func TestAuthenticateCostsOneQuery(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	res, _ := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	counter := &queryCounter{Interface: logger.Discard}
+	cfg := services.DefaultAccountsConfig()
+	cfg.Now = e.clock.Now
+	accounts, err := services.NewAccounts(e.db.Session(&gorm.Session{Logger: counter}), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor, err := accounts.Authenticate(ctx, res.Token, client("x"))
+	if err != nil || actor.Email != "admin@example.org" || actor.SessionID == 0 || actor.DisplayName != "Administrator" {
+		t.Fatalf("Authenticate = %+v, %v", actor, err)
+	}
+	if n := counter.n.Load(); n != 1 {
+		t.Fatalf("%d queries, want 1", n)
 	}
 }

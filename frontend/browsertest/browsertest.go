@@ -166,12 +166,6 @@ func (b *Browser) screenshotOnFailure(browserCtx context.Context) {
 	}
 }
 
-// Context is the tab's context, with the test's deadline, for chromedp
-// actions that have no helper here.
-func (b *Browser) Context() context.Context {
-	return b.ctx
-}
-
 // do runs actions and fails the test on error.
 func (b *Browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()

@@ -6,7 +6,6 @@ package dbtest
 import (
 	"context"
 	"crypto/rand"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
@@ -88,12 +87,4 @@ func createPostgres(t testing.TB, base string) string {
 	}
 	u.Path = "/" + name
 	return u.String()
-}
-
-// Engine names the engine the tests run on, for messages.
-func Engine() string {
-	if os.Getenv(EnvURL) != "" {
-		return fmt.Sprint(models.Postgres)
-	}
-	return fmt.Sprint(models.SQLite)
 }
