@@ -12,7 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"kohorte/api/access"
+	"kohorte/access"
 )
 
 const requestIDKey = "request_id"

@@ -25,7 +25,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"kohorte/api/access"
+	"kohorte/access"
 	"kohorte/services"
 )
 

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"kohorte/api/access"
+	"kohorte/access"
 	"kohorte/models"
 )
 

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"kohorte/api/access"
+	"kohorte/access"
 )
 
 // Register adds every route of the UI with its access rule. Pages answer

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"kohorte/api/access"
+	"kohorte/access"
 	"kohorte/models"
 	"kohorte/services"
 )
