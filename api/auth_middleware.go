@@ -66,7 +66,7 @@ func (h *handlers) sameOrigin() gin.HandlerFunc {
 				c.Abort()
 				return
 			}
-			writeProblem(c, http.StatusForbidden, "Cross-origin requests may not change anything.", nil)
+			writeProblem(c, http.StatusForbidden, codeCrossOrigin, "Cross-origin requests may not change anything.", nil)
 			return
 		}
 		c.Next()

@@ -157,12 +157,12 @@ func (h *handlers) putIssuerLogo(c *gin.Context) {
 	}
 	pos, err := strconv.Atoi(c.Param("position"))
 	if err != nil || pos < 1 {
-		writeProblem(c, http.StatusNotFound, "The requested resource does not exist.", nil)
+		writeProblem(c, http.StatusNotFound, services.CodeNotFound, "The requested resource does not exist.", nil)
 		return
 	}
 	logo, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, services.MaxLogoBytes+1))
 	if err != nil {
-		writeProblem(c, http.StatusRequestEntityTooLarge, "The logo must be at most 1 MB.", nil)
+		writeProblem(c, http.StatusRequestEntityTooLarge, services.CodeLogoTooLarge, "The logo must be at most 1 MB.", nil)
 		return
 	}
 	if err := h.courses.SetIssuerLogo(c.Request.Context(), access.ActorOf(c), id, pos, logo); err != nil {

@@ -72,7 +72,7 @@ func TestCourseAndCohortAPI(t *testing.T) {
 		t.Fatalf("end before start: %d %s", r.Status, r.Body)
 	}
 	r = f.as(admin, http.MethodPost, "/api/v1/courses/"+strconv.Itoa(int(courseID))+"/cohorts", map[string]any{"name": "X", "start_date": "01.03.2023", "capacity": 16})
-	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `{"field":"start_date","message":"must be a date of the form 2023-03-01"}`) {
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `{"field":"start_date","code":"field.type","message":"must be a date of the form 2023-03-01"}`) {
 		t.Fatalf("German date format: %d %s", r.Status, r.Body)
 	}
 

@@ -22,10 +22,10 @@ func (h *handlers) readSheet(c *gin.Context) *roster.Sheet {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeProblem(c, http.StatusRequestEntityTooLarge, "The file is too large: at most 5 MB are allowed.", nil)
+		writeProblem(c, http.StatusRequestEntityTooLarge, services.CodeImportTooLarge, "The file is too large: at most 5 MB are allowed.", nil)
 		return nil
 	case err != nil:
-		h.writeError(c, (&services.ValidationError{}).Add("file", "send the list as the multipart field \"file\""))
+		h.writeError(c, (&services.ValidationError{}).Add("file", services.CodeImportFileMissing))
 		return nil
 	}
 	f, err := fh.Open()
@@ -45,10 +45,11 @@ func (h *handlers) readSheet(c *gin.Context) *roster.Sheet {
 func (h *handlers) writeSheetError(c *gin.Context, err error) {
 	var tooLarge *roster.TooLargeError
 	if errors.As(err, &tooLarge) {
-		writeProblem(c, http.StatusRequestEntityTooLarge, upperFirst(err.Error())+".", nil)
+		code, _ := services.SheetCode(err)
+		writeProblem(c, http.StatusRequestEntityTooLarge, code, upperFirst(err.Error())+".", nil)
 		return
 	}
-	h.writeError(c, (&services.ValidationError{}).Add("file", err.Error()))
+	h.writeError(c, services.SheetError(err))
 }
 
 func upperFirst(s string) string {
@@ -77,6 +78,7 @@ type importErrorJSON struct {
 	Column  string `json:"column"`
 	Field   string `json:"field"`
 	Reason  string `json:"reason"`
+	Code    string `json:"code"`
 	Message string `json:"message"`
 }
 
@@ -90,13 +92,17 @@ type importPreviewResponse struct {
 	Errors         int             `json:"errors"`
 	FreeSeats      int             `json:"free_seats"`
 	Problem        string          `json:"problem"`
+	ProblemCode    string          `json:"problem_code,omitempty"`
 	Rows           []importRowJSON `json:"rows"`
 }
 
 func toImportPreview(p services.ImportPreview) importPreviewResponse {
 	r := importPreviewResponse{Format: p.Sheet.Format, Encoding: p.Sheet.Encoding, IgnoredColumns: p.Sheet.IgnoredColumns,
-		New: p.New, Existing: p.Existing, Skipped: p.Skipped, Errors: p.Errors, FreeSeats: p.FreeSeats, Problem: p.Problem,
+		New: p.New, Existing: p.Existing, Skipped: p.Skipped, Errors: p.Errors, FreeSeats: p.FreeSeats,
 		Rows: make([]importRowJSON, len(p.Rows))}
+	if p.Problem != nil {
+		r.Problem, r.ProblemCode = p.Problem.Message(), string(p.Problem.Code)
+	}
 	if r.IgnoredColumns == nil {
 		r.IgnoredColumns = []string{}
 	}
@@ -116,7 +122,7 @@ func toImportPreview(p services.ImportPreview) importPreviewResponse {
 func importErrors(errs []roster.CellError) []importErrorJSON {
 	out := make([]importErrorJSON, len(errs))
 	for i, e := range errs {
-		out[i] = importErrorJSON{Row: e.Line, Column: e.Column, Field: string(e.Field), Reason: string(e.Reason), Message: e.Message}
+		out[i] = importErrorJSON{Row: e.Line, Column: e.Column, Field: string(e.Field), Reason: string(e.Reason), Code: e.Code, Message: e.Message}
 	}
 	return out
 }
@@ -172,18 +178,19 @@ func writeImportProblem(c *gin.Context, p services.ImportPreview) {
 	var fields []FieldError
 	for _, row := range p.Rows {
 		for _, e := range row.Errors {
-			fields = append(fields, FieldError{Field: string(e.Field), Message: e.Error(), Row: e.Line, Column: e.Column})
+			fields = append(fields, FieldError{Field: string(e.Field), Code: e.Code, Params: services.CellParams(e),
+				Message: e.Error(), Row: e.Line, Column: e.Column})
 		}
 	}
-	if p.Problem != "" && p.Errors == 0 {
-		writeProblem(c, http.StatusConflict, "Nothing was imported: "+p.Problem+".", nil)
+	if p.Problem != nil && p.Errors == 0 {
+		writeProblem(c, http.StatusConflict, p.Problem.Code, "Nothing was imported: "+p.Problem.Message()+".", nil)
 		return
 	}
 	detail := fmt.Sprintf("Nothing was imported: %d rows have errors.", p.Errors)
-	if p.Problem != "" {
-		detail += " Also, " + p.Problem + "."
+	if p.Problem != nil {
+		detail += " Also, " + p.Problem.Message() + "."
 	}
-	writeProblem(c, http.StatusUnprocessableEntity, detail, fields)
+	invalidInput(c, detail, fields)
 }
 
 type exportQuery struct {

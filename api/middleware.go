@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"kohorte/access"
+	"kohorte/services"
 )
 
 const requestIDKey = "request_id"
@@ -100,7 +101,7 @@ func recoverPanics(log *slog.Logger) gin.HandlerFunc {
 				c.Abort()
 				return
 			}
-			writeProblem(c, http.StatusInternalServerError,
+			writeProblem(c, http.StatusInternalServerError, services.CodeInternal,
 				"An internal error occurred. Quote the request ID when reporting it.", nil)
 		}()
 		c.Next()

@@ -304,10 +304,10 @@ func (h *handlers) myEnrollments(c *gin.Context) {
 func (h *handlers) checkCodes(c *gin.Context, federalState, networkType string) bool {
 	verr := &services.ValidationError{}
 	if _, ok := roster.ParseFederalState(federalState); federalState != "" && !ok {
-		verr.Add("federal_state", "is not a German federal state")
+		verr.Add("federal_state", services.CodeFederalStateInvalid, "value", federalState)
 	}
 	if _, ok := roster.ParseNetworkType(networkType); networkType != "" && !ok {
-		verr.Add("network_type", "must be mint_region, fachkraeftesicherung or other")
+		verr.Add("network_type", services.CodeNotOneOf, "allowed", "mint_region, fachkraeftesicherung, other")
 	}
 	if err := verr.Err(); err != nil {
 		h.writeError(c, err)

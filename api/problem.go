@@ -12,38 +12,65 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/go-playground/validator/v10"
 
+	"kohorte/errhttp"
 	"kohorte/models"
 	"kohorte/services"
 )
 
-// Problem is the RFC 9457 error envelope of every failed API request.
+// Problem is the RFC 9457 error envelope of every failed API request. Code
+// names the refusal for clients to branch on; Detail explains it in English.
 type Problem struct {
 	Type      string       `json:"type"`
 	Title     string       `json:"title"`
 	Status    int          `json:"status"`
+	Code      string       `json:"code"`
 	Detail    string       `json:"detail,omitempty"`
 	Instance  string       `json:"instance,omitempty"`
 	RequestID string       `json:"request_id,omitempty"`
 	Errors    []FieldError `json:"errors,omitempty"`
 }
 
-// FieldError names one invalid field by its JSON name; for an imported
-// file also the row and column as the user sees them in Excel.
+// FieldError names one invalid field by its JSON name, the rule it broke by
+// code and the rule's parameters; for an imported file also the row and
+// column as the user sees them in Excel.
 type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-	Row     int    `json:"row,omitempty"`
-	Column  string `json:"column,omitempty"`
+	Field   string          `json:"field"`
+	Code    string          `json:"code"`
+	Params  services.Params `json:"params,omitempty"`
+	Message string          `json:"message"`
+	Row     int             `json:"row,omitempty"`
+	Column  string          `json:"column,omitempty"`
 }
+
+// Codes of problems that the transport itself refuses, before any service
+// sees the request.
+const (
+	codeUnsupportedMediaType services.Code = "request.unsupported_media_type"
+	codeMalformed            services.Code = "request.malformed"
+	codeTooLarge             services.Code = "request.too_large"
+	codeUnknownField         services.Code = "field.unknown"
+	codeWrongType            services.Code = "field.type"
+	codeNoRoute              services.Code = "route.not_found"
+	codeMethodNotAllowed     services.Code = "method.not_allowed"
+	codeCrossOrigin          services.Code = "cross_origin"
+	codePasswordChange       services.Code = "password.change_required"
+)
+
+// transportCodes lists them for the test that the OpenAPI document names
+// every code.
+var transportCodes = []services.Code{codeUnsupportedMediaType, codeMalformed, codeTooLarge, codeUnknownField,
+	codeWrongType, codeNoRoute, codeMethodNotAllowed, codeCrossOrigin, codePasswordChange}
 
 const problemJSON = "application/problem+json"
 
-// writeProblem answers the request with a problem of the given status and aborts the chain.
-func writeProblem(c *gin.Context, status int, detail string, fields []FieldError) {
+// writeProblem answers the request with a problem of the given status and
+// code and aborts the chain.
+func writeProblem(c *gin.Context, status int, code services.Code, detail string, fields []FieldError) {
 	p := Problem{
 		Type:      "about:blank",
 		Title:     http.StatusText(status),
 		Status:    status,
+		Code:      string(code),
 		Detail:    detail,
 		Instance:  c.Request.URL.Path,
 		RequestID: requestID(c),
@@ -51,75 +78,62 @@ func writeProblem(c *gin.Context, status int, detail string, fields []FieldError
 	}
 	body, err := json.Marshal(p)
 	if err != nil {
-		body = []byte(`{"type":"about:blank","title":"Internal Server Error","status":500}`)
+		body = []byte(`{"type":"about:blank","title":"Internal Server Error","status":500,"code":"internal"}`)
 		status = http.StatusInternalServerError
 	}
 	c.Abort()
 	c.Data(status, problemJSON, body)
 }
 
-// statusOf maps a domain error to its status code and a message safe to show.
-// It is the one place where domain errors meet HTTP.
-func statusOf(err error) (int, string) {
-	switch {
-	case errors.Is(err, services.ErrNotFound):
-		return http.StatusNotFound, "The requested resource does not exist."
-	case errors.Is(err, services.ErrConflict):
-		return http.StatusConflict, conflictDetail(err)
-	case errors.Is(err, services.ErrInvalidAction):
-		return http.StatusConflict, err.Error()
-	case errors.Is(err, services.ErrForbidden):
-		return http.StatusForbidden, "You are not allowed to do this."
-	case errors.Is(err, services.ErrUnauthorized):
-		return http.StatusUnauthorized, "Please log in."
-	case errors.Is(err, services.ErrTooManyTries):
-		return http.StatusTooManyRequests, "Too many attempts. Please wait and try again."
-	case errors.Is(err, services.ErrUnavailable):
-		return http.StatusServiceUnavailable, "The service is temporarily unavailable."
-	}
-	return http.StatusInternalServerError, "An internal error occurred."
+// invalidInput answers 422 with the given field errors.
+func invalidInput(c *gin.Context, detail string, fields []FieldError) {
+	writeProblem(c, http.StatusUnprocessableEntity, services.CodeInvalidInput, detail, fields)
 }
 
-func conflictDetail(err error) string {
-	if msg := err.Error(); msg != services.ErrConflict.Error() {
-		return msg
+// detailOf is the English explanation of err: the refusal's own words where
+// the domain gives them, else the words of its code.
+func detailOf(err error, code services.Code) string {
+	var r *services.Refusal
+	if errors.As(err, &r) {
+		return err.Error()
 	}
-	return "The request conflicts with the current state."
+	return code.English(nil)
 }
 
-// writeError answers with the problem that err stands for. Errors the domain
-// does not know are logged with their detail and answered as a bare 500, so
-// that no SQL or internal state reaches the client.
+// writeError answers with the problem that err stands for; errhttp decides
+// the status, as it does for the pages. Errors the domain does not know are
+// logged with their detail and answered as a bare 500, so that no SQL or
+// internal state reaches the client.
 func (h *handlers) writeError(c *gin.Context, err error) {
 	var verr *services.ValidationError
 	if errors.As(err, &verr) {
-		fields := make([]FieldError, len(verr.Fields))
-		for i, f := range verr.Fields {
-			fields[i] = FieldError{Field: f.Field, Message: f.Message}
-		}
-		writeProblem(c, http.StatusUnprocessableEntity, "The input is invalid.", fields)
+		invalidInput(c, services.CodeInvalidInput.English(nil), toFieldErrors(verr))
 		return
 	}
-	var throttled *services.ThrottledError
-	if errors.As(err, &throttled) {
-		c.Header("Retry-After", strconv.Itoa(int(throttled.RetryAfter.Seconds()+0.999)))
+	if wait := errhttp.RetryAfter(err); wait > 0 {
+		c.Header("Retry-After", strconv.Itoa(wait))
 	}
-	status, detail := statusOf(err)
-	if status == http.StatusUnauthorized && err.Error() != services.ErrUnauthorized.Error() {
-		detail = err.Error()
-	}
+	status, code := errhttp.Status(err), services.CodeOf(err)
 	if status == http.StatusInternalServerError {
 		h.log.ErrorContext(c.Request.Context(), "request failed",
 			"request_id", requestID(c), "route", c.FullPath(), "error", err)
 	}
-	writeProblem(c, status, detail, nil)
+	writeProblem(c, status, code, detailOf(err, code), nil)
+}
+
+func toFieldErrors(verr *services.ValidationError) []FieldError {
+	fields := make([]FieldError, len(verr.Fields))
+	for i, f := range verr.Fields {
+		fields[i] = FieldError{Field: f.Field, Code: string(f.Code), Params: f.Params, Message: f.Message}
+	}
+	return fields
 }
 
 // bindJSON decodes the request body into dst, rejecting unknown fields, and
 // checks its binding tags. On failure it answers with a problem and returns false.
 func (h *handlers) bindJSON(c *gin.Context, dst any) bool {
 	if ct := c.ContentType(); ct != "application/json" {
-		writeProblem(c, http.StatusUnsupportedMediaType, "Send the body as application/json.", nil)
+		writeProblem(c, http.StatusUnsupportedMediaType, codeUnsupportedMediaType, "Send the body as application/json.", nil)
 		return false
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, h.maxBody))
@@ -129,13 +143,13 @@ func (h *handlers) bindJSON(c *gin.Context, dst any) bool {
 		return false
 	}
 	if dec.More() {
-		writeProblem(c, http.StatusBadRequest, "The body must hold a single JSON object.", nil)
+		writeProblem(c, http.StatusBadRequest, codeMalformed, "The body must hold a single JSON object.", nil)
 		return false
 	}
 	if err := validate(dst); err != nil {
 		var verrs validator.ValidationErrors
 		if errors.As(err, &verrs) {
-			writeProblem(c, http.StatusUnprocessableEntity, "The input is invalid.", fieldErrors(verrs))
+			invalidInput(c, "The input is invalid.", fieldErrors(verrs))
 			return false
 		}
 		h.writeError(c, err)
@@ -149,18 +163,18 @@ func (h *handlers) writeDecodeError(c *gin.Context, err error) {
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &tooBig):
-		writeProblem(c, http.StatusRequestEntityTooLarge, "The body is too large.", nil)
+		writeProblem(c, http.StatusRequestEntityTooLarge, codeTooLarge, "The body is too large.", nil)
 	case errors.As(err, &typeErr):
-		writeProblem(c, http.StatusUnprocessableEntity, "The input is invalid.",
-			[]FieldError{{Field: typeErr.Field, Message: typeMessage(typeErr.Type)}})
+		invalidInput(c, "The input is invalid.",
+			[]FieldError{{Field: typeErr.Field, Code: string(codeWrongType), Message: typeMessage(typeErr.Type)}})
 	case errors.Is(err, io.EOF):
-		writeProblem(c, http.StatusBadRequest, "The body is empty.", nil)
+		writeProblem(c, http.StatusBadRequest, codeMalformed, "The body is empty.", nil)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		writeProblem(c, http.StatusUnprocessableEntity, "The input is invalid.",
-			[]FieldError{{Field: field, Message: "is not a known field"}})
+		invalidInput(c, "The input is invalid.",
+			[]FieldError{{Field: field, Code: string(codeUnknownField), Message: "is not a known field"}})
 	default:
-		writeProblem(c, http.StatusBadRequest, "The body is not valid JSON.", nil)
+		writeProblem(c, http.StatusBadRequest, codeMalformed, "The body is not valid JSON.", nil)
 	}
 }
 
@@ -172,10 +186,10 @@ func (h *handlers) bindQuery(c *gin.Context, dst any) bool {
 	}
 	var verrs validator.ValidationErrors
 	if errors.As(err, &verrs) {
-		writeProblem(c, http.StatusUnprocessableEntity, "The query is invalid.", queryFieldErrors(verrs))
+		invalidInput(c, "The query is invalid.", queryFieldErrors(verrs))
 		return false
 	}
-	writeProblem(c, http.StatusUnprocessableEntity, "The query is invalid.", queryTypeErrors(c, reflect.TypeOf(dst).Elem()))
+	invalidInput(c, "The query is invalid.", queryTypeErrors(c, reflect.TypeOf(dst).Elem()))
 	return false
 }
 

@@ -163,7 +163,7 @@ func (h *handlers) notFound(c *gin.Context) {
 		h.ui.NotFound(c)
 		return
 	}
-	writeProblem(c, http.StatusNotFound, "There is no resource at this path.", nil)
+	writeProblem(c, http.StatusNotFound, codeNoRoute, "There is no resource at this path.", nil)
 }
 
 func (h *handlers) methodNotAllowed(c *gin.Context) {
@@ -171,7 +171,7 @@ func (h *handlers) methodNotAllowed(c *gin.Context) {
 		h.ui.MethodNotAllowed(c)
 		return
 	}
-	writeProblem(c, http.StatusMethodNotAllowed,
+	writeProblem(c, http.StatusMethodNotAllowed, codeMethodNotAllowed,
 		"This resource does not accept the method "+c.Request.Method+".", nil)
 }
 
@@ -179,14 +179,14 @@ func (h *handlers) methodNotAllowed(c *gin.Context) {
 func (h *handlers) deny(c *gin.Context, status int) {
 	if status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="kohorte"`)
-		writeProblem(c, status, "Please log in or send an API token.", nil)
+		writeProblem(c, status, services.CodeUnauthorized, "Please log in or send an API token.", nil)
 		return
 	}
-	detail := "You are not allowed to do this."
 	if access.ActorOf(c).MustChangePassword {
-		detail = "Change your password first."
+		writeProblem(c, status, codePasswordChange, "Change your password first.", nil)
+		return
 	}
-	writeProblem(c, status, detail, nil)
+	writeProblem(c, status, services.CodeForbidden, "You are not allowed to do this.", nil)
 }
 
 func isOps(path string) bool {

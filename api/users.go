@@ -158,7 +158,7 @@ func (h *handlers) createPasswordLink(c *gin.Context) {
 func (h *handlers) pathID(c *gin.Context) (uint, bool) {
 	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
 	if err != nil || id == 0 {
-		writeProblem(c, http.StatusNotFound, "The requested resource does not exist.", nil)
+		writeProblem(c, http.StatusNotFound, services.CodeNotFound, "The requested resource does not exist.", nil)
 		return 0, false
 	}
 	return uint(id), true

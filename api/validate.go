@@ -11,6 +11,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
 	"github.com/go-playground/validator/v10"
+
+	"kohorte/services"
 )
 
 var useJSONNames sync.Once
@@ -46,9 +48,48 @@ func jsonName(f reflect.StructField) string {
 func fieldErrors(errs validator.ValidationErrors) []FieldError {
 	out := make([]FieldError, len(errs))
 	for i, e := range errs {
-		out[i] = FieldError{Field: fieldPath(e), Message: ruleMessage(e)}
+		out[i] = ruleError(fieldPath(e), e)
 	}
 	return out
+}
+
+// ruleError is the field error for a broken binding rule: its code, the
+// rule's bound as a parameter and the English message.
+func ruleError(field string, e validator.FieldError) FieldError {
+	code, p := ruleCode(e)
+	return FieldError{Field: field, Code: string(code), Params: p, Message: ruleMessage(e)}
+}
+
+func ruleCode(e validator.FieldError) (services.Code, services.Params) {
+	bound := numberOrText(e.Param())
+	text := e.Kind() == reflect.String
+	switch e.Tag() {
+	case "required":
+		return services.CodeRequired, nil
+	case "email":
+		return services.CodeEmailInvalid, nil
+	case "min", "gte":
+		if text {
+			return services.CodeTooShort, services.Params{"min": bound}
+		}
+		return services.CodeTooSmall, services.Params{"min": bound}
+	case "max", "lte":
+		if text {
+			return services.CodeTooLong, services.Params{"max": bound}
+		}
+		return services.CodeTooLarge, services.Params{"max": bound}
+	case "oneof":
+		return services.CodeNotOneOf, services.Params{"allowed": strings.ReplaceAll(e.Param(), " ", ", ")}
+	}
+	return services.CodeInvalid, nil
+}
+
+// numberOrText reads a rule's bound as a number where it is one.
+func numberOrText(s string) any {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return s
 }
 
 // fieldPath drops the top-level struct's name from the namespace: "req.a.b" becomes "a.b".
@@ -95,7 +136,7 @@ func sizeMessage(e validator.FieldError, bound string) string {
 func queryFieldErrors(errs validator.ValidationErrors) []FieldError {
 	out := make([]FieldError, len(errs))
 	for i, e := range errs {
-		out[i] = FieldError{Field: e.Field(), Message: ruleMessage(e)}
+		out[i] = ruleError(e.Field(), e)
 	}
 	return out
 }
@@ -116,7 +157,7 @@ func queryTypeErrors(c *gin.Context, t reflect.Type) []FieldError {
 			continue
 		}
 		if msg := queryTypeMessage(f.Type, raw); msg != "" {
-			out = append(out, FieldError{Field: name, Message: msg})
+			out = append(out, FieldError{Field: name, Code: string(codeWrongType), Message: msg})
 		}
 	}
 	return out

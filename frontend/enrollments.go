@@ -40,11 +40,8 @@ func (ui *UI) enroll(c *gin.Context) {
 // enrollProblem explains a refused enrollment; nil for errors the page
 // cannot explain.
 func enrollProblem(err error) *message {
-	switch {
-	case errors.Is(err, services.ErrCohortFull):
-		return newMessage("ErrCohortFull")
-	case errors.Is(err, services.ErrAlreadyEnrolled):
-		return newMessage("ErrAlreadyEnrolled")
+	if errors.Is(err, services.ErrCohortFull) || errors.Is(err, services.ErrAlreadyEnrolled) {
+		return refusalMessage(err)
 	}
 	return invalidAction(err)
 }

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -144,97 +142,125 @@ func labelOf(form reflect.Type, field string) string {
 	return ""
 }
 
-// serviceMessages translate the English messages of the services, matched
-// by field and the start of the message. An empty prefix matches any
-// message of the field.
-var serviceMessages = []struct{ field, prefix, id string }{
-	{"email", "must be an e-mail address", "ErrEmail"},
-	{"password", "must be at least", "ErrPasswordShort"},
-	{"password", "must be at most", "ErrPasswordLong"},
-	{"password", "is one of the most common", "ErrPasswordCommon"},
-	{"password", "must not be your e-mail", "ErrPasswordIsEmail"},
-	{"current_password", "", "ErrCurrentPassword"},
-	{"display_name", "is required", "ErrRequired"},
-	{"display_name", "", "ErrDisplayName"},
-	{"role", "", "ErrRole"},
-	{"name", "must be 1 to 100", "ErrTokenName"},
-	{"expires_in_days", "", "ErrTokenDays"},
+// codeMessages name the catalogue message of every code the services
+// answer with. A test renders each code in every language, so a new rule
+// without a translation fails there rather than showing a generic text.
+var codeMessages = map[services.Code]string{
+	services.CodeInternal:      "InternalErrorText",
+	services.CodeInvalidInput:  "ErrorSummaryTitle",
+	services.CodeNotFound:      "NotFoundText",
+	services.CodeForbidden:     "ForbiddenText",
+	services.CodeUnauthorized:  "ErrUnauthorized",
+	services.CodeTooManyTries:  "TooManyText",
+	services.CodeUnavailable:   "ErrUnavailable",
+	services.CodeInvalidAction: "ErrInvalidAction",
+	services.CodeConflict:      "ConflictText",
+
+	services.CodeRequired:     "ErrRequired",
+	services.CodeTooLong:      "ErrTooLong",
+	services.CodeTooShort:     "ErrTooShort",
+	services.CodeTooSmall:     "ErrTooSmall",
+	services.CodeTooLarge:     "ErrTooLarge",
+	services.CodeOutOfRange:   "ErrBetween",
+	services.CodeNotOneOf:     "ErrNotOneOf",
+	services.CodeControlChars: "ErrControlChars",
+	services.CodeUnreadable:   "ErrUnreadable",
+	services.CodeEmailInvalid: "ErrEmail",
+	services.CodeInvalid:      "ErrInvalid",
+
+	services.CodePasswordInvalidText:  "ErrUnreadable",
+	services.CodePasswordTooShort:     "ErrPasswordShort",
+	services.CodePasswordTooLong:      "ErrPasswordLong",
+	services.CodePasswordCommon:       "ErrPasswordCommon",
+	services.CodePasswordIsEmail:      "ErrPasswordIsEmail",
+	services.CodePasswordCurrentWrong: "ErrCurrentPassword",
+	services.CodeRoleInvalid:          "ErrRole",
+	services.CodeStatusInvalid:        "ErrUserStatus",
+	services.CodeUserChangeEmpty:      "ErrUserChangeEmpty",
+	services.CodeLastAdmin:            "ErrLastAdmin",
+	services.CodeDisableSelf:          "ErrDisableSelf",
+	services.CodeAccountDisabled:      "ErrAccountDisabled",
+	services.CodeAccountEmailTaken:    "ErrEmailTaken",
+	services.CodeLoginInvalid:         "LoginFailed",
+	services.CodeAPITokenNameLength:   "ErrTokenName",
+	services.CodeAPITokenDays:         "ErrTokenDays",
+
+	services.CodeCoursePrefixChars:         "ErrPrefixChars",
+	services.CodeCourseIssuerUnknown:       "ErrIssuerUnknown",
+	services.CodeLogoEmpty:                 "ErrLogoEmpty",
+	services.CodeLogoTooLarge:              "ErrLogoTooLarge",
+	services.CodeLogoType:                  "ErrLogoType",
+	services.CodeCohortEndBeforeStart:      "ErrEndBeforeStart",
+	services.CodeCohortCapacityBelowEnroll: "ErrCapacityBelowEnrolled",
+	services.CodeCohortNameTaken:           "ErrCohortNameTaken",
+	services.CodeCohortClosed:              "ErrCohortClosed",
+	services.CodeCohortStatusStep:          "ErrStatusStep",
+	services.CodeCohortFull:                "ErrCohortFull",
+	services.CodeEnrollmentExists:          "ErrAlreadyEnrolled",
+	services.CodeEnrollmentNotEnrolled:     "ErrNotEnrolled",
+	services.CodeWithdrawalBeforeEnroll:    "ErrWithdrawBeforeEnrolled",
+	services.CodeParticipantEmailTaken:     "ErrParticipantEmailTaken",
+	services.CodeParticipantAccountRole:    "ErrAccountOtherRole",
+	services.CodeNetworkTypeInvalid:        "ErrNetworkType",
+	services.CodeFederalStateInvalid:       "ErrFederalState",
+	services.CodePhoneInvalid:              "ErrPhone",
+	services.CodeImportDuplicateEmail:      "ImportErrDuplicate",
+	services.CodeImportRowMalformed:        "ImportErrMalformed",
+	services.CodeImportTooFewPlaces:        "ImportProblemSeats",
+	services.CodeDemoNotEmpty:              "ErrDemoNotEmpty",
+
+	services.CodeImportFileMissing:    "ErrNoFile",
+	services.CodeImportTooLarge:       "ImportTooLarge",
+	services.CodeImportTooManyRows:    "ImportTooManyRows",
+	services.CodeImportHeader:         "ImportHeader",
+	services.CodeImportLegacyExcel:    "ImportLegacyExcel",
+	services.CodeImportEncrypted:      "ImportEncrypted",
+	services.CodeImportNoHeader:       "ImportNoHeader",
+	services.CodeImportNotSpreadsheet: "ImportNotSpreadsheet",
+	services.CodeImportUnreadable:     "ImportUnreadable",
 }
 
-// servicePatterns translate the messages of the course and participant
-// services, whatever the field, matched by a regular expression whose named
-// groups become the message's placeholders. They are tried in order, after
-// serviceMessages, so the specific ones come first. The services name no
-// machine-readable reason for these, so the English text is the contract;
-// the page tests render each of them.
-var servicePatterns = []struct {
-	re *regexp.Regexp
-	id string
-}{
-	{regexp.MustCompile(`^is empty$`), "ErrLogoEmpty"},
-	{regexp.MustCompile(`^must be at most 1 MB$`), "ErrLogoTooLarge"},
-	{regexp.MustCompile(`^must be a PNG or JPEG image$`), "ErrLogoType"},
-	{regexp.MustCompile(`^(is required|required value is missing)$`), "ErrRequired"},
-	{regexp.MustCompile(`(at most|longer than) (?P<Max>\d+)`), "ErrTooLong"},
-	{regexp.MustCompile(`^must be between (?P<Min>\d+) and (?P<Max>\d+)$`), "ErrBetween"},
-	{regexp.MustCompile(`^may only hold the letters A to Z and digits$`), "ErrPrefixChars"},
-	{regexp.MustCompile(`^must not be before the start date$`), "ErrEndBeforeStart"},
-	{regexp.MustCompile(`^must be at least the (?P<Count>\d+) participants enrolled$`), "ErrCapacityBelowEnrolled"},
-	{regexp.MustCompile(`^another cohort of this course has this name$`), "ErrCohortNameTaken"},
-	{regexp.MustCompile(`^must not be before the enrollment day (?P<Date>\S+)$`), "ErrWithdrawBeforeEnrolled"},
-	{regexp.MustCompile(`^another participant has this e-mail address$`), "ErrParticipantEmailTaken"},
-	{regexp.MustCompile(`is not a valid e-mail address$`), "ErrEmail"},
-	{regexp.MustCompile(`is not a known network type`), "ErrNetworkType"},
-	{regexp.MustCompile(`is not a German federal state$`), "ErrFederalState"},
-	{regexp.MustCompile(`may contain only digits`), "ErrPhone"},
-	{regexp.MustCompile(`contains? control characters$`), "ErrControlChars"},
-	{regexp.MustCompile(`contains an unreadable character`), "ErrUnreadable"},
+// codeMessage is the catalogue message of code, its parameters named as
+// the catalogue's placeholders: "max" fills {{.Max}}, "count" {{.Count}}
+// (which also picks the plural form).
+func codeMessage(code services.Code, p services.Params) *message {
+	id, ok := codeMessages[code]
+	if !ok {
+		id = "ErrInvalid"
+	}
+	return messageWith(id, p)
 }
 
-// serviceMessage finds the translation of f; a message the tables do not
-// know, perhaps a rule added later, still gets a translated generic one.
+// messageWith is the message id with the parameters p as its placeholders.
+func messageWith(id string, p services.Params) *message {
+	args := make([]any, 0, 2*len(p))
+	for k, v := range p {
+		args = append(args, placeholder(k), v)
+	}
+	return newMessage(id, args...)
+}
+
+// placeholder names a code's parameter as the catalogue does.
+func placeholder(param string) string {
+	if param == "mb" {
+		return "MB"
+	}
+	return strings.ToUpper(param[:1]) + param[1:]
+}
+
+// serviceMessage is the message of one field's problem.
 func serviceMessage(f services.FieldError) *message {
-	for _, m := range serviceMessages {
-		if m.field == f.Field && strings.HasPrefix(f.Message, m.prefix) {
-			return newMessage(m.id, "Min", services.MinPasswordLength, "Max", services.MaxPasswordLength,
-				"MaxDays", services.MaxAPITokenDays)
-		}
-	}
-	for _, p := range servicePatterns {
-		m := p.re.FindStringSubmatch(f.Message)
-		if m == nil {
-			continue
-		}
-		var args []any
-		for i, name := range p.re.SubexpNames() {
-			if name != "" {
-				args = append(args, name, numberOrText(m[i]))
-			}
-		}
-		return newMessage(p.id, args...)
-	}
-	return newMessage("ErrInvalid")
+	return codeMessage(f.Code, f.Params)
 }
 
-// numberOrText turns a number taken from a message back into an int, so
-// that a placeholder named Count picks the right plural form.
-func numberOrText(s string) any {
-	if n, err := strconv.Atoi(s); err == nil {
-		return n
+// refusalMessage is the message of a refusal the services named by code;
+// other errors give the message of their kind.
+func refusalMessage(err error) *message {
+	var r *services.Refusal
+	if errors.As(err, &r) {
+		return codeMessage(r.Code, r.Params)
 	}
-	return s
-}
-
-// actionMessages translate why the services refused an action in the
-// current state (services.ErrInvalidAction), matched by a part of the
-// message.
-var actionMessages = []struct{ part, id string }{
-	{"at least one active admin", "ErrLastAdmin"},
-	{"your own account", "ErrDisableSelf"},
-	{"account is disabled", "ErrAccountDisabled"},
-	{"takes no enrollments", "ErrCohortClosed"},
-	{"cannot become", "ErrStatusStep"},
-	{"only an enrolled participant can withdraw", "ErrNotEnrolled"},
+	return codeMessage(services.CodeOf(err), nil)
 }
 
 // invalidAction returns the message for err if it is a refusal of
@@ -243,12 +269,7 @@ func invalidAction(err error) *message {
 	if !errors.Is(err, services.ErrInvalidAction) {
 		return nil
 	}
-	for _, m := range actionMessages {
-		if strings.Contains(err.Error(), m.part) {
-			return newMessage(m.id)
-		}
-	}
-	return newMessage("ErrInvalidAction")
+	return refusalMessage(err)
 }
 
 // bindChoice reads a form whose inputs are fixed choices, such as a select

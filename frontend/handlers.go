@@ -1,15 +1,15 @@
 package frontend
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"kohorte/access"
-	"kohorte/services"
+	"kohorte/errhttp"
 )
 
 func (ui *UI) home(c *gin.Context) {
@@ -32,6 +32,8 @@ func (ui *UI) MethodNotAllowed(c *gin.Context) {
 type errorPage struct {
 	Title string
 	Text  string
+	// Reason, if known, says what refused the action, in place of Text.
+	Reason *message
 	// RequestID lets the course office find the failure in the log.
 	RequestID string
 }
@@ -104,24 +106,31 @@ func loginURL(r *http.Request) string {
 	return "/anmelden?next=" + url.QueryEscape(next)
 }
 
-// fail answers a service error that the page cannot show in place. An
-// unexpected one is logged with its detail and shown only as a request ID.
+// fail answers a service error that the page cannot show in place, with
+// the status errhttp gives it, as the API would. A refusal is explained by
+// its code; an unexpected error is logged with its detail and shown only
+// as a request ID.
 func (ui *UI) fail(c *gin.Context, err error) {
-	switch {
-	case errors.Is(err, services.ErrNotFound):
+	switch status := errhttp.Status(err); status {
+	case http.StatusNotFound:
 		ui.NotFound(c)
-	case errors.Is(err, services.ErrForbidden):
-		ui.renderError(c, http.StatusForbidden, "ForbiddenTitle", "ForbiddenText")
-	case errors.Is(err, services.ErrUnauthorized):
-		ui.Deny(c, http.StatusUnauthorized)
-	case errors.Is(err, services.ErrConflict), errors.Is(err, services.ErrInvalidAction):
+	case http.StatusForbidden:
+		ui.renderError(c, status, "ForbiddenTitle", "ForbiddenText")
+	case http.StatusUnauthorized:
+		ui.Deny(c, status)
+	case http.StatusConflict:
 		// A page that did not expect the refusal still explains it rather
 		// than calling it an internal error.
-		ui.renderError(c, http.StatusConflict, "ConflictTitle", "ConflictText")
-	case errors.As(err, new(*services.ValidationError)):
-		ui.renderError(c, http.StatusUnprocessableEntity, "BadRequestTitle", "BadRequestText")
-	case errors.Is(err, services.ErrTooManyTries):
-		ui.renderError(c, http.StatusTooManyRequests, "TooManyTitle", "TooManyText")
+		ui.render(c, status, "error", errorPage{Title: "ConflictTitle", Text: "ConflictText", Reason: refusalMessage(err)})
+	case http.StatusUnprocessableEntity:
+		ui.renderError(c, status, "BadRequestTitle", "BadRequestText")
+	case http.StatusTooManyRequests:
+		if wait := errhttp.RetryAfter(err); wait > 0 {
+			c.Header("Retry-After", strconv.Itoa(wait))
+		}
+		ui.renderError(c, status, "TooManyTitle", "TooManyText")
+	case http.StatusServiceUnavailable:
+		ui.renderError(c, status, "UnavailableTitle", "ErrUnavailable")
 	default:
 		actor := access.ActorOf(c)
 		ui.log.ErrorContext(c.Request.Context(), "page failed", "route", c.FullPath(),

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -256,10 +254,11 @@ func toPreviewView(p services.ImportPreview, name string) *previewView {
 		}
 	}
 	switch {
-	case strings.Contains(p.Problem, "takes no enrollments"):
+	case p.Problem == nil:
+	case p.Problem.Code == services.CodeCohortClosed:
 		v.Problem = newMessage("ImportProblemClosed")
-	case p.Problem != "":
-		v.Problem = newMessage("ImportProblemSeats", "Count", p.New+p.Existing, "Free", p.FreeSeats)
+	default:
+		v.Problem = refusalMessage(p.Problem)
 	}
 	v.Rows, v.Hidden = previewRows(p.Rows)
 	return v
@@ -291,43 +290,26 @@ func previewRows(rows []services.ImportRow) ([]previewRow, int) {
 	return out, len(rows) - len(out)
 }
 
-// tooLongMax finds the allowed length in the message of a too long cell;
-// the reason carries no number of its own.
-var tooLongMax = regexp.MustCompile(`(?:at most|longer than) (\d+)`)
-
-// cellMessage translates why a cell was refused, by its reason and field;
-// the parser's English message only supplies a number the reason lacks.
-func cellMessage(e roster.CellError) *message {
-	switch e.Reason {
-	case roster.ReasonRequired:
-		return newMessage("ImportErrRequired")
-	case roster.ReasonTooLong:
-		if m := tooLongMax.FindStringSubmatch(e.Message); m != nil {
-			return newMessage("ImportErrTooLong", "Max", numberOrText(m[1]))
-		}
-		return newMessage("ImportErrTooLongPlain")
-	case roster.ReasonDuplicate:
-		return newMessage("ImportErrDuplicate", "Value", e.Value, "Line", e.FirstLine)
-	case roster.ReasonMalformed:
-		return newMessage("ImportErrMalformed")
-	case roster.ReasonInvalid:
-		return invalidCellMessage(e)
-	}
-	return newMessage("ErrInvalid")
+// cellMessages name the catalogue message of each code a cell's problem
+// may have; they quote the value, which a form's message need not.
+var cellMessages = map[string]string{
+	roster.CodeRequired:            "ImportErrRequired",
+	roster.CodeTooLong:             "ImportErrTooLong",
+	roster.CodeDuplicateEmail:      "ImportErrDuplicate",
+	roster.CodeRowMalformed:        "ImportErrMalformed",
+	roster.CodeEmailInvalid:        "ImportErrEmail",
+	roster.CodeNetworkTypeInvalid:  "ImportErrNetworkType",
+	roster.CodeFederalStateInvalid: "ImportErrFederalState",
+	roster.CodePhoneInvalid:        "ImportErrPhone",
+	roster.CodeUnreadable:          "ImportErrUnreadable",
+	roster.CodeControlChars:        "ImportErrControl",
 }
 
-func invalidCellMessage(e roster.CellError) *message {
-	switch {
-	case e.Field == roster.FieldEmail:
-		return newMessage("ImportErrEmail", "Value", e.Value)
-	case e.Field == roster.FieldNetworkType:
-		return newMessage("ImportErrNetworkType", "Value", e.Value)
-	case e.Field == roster.FieldFederalState:
-		return newMessage("ImportErrFederalState", "Value", e.Value)
-	case e.Field == roster.FieldPhone:
-		return newMessage("ImportErrPhone", "Value", e.Value)
-	case strings.Contains(e.Message, "unreadable"):
-		return newMessage("ImportErrUnreadable", "Value", e.Value)
+// cellMessage translates why a cell was refused, by its code.
+func cellMessage(e roster.CellError) *message {
+	id, ok := cellMessages[e.Code]
+	if !ok {
+		return newMessage("ErrInvalid")
 	}
-	return newMessage("ImportErrControl")
+	return messageWith(id, services.CellParams(e))
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -276,8 +275,8 @@ func (ui *UI) createAccount(c *gin.Context) {
 // accountConflict explains why a person cannot get an account: their
 // address belongs to a staff or jury account, or to one in use.
 func accountConflict(err error) *message {
-	if strings.Contains(err.Error(), "belongs to a") {
-		return newMessage("ErrAccountOtherRole")
+	if services.CodeOf(err) == services.CodeParticipantAccountRole {
+		return refusalMessage(err)
 	}
 	return newMessage("ErrAccountExists")
 }

@@ -73,7 +73,7 @@ func (a *Accounts) now() time.Time { return a.cfg.Now().UTC() }
 
 // ErrInvalidCredentials is the one answer to a wrong e-mail, a wrong
 // password, a disabled account or one without a password.
-var ErrInvalidCredentials = fmt.Errorf("%w: e-mail or password is wrong", ErrUnauthorized)
+var ErrInvalidCredentials = refuse(ErrUnauthorized, CodeLoginInvalid)
 
 // ThrottledError refuses a login attempt while too many have failed.
 type ThrottledError struct {

@@ -35,10 +35,10 @@ func (a *Accounts) CreateAPIToken(ctx context.Context, actor Actor, name string,
 	name = cleanName(name)
 	verr := &ValidationError{}
 	if name == "" || utf8.RuneCountInString(name) > 100 {
-		verr.Add("name", "must be 1 to 100 characters long")
+		verr.Add("name", CodeAPITokenNameLength, "min", 1, "max", 100)
 	}
 	if days < 1 || days > MaxAPITokenDays {
-		verr.Add("expires_in_days", fmt.Sprintf("must be between 1 and %d", MaxAPITokenDays))
+		verr.Add("expires_in_days", CodeAPITokenDays, "min", 1, "max", MaxAPITokenDays)
 	}
 	if err := verr.Err(); err != nil {
 		return NewAPIToken{}, err

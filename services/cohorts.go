@@ -35,19 +35,19 @@ func (in CohortInput) apply(c *models.Cohort, course models.Course) error {
 	c.Name = requireText(verr, "name", in.Name, 100)
 	c.Venue = optionalText(verr, "venue", in.Venue, 300)
 	if in.StartDate.IsZero() {
-		verr.Add("start_date", "is required")
+		verr.Add("start_date", CodeRequired)
 	}
 	c.StartDate, c.EndDate = in.StartDate, in.EndDate
 	if c.EndDate.IsZero() && !in.StartDate.IsZero() {
 		c.EndDate = in.StartDate.AddDays(7 * course.DurationWeeks)
 	}
 	if !in.StartDate.IsZero() && c.EndDate.Before(c.StartDate.Time) {
-		verr.Add("end_date", "must not be before the start date")
+		verr.Add("end_date", CodeCohortEndBeforeStart)
 	}
 	if in.Capacity < 1 || in.Capacity > MaxCapacity {
-		verr.Add("capacity", fmt.Sprintf("must be between 1 and %d", MaxCapacity))
+		verr.Add("capacity", CodeOutOfRange, "min", 1, "max", MaxCapacity)
 	} else if in.Capacity < c.EnrolledCount {
-		verr.Add("capacity", fmt.Sprintf("must be at least the %d participants enrolled", c.EnrolledCount))
+		verr.Add("capacity", CodeCohortCapacityBelowEnroll, "count", c.EnrolledCount)
 	}
 	c.Capacity = in.Capacity
 	return verr.Err()
@@ -77,7 +77,7 @@ func (s *Courses) CreateCohort(ctx context.Context, actor Actor, courseID uint, 
 
 func cohortConflict(err error) error {
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return (&ValidationError{}).Add("name", "another cohort of this course has this name")
+		return invalid("name", CodeCohortNameTaken)
 	}
 	return err
 }
@@ -98,7 +98,7 @@ func (s *Courses) UpdateCohort(ctx context.Context, actor Actor, id uint, in Coh
 func (s *Courses) SetCohortStatus(ctx context.Context, actor Actor, id uint, status models.CohortStatus) (models.Cohort, error) {
 	return s.changeCohort(ctx, actor, id, "cohort.status_changed", func(tx *gorm.DB, c *models.Cohort) error {
 		if nextStatus[c.Status] != status {
-			return fmt.Errorf("%w: a %s cohort cannot become %s", ErrInvalidAction, c.Status, status)
+			return refuse(ErrInvalidAction, CodeCohortStatusStep, "from", c.Status, "to", status)
 		}
 		c.Status = status
 		return nil

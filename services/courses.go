@@ -71,7 +71,7 @@ func (in CourseInput) apply(c *models.Course) error {
 	c.Format = optionalText(verr, "format", in.Format, 50)
 	c.CertificatePrefix = strings.ToUpper(requireText(verr, "certificate_prefix", in.CertificatePrefix, 20))
 	if strings.ContainsFunc(c.CertificatePrefix, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) {
-		verr.Add("certificate_prefix", "may only hold the letters A to Z and digits")
+		verr.Add("certificate_prefix", CodeCoursePrefixChars)
 	}
 	c.Topics = c.Topics[:0:0]
 	for i, t := range in.Topics {
@@ -101,7 +101,7 @@ func (in CourseInput) issuers(verr *ValidationError, old []models.CourseIssuer) 
 			City: optionalText(verr, fmt.Sprintf("issuers[%d].city", i), is.City, 100)}
 		match, ok := matchIssuer(old, is.ID, out[i].Name)
 		if is.ID != 0 && !ok {
-			verr.Add(fmt.Sprintf("issuers[%d].id", i), "is not an issuer of this course")
+			verr.Add(fmt.Sprintf("issuers[%d].id", i), CodeCourseIssuerUnknown)
 		}
 		if ok {
 			out[i].ID, out[i].Logo, out[i].LogoContentType = match.ID, match.Logo, match.LogoContentType
@@ -132,7 +132,7 @@ func (in CourseInput) signatories(verr *ValidationError) []models.CourseSignator
 func requireText(verr *ValidationError, field, raw string, max int) string {
 	s := cleanName(raw)
 	if s == "" {
-		verr.Add(field, "is required")
+		verr.Add(field, CodeRequired)
 	}
 	return optionalText(verr, field, s, max)
 }
@@ -141,10 +141,10 @@ func optionalText(verr *ValidationError, field, raw string, max int) string {
 	s := cleanName(raw)
 	switch {
 	case utf8.RuneCountInString(s) > max:
-		verr.Add(field, fmt.Sprintf("must be at most %d characters long", max))
+		verr.Add(field, CodeTooLong, "max", max)
 	case strings.ContainsFunc(s, unicode.IsControl):
 		// Control characters would break certificates and exports.
-		verr.Add(field, "must not contain control characters")
+		verr.Add(field, CodeControlChars)
 	}
 	return s
 }
@@ -154,7 +154,7 @@ func setInt(verr *ValidationError, field string, v *int, dst *int, lo, hi int) {
 		return
 	}
 	if *v < lo || *v > hi {
-		verr.Add(field, fmt.Sprintf("must be between %d and %d", lo, hi))
+		verr.Add(field, CodeOutOfRange, "min", lo, "max", hi)
 		return
 	}
 	*dst = *v
@@ -312,13 +312,13 @@ func (s *Courses) SetIssuerLogo(ctx context.Context, actor Actor, courseID uint,
 func logoType(b []byte) (string, error) {
 	switch {
 	case len(b) == 0:
-		return "", (&ValidationError{}).Add("logo", "is empty")
+		return "", invalid("logo", CodeLogoEmpty)
 	case len(b) > MaxLogoBytes:
-		return "", (&ValidationError{}).Add("logo", "must be at most 1 MB")
+		return "", invalid("logo", CodeLogoTooLarge, "mb", 1)
 	case strings.HasPrefix(string(b), "\x89PNG\r\n\x1a\n"):
 		return "image/png", nil
 	case strings.HasPrefix(string(b), "\xff\xd8\xff"):
 		return "image/jpeg", nil
 	}
-	return "", (&ValidationError{}).Add("logo", "must be a PNG or JPEG image")
+	return "", invalid("logo", CodeLogoType)
 }

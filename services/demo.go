@@ -19,7 +19,7 @@ type DemoResult struct {
 }
 
 // ErrDemoLoaded refuses to load the demo into a database that has courses.
-var ErrDemoLoaded = fmt.Errorf("%w: the database holds courses already; the demo goes into an empty one", ErrConflict)
+var ErrDemoLoaded = refuse(ErrConflict, CodeDemoNotEmpty)
 
 type demoCohort struct {
 	name       string

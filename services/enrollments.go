@@ -13,10 +13,10 @@ import (
 )
 
 // ErrCohortFull refuses an enrollment beyond a cohort's capacity.
-var ErrCohortFull = fmt.Errorf("%w: the cohort is full", ErrConflict)
+var ErrCohortFull = refuse(ErrConflict, CodeCohortFull)
 
 // ErrAlreadyEnrolled refuses a second enrollment of one person in one cohort.
-var ErrAlreadyEnrolled = fmt.Errorf("%w: the participant is enrolled in this cohort already", ErrConflict)
+var ErrAlreadyEnrolled = refuse(ErrConflict, CodeEnrollmentExists)
 
 // holdsPlace reports whether an enrollment in this status counts against capacity.
 func holdsPlace(s models.EnrollmentStatus) bool { return s != models.EnrollmentWithdrawn }
@@ -97,7 +97,7 @@ func takePlace(tx *gorm.DB, cohortID uint) error {
 		return err
 	}
 	if c.Status != models.CohortPlanned && c.Status != models.CohortRunning {
-		return fmt.Errorf("%w: a %s cohort takes no enrollments", ErrInvalidAction, c.Status)
+		return refuse(ErrInvalidAction, CodeCohortClosed, "status", c.Status)
 	}
 	return ErrCohortFull
 }
@@ -121,7 +121,7 @@ func (s *Courses) Withdraw(ctx context.Context, actor Actor, enrollmentID uint, 
 	}
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) > 2000 {
-		return models.Enrollment{}, (&ValidationError{}).Add("reason", "must be at most 2000 characters long")
+		return models.Enrollment{}, invalid("reason", CodeTooLong, "max", 2000)
 	}
 	if day.IsZero() {
 		day = s.now()
@@ -134,10 +134,10 @@ func (s *Courses) Withdraw(ctx context.Context, actor Actor, enrollmentID uint, 
 			return err
 		}
 		if e.Status != models.EnrollmentEnrolled {
-			return fmt.Errorf("%w: only an enrolled participant can withdraw", ErrInvalidAction)
+			return refuse(ErrInvalidAction, CodeEnrollmentNotEnrolled)
 		}
 		if day.Before(e.EnrolledAt.Time) {
-			return (&ValidationError{}).Add("date", "must not be before the enrollment day "+e.EnrolledAt.German())
+			return invalid("date", CodeWithdrawalBeforeEnroll, "date", e.EnrolledAt.German())
 		}
 		before := enrollmentSnapshot(e)
 		e.Status, e.WithdrawnAt, e.WithdrawalReason = models.EnrollmentWithdrawn, &day, reason

@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -40,12 +41,13 @@ type ImportPreview struct {
 	Skipped   int
 	Errors    int
 	FreeSeats int
-	// Problem is a reason that refuses the whole list, e.g. too few places.
-	Problem string
+	// Problem is a reason that refuses the whole list, e.g. too few places;
+	// nil when there is none.
+	Problem *Refusal
 }
 
 // OK reports whether the import can be committed.
-func (p ImportPreview) OK() bool { return p.Errors == 0 && p.Problem == "" }
+func (p ImportPreview) OK() bool { return p.Errors == 0 && p.Problem == nil }
 
 // ImportError refuses an import and lists every problem with it.
 type ImportError struct {
@@ -54,8 +56,8 @@ type ImportError struct {
 
 func (e *ImportError) Error() string {
 	msgs := make([]string, 0, 3)
-	if e.Preview.Problem != "" {
-		msgs = append(msgs, e.Preview.Problem)
+	if e.Preview.Problem != nil {
+		msgs = append(msgs, e.Preview.Problem.Message())
 	}
 	for _, r := range e.Preview.Rows {
 		for _, ce := range r.Errors {
@@ -71,6 +73,15 @@ func (e *ImportError) Error() string {
 // Is makes an ImportError match ErrConflict only when no row is wrong
 // (too few places); row errors are a ValidationError for the caller.
 func (e *ImportError) Is(target error) bool { return target == ErrConflict && e.Preview.Errors == 0 }
+
+// Code names the refusal: the list's problem when no row is wrong, else
+// invalid input, whose rows the preview lists with their own codes.
+func (e *ImportError) Code() Code {
+	if e.Preview.Errors == 0 && e.Preview.Problem != nil {
+		return e.Preview.Problem.Code
+	}
+	return CodeInvalidInput
+}
 
 // PreviewImport tells what importing sheet into a cohort would do, without
 // changing anything.
@@ -98,9 +109,9 @@ func previewImport(tx *gorm.DB, cohortID uint, sheet *roster.Sheet) (ImportPrevi
 	p.FreeSeats = cohort.Capacity - cohort.EnrolledCount
 	switch {
 	case cohort.Status != models.CohortPlanned && cohort.Status != models.CohortRunning:
-		p.Problem = fmt.Sprintf("a %s cohort takes no enrollments", cohort.Status)
+		p.Problem = refuse(ErrInvalidAction, CodeCohortClosed, "status", cohort.Status)
 	case p.New+p.Existing > p.FreeSeats:
-		p.Problem = fmt.Sprintf("the list would enroll %d people, but only %d places are free", p.New+p.Existing, p.FreeSeats)
+		p.Problem = refuse(ErrConflict, CodeImportTooFewPlaces, "count", p.New+p.Existing, "free", p.FreeSeats)
 	}
 	return p, nil
 }
@@ -329,4 +340,39 @@ func importEvents(actor Actor, created map[string]*models.Participant, enrollmen
 		events = append(events, auditEvent(actor, "enrollment.created", "enrollment", e.ID, nil, enrollmentSnapshot(e)))
 	}
 	return events
+}
+
+// SheetError names why a list file cannot be read at all, as a problem
+// with the input "file"; the parser's English explanation is its message.
+func SheetError(err error) *ValidationError {
+	code, p := SheetCode(err)
+	return (&ValidationError{}).add(FieldError{Field: "file", Code: code, Params: p, Message: err.Error()})
+}
+
+// SheetCode names why a list file cannot be read, with the numbers the
+// reason needs.
+func SheetCode(err error) (Code, Params) {
+	var tooLarge *roster.TooLargeError
+	var header *roster.HeaderError
+	switch {
+	case errors.As(err, &tooLarge) && tooLarge.Kind == roster.LimitRows:
+		return CodeImportTooManyRows, params("max", tooLarge.Limit)
+	case errors.As(err, &tooLarge):
+		return CodeImportTooLarge, params("mb", tooLarge.Limit>>20)
+	case errors.As(err, &header):
+		missing := make([]string, len(header.Missing))
+		for i, f := range header.Missing {
+			missing[i] = string(f)
+		}
+		return CodeImportHeader, params("line", header.Line, "missing", strings.Join(missing, ", "))
+	case errors.Is(err, roster.ErrLegacyExcel):
+		return CodeImportLegacyExcel, nil
+	case errors.Is(err, roster.ErrEncrypted):
+		return CodeImportEncrypted, nil
+	case errors.Is(err, roster.ErrNoHeader):
+		return CodeImportNoHeader, nil
+	case errors.Is(err, roster.ErrNotSpreadsheet):
+		return CodeImportNotSpreadsheet, nil
+	}
+	return CodeImportUnreadable, nil
 }

@@ -101,8 +101,14 @@ func TestImportBeyondCapacityIsRefusedWhole(t *testing.T) {
 	c := newCohortEnv(t, 2)
 	_, err := c.courses.CommitImport(context.Background(), c.admin, c.cohort.ID, sheetOf(t, goodList))
 	var ierr *services.ImportError
-	if !errors.As(err, &ierr) || !errors.Is(err, services.ErrConflict) || !strings.Contains(ierr.Preview.Problem, "only 2 places are free") {
-		t.Fatalf("import of 3 into 2 places: %v", err)
+	if !errors.As(err, &ierr) || !errors.Is(err, services.ErrConflict) {
+		t.Fatalf("import of 3 into 2 places: %v, want an ImportError that is a conflict", err)
+	}
+	if p := ierr.Preview.Problem; p == nil || !strings.Contains(p.Message(), "only 2 places are free") {
+		t.Fatalf("import of 3 into 2 places: problem %v, want only 2 places are free", p)
+	}
+	if got := services.CodeOf(err); got != services.CodeImportTooFewPlaces {
+		t.Errorf("code %s, want %s", got, services.CodeImportTooFewPlaces)
 	}
 	if c.enrolledCount(t) != 0 {
 		t.Fatal("a refused import took places")

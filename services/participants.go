@@ -44,7 +44,7 @@ func (in ParticipantInput) apply(p *models.Participant) error {
 	if len(problems) > 0 {
 		verr := &ValidationError{}
 		for _, pr := range problems {
-			verr.Add(string(pr.Field), pr.Message)
+			verr.add(cellFieldError(string(pr.Field), pr))
 		}
 		return verr
 	}
@@ -55,7 +55,28 @@ func (in ParticipantInput) apply(p *models.Participant) error {
 	return nil
 }
 
-var errEmailTaken = (&ValidationError{}).Add("email", "another participant has this e-mail address")
+// cellFieldError names a problem that the list rules found with a person's
+// field by its code; the parser's English message, which quotes the value,
+// stays the message.
+func cellFieldError(field string, e roster.CellError) FieldError {
+	return FieldError{Field: field, Code: Code(e.Code), Params: CellParams(e), Message: e.Message}
+}
+
+// CellParams are the numbers and values that the code of a cell's problem
+// needs: the most characters allowed, or the value and where it was first.
+func CellParams(e roster.CellError) Params {
+	switch {
+	case e.Reason == roster.ReasonTooLong:
+		return params("max", e.Max)
+	case e.Reason == roster.ReasonDuplicate:
+		return params("value", e.Value, "line", e.FirstLine)
+	case e.Value != "":
+		return params("value", e.Value)
+	}
+	return nil
+}
+
+var errEmailTaken = invalid("email", CodeParticipantEmailTaken)
 
 // CreateParticipant adds a person.
 func (s *Participants) CreateParticipant(ctx context.Context, actor Actor, in ParticipantInput) (models.Participant, error) {
@@ -203,7 +224,7 @@ func orderBy(sort string, allowed map[string]string, fallback, idColumn string) 
 	col, ok := allowed[sort]
 	if !ok {
 		keys := slices.Sorted(maps.Keys(allowed))
-		return "", (&ValidationError{}).Add("sort", "must be one of: "+strings.Join(keys, ", "))
+		return "", invalid("sort", CodeNotOneOf, "allowed", strings.Join(keys, ", "))
 	}
 	return col + dir + ", " + idColumn + dir, nil
 }
@@ -260,7 +281,7 @@ func (s *Participants) CreateAccount(ctx context.Context, actor Actor, id uint) 
 			return err
 		}
 		if inv.User.Role != models.RoleParticipant {
-			return fmt.Errorf("%w: the address belongs to a %s account", ErrConflict, inv.User.Role)
+			return refuse(ErrConflict, CodeParticipantAccountRole, "role", inv.User.Role)
 		}
 		return tx.Model(&p).Update("user_id", inv.User.ID).Error
 	})

@@ -47,25 +47,26 @@ var commonPasswords = func() map[string]struct{} {
 	return set
 }()
 
-// checkPassword returns why a new password is not acceptable, or "" if it is.
-func checkPassword(password, email string) string {
+// checkPassword returns the code of the rule a new password breaks, with
+// the rule's parameters, or "" if it is acceptable.
+func checkPassword(password, email string) (Code, []any) {
 	n := utf8.RuneCountInString(password)
 	switch {
 	case !utf8.ValidString(password):
-		return "must be valid text"
+		return CodePasswordInvalidText, nil
 	case n < MinPasswordLength:
-		return fmt.Sprintf("must be at least %d characters long", MinPasswordLength)
+		return CodePasswordTooShort, []any{"min", MinPasswordLength}
 	case n > MaxPasswordLength:
-		return fmt.Sprintf("must be at most %d characters long", MaxPasswordLength)
+		return CodePasswordTooLong, []any{"max", MaxPasswordLength}
 	}
 	lower := strings.ToLower(password)
 	if _, common := commonPasswords[lower]; common {
-		return "is one of the most common passwords; choose another"
+		return CodePasswordCommon, nil
 	}
 	if email != "" && (lower == strings.ToLower(email) || lower == strings.ToLower(localPart(email))) {
-		return "must not be your e-mail address"
+		return CodePasswordIsEmail, nil
 	}
-	return ""
+	return "", nil
 }
 
 func localPart(email string) string {

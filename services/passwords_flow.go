@@ -67,7 +67,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor Actor, current, pas
 			return err
 		}
 		if ok, err := verifyPassword(user.PasswordHash, current); err != nil || !ok {
-			return (&ValidationError{}).Add("current_password", "is not your current password")
+			return invalid("current_password", CodePasswordCurrentWrong)
 		}
 		res, err = a.replacePassword(tx, user, password, actor, "user.password_changed")
 		return err
@@ -76,8 +76,8 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor Actor, current, pas
 }
 
 func (a *Accounts) replacePassword(tx *gorm.DB, user models.User, password string, actor Actor, action string) (LoginResult, error) {
-	if msg := checkPassword(password, user.Email); msg != "" {
-		return LoginResult{}, (&ValidationError{}).Add("password", msg)
+	if code, p := checkPassword(password, user.Email); code != "" {
+		return LoginResult{}, invalid("password", code, p...)
 	}
 	hash, err := a.hashPassword(tx.Statement.Context, password)
 	if err != nil {
@@ -162,7 +162,7 @@ func (a *Accounts) PasswordTokenValid(ctx context.Context, token string) (bool, 
 func (a *Accounts) RequestReset(ctx context.Context, rawEmail string, client Actor) error {
 	email, ok := normalizeEmail(rawEmail)
 	if !ok {
-		return (&ValidationError{}).Add("email", "must be an e-mail address")
+		return invalid("email", CodeEmailInvalid)
 	}
 	const action = "user.password_reset_requested"
 	return a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

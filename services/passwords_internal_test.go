@@ -23,7 +23,11 @@ func TestCheckPassword(t *testing.T) {
 		{"\xff\xfe invalid utf8", "must be valid text"},
 	}
 	for _, tc := range cases {
-		if got := checkPassword(tc.password, "zoe.cosic@example.org"); got != tc.want {
+		got := ""
+		if code, p := checkPassword(tc.password, "zoe.cosic@example.org"); code != "" {
+			got = code.English(params(p...))
+		}
+		if got != tc.want {
 			t.Errorf("checkPassword(%q) = %q, want %q", tc.password, got, tc.want)
 		}
 	}

@@ -69,13 +69,13 @@ type UserChange struct {
 func (ch UserChange) validate() error {
 	verr := &ValidationError{}
 	if ch.Role == nil && ch.Status == nil {
-		verr.Add("role", "send a role or a status to change")
+		verr.Add("role", CodeUserChangeEmpty)
 	}
 	if ch.Role != nil && !validRole(*ch.Role) {
-		verr.Add("role", "must be one of: admin, staff, juror, participant")
+		verr.Add("role", CodeRoleInvalid)
 	}
 	if ch.Status != nil && *ch.Status != models.UserActive && *ch.Status != models.UserDisabled {
-		verr.Add("status", "must be active or disabled")
+		verr.Add("status", CodeStatusInvalid)
 	}
 	return verr.Err()
 }

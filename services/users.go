@@ -61,14 +61,14 @@ type FirstAdmin struct {
 func (a *Accounts) EnsureAdmin(ctx context.Context, rawEmail, password string) (FirstAdmin, error) {
 	email, ok := normalizeEmail(rawEmail)
 	if !ok {
-		return FirstAdmin{}, (&ValidationError{}).Add("email", "must be an e-mail address")
+		return FirstAdmin{}, invalid("email", CodeEmailInvalid)
 	}
 	res := FirstAdmin{Email: email}
 	mustChange := password == ""
 	if mustChange {
 		password = rand.Text()
-	} else if msg := checkPassword(password, email); msg != "" {
-		return res, (&ValidationError{}).Add("password", msg)
+	} else if code, p := checkPassword(password, email); code != "" {
+		return res, invalid("password", code, p...)
 	}
 	hash, err := a.hashPassword(ctx, password)
 	if err != nil {
@@ -111,16 +111,16 @@ func (in InviteInput) validate() (string, error) {
 	verr := &ValidationError{}
 	email, ok := normalizeEmail(in.Email)
 	if !ok {
-		verr.Add("email", "must be an e-mail address")
+		verr.Add("email", CodeEmailInvalid)
 	}
 	name := cleanName(in.DisplayName)
 	if name == "" {
-		verr.Add("display_name", "is required")
+		verr.Add("display_name", CodeRequired)
 	} else if utf8.RuneCountInString(name) > 200 {
-		verr.Add("display_name", "must be at most 200 characters long")
+		verr.Add("display_name", CodeTooLong, "max", 200)
 	}
 	if !validRole(in.Role) {
-		verr.Add("role", "must be one of: admin, staff, juror, participant")
+		verr.Add("role", CodeRoleInvalid)
 	}
 	return email, verr.Err()
 }
@@ -173,7 +173,7 @@ func (a *Accounts) invitee(tx *gorm.DB, actor Actor, email, name string, role mo
 	err := tx.Where("email = ?", email).Take(&u).Error
 	switch {
 	case err == nil && u.PasswordHash != "":
-		return u, fmt.Errorf("%w: an account with this e-mail address exists already", ErrConflict)
+		return u, refuse(ErrConflict, CodeAccountEmailTaken)
 	case err == nil:
 		if !MayManage(actor, u.Role) {
 			return u, ErrForbidden
@@ -185,7 +185,7 @@ func (a *Accounts) invitee(tx *gorm.DB, actor Actor, email, name string, role mo
 	u = models.User{Email: email, DisplayName: name, Role: role, Status: models.UserActive, SearchText: searchKey(name, email)}
 	if err := tx.Create(&u).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return u, fmt.Errorf("%w: an account with this e-mail address exists already", ErrConflict)
+			return u, refuse(ErrConflict, CodeAccountEmailTaken)
 		}
 		return u, err
 	}

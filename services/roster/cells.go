@@ -22,13 +22,21 @@ const (
 // problem is why a cell is not acceptable.
 type problem struct {
 	reason Reason
+	code   string
+	max    int // for ReasonTooLong: the most characters allowed
 	msg    string
 }
 
-func required() *problem { return &problem{ReasonRequired, "required value is missing"} }
+func required() *problem {
+	return &problem{reason: ReasonRequired, code: CodeRequired, msg: "required value is missing"}
+}
 
-func invalid(format string, args ...any) *problem {
-	return &problem{ReasonInvalid, fmt.Sprintf(format, args...)}
+func invalid(code, format string, args ...any) *problem {
+	return &problem{reason: ReasonInvalid, code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+func tooLong(max int, format string, args ...any) *problem {
+	return &problem{reason: ReasonTooLong, code: CodeTooLong, max: max, msg: fmt.Sprintf(format, args...)}
 }
 
 // normalize turns a raw cell into the value kept for field f, or says why it
@@ -67,13 +75,13 @@ func isSpaceButBlank(r rune) bool { return r != ' ' && unicode.IsSpace(r) }
 // control characters or U+FFFD (the mark of a wrongly decoded file).
 func checkText(s string, maxLen int) *problem {
 	if n := utf8.RuneCountInString(s); n > maxLen {
-		return &problem{ReasonTooLong, fmt.Sprintf("%q has %d characters, at most %d are allowed", shorten(s), n, maxLen)}
+		return tooLong(maxLen, "%q has %d characters, at most %d are allowed", shorten(s), n, maxLen)
 	}
 	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
-		return invalid("%q contains control characters", shorten(s))
+		return invalid(CodeControlChars, "%q contains control characters", shorten(s))
 	}
 	if strings.ContainsRune(s, utf8.RuneError) {
-		return invalid("%q contains an unreadable character (�): save the file as UTF-8 and try again", shorten(s))
+		return invalid(CodeUnreadable, "%q contains an unreadable character (�): save the file as UTF-8 and try again", shorten(s))
 	}
 	return nil
 }
@@ -97,9 +105,9 @@ func normalizeEmail(raw string) (string, *problem) {
 	case s == "":
 		return "", required()
 	case utf8.RuneCountInString(s) > maxEmailLen:
-		return s, &problem{ReasonTooLong, fmt.Sprintf("%q is longer than %d characters", shorten(s), maxEmailLen)}
+		return s, tooLong(maxEmailLen, "%q is longer than %d characters", shorten(s), maxEmailLen)
 	case !validEmail(s):
-		return s, invalid("%q is not a valid e-mail address", shorten(s))
+		return s, invalid(CodeEmailInvalid, "%q is not a valid e-mail address", shorten(s))
 	}
 	return s, nil
 }
@@ -124,7 +132,7 @@ func normalizeNetworkType(raw string) (string, *problem) {
 	if code, ok := ParseNetworkType(s); ok {
 		return code, nil
 	}
-	return "", invalid("%q is not a known network type (MINT-Region, Fachkräftesicherung, Sonstiges)", shorten(s))
+	return "", invalid(CodeNetworkTypeInvalid, "%q is not a known network type (MINT-Region, Fachkräftesicherung, Sonstiges)", shorten(s))
 }
 
 func normalizeFederalState(raw string) (string, *problem) {
@@ -135,16 +143,16 @@ func normalizeFederalState(raw string) (string, *problem) {
 	if code, ok := ParseFederalState(s); ok {
 		return code, nil
 	}
-	return "", invalid("%q is not a German federal state", shorten(s))
+	return "", invalid(CodeFederalStateInvalid, "%q is not a German federal state", shorten(s))
 }
 
 func normalizePhone(raw string) (string, *problem) {
 	s := cleanText(raw)
 	if n := utf8.RuneCountInString(s); n > maxPhoneLen {
-		return s, &problem{ReasonTooLong, fmt.Sprintf("%q has %d characters, at most %d are allowed", shorten(s), n, maxPhoneLen)}
+		return s, tooLong(maxPhoneLen, "%q has %d characters, at most %d are allowed", shorten(s), n, maxPhoneLen)
 	}
 	if strings.IndexFunc(s, notPhoneRune) >= 0 {
-		return s, invalid("%q may contain only digits, spaces and + ( ) / -", shorten(s))
+		return s, invalid(CodePhoneInvalid, "%q may contain only digits, spaces and + ( ) / -", shorten(s))
 	}
 	return s, nil
 }

@@ -139,7 +139,7 @@ type rowBuilder struct {
 func (b *rowBuilder) build(rec record) Row {
 	row := Row{Line: rec.line}
 	if rec.broken != "" {
-		row.Errors = []CellError{{Line: rec.line, Reason: ReasonMalformed, Message: rec.broken}}
+		row.Errors = []CellError{{Line: rec.line, Reason: ReasonMalformed, Code: CodeRowMalformed, Message: rec.broken}}
 		return row
 	}
 	for _, c := range b.columns {
@@ -151,7 +151,7 @@ func (b *rowBuilder) build(rec record) Row {
 		row.Values.set(c.field, v)
 		if p != nil {
 			row.Errors = append(row.Errors, CellError{
-				Line: rec.line, Column: c.header, Field: c.field, Reason: p.reason,
+				Line: rec.line, Column: c.header, Field: c.field, Reason: p.reason, Code: p.code, Max: p.max,
 				Value: shorten(strings.TrimSpace(raw)), Message: p.msg,
 			})
 		}
@@ -174,7 +174,7 @@ func (b *rowBuilder) checkDuplicate(row *Row) {
 	}
 	row.Errors = append(row.Errors, CellError{
 		Line: row.Line, Column: b.header(FieldEmail), Field: FieldEmail, Reason: ReasonDuplicate,
-		Value: shorten(email), FirstLine: first,
+		Code: CodeDuplicateEmail, Value: shorten(email), FirstLine: first,
 		Message: fmt.Sprintf("%q already appears in row %d", shorten(email), first),
 	})
 }

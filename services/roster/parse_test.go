@@ -78,7 +78,7 @@ func TestParseCSVQuotingAndLineNumbers(t *testing.T) {
 		{Line: 2, Values: Person{FirstName: "Anna", LastName: "Schmidt, geb. Weber", Email: "anna@example.org", Organisation: `Stadt Oldenburg; Amt für "Wirtschaft"`}},
 		{Line: 3, Values: Person{FirstName: "Ben", LastName: "Becker", Email: "ben@example.org", Organisation: "Landkreis Ammerland Stabsstelle Fachkräfte"}},
 		{Line: 4, Values: Person{FirstName: "Carla", Email: "carla@example.org"}, Errors: []CellError{{
-			Line: 4, Column: "Nachname", Field: FieldLastName, Reason: ReasonRequired, Message: "required value is missing",
+			Line: 4, Column: "Nachname", Field: FieldLastName, Reason: ReasonRequired, Code: CodeRequired, Message: "required value is missing",
 		}}},
 		{Line: 7, Values: Person{FirstName: "Dora", LastName: "Dietrich", Email: "dora@example.org", Organisation: `Verein "MINT, Nord"`}},
 	}
@@ -133,9 +133,9 @@ func TestParseCSVReportsEveryBadRow(t *testing.T) {
 		t.Fatalf("got %d rows, want 5", len(sh.Rows))
 	}
 	wantErrs := []CellError{
-		{Line: 3, Column: "Bundesland", Field: FieldFederalState, Reason: ReasonInvalid, Value: "Bayernn",
+		{Line: 3, Column: "Bundesland", Field: FieldFederalState, Reason: ReasonInvalid, Code: CodeFederalStateInvalid, Value: "Bayernn",
 			Message: `"Bayernn" is not a German federal state`},
-		{Line: 6, Column: "E-Mail", Field: FieldEmail, Reason: ReasonDuplicate, Value: "anna@example.org", FirstLine: 2,
+		{Line: 6, Column: "E-Mail", Field: FieldEmail, Reason: ReasonDuplicate, Code: CodeDuplicateEmail, Value: "anna@example.org", FirstLine: 2,
 			Message: `"anna@example.org" already appears in row 2`},
 	}
 	if got := sh.Errors(); !reflect.DeepEqual(got, wantErrs) {
@@ -354,9 +354,9 @@ func TestParseXLSX(t *testing.T) {
 		{Line: 6, Values: Person{FirstName: "Nguyễn Thị", LastName: "Trần", Email: "not-an-email",
 			Organisation: "42", FederalState: "NI", Phone: "49.5"},
 			Errors: []CellError{
-				{Line: 6, Column: "E-Mail*", Field: FieldEmail, Reason: ReasonInvalid, Value: "not-an-email",
+				{Line: 6, Column: "E-Mail*", Field: FieldEmail, Reason: ReasonInvalid, Code: CodeEmailInvalid, Value: "not-an-email",
 					Message: `"not-an-email" is not a valid e-mail address`},
-				{Line: 6, Column: "Telefon", Field: FieldPhone, Reason: ReasonInvalid, Value: "49.5",
+				{Line: 6, Column: "Telefon", Field: FieldPhone, Reason: ReasonInvalid, Code: CodePhoneInvalid, Value: "49.5",
 					Message: `"49.5" may contain only digits, spaces and + ( ) / -`},
 			}},
 	}

@@ -18,7 +18,8 @@ func CheckPerson(raw Person) (Person, []CellError) {
 		v, p := normalize(f, raw.get(f))
 		out.set(f, v)
 		if p != nil {
-			errs = append(errs, CellError{Field: f, Reason: p.reason, Value: shorten(strings.TrimSpace(raw.get(f))), Message: p.msg})
+			errs = append(errs, CellError{Field: f, Reason: p.reason, Code: p.code, Max: p.max,
+				Value: shorten(strings.TrimSpace(raw.get(f))), Message: p.msg})
 		}
 	}
 	return out, errs

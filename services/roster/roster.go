@@ -97,7 +97,31 @@ type CellError struct {
 	Reason    Reason
 	Value     string // the offending value, shortened; "" when missing
 	FirstLine int    // for ReasonDuplicate: the row that used the value first
-	Message   string
+	Max       int    // for ReasonTooLong: the most characters allowed
+	// Code names the broken rule as services.Code does, finer than Reason.
+	Code    string
+	Message string
+}
+
+// The codes of CellError, the same as those of services.Code, which
+// checks in a test that it knows each.
+const (
+	CodeRequired            = "required"
+	CodeTooLong             = "too_long"
+	CodeControlChars        = "control_chars"
+	CodeUnreadable          = "text.unreadable"
+	CodeEmailInvalid        = "email.invalid"
+	CodeNetworkTypeInvalid  = "network_type.invalid"
+	CodeFederalStateInvalid = "federal_state.invalid"
+	CodePhoneInvalid        = "phone.invalid"
+	CodeDuplicateEmail      = "import.duplicate_email"
+	CodeRowMalformed        = "import.row_malformed"
+)
+
+// Codes lists every code a CellError may carry.
+func Codes() []string {
+	return []string{CodeRequired, CodeTooLong, CodeControlChars, CodeUnreadable, CodeEmailInvalid,
+		CodeNetworkTypeInvalid, CodeFederalStateInvalid, CodePhoneInvalid, CodeDuplicateEmail, CodeRowMalformed}
 }
 
 func (e CellError) Error() string {

@@ -1,0 +1,55 @@
+// Package errhttp answers the domain's errors over HTTP: one table from the
+// kinds of services' errors to status codes, for the JSON API and the pages
+// alike, so that the two cannot disagree on what a refusal is.
+package errhttp
+
+import (
+	"errors"
+	"net/http"
+
+	"kohorte/services"
+)
+
+// statuses map each domain kind to its status, in the order Status tries
+// them. Refusals unwrap to their kind, so a new rule needs no row here.
+var statuses = []struct {
+	kind   error
+	status int
+}{
+	{services.ErrNotFound, http.StatusNotFound},
+	{services.ErrForbidden, http.StatusForbidden},
+	{services.ErrUnauthorized, http.StatusUnauthorized},
+	{services.ErrTooManyTries, http.StatusTooManyRequests},
+	{services.ErrUnavailable, http.StatusServiceUnavailable},
+	{services.ErrInvalidAction, http.StatusConflict},
+	{services.ErrConflict, http.StatusConflict},
+}
+
+// Status is the HTTP status that answers err: 422 for invalid input, the
+// kind's status for a domain error, and 500 for an error the domain does
+// not know.
+func Status(err error) int {
+	var ierr *services.ImportError
+	if errors.As(err, &ierr) && ierr.Preview.Errors > 0 {
+		return http.StatusUnprocessableEntity
+	}
+	if errors.As(err, new(*services.ValidationError)) {
+		return http.StatusUnprocessableEntity
+	}
+	for _, s := range statuses {
+		if errors.Is(err, s.kind) {
+			return s.status
+		}
+	}
+	return http.StatusInternalServerError
+}
+
+// RetryAfter is how many whole seconds a throttled client should wait
+// before it tries again, or 0 if err is no throttling.
+func RetryAfter(err error) int {
+	var throttled *services.ThrottledError
+	if errors.As(err, &throttled) {
+		return int(throttled.RetryAfter.Seconds() + 0.999)
+	}
+	return 0
+}

@@ -1,0 +1,187 @@
+package services
+
+import (
+	"maps"
+	"slices"
+)
+
+// Code names one rule that refused an input or an action. Codes are part of
+// the API: integrators branch on them and the pages translate them, so a
+// code keeps its meaning once it has shipped. The names are lower-case,
+// dotted by the object they concern.
+type Code string
+
+// The codes of the domain's kinds, for refusals without a rule of their own.
+const (
+	CodeInternal      Code = "internal"
+	CodeInvalidInput  Code = "invalid_input"
+	CodeNotFound      Code = "not_found"
+	CodeForbidden     Code = "forbidden"
+	CodeUnauthorized  Code = "unauthorized"
+	CodeTooManyTries  Code = "too_many_tries"
+	CodeUnavailable   Code = "unavailable"
+	CodeInvalidAction Code = "invalid_action"
+	CodeConflict      Code = "conflict"
+)
+
+// Codes of field rules that many inputs share.
+const (
+	CodeRequired     Code = "required"      // no params
+	CodeTooLong      Code = "too_long"      // max: characters
+	CodeTooShort     Code = "too_short"     // min: characters
+	CodeTooSmall     Code = "too_small"     // min
+	CodeTooLarge     Code = "too_large"     // max
+	CodeOutOfRange   Code = "out_of_range"  // min, max
+	CodeNotOneOf     Code = "not_one_of"    // allowed: the choices, comma-separated
+	CodeControlChars Code = "control_chars" // no params
+	CodeUnreadable   Code = "text.unreadable"
+	CodeEmailInvalid Code = "email.invalid"
+	CodeInvalid      Code = "invalid" // a rule without a code of its own
+)
+
+// Codes of accounts and logins.
+const (
+	CodePasswordInvalidText  Code = "password.invalid_text"
+	CodePasswordTooShort     Code = "password.too_short" // min
+	CodePasswordTooLong      Code = "password.too_long"  // max
+	CodePasswordCommon       Code = "password.common"
+	CodePasswordIsEmail      Code = "password.is_email"
+	CodePasswordCurrentWrong Code = "password.current_wrong"
+	CodeRoleInvalid          Code = "role.invalid"
+	CodeStatusInvalid        Code = "status.invalid"
+	CodeUserChangeEmpty      Code = "user.change_empty"
+	CodeLastAdmin            Code = "user.last_admin"
+	CodeDisableSelf          Code = "user.disable_self"
+	CodeAccountDisabled      Code = "account.disabled"
+	CodeAccountEmailTaken    Code = "account.email_taken"
+	CodeLoginInvalid         Code = "login.invalid"
+	CodeAPITokenNameLength   Code = "api_token.name_length" // min, max
+	CodeAPITokenDays         Code = "api_token.days"        // min, max
+)
+
+// Codes of courses, cohorts, participants, enrollments and imports.
+const (
+	CodeCoursePrefixChars         Code = "course.prefix_chars"
+	CodeCourseIssuerUnknown       Code = "course.issuer_unknown"
+	CodeLogoEmpty                 Code = "logo.empty"
+	CodeLogoTooLarge              Code = "logo.too_large" // mb
+	CodeLogoType                  Code = "logo.type"
+	CodeCohortEndBeforeStart      Code = "cohort.end_before_start"
+	CodeCohortCapacityBelowEnroll Code = "cohort.capacity_below_enrolled" // count
+	CodeCohortNameTaken           Code = "cohort.name_taken"
+	CodeCohortClosed              Code = "cohort.closed"      // status
+	CodeCohortStatusStep          Code = "cohort.status_step" // from, to
+	CodeCohortFull                Code = "cohort.full"
+	CodeEnrollmentExists          Code = "enrollment.exists"
+	CodeEnrollmentNotEnrolled     Code = "enrollment.not_enrolled"
+	CodeWithdrawalBeforeEnroll    Code = "withdrawal.before_enrollment" // date
+	CodeParticipantEmailTaken     Code = "participant.email_taken"
+	CodeParticipantAccountRole    Code = "participant.account_role" // role
+	CodeNetworkTypeInvalid        Code = "network_type.invalid"     // value
+	CodeFederalStateInvalid       Code = "federal_state.invalid"    // value
+	CodePhoneInvalid              Code = "phone.invalid"            // value
+	CodeImportDuplicateEmail      Code = "import.duplicate_email"   // value, line
+	CodeImportRowMalformed        Code = "import.row_malformed"
+	CodeImportTooFewPlaces        Code = "import.too_few_places" // count, free
+	CodeDemoNotEmpty              Code = "demo.not_empty"
+)
+
+// Codes of a list file that cannot be read as a whole.
+const (
+	CodeImportFileMissing    Code = "import.file_missing"
+	CodeImportTooLarge       Code = "import.too_large"     // mb
+	CodeImportTooManyRows    Code = "import.too_many_rows" // max
+	CodeImportHeader         Code = "import.header"        // line, missing
+	CodeImportLegacyExcel    Code = "import.legacy_excel"
+	CodeImportEncrypted      Code = "import.encrypted"
+	CodeImportNoHeader       Code = "import.no_header"
+	CodeImportNotSpreadsheet Code = "import.not_spreadsheet"
+	CodeImportUnreadable     Code = "import.unreadable"
+)
+
+// codeMessages hold the English message of every code, with {name} where a
+// parameter goes. The API answers with them; a test checks that every code
+// declared above has one, and the pages' test that each has a translation.
+var codeMessages = map[Code]string{
+	CodeInternal:      "An internal error occurred.",
+	CodeInvalidInput:  "The input is invalid.",
+	CodeNotFound:      "The requested resource does not exist.",
+	CodeForbidden:     "You are not allowed to do this.",
+	CodeUnauthorized:  "Please log in.",
+	CodeTooManyTries:  "Too many attempts. Please wait and try again.",
+	CodeUnavailable:   "The service is temporarily unavailable.",
+	CodeInvalidAction: "The action is not allowed in this state.",
+	CodeConflict:      "The request conflicts with the current state.",
+
+	CodeRequired:     "is required",
+	CodeTooLong:      "must be at most {max} characters long",
+	CodeTooShort:     "must be at least {min} characters long",
+	CodeTooSmall:     "must be at least {min}",
+	CodeTooLarge:     "must be at most {max}",
+	CodeOutOfRange:   "must be between {min} and {max}",
+	CodeNotOneOf:     "must be one of: {allowed}",
+	CodeControlChars: "must not contain control characters",
+	CodeUnreadable:   "contains an unreadable character",
+	CodeEmailInvalid: "must be an e-mail address",
+	CodeInvalid:      "is not valid",
+
+	CodePasswordInvalidText:  "must be valid text",
+	CodePasswordTooShort:     "must be at least {min} characters long",
+	CodePasswordTooLong:      "must be at most {max} characters long",
+	CodePasswordCommon:       "is one of the most common passwords; choose another",
+	CodePasswordIsEmail:      "must not be your e-mail address",
+	CodePasswordCurrentWrong: "is not your current password",
+	CodeRoleInvalid:          "must be one of: admin, staff, juror, participant",
+	CodeStatusInvalid:        "must be active or disabled",
+	CodeUserChangeEmpty:      "send a role or a status to change",
+	CodeLastAdmin:            "Kohorte needs at least one active admin",
+	CodeDisableSelf:          "you cannot disable your own account",
+	CodeAccountDisabled:      "the account is disabled",
+	CodeAccountEmailTaken:    "an account with this e-mail address exists already",
+	CodeLoginInvalid:         "e-mail or password is wrong",
+	CodeAPITokenNameLength:   "must be {min} to {max} characters long",
+	CodeAPITokenDays:         "must be between {min} and {max}",
+
+	CodeCoursePrefixChars:         "may only hold the letters A to Z and digits",
+	CodeCourseIssuerUnknown:       "is not an issuer of this course",
+	CodeLogoEmpty:                 "is empty",
+	CodeLogoTooLarge:              "must be at most {mb} MB",
+	CodeLogoType:                  "must be a PNG or JPEG image",
+	CodeCohortEndBeforeStart:      "must not be before the start date",
+	CodeCohortCapacityBelowEnroll: "must be at least the {count} participants enrolled",
+	CodeCohortNameTaken:           "another cohort of this course has this name",
+	CodeCohortClosed:              "a {status} cohort takes no enrollments",
+	CodeCohortStatusStep:          "a {from} cohort cannot become {to}",
+	CodeCohortFull:                "the cohort is full",
+	CodeEnrollmentExists:          "the participant is enrolled in this cohort already",
+	CodeEnrollmentNotEnrolled:     "only an enrolled participant can withdraw",
+	CodeWithdrawalBeforeEnroll:    "must not be before the enrollment day {date}",
+	CodeParticipantEmailTaken:     "another participant has this e-mail address",
+	CodeParticipantAccountRole:    "the address belongs to a {role} account",
+	CodeNetworkTypeInvalid:        "is not a known network type",
+	CodeFederalStateInvalid:       "is not a German federal state",
+	CodePhoneInvalid:              "may contain only digits, spaces and + ( ) / -",
+	CodeImportDuplicateEmail:      "{value} already appears in row {line}",
+	CodeImportRowMalformed:        "the row cannot be read",
+	CodeImportTooFewPlaces:        "the list would enroll {count} people, but only {free} places are free",
+	CodeDemoNotEmpty:              "the database holds courses already; the demo goes into an empty one",
+
+	CodeImportFileMissing:    `send the list as the multipart field "file"`,
+	CodeImportTooLarge:       "the file is too large: at most {mb} MB are allowed",
+	CodeImportTooManyRows:    "the list has more than {max} rows",
+	CodeImportHeader:         "the header in row {line} lacks the columns {missing}",
+	CodeImportLegacyExcel:    "old Excel files (.xls) are not supported: open the file in Excel and save it as .xlsx or as CSV (UTF-8)",
+	CodeImportEncrypted:      "password-protected Excel files are not supported: remove the password and upload again",
+	CodeImportNoHeader:       "the file has no header row",
+	CodeImportNotSpreadsheet: "the file is neither CSV nor XLSX",
+	CodeImportUnreadable:     "the file cannot be read as a list",
+}
+
+// Codes returns every code, sorted, for the tests that check each one is
+// documented and translated.
+func Codes() []Code {
+	return slices.Sorted(maps.Keys(codeMessages))
+}
+
+// English renders the English message of c with p.
+func (c Code) English(p Params) string { return english(c, p) }
