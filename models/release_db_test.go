@@ -99,7 +99,9 @@ func upgradeReleaseDatabase(t *testing.T, src string) {
 	}
 	after := rowCounts(t, db)
 	for table, n := range before {
-		if after[table] != n {
+		// Each migration adds its row to schema_migrations; the applied list
+		// above checks that table.
+		if table != "schema_migrations" && after[table] != n {
 			t.Errorf("table %s had %d rows before the upgrade and %d after", table, n, after[table])
 		}
 	}
