@@ -87,22 +87,18 @@ func demo(ctx context.Context, cfg config, stdout io.Writer) error {
 		return err
 	}
 	defer models.Close(db)
-	accounts, err := newAccounts(db, cfg)
+	svc, err := newServices(db, cfg)
 	if err != nil {
 		return err
 	}
-	if err := ensureAdmin(ctx, accounts, cfg, log, stdout); err != nil {
+	if err := ensureAdmin(ctx, svc.Users, cfg, log, stdout); err != nil {
 		return err
 	}
-	actor, err := accounts.CommandLineActor(ctx)
+	actor, err := svc.Users.CommandLineActor(ctx)
 	if err != nil {
 		return err
 	}
-	today, err := todayIn("Europe/Berlin")
-	if err != nil {
-		return err
-	}
-	res, err := services.LoadDemo(ctx, db, actor, today, accounts)
+	res, err := svc.LoadDemo(ctx, actor)
 	if err != nil {
 		return err
 	}
@@ -127,19 +123,19 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	if err := migrateOrCheck(ctx, cfg, db); err != nil {
 		return err
 	}
-	accounts, err := newAccounts(db, cfg)
+	svc, err := newServices(db, cfg)
 	if err != nil {
 		return err
 	}
-	if err := ensureAdmin(ctx, accounts, cfg, log, stdout); err != nil {
+	if err := ensureAdmin(ctx, svc.Users, cfg, log, stdout); err != nil {
 		return err
 	}
-	handler, err := newHandler(db, accounts, cfg, log)
+	handler, err := newHandler(db, svc, cfg, log)
 	if err != nil {
 		return err
 	}
 	announce(cfg, ln, db, log, stdout)
-	go pruneEvery(ctx, time.Hour, accounts, log)
+	go pruneEvery(ctx, time.Hour, svc.Sessions, log)
 	return serveUntilDone(ctx, ln, newHTTPServer(handler, log), cfg.ShutdownTimeout, log)
 }
 
@@ -189,17 +185,23 @@ func causeOf(err error) string {
 	return err.Error()
 }
 
-func newAccounts(db *gorm.DB, cfg config) (*services.Accounts, error) {
+// newServices builds the services with the configured session limits and
+// the clock of days where the courses take place.
+func newServices(db *gorm.DB, cfg config) (*services.Services, error) {
 	acfg := services.DefaultAccountsConfig()
 	acfg.IdleTimeout = cfg.SessionIdle
 	acfg.Lifetime = cfg.SessionMax
-	return services.NewAccounts(db, acfg)
+	today, err := todayIn("Europe/Berlin")
+	if err != nil {
+		return nil, err
+	}
+	return services.New(db, services.Options{Accounts: &acfg, Today: today})
 }
 
 // ensureAdmin creates the first admin on a new database. A generated
 // password is printed once, here, and must be changed at the first login.
-func ensureAdmin(ctx context.Context, accounts *services.Accounts, cfg config, log *slog.Logger, stdout io.Writer) error {
-	res, err := accounts.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
+func ensureAdmin(ctx context.Context, users *services.Users, cfg config, log *slog.Logger, stdout io.Writer) error {
+	res, err := users.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	var verr *services.ValidationError
 	if errors.As(err, &verr) {
 		if verr.Fields[0].Field == "password" {
@@ -227,7 +229,7 @@ func todayIn(zone string) (func() models.Date, error) {
 }
 
 // pruneEvery removes ended sessions and old login attempts until ctx ends.
-func pruneEvery(ctx context.Context, every time.Duration, accounts *services.Accounts, log *slog.Logger) {
+func pruneEvery(ctx context.Context, every time.Duration, sessions *services.Sessions, log *slog.Logger) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
@@ -235,7 +237,7 @@ func pruneEvery(ctx context.Context, every time.Duration, accounts *services.Acc
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if n, err := accounts.Prune(ctx); err != nil {
+			if n, err := sessions.Prune(ctx); err != nil {
 				log.Warn("prune accounts", "error", err)
 			} else if n > 0 {
 				log.Info("pruned ended sessions and old login attempts", "rows", n)
@@ -244,30 +246,19 @@ func pruneEvery(ctx context.Context, every time.Duration, accounts *services.Acc
 	}
 }
 
-func newHandler(db *gorm.DB, accounts *services.Accounts, cfg config, log *slog.Logger) (http.Handler, error) {
+func newHandler(db *gorm.DB, svc *services.Services, cfg config, log *slog.Logger) (http.Handler, error) {
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, err
 	}
-	audit := services.NewAudit(db)
-	today, err := todayIn("Europe/Berlin")
-	if err != nil {
-		return nil, err
-	}
-	courses, participants := services.NewCourses(db, today), services.NewParticipants(db, accounts)
-	ui, err := frontend.New(frontend.Options{Logger: log, Version: version, Accounts: accounts, Audit: audit,
-		Courses: courses, Participants: participants})
+	ui, err := frontend.New(frontend.Options{Logger: log, Version: version, Services: svc})
 	if err != nil {
 		return nil, err
 	}
 	return api.NewRouter(api.Deps{
 		Logger:         log,
 		Metrics:        api.NewMetrics(sqlDB),
-		Health:         services.NewHealth(db),
-		Accounts:       accounts,
-		Audit:          audit,
-		Courses:        courses,
-		Participants:   participants,
+		Services:       svc,
 		UI:             ui,
 		Version:        version,
 		TrustedProxies: cfg.proxies(),

@@ -83,7 +83,7 @@ func unclassified(r *api.Router) []string {
 
 func TestEveryRouteIsClassified(t *testing.T) {
 	f := newFixtureWith(t, func(d *api.Deps) {
-		ui, err := frontend.New(frontend.Options{Accounts: d.Accounts, Audit: d.Audit, Courses: d.Courses, Participants: d.Participants})
+		ui, err := frontend.New(frontend.Options{Services: d.Services})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -41,7 +41,7 @@ func (h *handlers) login(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	res, err := h.accounts.Login(c.Request.Context(), req.Email, req.Password, access.ActorOf(c))
+	res, err := h.svc.Sessions.Login(c.Request.Context(), req.Email, req.Password, access.ActorOf(c))
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -53,7 +53,7 @@ func (h *handlers) login(c *gin.Context) {
 // it the new one: a login always rotates the token.
 func (h *handlers) startSession(c *gin.Context, res services.LoginResult) {
 	if old := access.SessionToken(c); old != "" {
-		if err := h.accounts.Logout(c.Request.Context(), old, services.Actor{}); err != nil {
+		if err := h.svc.Sessions.Logout(c.Request.Context(), old, services.Actor{}); err != nil {
 			h.writeError(c, err)
 			return
 		}
@@ -64,7 +64,7 @@ func (h *handlers) startSession(c *gin.Context, res services.LoginResult) {
 
 func (h *handlers) logout(c *gin.Context) {
 	if token := access.SessionToken(c); token != "" {
-		if err := h.accounts.Logout(c.Request.Context(), token, access.ActorOf(c)); err != nil {
+		if err := h.svc.Sessions.Logout(c.Request.Context(), token, access.ActorOf(c)); err != nil {
 			h.writeError(c, err)
 			return
 		}
@@ -75,7 +75,7 @@ func (h *handlers) logout(c *gin.Context) {
 
 func (h *handlers) me(c *gin.Context) {
 	actor := access.ActorOf(c)
-	u, err := h.accounts.GetUser(c.Request.Context(), actor, actor.UserID)
+	u, err := h.svc.Users.GetUser(c.Request.Context(), actor, actor.UserID)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -93,7 +93,7 @@ func (h *handlers) changePassword(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	res, err := h.accounts.ChangePassword(c.Request.Context(), access.ActorOf(c), req.CurrentPassword, req.Password)
+	res, err := h.svc.Passwords.ChangePassword(c.Request.Context(), access.ActorOf(c), req.CurrentPassword, req.Password)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -112,7 +112,7 @@ func (h *handlers) setPassword(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	res, err := h.accounts.SetPasswordWithToken(c.Request.Context(), req.Token, req.Password, access.ActorOf(c))
+	res, err := h.svc.Passwords.SetPasswordWithToken(c.Request.Context(), req.Token, req.Password, access.ActorOf(c))
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -130,7 +130,7 @@ func (h *handlers) requestPasswordReset(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	if err := h.accounts.RequestReset(c.Request.Context(), req.Email, access.ActorOf(c)); err != nil {
+	if err := h.svc.Passwords.RequestReset(c.Request.Context(), req.Email, access.ActorOf(c)); err != nil {
 		h.writeError(c, err)
 		return
 	}

@@ -100,13 +100,13 @@ func (h *handlers) identify(c *gin.Context, client services.Actor) (services.Act
 		if !ok {
 			return client, services.ErrUnauthorized
 		}
-		return h.accounts.AuthenticateAPIToken(ctx, strings.TrimSpace(token), client)
+		return h.svc.Sessions.AuthenticateAPIToken(ctx, strings.TrimSpace(token), client)
 	}
 	token := access.SessionToken(c)
 	if token == "" {
 		return client, nil
 	}
-	actor, err := h.accounts.Authenticate(ctx, token, client)
+	actor, err := h.svc.Sessions.Authenticate(ctx, token, client)
 	if errors.Is(err, services.ErrUnauthorized) {
 		// An ended session is no error: the request goes on anonymously
 		// and the route's rule decides.

@@ -18,7 +18,7 @@ const adminPass = "Kohorte-Admin-2026!"
 // seedAdmin creates the first admin through the service.
 func (f *fixture) seedAdmin(t *testing.T) {
 	t.Helper()
-	if _, err := f.accounts.EnsureAdmin(context.Background(), "admin@example.org", adminPass); err != nil {
+	if _, err := f.svc.Users.EnsureAdmin(context.Background(), "admin@example.org", adminPass); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -94,7 +94,7 @@ func toCourseResponse(c models.Course) courseResponse {
 }
 
 func (h *handlers) listCourses(c *gin.Context) {
-	courses, err := h.courses.ListCourses(c.Request.Context(), access.ActorOf(c))
+	courses, err := h.svc.Courses.ListCourses(c.Request.Context(), access.ActorOf(c))
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -111,7 +111,7 @@ func (h *handlers) createCourse(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	course, err := h.courses.CreateCourse(c.Request.Context(), access.ActorOf(c), req.toInput())
+	course, err := h.svc.Courses.CreateCourse(c.Request.Context(), access.ActorOf(c), req.toInput())
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -124,7 +124,7 @@ func (h *handlers) getCourse(c *gin.Context) {
 	if !ok {
 		return
 	}
-	course, err := h.courses.GetCourse(c.Request.Context(), access.ActorOf(c), id)
+	course, err := h.svc.Courses.GetCourse(c.Request.Context(), access.ActorOf(c), id)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -141,7 +141,7 @@ func (h *handlers) updateCourse(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	course, err := h.courses.UpdateCourse(c.Request.Context(), access.ActorOf(c), id, req.toInput())
+	course, err := h.svc.Courses.UpdateCourse(c.Request.Context(), access.ActorOf(c), id, req.toInput())
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -165,7 +165,7 @@ func (h *handlers) putIssuerLogo(c *gin.Context) {
 		writeProblem(c, http.StatusRequestEntityTooLarge, services.CodeLogoTooLarge, "The logo must be at most 1 MB.", nil)
 		return
 	}
-	if err := h.courses.SetIssuerLogo(c.Request.Context(), access.ActorOf(c), id, pos, logo); err != nil {
+	if err := h.svc.Courses.SetIssuerLogo(c.Request.Context(), access.ActorOf(c), id, pos, logo); err != nil {
 		h.writeError(c, err)
 		return
 	}
@@ -223,7 +223,7 @@ func (h *handlers) listCohorts(c *gin.Context) {
 	if !h.bindQuery(c, &q) {
 		return
 	}
-	cohorts, err := h.courses.ListCohorts(c.Request.Context(), access.ActorOf(c),
+	cohorts, err := h.svc.Cohorts.ListCohorts(c.Request.Context(), access.ActorOf(c),
 		services.CohortFilter{CourseID: q.CourseID, Status: models.CohortStatus(q.Status)})
 	if err != nil {
 		h.writeError(c, err)
@@ -245,7 +245,7 @@ func (h *handlers) createCohort(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	cohort, err := h.courses.CreateCohort(c.Request.Context(), access.ActorOf(c), id, req.toInput())
+	cohort, err := h.svc.Cohorts.CreateCohort(c.Request.Context(), access.ActorOf(c), id, req.toInput())
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -255,7 +255,7 @@ func (h *handlers) createCohort(c *gin.Context) {
 
 // respondCohort answers with the cohort as read back, course title included.
 func (h *handlers) respondCohort(c *gin.Context, status int, id uint) {
-	cohort, err := h.courses.GetCohort(c.Request.Context(), access.ActorOf(c), id)
+	cohort, err := h.svc.Cohorts.GetCohort(c.Request.Context(), access.ActorOf(c), id)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -278,7 +278,7 @@ func (h *handlers) updateCohort(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	if _, err := h.courses.UpdateCohort(c.Request.Context(), access.ActorOf(c), id, req.toInput()); err != nil {
+	if _, err := h.svc.Cohorts.UpdateCohort(c.Request.Context(), access.ActorOf(c), id, req.toInput()); err != nil {
 		h.writeError(c, err)
 		return
 	}
@@ -298,7 +298,7 @@ func (h *handlers) setCohortStatus(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	if _, err := h.courses.SetCohortStatus(c.Request.Context(), access.ActorOf(c), id, models.CohortStatus(req.Status)); err != nil {
+	if _, err := h.svc.Cohorts.SetCohortStatus(c.Request.Context(), access.ActorOf(c), id, models.CohortStatus(req.Status)); err != nil {
 		h.writeError(c, err)
 		return
 	}

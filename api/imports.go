@@ -136,7 +136,7 @@ func (h *handlers) previewImport(c *gin.Context) {
 	if sheet == nil {
 		return
 	}
-	p, err := h.courses.PreviewImport(c.Request.Context(), access.ActorOf(c), id, sheet)
+	p, err := h.svc.Enrollments.PreviewImport(c.Request.Context(), access.ActorOf(c), id, sheet)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -161,7 +161,7 @@ func (h *handlers) commitImport(c *gin.Context) {
 	if sheet == nil {
 		return
 	}
-	res, err := h.courses.CommitImport(c.Request.Context(), access.ActorOf(c), id, sheet)
+	res, err := h.svc.Enrollments.CommitImport(c.Request.Context(), access.ActorOf(c), id, sheet)
 	var ierr *services.ImportError
 	if errors.As(err, &ierr) {
 		writeImportProblem(c, ierr.Preview)
@@ -207,7 +207,7 @@ func (h *handlers) exportCohort(c *gin.Context) {
 	if !h.bindQuery(c, &q) {
 		return
 	}
-	cohort, rows, err := h.courses.ExportRows(c.Request.Context(), access.ActorOf(c), id)
+	cohort, rows, err := h.svc.Enrollments.ExportRows(c.Request.Context(), access.ActorOf(c), id)
 	if err != nil {
 		h.writeError(c, err)
 		return

@@ -22,7 +22,7 @@ func (h *handlers) healthz(c *gin.Context) {
 }
 
 func (h *handlers) readyz(c *gin.Context) {
-	if err := h.health.Ready(c.Request.Context()); err != nil {
+	if err := h.svc.Health.Ready(c.Request.Context()); err != nil {
 		h.writeError(c, err)
 		return
 	}

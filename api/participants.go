@@ -63,7 +63,7 @@ func (h *handlers) listParticipants(c *gin.Context) {
 		return
 	}
 	page := q.page()
-	ps, total, err := h.participants.ListParticipants(c.Request.Context(), access.ActorOf(c), services.ParticipantFilter{
+	ps, total, err := h.svc.Participants.ListParticipants(c.Request.Context(), access.ActorOf(c), services.ParticipantFilter{
 		Search: q.Search, FederalState: q.FederalState, NetworkType: q.NetworkType, Sort: q.Sort, Page: page})
 	if err != nil {
 		h.writeError(c, err)
@@ -81,7 +81,7 @@ func (h *handlers) createParticipant(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	p, err := h.participants.CreateParticipant(c.Request.Context(), access.ActorOf(c), req.toInput())
+	p, err := h.svc.Participants.CreateParticipant(c.Request.Context(), access.ActorOf(c), req.toInput())
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -94,7 +94,7 @@ func (h *handlers) getParticipant(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p, err := h.participants.GetParticipant(c.Request.Context(), access.ActorOf(c), id)
+	p, err := h.svc.Participants.GetParticipant(c.Request.Context(), access.ActorOf(c), id)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -111,7 +111,7 @@ func (h *handlers) updateParticipant(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	p, err := h.participants.UpdateParticipant(c.Request.Context(), access.ActorOf(c), id, req.toInput())
+	p, err := h.svc.Participants.UpdateParticipant(c.Request.Context(), access.ActorOf(c), id, req.toInput())
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -156,7 +156,7 @@ func (h *handlers) listEnrollments(c *gin.Context) {
 		return
 	}
 	page := q.page()
-	es, total, err := h.courses.ListEnrollments(c.Request.Context(), access.ActorOf(c), id, services.EnrollmentFilter{
+	es, total, err := h.svc.Enrollments.ListEnrollments(c.Request.Context(), access.ActorOf(c), id, services.EnrollmentFilter{
 		Status: models.EnrollmentStatus(q.Status), FederalState: q.FederalState, Search: q.Search, Sort: q.Sort, Page: page})
 	if err != nil {
 		h.writeError(c, err)
@@ -187,7 +187,7 @@ func (h *handlers) enroll(c *gin.Context) {
 	if req.EnrolledAt != nil {
 		day = *req.EnrolledAt
 	}
-	e, err := h.courses.Enroll(c.Request.Context(), access.ActorOf(c), id, req.ParticipantID, day)
+	e, err := h.svc.Enrollments.Enroll(c.Request.Context(), access.ActorOf(c), id, req.ParticipantID, day)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -197,7 +197,7 @@ func (h *handlers) enroll(c *gin.Context) {
 
 // respondEnrollment answers with the enrollment and its participant.
 func (h *handlers) respondEnrollment(c *gin.Context, status int, e models.Enrollment) {
-	p, err := h.participants.GetParticipant(c.Request.Context(), access.ActorOf(c), e.ParticipantID)
+	p, err := h.svc.Participants.GetParticipant(c.Request.Context(), access.ActorOf(c), e.ParticipantID)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -224,7 +224,7 @@ func (h *handlers) withdraw(c *gin.Context) {
 	if req.WithdrawnAt != nil {
 		day = *req.WithdrawnAt
 	}
-	e, err := h.courses.Withdraw(c.Request.Context(), access.ActorOf(c), id, day, req.Reason)
+	e, err := h.svc.Enrollments.Withdraw(c.Request.Context(), access.ActorOf(c), id, day, req.Reason)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -240,7 +240,7 @@ type statisticsResponse struct {
 }
 
 func (h *handlers) statistics(c *gin.Context, cohortID uint) {
-	st, err := h.courses.CohortStatistics(c.Request.Context(), access.ActorOf(c), cohortID)
+	st, err := h.svc.Cohorts.CohortStatistics(c.Request.Context(), access.ActorOf(c), cohortID)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -262,7 +262,7 @@ func (h *handlers) createParticipantAccount(c *gin.Context) {
 	if !ok {
 		return
 	}
-	inv, err := h.participants.CreateAccount(c.Request.Context(), access.ActorOf(c), id)
+	inv, err := h.svc.Participants.CreateAccount(c.Request.Context(), access.ActorOf(c), id)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -283,7 +283,7 @@ type myEnrollmentResponse struct {
 }
 
 func (h *handlers) myEnrollments(c *gin.Context) {
-	es, err := h.participants.MyEnrollments(c.Request.Context(), access.ActorOf(c))
+	es, err := h.svc.Participants.MyEnrollments(c.Request.Context(), access.ActorOf(c))
 	if err != nil {
 		h.writeError(c, err)
 		return

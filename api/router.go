@@ -28,16 +28,12 @@ type UI interface {
 
 // Deps are what the router needs from the composition root.
 type Deps struct {
-	Logger   *slog.Logger
-	Metrics  *Metrics
-	Health   *services.Health
-	Accounts *services.Accounts
-	Audit    *services.Audit
-	Courses  *services.Courses
-	// Participants manages people across cohorts.
-	Participants *services.Participants
-	UI           UI
-	Version      string
+	Logger  *slog.Logger
+	Metrics *Metrics
+	// Services serve every request; the API holds no state of its own.
+	Services *services.Services
+	UI       UI
+	Version  string
 	// TrustedProxies are the addresses or CIDR ranges whose X-Forwarded-For
 	// and X-Forwarded-Proto headers are believed; none by default.
 	TrustedProxies []string
@@ -49,16 +45,12 @@ type Deps struct {
 }
 
 type handlers struct {
-	log          *slog.Logger
-	health       *services.Health
-	accounts     *services.Accounts
-	audit        *services.Audit
-	courses      *services.Courses
-	participants *services.Participants
-	version      string
-	maxBody      int64
-	docs         *docs
-	ui           UI
+	log     *slog.Logger
+	svc     *services.Services
+	version string
+	maxBody int64
+	docs    *docs
+	ui      UI
 }
 
 // Router is the HTTP handler of Kohorte with the rule of every route.
@@ -76,7 +68,7 @@ func NewRouter(d Deps) (*Router, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handlers{log: d.Logger, health: d.Health, accounts: d.Accounts, audit: d.Audit, courses: d.Courses, participants: d.Participants,
+	h := &handlers{log: d.Logger, svc: d.Services,
 		version: d.Version, maxBody: d.MaxBody, docs: docs, ui: d.UI}
 	if h.maxBody <= 0 {
 		h.maxBody = 1 << 20

@@ -25,7 +25,7 @@ type fixture struct {
 	engine   *api.Router
 	client   *apitest.Client
 	logs     *bytes.Buffer
-	accounts *services.Accounts
+	svc      *services.Services
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -41,26 +41,22 @@ func newFixtureWith(t *testing.T, configure func(*api.Deps)) *fixture {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	accounts, err := services.NewAccounts(db, services.DefaultAccountsConfig())
+	svc, err := services.New(db, services.Options{Today: func() models.Date { return models.NewDate(2026, 11, 21) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	deps := api.Deps{
-		Logger:       slog.New(slog.NewJSONHandler(logs, nil)),
-		Metrics:      api.NewMetrics(sqlDB),
-		Health:       services.NewHealth(db),
-		Accounts:     accounts,
-		Audit:        services.NewAudit(db),
-		Courses:      services.NewCourses(db, func() models.Date { return models.NewDate(2026, 11, 21) }),
-		Participants: services.NewParticipants(db, accounts),
-		Version:      "test",
+		Logger:   slog.New(slog.NewJSONHandler(logs, nil)),
+		Metrics:  api.NewMetrics(sqlDB),
+		Services: svc,
+		Version:  "test",
 	}
 	configure(&deps)
 	engine, err := api.NewRouter(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{db: db, engine: engine, client: apitest.New(t, engine), logs: logs, accounts: accounts}
+	return &fixture{db: db, engine: engine, client: apitest.New(t, engine), logs: logs, svc: svc}
 }
 
 func TestOperationsEndpoints(t *testing.T) {

@@ -36,7 +36,7 @@ type createdTokenResponse struct {
 }
 
 func (h *handlers) listTokens(c *gin.Context) {
-	tokens, err := h.accounts.ListAPITokens(c.Request.Context(), access.ActorOf(c))
+	tokens, err := h.svc.Tokens.ListAPITokens(c.Request.Context(), access.ActorOf(c))
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -53,7 +53,7 @@ func (h *handlers) createToken(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	t, err := h.accounts.CreateAPIToken(c.Request.Context(), access.ActorOf(c), req.Name, req.ExpiresInDays)
+	t, err := h.svc.Tokens.CreateAPIToken(c.Request.Context(), access.ActorOf(c), req.Name, req.ExpiresInDays)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -66,7 +66,7 @@ func (h *handlers) revokeToken(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := h.accounts.RevokeAPIToken(c.Request.Context(), access.ActorOf(c), id); err != nil {
+	if err := h.svc.Tokens.RevokeAPIToken(c.Request.Context(), access.ActorOf(c), id); err != nil {
 		h.writeError(c, err)
 		return
 	}

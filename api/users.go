@@ -46,7 +46,7 @@ func (h *handlers) listUsers(c *gin.Context) {
 		return
 	}
 	page := q.page()
-	users, total, err := h.accounts.ListUsers(c.Request.Context(), access.ActorOf(c), services.UserFilter{
+	users, total, err := h.svc.Users.ListUsers(c.Request.Context(), access.ActorOf(c), services.UserFilter{
 		Search: q.Search, Role: models.Role(q.Role), Status: models.UserStatus(q.Status), Page: page})
 	if err != nil {
 		h.writeError(c, err)
@@ -76,7 +76,7 @@ func (h *handlers) inviteUser(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	inv, err := h.accounts.Invite(c.Request.Context(), access.ActorOf(c), services.InviteInput{
+	inv, err := h.svc.Users.Invite(c.Request.Context(), access.ActorOf(c), services.InviteInput{
 		Email: req.Email, DisplayName: req.DisplayName, Role: models.Role(req.Role)})
 	if err != nil {
 		h.writeError(c, err)
@@ -95,7 +95,7 @@ func (h *handlers) getUser(c *gin.Context) {
 	if !ok {
 		return
 	}
-	u, err := h.accounts.GetUser(c.Request.Context(), access.ActorOf(c), id)
+	u, err := h.svc.Users.GetUser(c.Request.Context(), access.ActorOf(c), id)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -126,7 +126,7 @@ func (h *handlers) updateUser(c *gin.Context) {
 		status := models.UserStatus(*req.Status)
 		ch.Status = &status
 	}
-	u, err := h.accounts.UpdateUser(c.Request.Context(), access.ActorOf(c), id, ch)
+	u, err := h.svc.Users.UpdateUser(c.Request.Context(), access.ActorOf(c), id, ch)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -140,12 +140,12 @@ func (h *handlers) createPasswordLink(c *gin.Context) {
 		return
 	}
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	link, err := h.accounts.ResetLink(ctx, actor, id)
+	link, err := h.svc.Passwords.ResetLink(ctx, actor, id)
 	if err != nil {
 		h.writeError(c, err)
 		return
 	}
-	u, err := h.accounts.GetUser(ctx, actor, id)
+	u, err := h.svc.Users.GetUser(ctx, actor, id)
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -206,7 +206,7 @@ func (h *handlers) listAuditEvents(c *gin.Context) {
 		return
 	}
 	page := q.page()
-	events, total, err := h.audit.List(c.Request.Context(), access.ActorOf(c), services.AuditFilter{
+	events, total, err := h.svc.Audit.List(c.Request.Context(), access.ActorOf(c), services.AuditFilter{
 		Action: q.Action, ObjectType: q.ObjectType, ObjectID: q.ObjectID, ActorID: q.ActorID,
 		From: q.From, To: q.To, Page: page})
 	if err != nil {

@@ -84,7 +84,7 @@ func (ui *UI) auditPage(c *gin.Context) {
 	if !ui.bindQuery(c, &q) {
 		return
 	}
-	events, total, err := ui.audit.List(c.Request.Context(), access.ActorOf(c), services.AuditFilter{
+	events, total, err := ui.svc.Audit.List(c.Request.Context(), access.ActorOf(c), services.AuditFilter{
 		Action: q.Action, ObjectType: q.ObjectType, ObjectID: q.ObjectID, Page: servicePage(q.Page)})
 	if err != nil {
 		ui.fail(c, err)

@@ -53,7 +53,7 @@ func (ui *UI) login(c *gin.Context) {
 		ui.render(c, http.StatusUnprocessableEntity, "login", page)
 		return
 	}
-	res, err := ui.accounts.Login(c.Request.Context(), form.Email, form.Password, clientOf(c))
+	res, err := ui.svc.Sessions.Login(c.Request.Context(), form.Email, form.Password, clientOf(c))
 	if err != nil {
 		ui.loginFailed(c, page, err)
 		return
@@ -88,7 +88,7 @@ func (ui *UI) loginFailed(c *gin.Context, page loginPage, err error) {
 // every login rotates the token, and hands the browser the new one.
 func (ui *UI) startSession(c *gin.Context, res services.LoginResult) bool {
 	if old := access.SessionToken(c); old != "" {
-		if err := ui.accounts.Logout(c.Request.Context(), old, services.Actor{}); err != nil {
+		if err := ui.svc.Sessions.Logout(c.Request.Context(), old, services.Actor{}); err != nil {
 			ui.fail(c, err)
 			return false
 		}
@@ -98,7 +98,7 @@ func (ui *UI) startSession(c *gin.Context, res services.LoginResult) bool {
 }
 
 func (ui *UI) logout(c *gin.Context) {
-	if err := ui.accounts.Logout(c.Request.Context(), access.SessionToken(c), access.ActorOf(c)); err != nil {
+	if err := ui.svc.Sessions.Logout(c.Request.Context(), access.SessionToken(c), access.ActorOf(c)); err != nil {
 		ui.fail(c, err)
 		return
 	}
@@ -132,7 +132,7 @@ func (ui *UI) changePassword(c *gin.Context) {
 	}
 	actor := access.ActorOf(c)
 	if errs == nil {
-		res, err := ui.accounts.ChangePassword(c.Request.Context(), actor, form.Current, form.Password)
+		res, err := ui.svc.Passwords.ChangePassword(c.Request.Context(), actor, form.Current, form.Password)
 		if err == nil {
 			access.SetSessionCookie(c, res.Token)
 			ui.render(c, http.StatusOK, "password_changed", nil)
@@ -180,7 +180,7 @@ func (ui *UI) setPassword(c *gin.Context) {
 		return
 	}
 	if errs == nil {
-		res, err := ui.accounts.SetPasswordWithToken(c.Request.Context(), form.Token, form.Password, clientOf(c))
+		res, err := ui.svc.Passwords.SetPasswordWithToken(c.Request.Context(), form.Token, form.Password, clientOf(c))
 		switch {
 		case err == nil:
 			if ui.startSession(c, res) {
@@ -221,7 +221,7 @@ func (ui *UI) requestReset(c *gin.Context) {
 		return
 	}
 	if errs == nil {
-		err := ui.accounts.RequestReset(c.Request.Context(), form.Email, clientOf(c))
+		err := ui.svc.Passwords.RequestReset(c.Request.Context(), form.Email, clientOf(c))
 		if err == nil {
 			ui.render(c, http.StatusOK, "forgot_sent", nil)
 			return

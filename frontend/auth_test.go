@@ -173,7 +173,7 @@ func TestChangePassword(t *testing.T) {
 func TestMustChangePassword(t *testing.T) {
 	t.Parallel()
 	s := newEmptyStack(t)
-	first, err := s.accounts.EnsureAdmin(context.Background(), "first@kohorte.test", "")
+	first, err := s.svc.Users.EnsureAdmin(context.Background(), "first@kohorte.test", "")
 	if err != nil || first.OneTimePassword == "" {
 		t.Fatalf("EnsureAdmin: %+v, %v", first, err)
 	}

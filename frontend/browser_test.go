@@ -123,7 +123,7 @@ func TestBrowserDisabledUserIsLoggedOut(t *testing.T) {
 		t.Fatalf("GET /passwort as the juror = %d", status)
 	}
 
-	if _, err := s.accounts.SetStatus(context.Background(), s.admin, juror.ID, models.UserDisabled); err != nil {
+	if _, err := s.svc.Users.SetStatus(context.Background(), s.admin, juror.ID, models.UserDisabled); err != nil {
 		t.Fatal(err)
 	}
 	if status := b.Reload(); status != http.StatusOK {

@@ -19,15 +19,7 @@ import (
 const defaultCapacity = 20
 
 // cohortStatuses are the statuses in their order, for the filter.
-var cohortStatuses = []models.CohortStatus{models.CohortPlanned, models.CohortRunning, models.CohortCompleted, models.CohortArchived}
-
-// nextCohortStatus repeats the order the services enforce, only to offer
-// the one step that is possible; the service still decides.
-var nextCohortStatus = map[models.CohortStatus]models.CohortStatus{
-	models.CohortPlanned:   models.CohortRunning,
-	models.CohortRunning:   models.CohortCompleted,
-	models.CohortCompleted: models.CohortArchived,
-}
+var cohortStatuses = models.CohortStatuses()
 
 // cohortView is a cohort as the pages show it.
 type cohortView struct {
@@ -53,8 +45,8 @@ type cohortView struct {
 func toCohortView(c models.Cohort) cohortView {
 	v := cohortView{ID: c.ID, Name: c.Name, CourseID: c.CourseID, StartDate: c.StartDate, EndDate: c.EndDate,
 		Capacity: c.Capacity, Enrolled: c.EnrolledCount, Free: max(0, c.Capacity-c.EnrolledCount), Venue: c.Venue,
-		Status: c.Status, Next: nextCohortStatus[c.Status],
-		Open: c.Status == models.CohortPlanned || c.Status == models.CohortRunning}
+		Status: c.Status, Next: c.Status.Next(),
+		Open: c.Status.AcceptsEnrollments()}
 	if c.Course != nil {
 		v.CourseTitle, v.DurationWeeks = c.Course.Title, c.Course.DurationWeeks
 	}
@@ -118,12 +110,12 @@ func (ui *UI) cohortsPage(c *gin.Context) {
 		return
 	}
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	cohorts, err := ui.courses.ListCohorts(ctx, actor, services.CohortFilter{CourseID: q.Course, Status: models.CohortStatus(q.Status)})
+	cohorts, err := ui.svc.Cohorts.ListCohorts(ctx, actor, services.CohortFilter{CourseID: q.Course, Status: models.CohortStatus(q.Status)})
 	if err != nil {
 		ui.fail(c, err)
 		return
 	}
-	courses, err := ui.courses.ListCourses(ctx, actor)
+	courses, err := ui.svc.Courses.ListCourses(ctx, actor)
 	if err != nil {
 		ui.fail(c, err)
 		return
@@ -150,7 +142,7 @@ func (ui *UI) newCohortPage(c *gin.Context) {
 }
 
 func (ui *UI) showNewCohort(c *gin.Context, status int, page newCohortPage) {
-	courses, err := ui.courses.ListCourses(c.Request.Context(), access.ActorOf(c))
+	courses, err := ui.svc.Courses.ListCourses(c.Request.Context(), access.ActorOf(c))
 	if err != nil {
 		ui.fail(c, err)
 		return
@@ -174,7 +166,7 @@ func (ui *UI) createCohort(c *gin.Context) {
 		r.errs = append(formErrors{{Field: "course_id", Label: "FieldCourse", Message: newMessage("ErrChooseCourse")}}, r.errs...)
 	}
 	if r.errs == nil {
-		cohort, err := ui.courses.CreateCohort(c.Request.Context(), access.ActorOf(c), uint(courseID), in)
+		cohort, err := ui.svc.Cohorts.CreateCohort(c.Request.Context(), access.ActorOf(c), uint(courseID), in)
 		switch {
 		case err == nil:
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kohorten/%d?erledigt=angelegt", cohort.ID))
@@ -317,25 +309,25 @@ func (ui *UI) showCohort(c *gin.Context, status int, id uint, page cohortPage) {
 		ui.renderError(c, http.StatusBadRequest, "BadRequestTitle", "BadRequestText")
 		return
 	}
-	cohort, err := ui.courses.GetCohort(ctx, actor, id)
+	cohort, err := ui.svc.Cohorts.GetCohort(ctx, actor, id)
 	if err != nil {
 		ui.fail(c, err)
 		return
 	}
 	q := page.Query
-	enrollments, total, err := ui.courses.ListEnrollments(ctx, actor, id, services.EnrollmentFilter{
+	enrollments, total, err := ui.svc.Enrollments.ListEnrollments(ctx, actor, id, services.EnrollmentFilter{
 		Status: models.EnrollmentStatus(q.Status), FederalState: q.State, Search: q.Search, Sort: sort, Page: servicePage(q.Page)})
 	if err != nil {
 		ui.fail(c, err)
 		return
 	}
-	stats, err := ui.courses.CohortStatistics(ctx, actor, id)
+	stats, err := ui.svc.Cohorts.CohortStatistics(ctx, actor, id)
 	if err != nil {
 		ui.fail(c, err)
 		return
 	}
 	if q.Person != "" {
-		found, total, err := ui.people.ListParticipants(ctx, actor, services.ParticipantFilter{
+		found, total, err := ui.svc.Participants.ListParticipants(ctx, actor, services.ParticipantFilter{
 			Search: q.Person, Page: services.Page{Number: 1, Size: enrollSearchSize}})
 		if err != nil {
 			ui.fail(c, err)
@@ -376,7 +368,7 @@ func (ui *UI) updateCohort(c *gin.Context) {
 	r := formReader{form: &form, errs: errs}
 	in := form.toInput(&r)
 	if r.errs == nil {
-		_, err := ui.courses.UpdateCohort(c.Request.Context(), access.ActorOf(c), id, in)
+		_, err := ui.svc.Cohorts.UpdateCohort(c.Request.Context(), access.ActorOf(c), id, in)
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kohorten/%d?erledigt=gespeichert", id))
 			return
@@ -403,7 +395,7 @@ func (ui *UI) advanceCohort(c *gin.Context) {
 	if !ok || !ui.bindChoice(c, &form) {
 		return
 	}
-	_, err := ui.courses.SetCohortStatus(c.Request.Context(), access.ActorOf(c), id, models.CohortStatus(form.Status))
+	_, err := ui.svc.Cohorts.SetCohortStatus(c.Request.Context(), access.ActorOf(c), id, models.CohortStatus(form.Status))
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kohorten/%d?erledigt=status", id))
 		return

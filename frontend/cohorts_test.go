@@ -259,7 +259,7 @@ func TestCohortPagesAreClosedToOthers(t *testing.T) {
 		}
 	}
 	// Nothing changed: the cohort is planned, with its one person.
-	got, err := s.courses.GetCohort(t.Context(), s.admin, cohort.ID)
+	got, err := s.svc.Cohorts.GetCohort(t.Context(), s.admin, cohort.ID)
 	if err != nil || got.Status != models.CohortPlanned || got.EnrolledCount != 1 || got.Name != "Frühjahr 2023" {
 		t.Errorf("cohort after the refused requests: %+v, %v", got, err)
 	}

@@ -188,13 +188,13 @@ type coursesPage struct {
 
 func (ui *UI) coursesPage(c *gin.Context) {
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	courses, err := ui.courses.ListCourses(ctx, actor)
+	courses, err := ui.svc.Courses.ListCourses(ctx, actor)
 	if err != nil {
 		ui.fail(c, err)
 		return
 	}
 	// One more query counts the cohorts of every course at once.
-	cohorts, err := ui.courses.ListCohorts(ctx, actor, services.CohortFilter{})
+	cohorts, err := ui.svc.Cohorts.ListCohorts(ctx, actor, services.CohortFilter{})
 	if err != nil {
 		ui.fail(c, err)
 		return
@@ -231,7 +231,7 @@ func (ui *UI) createCourse(c *gin.Context) {
 	r := formReader{form: &form, errs: errs}
 	in := form.toInput(&r)
 	if r.errs == nil {
-		course, err := ui.courses.CreateCourse(c.Request.Context(), access.ActorOf(c), in)
+		course, err := ui.svc.Courses.CreateCourse(c.Request.Context(), access.ActorOf(c), in)
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kurse/%d?erledigt=angelegt", course.ID))
 			return
@@ -284,12 +284,12 @@ func (ui *UI) coursePage(c *gin.Context) {
 // what page holds already.
 func (ui *UI) showCourse(c *gin.Context, status int, id uint, page coursePage) {
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	course, err := ui.courses.GetCourse(ctx, actor, id)
+	course, err := ui.svc.Courses.GetCourse(ctx, actor, id)
 	if err != nil {
 		ui.fail(c, err)
 		return
 	}
-	cohorts, err := ui.courses.ListCohorts(ctx, actor, services.CohortFilter{CourseID: id})
+	cohorts, err := ui.svc.Cohorts.ListCohorts(ctx, actor, services.CohortFilter{CourseID: id})
 	if err != nil {
 		ui.fail(c, err)
 		return
@@ -319,7 +319,7 @@ func (ui *UI) updateCourse(c *gin.Context) {
 	r := formReader{form: &form, errs: errs}
 	in := form.toInput(&r)
 	if r.errs == nil {
-		_, err := ui.courses.UpdateCourse(c.Request.Context(), access.ActorOf(c), id, in)
+		_, err := ui.svc.Courses.UpdateCourse(c.Request.Context(), access.ActorOf(c), id, in)
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kurse/%d?erledigt=gespeichert", id))
 			return
@@ -370,7 +370,7 @@ func (ui *UI) uploadIssuerLogo(c *gin.Context) {
 		ui.renderError(c, http.StatusBadRequest, "BadRequestTitle", "BadRequestText")
 		return
 	default:
-		err = ui.courses.SetIssuerLogo(c.Request.Context(), access.ActorOf(c), id, pos, logo)
+		err = ui.svc.Courses.SetIssuerLogo(c.Request.Context(), access.ActorOf(c), id, pos, logo)
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kurse/%d?erledigt=logo#logos", id))
 			return
@@ -441,7 +441,7 @@ func (ui *UI) issuerLogo(c *gin.Context) {
 	if !ok {
 		return
 	}
-	course, err := ui.courses.GetCourse(c.Request.Context(), access.ActorOf(c), id)
+	course, err := ui.svc.Courses.GetCourse(c.Request.Context(), access.ActorOf(c), id)
 	if err != nil {
 		ui.fail(c, err)
 		return

@@ -124,7 +124,7 @@ func TestBrowserCourseToWithdrawal(t *testing.T) {
 func TestBrowserCoursePagesFitAPhone(t *testing.T) {
 	s, srv := newServer(t)
 	ids := seedDemoCohort(t, s)
-	inv, err := s.people.CreateAccount(context.Background(), s.admin, ids.person)
+	inv, err := s.svc.Participants.CreateAccount(context.Background(), s.admin, ids.person)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ type demoIDs struct {
 func seedDemoCohort(t *testing.T, s *stack) demoIDs {
 	t.Helper()
 	ctx := context.Background()
-	course, err := s.courses.CreateCourse(ctx, s.admin, services.CourseInput{
+	course, err := s.svc.Courses.CreateCourse(ctx, s.admin, services.CourseInput{
 		Title: "Netzwerkkoordinator:in zur Fachkräftesicherung (IHK)", CertificateTitle: "Netzwerkkoordinator:in zur Fachkräftesicherung",
 		Description: "Zertifikatslehrgang für Koordinatorinnen und Koordinatoren regionaler Netzwerke.", Format: "Blended Learning",
 		CertificatePrefix: "NKF", Topics: []string{"Netzwerkmanagement", "Fachkräftesicherung in der Region", "Projektmanagement"},
@@ -187,10 +187,10 @@ func seedDemoCohort(t *testing.T, s *stack) demoIDs {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.courses.SetIssuerLogo(ctx, s.admin, course.ID, 2, png); err != nil {
+	if err := s.svc.Courses.SetIssuerLogo(ctx, s.admin, course.ID, 2, png); err != nil {
 		t.Fatal(err)
 	}
-	cohort, err := s.courses.CreateCohort(ctx, s.admin, course.ID, services.CohortInput{Name: "Frühjahr 2023",
+	cohort, err := s.svc.Cohorts.CreateCohort(ctx, s.admin, course.ID, services.CohortInput{Name: "Frühjahr 2023",
 		StartDate: models.NewDate(2023, 4, 5), Capacity: 18, Venue: "IHK Oldenburg, Plenarsaal"})
 	if err != nil {
 		t.Fatal(err)
@@ -204,7 +204,7 @@ func seedDemoCohort(t *testing.T, s *stack) demoIDs {
 	networks := []string{"mint_region", "fachkraeftesicherung", "other"}
 	var ids demoIDs
 	for i := range first {
-		p, err := s.people.CreateParticipant(ctx, s.admin, services.ParticipantInput{FirstName: first[i], LastName: last[i],
+		p, err := s.svc.Participants.CreateParticipant(ctx, s.admin, services.ParticipantInput{FirstName: first[i], LastName: last[i],
 			Email: fmt.Sprintf("person%02d@beispiel.de", i), Organisation: "Wirtschaftsförderung Landkreis Oldenburg",
 			NetworkType: networks[i%3], FederalState: states[i%len(states)]})
 		if err != nil {
@@ -212,7 +212,7 @@ func seedDemoCohort(t *testing.T, s *stack) demoIDs {
 		}
 		e := s.enroll(cohort.ID, p.ID)
 		if i == 3 {
-			if _, err := s.courses.Withdraw(ctx, s.admin, e.ID, models.Date{}, "Stellenwechsel in eine andere Region"); err != nil {
+			if _, err := s.svc.Enrollments.Withdraw(ctx, s.admin, e.ID, models.Date{}, "Stellenwechsel in eine andere Region"); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -19,7 +19,7 @@ import (
 // one issuer.
 func (s *stack) course(title string) models.Course {
 	s.t.Helper()
-	c, err := s.courses.CreateCourse(context.Background(), s.admin, services.CourseInput{
+	c, err := s.svc.Courses.CreateCourse(context.Background(), s.admin, services.CourseInput{
 		Title: title, CertificateTitle: title, CertificatePrefix: "KOH",
 		Topics:  []string{"Netzwerkarbeit", "Fachkräftesicherung"},
 		Issuers: []services.IssuerInput{{Name: "IHK Oldenburg", City: "Oldenburg"}}})
@@ -32,7 +32,7 @@ func (s *stack) course(title string) models.Course {
 // cohort adds a planned cohort starting on 1 March 2023.
 func (s *stack) cohort(courseID uint, name string, capacity int) models.Cohort {
 	s.t.Helper()
-	c, err := s.courses.CreateCohort(context.Background(), s.admin, courseID, services.CohortInput{
+	c, err := s.svc.Cohorts.CreateCohort(context.Background(), s.admin, courseID, services.CohortInput{
 		Name: name, StartDate: models.NewDate(2023, 3, 1), Capacity: capacity, Venue: "IHK Oldenburg"})
 	if err != nil {
 		s.t.Fatal(err)
@@ -43,7 +43,7 @@ func (s *stack) cohort(courseID uint, name string, capacity int) models.Cohort {
 // person adds a participant.
 func (s *stack) person(first, last, email, state string) models.Participant {
 	s.t.Helper()
-	p, err := s.people.CreateParticipant(context.Background(), s.admin, services.ParticipantInput{
+	p, err := s.svc.Participants.CreateParticipant(context.Background(), s.admin, services.ParticipantInput{
 		FirstName: first, LastName: last, Email: email, Organisation: "MINT-Region " + last,
 		NetworkType: "mint_region", FederalState: state})
 	if err != nil {
@@ -55,7 +55,7 @@ func (s *stack) person(first, last, email, state string) models.Participant {
 // enroll puts a participant into a cohort.
 func (s *stack) enroll(cohortID, participantID uint) models.Enrollment {
 	s.t.Helper()
-	e, err := s.courses.Enroll(context.Background(), s.admin, cohortID, participantID, models.Date{})
+	e, err := s.svc.Enrollments.Enroll(context.Background(), s.admin, cohortID, participantID, models.Date{})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func (s *stack) enroll(cohortID, participantID uint) models.Enrollment {
 // participantCount counts everyone in the database.
 func (s *stack) participantCount() int64 {
 	s.t.Helper()
-	_, total, err := s.people.ListParticipants(context.Background(), s.admin, services.ParticipantFilter{})
+	_, total, err := s.svc.Participants.ListParticipants(context.Background(), s.admin, services.ParticipantFilter{})
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -122,7 +122,7 @@ func TestIssuerLogo(t *testing.T) {
 	// The logo is for staff only, like the course.
 	juror, _ := s.loggedIn(models.RoleJuror)
 	expect(t, juror.get(logo), http.StatusForbidden, "Kein Zugriff")
-	course, err := s.courses.GetCourse(context.Background(), s.admin, course.ID)
+	course, err := s.svc.Courses.GetCourse(context.Background(), s.admin, course.ID)
 	if err != nil || !bytes.Equal(course.Issuers[0].Logo, png) {
 		t.Errorf("stored logo: %v, %d bytes", err, len(course.Issuers[0].Logo))
 	}

@@ -25,7 +25,7 @@ func (ui *UI) enroll(c *gin.Context) {
 	if !ok || !ui.bindChoice(c, &form) {
 		return
 	}
-	_, err := ui.courses.Enroll(c.Request.Context(), access.ActorOf(c), id, form.Participant, models.Date{})
+	_, err := ui.svc.Enrollments.Enroll(c.Request.Context(), access.ActorOf(c), id, form.Participant, models.Date{})
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kohorten/%d?erledigt=eingeschrieben", id))
 		return
@@ -62,7 +62,7 @@ func (ui *UI) createAndEnroll(c *gin.Context) {
 	}
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
 	if errs == nil {
-		_, _, err := ui.courses.CreateAndEnroll(ctx, actor, id, form.toInput(), models.Date{})
+		_, _, err := ui.svc.Enrollments.CreateAndEnroll(ctx, actor, id, form.toInput(), models.Date{})
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kohorten/%d?erledigt=eingeschrieben", id))
 			return
@@ -111,17 +111,17 @@ func (ui *UI) withdrawTarget(c *gin.Context) (withdrawPage, models.Enrollment, b
 		return withdrawPage{}, models.Enrollment{}, false
 	}
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	cohort, err := ui.courses.GetCohort(ctx, actor, id)
+	cohort, err := ui.svc.Cohorts.GetCohort(ctx, actor, id)
 	if err != nil {
 		ui.fail(c, err)
 		return withdrawPage{}, models.Enrollment{}, false
 	}
-	p, err := ui.people.GetParticipant(ctx, actor, uint(pid))
+	p, err := ui.svc.Participants.GetParticipant(ctx, actor, uint(pid))
 	if err != nil {
 		ui.fail(c, err)
 		return withdrawPage{}, models.Enrollment{}, false
 	}
-	e, err := ui.courses.FindEnrollment(ctx, actor, id, p.ID)
+	e, err := ui.svc.Enrollments.FindEnrollment(ctx, actor, id, p.ID)
 	if err != nil {
 		ui.fail(c, err)
 		return withdrawPage{}, models.Enrollment{}, false
@@ -161,7 +161,7 @@ func (ui *UI) withdraw(c *gin.Context) {
 	day := r.date("date", form.Date)
 	status := http.StatusUnprocessableEntity
 	if r.errs == nil && page.Problem == nil {
-		_, err := ui.courses.Withdraw(c.Request.Context(), access.ActorOf(c), e.ID, day, form.Reason)
+		_, err := ui.svc.Enrollments.Withdraw(c.Request.Context(), access.ActorOf(c), e.ID, day, form.Reason)
 		switch {
 		case err == nil:
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kohorten/%d?erledigt=ausgetreten", e.CohortID))

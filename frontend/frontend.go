@@ -41,12 +41,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Version is shown in the footer; "dev" when empty.
 	Version string
-	// Accounts and Audit serve the login, password and user pages.
-	Accounts *services.Accounts
-	Audit    *services.Audit
-	// Courses and Participants serve the course, cohort and participant pages.
-	Courses      *services.Courses
-	Participants *services.Participants
+	// Services serve every page.
+	Services *services.Services
 }
 
 // UI is the web interface. It satisfies the UI interface of package api. All
@@ -58,12 +54,9 @@ type UI struct {
 	langs   []lang
 	// pages holds one template set per language and page, so that the
 	// template function t translates into the language of the set.
-	pages    map[string]map[string]*template.Template
-	assets   map[string]asset
-	accounts *services.Accounts
-	audit    *services.Audit
-	courses  *services.Courses
-	people   *services.Participants
+	pages  map[string]map[string]*template.Template
+	assets map[string]asset
+	svc    *services.Services
 	// zone is where the course offices are; every time is shown in it.
 	zone *time.Location
 }
@@ -83,14 +76,11 @@ func newUI(opts Options, fsys fs.FS) (*UI, error) {
 		return nil, err
 	}
 	ui := &UI{
-		log:      opts.Logger,
-		version:  opts.Version,
-		langs:    supportedLangs(),
-		accounts: opts.Accounts,
-		audit:    opts.Audit,
-		courses:  opts.Courses,
-		people:   opts.Participants,
-		zone:     zone,
+		log:     opts.Logger,
+		version: opts.Version,
+		langs:   supportedLangs(),
+		svc:     opts.Services,
+		zone:    zone,
 	}
 	if ui.log == nil {
 		ui.log = slog.New(slog.DiscardHandler)

@@ -100,7 +100,7 @@ func (ui *UI) importTarget(c *gin.Context) (importPage, uint, bool) {
 	if !ok {
 		return importPage{}, 0, false
 	}
-	cohort, err := ui.courses.GetCohort(c.Request.Context(), access.ActorOf(c), id)
+	cohort, err := ui.svc.Cohorts.GetCohort(c.Request.Context(), access.ActorOf(c), id)
 	if err != nil {
 		ui.fail(c, err)
 		return importPage{}, 0, false
@@ -136,7 +136,7 @@ func (ui *UI) previewImport(c *gin.Context) {
 		return
 	}
 	if sheet != nil {
-		preview, err := ui.courses.PreviewImport(c.Request.Context(), access.ActorOf(c), id, sheet)
+		preview, err := ui.svc.Enrollments.PreviewImport(c.Request.Context(), access.ActorOf(c), id, sheet)
 		if err != nil {
 			ui.fail(c, err)
 			return
@@ -162,7 +162,7 @@ func (ui *UI) commitImport(c *gin.Context) {
 		ui.render(c, http.StatusUnprocessableEntity, "import", page)
 		return
 	}
-	res, err := ui.courses.CommitImport(c.Request.Context(), access.ActorOf(c), id, sheet)
+	res, err := ui.svc.Enrollments.CommitImport(c.Request.Context(), access.ActorOf(c), id, sheet)
 	var refused *services.ImportError
 	switch {
 	case err == nil:

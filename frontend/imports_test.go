@@ -236,7 +236,7 @@ func TestImportIsForOpenCohortsOnly(t *testing.T) {
 	s := newStack(t)
 	cohort := s.cohort(s.course("Netzwerkkoordinator:in").ID, "Frühjahr 2023", 16)
 	for _, st := range []models.CohortStatus{models.CohortRunning, models.CohortCompleted} {
-		if _, err := s.courses.SetCohortStatus(t.Context(), s.admin, cohort.ID, st); err != nil {
+		if _, err := s.svc.Cohorts.SetCohortStatus(t.Context(), s.admin, cohort.ID, st); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -28,7 +28,7 @@ type myCoursesPage struct {
 // myCoursesPage lists the cohorts of the participant linked to the
 // reader's account; the service shows nobody else's.
 func (ui *UI) myCoursesPage(c *gin.Context) {
-	es, err := ui.people.MyEnrollments(c.Request.Context(), access.ActorOf(c))
+	es, err := ui.svc.Participants.MyEnrollments(c.Request.Context(), access.ActorOf(c))
 	if err != nil {
 		ui.fail(c, err)
 		return

@@ -115,7 +115,7 @@ func (ui *UI) participantsPage(c *gin.Context) {
 		ui.renderError(c, http.StatusBadRequest, "BadRequestTitle", "BadRequestText")
 		return
 	}
-	people, total, err := ui.people.ListParticipants(c.Request.Context(), access.ActorOf(c), services.ParticipantFilter{
+	people, total, err := ui.svc.Participants.ListParticipants(c.Request.Context(), access.ActorOf(c), services.ParticipantFilter{
 		Search: q.Search, FederalState: q.State, NetworkType: q.Network, Sort: sort, Page: servicePage(q.Page)})
 	if err != nil {
 		ui.fail(c, err)
@@ -145,7 +145,7 @@ func (ui *UI) createParticipant(c *gin.Context) {
 		return
 	}
 	if errs == nil {
-		p, err := ui.people.CreateParticipant(c.Request.Context(), access.ActorOf(c), form.toInput())
+		p, err := ui.svc.Participants.CreateParticipant(c.Request.Context(), access.ActorOf(c), form.toInput())
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/teilnehmende/%d?erledigt=angelegt", p.ID))
 			return
@@ -199,7 +199,7 @@ func (ui *UI) participantPage(c *gin.Context) {
 
 func (ui *UI) showParticipant(c *gin.Context, status int, id uint, page participantPage) {
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	p, err := ui.people.GetParticipant(ctx, actor, id)
+	p, err := ui.svc.Participants.GetParticipant(ctx, actor, id)
 	if err != nil {
 		ui.fail(c, err)
 		return
@@ -217,7 +217,7 @@ func (ui *UI) showParticipant(c *gin.Context, status int, id uint, page particip
 
 // enrollmentsOf lists a person's cohorts, newest first.
 func (ui *UI) enrollmentsOf(c *gin.Context, p models.Participant) ([]personEnrollment, error) {
-	es, err := ui.people.EnrollmentsOf(c.Request.Context(), access.ActorOf(c), p.ID)
+	es, err := ui.svc.Participants.EnrollmentsOf(c.Request.Context(), access.ActorOf(c), p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func (ui *UI) updateParticipant(c *gin.Context) {
 		return
 	}
 	if errs == nil {
-		_, err := ui.people.UpdateParticipant(c.Request.Context(), access.ActorOf(c), id, form.toInput())
+		_, err := ui.svc.Participants.UpdateParticipant(c.Request.Context(), access.ActorOf(c), id, form.toInput())
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/teilnehmende/%d?erledigt=gespeichert", id))
 			return
@@ -260,7 +260,7 @@ func (ui *UI) createAccount(c *gin.Context) {
 	if !ok {
 		return
 	}
-	inv, err := ui.people.CreateAccount(c.Request.Context(), access.ActorOf(c), id)
+	inv, err := ui.svc.Participants.CreateAccount(c.Request.Context(), access.ActorOf(c), id)
 	switch {
 	case err == nil:
 		link := newPasswordLink(c, inv.Token, inv.ExpiresAt)

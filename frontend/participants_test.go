@@ -19,7 +19,7 @@ func TestParticipantListSearchFiltersAndPages(t *testing.T) {
 	for i := range 26 {
 		s.person(fmt.Sprintf("Vorname%02d", i), fmt.Sprintf("Nachname%02d", i), fmt.Sprintf("tn%02d@kohorte.test", i), "NI")
 	}
-	if _, err := s.people.CreateParticipant(context.Background(), s.admin, services.ParticipantInput{
+	if _, err := s.svc.Participants.CreateParticipant(context.Background(), s.admin, services.ParticipantInput{
 		FirstName: "Ngozi", LastName: "Okafor", Email: "ngozi@beispiel.de", NetworkType: "fachkraeftesicherung", FederalState: "SL"}); err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestParticipantCreateEditAndCohorts(t *testing.T) {
 	s.enroll(spring.ID, id)
 	e := s.enroll(autumn.ID, id)
 	s.enroll(autumn.ID, other.ID)
-	if _, err := s.courses.Withdraw(context.Background(), s.admin, e.ID, models.Date{}, "Elternzeit"); err != nil {
+	if _, err := s.svc.Enrollments.Withdraw(context.Background(), s.admin, e.ID, models.Date{}, "Elternzeit"); err != nil {
 		t.Fatal(err)
 	}
 	r = c.get(page)
@@ -170,7 +170,7 @@ func TestStatisticsPage(t *testing.T) {
 	s.enroll(autumn.ID, zoe.ID)
 	s.enroll(spring.ID, s.person("Jürgen", "Müller", "juergen@beispiel.de", "HB").ID)
 	e := s.enroll(autumn.ID, s.person("Ayşe", "Yılmaz", "ayse@beispiel.de", "").ID)
-	if _, err := s.courses.Withdraw(context.Background(), s.admin, e.ID, models.Date{}, ""); err != nil {
+	if _, err := s.svc.Enrollments.Withdraw(context.Background(), s.admin, e.ID, models.Date{}, ""); err != nil {
 		t.Fatal(err)
 	}
 	c := s.adminClient()

@@ -29,11 +29,9 @@ const origin = "http://kohorte.test"
 // stack is Kohorte as it runs, on a fresh database: the router of package
 // api with its authentication and cross-origin checks, and the UI in it.
 type stack struct {
-	t        *testing.T
-	handler  http.Handler
-	accounts *services.Accounts
-	courses  *services.Courses
-	people   *services.Participants
+	t       *testing.T
+	handler http.Handler
+	svc     *services.Services
 	// admin acts for the first admin when the tests seed through services.
 	admin services.Actor
 }
@@ -44,10 +42,10 @@ func newStack(t *testing.T) *stack {
 	t.Helper()
 	s := newEmptyStack(t)
 	ctx := context.Background()
-	if _, err := s.accounts.EnsureAdmin(ctx, "admin@kohorte.test", password); err != nil {
+	if _, err := s.svc.Users.EnsureAdmin(ctx, "admin@kohorte.test", password); err != nil {
 		t.Fatal(err)
 	}
-	res, err := s.accounts.Login(ctx, "admin@kohorte.test", password, services.Actor{ClientAddr: "seed"})
+	res, err := s.svc.Sessions.Login(ctx, "admin@kohorte.test", password, services.Actor{ClientAddr: "seed"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,14 +57,11 @@ func newStack(t *testing.T) *stack {
 func newEmptyStack(t *testing.T) *stack {
 	t.Helper()
 	db := dbtest.Open(t)
-	accounts, err := services.NewAccounts(db, services.DefaultAccountsConfig())
+	svc, err := services.New(db, services.Options{Today: today})
 	if err != nil {
 		t.Fatal(err)
 	}
-	audit := services.NewAudit(db)
-	courses, people := services.NewCourses(db, today), services.NewParticipants(db, accounts)
-	ui, err := frontend.New(frontend.Options{Version: "dev", Accounts: accounts, Audit: audit,
-		Courses: courses, Participants: people})
+	ui, err := frontend.New(frontend.Options{Version: "dev", Services: svc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,20 +70,16 @@ func newEmptyStack(t *testing.T) *stack {
 		t.Fatal(err)
 	}
 	router, err := api.NewRouter(api.Deps{
-		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Metrics:      api.NewMetrics(sqlDB),
-		Health:       services.NewHealth(db),
-		Accounts:     accounts,
-		Audit:        audit,
-		Courses:      courses,
-		Participants: people,
-		UI:           ui,
-		Version:      "dev",
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Metrics:  api.NewMetrics(sqlDB),
+		Services: svc,
+		UI:       ui,
+		Version:  "dev",
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stack{t: t, handler: router, accounts: accounts, courses: courses, people: people}
+	return &stack{t: t, handler: router, svc: svc}
 }
 
 // today is the services' clock, as serve.go sets it: the day in the
@@ -109,7 +100,7 @@ func actorOf(u models.User) services.Actor {
 // token of its invitation link.
 func (s *stack) invite(email, name string, role models.Role) (models.User, string) {
 	s.t.Helper()
-	inv, err := s.accounts.Invite(context.Background(), s.admin, services.InviteInput{Email: email, DisplayName: name, Role: role})
+	inv, err := s.svc.Users.Invite(context.Background(), s.admin, services.InviteInput{Email: email, DisplayName: name, Role: role})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -120,7 +111,7 @@ func (s *stack) invite(email, name string, role models.Role) (models.User, strin
 func (s *stack) user(email, name string, role models.Role) models.User {
 	s.t.Helper()
 	_, token := s.invite(email, name, role)
-	res, err := s.accounts.SetPasswordWithToken(context.Background(), token, password, services.Actor{ClientAddr: "seed"})
+	res, err := s.svc.Passwords.SetPasswordWithToken(context.Background(), token, password, services.Actor{ClientAddr: "seed"})
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -86,12 +86,12 @@ func (ui *UI) statisticsPage(c *gin.Context) {
 		return
 	}
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	cohorts, err := ui.courses.ListCohorts(ctx, actor, services.CohortFilter{})
+	cohorts, err := ui.svc.Cohorts.ListCohorts(ctx, actor, services.CohortFilter{})
 	if err != nil {
 		ui.fail(c, err)
 		return
 	}
-	stats, err := ui.courses.CohortStatistics(ctx, actor, q.Cohort)
+	stats, err := ui.svc.Cohorts.CohortStatistics(ctx, actor, q.Cohort)
 	if err != nil {
 		ui.fail(c, err)
 		return

@@ -71,7 +71,7 @@ func (ui *UI) tokensPage(c *gin.Context) {
 
 // showTokens lists the reader's tokens around what page holds already.
 func (ui *UI) showTokens(c *gin.Context, status int, page tokensPage) {
-	tokens, err := ui.accounts.ListAPITokens(c.Request.Context(), access.ActorOf(c))
+	tokens, err := ui.svc.Tokens.ListAPITokens(c.Request.Context(), access.ActorOf(c))
 	if err != nil {
 		ui.fail(c, err)
 		return
@@ -91,7 +91,7 @@ func (ui *UI) createToken(c *gin.Context) {
 		return
 	}
 	if errs == nil {
-		t, err := ui.accounts.CreateAPIToken(c.Request.Context(), access.ActorOf(c), form.Name, form.Days)
+		t, err := ui.svc.Tokens.CreateAPIToken(c.Request.Context(), access.ActorOf(c), form.Name, form.Days)
 		if err == nil {
 			created := &createdToken{Name: t.Name, Token: t.Token, Expires: t.ExpiresAt}
 			ui.showTokens(c, http.StatusOK, tokensPage{Form: tokenForm{Days: defaultTokenDays}, Created: created})
@@ -110,7 +110,7 @@ func (ui *UI) revokeToken(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := ui.accounts.RevokeAPIToken(c.Request.Context(), access.ActorOf(c), id); err != nil {
+	if err := ui.svc.Tokens.RevokeAPIToken(c.Request.Context(), access.ActorOf(c), id); err != nil {
 		ui.fail(c, err)
 		return
 	}

@@ -67,7 +67,7 @@ func (ui *UI) usersPage(c *gin.Context) {
 	if !ui.bindQuery(c, &q) {
 		return
 	}
-	users, total, err := ui.accounts.ListUsers(c.Request.Context(), access.ActorOf(c), services.UserFilter{
+	users, total, err := ui.svc.Users.ListUsers(c.Request.Context(), access.ActorOf(c), services.UserFilter{
 		Search: q.Search, Role: models.Role(q.Role), Status: models.UserStatus(q.Status), Page: servicePage(q.Page)})
 	if err != nil {
 		ui.fail(c, err)
@@ -118,7 +118,7 @@ func (ui *UI) invite(c *gin.Context) {
 	}
 	status := http.StatusUnprocessableEntity
 	if errs == nil {
-		inv, err := ui.accounts.Invite(c.Request.Context(), access.ActorOf(c), services.InviteInput{
+		inv, err := ui.svc.Users.Invite(c.Request.Context(), access.ActorOf(c), services.InviteInput{
 			Email: form.Email, DisplayName: form.DisplayName, Role: models.Role(form.Role)})
 		if err == nil {
 			ui.render(c, http.StatusOK, "invited", invitedPage{User: toUserView(inv.User),
@@ -186,7 +186,7 @@ func (ui *UI) userPage(c *gin.Context) {
 // already: a notice, a problem or the token of a new link.
 func (ui *UI) showUser(c *gin.Context, status int, id uint, page userPage) {
 	actor := access.ActorOf(c)
-	u, err := ui.accounts.GetUser(c.Request.Context(), actor, id)
+	u, err := ui.svc.Users.GetUser(c.Request.Context(), actor, id)
 	if err != nil {
 		ui.fail(c, err)
 		return
@@ -223,7 +223,7 @@ func (ui *UI) changeRole(c *gin.Context) {
 	if !ok || !ui.bindChoice(c, &form) {
 		return
 	}
-	_, err := ui.accounts.ChangeRole(c.Request.Context(), access.ActorOf(c), id, models.Role(form.Role))
+	_, err := ui.svc.Users.ChangeRole(c.Request.Context(), access.ActorOf(c), id, models.Role(form.Role))
 	ui.afterUserChange(c, id, "rolle", err)
 }
 
@@ -237,7 +237,7 @@ func (ui *UI) setStatus(c *gin.Context) {
 	if !ok || !ui.bindChoice(c, &form) {
 		return
 	}
-	_, err := ui.accounts.SetStatus(c.Request.Context(), access.ActorOf(c), id, models.UserStatus(form.Status))
+	_, err := ui.svc.Users.SetStatus(c.Request.Context(), access.ActorOf(c), id, models.UserStatus(form.Status))
 	ui.afterUserChange(c, id, "status", err)
 }
 
@@ -267,7 +267,7 @@ func (ui *UI) createPasswordLink(c *gin.Context) {
 	if !ok {
 		return
 	}
-	link, err := ui.accounts.ResetLink(c.Request.Context(), access.ActorOf(c), id)
+	link, err := ui.svc.Passwords.ResetLink(c.Request.Context(), access.ActorOf(c), id)
 	if m := invalidAction(err); m != nil {
 		ui.showUser(c, http.StatusConflict, id, userPage{Problem: m})
 		return

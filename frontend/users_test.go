@@ -65,7 +65,7 @@ func TestStaffPagesAreClosedToOthers(t *testing.T) {
 		}
 	}
 	// The juror still is a juror and still logged in.
-	u, err := s.accounts.GetUser(context.Background(), s.admin, ju.ID)
+	u, err := s.svc.Users.GetUser(context.Background(), s.admin, ju.ID)
 	if err != nil || u.Role != models.RoleJuror || u.Status != models.UserActive {
 		t.Errorf("juror after the refused requests: %+v, %v", u, err)
 	}
@@ -288,13 +288,13 @@ func TestAPITokenIsShownOnce(t *testing.T) {
 func TestOthersTokensCannotBeRevokedByStaff(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
-	tok, err := s.accounts.CreateAPIToken(context.Background(), s.admin, "Admin", 10)
+	tok, err := s.svc.Tokens.CreateAPIToken(context.Background(), s.admin, "Admin", 10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c, _ := s.loggedIn(models.RoleStaff)
 	expect(t, c.post(fmt.Sprintf("/api-tokens/%d/widerrufen", tok.ID), nil), http.StatusNotFound)
-	tokens, err := s.accounts.ListAPITokens(context.Background(), s.admin)
+	tokens, err := s.svc.Tokens.ListAPITokens(context.Background(), s.admin)
 	if err != nil || len(tokens) != 1 || tokens[0].RevokedAt != nil {
 		t.Errorf("the admin's token after staff tried to revoke it: %+v, %v", tokens, err)
 	}

@@ -54,6 +54,32 @@ const (
 	CohortArchived  CohortStatus = "archived"
 )
 
+// CohortStatuses lists the statuses in their order.
+func CohortStatuses() []CohortStatus {
+	return []CohortStatus{CohortPlanned, CohortRunning, CohortCompleted, CohortArchived}
+}
+
+// Next is the one status s may move to, or "" for the last. This is the
+// cohort's whole state machine: the services enforce it and the pages
+// offer it.
+func (s CohortStatus) Next() CohortStatus {
+	switch s {
+	case CohortPlanned:
+		return CohortRunning
+	case CohortRunning:
+		return CohortCompleted
+	case CohortCompleted:
+		return CohortArchived
+	}
+	return ""
+}
+
+// AcceptsEnrollments tells whether people can join or be imported into a
+// cohort of status s: until it has been completed.
+func (s CohortStatus) AcceptsEnrollments() bool {
+	return s == CohortPlanned || s == CohortRunning
+}
+
 // Cohort is one run of a course, e.g. "Frühjahr 2023". EnrolledCount is
 // kept in the same transaction as every enrollment change, and the
 // database refuses it above Capacity.

@@ -77,3 +77,26 @@ func TestCourseSchemaKeepsDatesAndRefusesBadRows(t *testing.T) {
 		}
 	}
 }
+
+func TestCohortStatusMovesForwardOneStepAtATime(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		from, next models.CohortStatus
+		accepts    bool
+	}{
+		{models.CohortPlanned, models.CohortRunning, true},
+		{models.CohortRunning, models.CohortCompleted, true},
+		{models.CohortCompleted, models.CohortArchived, false},
+		{models.CohortArchived, "", false},
+	} {
+		if got := tc.from.Next(); got != tc.next {
+			t.Errorf("%s.Next() = %q, want %q", tc.from, got, tc.next)
+		}
+		if got := tc.from.AcceptsEnrollments(); got != tc.accepts {
+			t.Errorf("%s.AcceptsEnrollments() = %v, want %v", tc.from, got, tc.accepts)
+		}
+	}
+	if got := len(models.CohortStatuses()); got != 4 {
+		t.Errorf("%d statuses, want 4", got)
+	}
+}

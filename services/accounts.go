@@ -46,8 +46,9 @@ func DefaultAccountsConfig() AccountsConfig {
 	}
 }
 
-// Accounts manages users, logins and sessions.
-type Accounts struct {
+// accounts is what the account services share: the database, the limits,
+// and the slots that bound how many passwords are hashed at once.
+type accounts struct {
 	db  *gorm.DB
 	cfg AccountsConfig
 	// dummyHash is verified against when an e-mail is unknown, so that
@@ -57,8 +58,8 @@ type Accounts struct {
 	hashSlots chan struct{}
 }
 
-// NewAccounts returns the account service on db.
-func NewAccounts(db *gorm.DB, cfg AccountsConfig) (*Accounts, error) {
+// newAccounts returns what the account services share, on db.
+func newAccounts(db *gorm.DB, cfg AccountsConfig) (*accounts, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -66,10 +67,10 @@ func NewAccounts(db *gorm.DB, cfg AccountsConfig) (*Accounts, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Accounts{db: db, cfg: cfg, dummyHash: dummy, hashSlots: make(chan struct{}, runtime.NumCPU())}, nil
+	return &accounts{db: db, cfg: cfg, dummyHash: dummy, hashSlots: make(chan struct{}, runtime.NumCPU())}, nil
 }
 
-func (a *Accounts) now() time.Time { return a.cfg.Now().UTC() }
+func (a *accounts) now() time.Time { return a.cfg.Now().UTC() }
 
 // ErrInvalidCredentials is the one answer to a wrong e-mail, a wrong
 // password, a disabled account or one without a password.
@@ -100,7 +101,7 @@ type LoginResult struct {
 }
 
 // Login checks an e-mail and password and opens a new session.
-func (a *Accounts) Login(ctx context.Context, rawEmail, password string, client Actor) (LoginResult, error) {
+func (a *Sessions) Login(ctx context.Context, rawEmail, password string, client Actor) (LoginResult, error) {
 	email := strings.ToLower(strings.TrimSpace(rawEmail))
 	if len(email) > 254 {
 		email = email[:254]
@@ -142,7 +143,7 @@ func (a *Accounts) Login(ctx context.Context, rawEmail, password string, client 
 // others, so no more than MaxFailures passwords are ever checked in a
 // window. A refused attempt is removed again, so that hammering on a
 // locked account does not prolong the lock.
-func (a *Accounts) reserveAttempt(ctx context.Context, email, key string) (models.LoginAttempt, error) {
+func (a *accounts) reserveAttempt(ctx context.Context, email, key string) (models.LoginAttempt, error) {
 	attempt := models.LoginAttempt{Email: email, ClientAddr: key, CreatedAt: a.now()}
 	if err := a.db.WithContext(ctx).Create(&attempt).Error; err != nil {
 		return attempt, err
@@ -173,7 +174,7 @@ func truncate(s string, n int) string {
 
 // checkPassword finds the active user with email and checks password,
 // taking as long for unknown addresses as for known ones.
-func (a *Accounts) checkPassword(ctx context.Context, email, password string) (models.User, bool, error) {
+func (a *accounts) checkPassword(ctx context.Context, email, password string) (models.User, bool, error) {
 	var user models.User
 	err := a.db.WithContext(ctx).Where("email = ?", email).Take(&user).Error
 	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
@@ -196,7 +197,7 @@ func (a *Accounts) checkPassword(ctx context.Context, email, password string) (m
 }
 
 // hashPassword hashes a new password in one of the hashing slots.
-func (a *Accounts) hashPassword(ctx context.Context, password string) (hash string, err error) {
+func (a *accounts) hashPassword(ctx context.Context, password string) (hash string, err error) {
 	err = a.hashing(ctx, func() error {
 		hash, err = hashPassword(password)
 		return err
@@ -207,7 +208,7 @@ func (a *Accounts) hashPassword(ctx context.Context, password string) (hash stri
 // hashing runs f, which hashes a password, once one of the few hashing
 // slots is free: each hash takes 19 MiB, so a flood of logins must queue
 // rather than exhaust memory.
-func (a *Accounts) hashing(ctx context.Context, f func() error) error {
+func (a *accounts) hashing(ctx context.Context, f func() error) error {
 	select {
 	case a.hashSlots <- struct{}{}:
 	case <-ctx.Done():
@@ -217,7 +218,7 @@ func (a *Accounts) hashing(ctx context.Context, f func() error) error {
 	return f()
 }
 
-func (a *Accounts) recordFailure(ctx context.Context, email string, client Actor) error {
+func (a *accounts) recordFailure(ctx context.Context, email string, client Actor) error {
 	tried := email
 	if _, ok := normalizeEmail(email); !ok {
 		// People type their password into the e-mail field; staff read
@@ -236,7 +237,7 @@ func (a *Accounts) recordFailure(ctx context.Context, email string, client Actor
 // checkThrottle refuses when MaxFailures other logins failed within the
 // window, for this account since its last success, or from this client
 // address (its /64 for IPv6). own is the attempt being checked.
-func (a *Accounts) checkThrottle(ctx context.Context, email, key string, own uint) error {
+func (a *accounts) checkThrottle(ctx context.Context, email, key string, own uint) error {
 	since := a.now().Add(-a.cfg.FailureWindow)
 	db := a.db.WithContext(ctx)
 	var lastSuccess models.LoginAttempt
@@ -268,7 +269,7 @@ func (a *Accounts) checkThrottle(ctx context.Context, email, key string, own uin
 }
 
 // openSession stores a new session for userID and returns its token.
-func (a *Accounts) openSession(tx *gorm.DB, userID uint) (string, error) {
+func (a *accounts) openSession(tx *gorm.DB, userID uint) (string, error) {
 	token, hash := newToken()
 	now := a.now()
 	s := models.Session{TokenHash: hash, UserID: userID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(a.cfg.Lifetime)}
@@ -280,7 +281,7 @@ func (a *Accounts) openSession(tx *gorm.DB, userID uint) (string, error) {
 
 // Authenticate finds the user behind a session token. A session that is
 // idle too long, past its lifetime or whose user is disabled is ended.
-func (a *Accounts) Authenticate(ctx context.Context, token string, client Actor) (Actor, error) {
+func (a *Sessions) Authenticate(ctx context.Context, token string, client Actor) (Actor, error) {
 	if token == "" {
 		return client, ErrUnauthorized
 	}
@@ -324,7 +325,7 @@ type sessionUser struct {
 }
 
 // Logout ends the session with token; an unknown token is no error.
-func (a *Accounts) Logout(ctx context.Context, token string, actor Actor) error {
+func (a *Sessions) Logout(ctx context.Context, token string, actor Actor) error {
 	return a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Where("token_hash = ?", hashToken(token)).Delete(&models.Session{})
 		if res.Error != nil || res.RowsAffected == 0 || actor.IsAnonymous() {
@@ -358,7 +359,7 @@ func lockUser(tx *gorm.DB, id uint) (models.User, error) {
 // Prune deletes what no longer counts: ended sessions, login attempts past
 // the throttling window and one-time links expired a week ago. Every
 // instance may run it; deleting twice is harmless.
-func (a *Accounts) Prune(ctx context.Context) (int64, error) {
+func (a *Sessions) Prune(ctx context.Context) (int64, error) {
 	now := a.now()
 	db := a.db.WithContext(ctx)
 	var total int64

@@ -37,10 +37,10 @@ func (c *clock) Add(d time.Duration) {
 }
 
 type env struct {
-	db       *gorm.DB
-	accounts *services.Accounts
-	clock    *clock
-	admin    services.Actor
+	db    *gorm.DB
+	svc   *services.Services
+	clock *clock
+	admin services.Actor
 }
 
 const adminPassword = "Kohorte-Admin-2026!"
@@ -51,19 +51,19 @@ func newEnv(t testing.TB) *env {
 	clk := &clock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
 	cfg := services.DefaultAccountsConfig()
 	cfg.Now = clk.Now
-	accounts, err := services.NewAccounts(db, cfg)
+	svc, err := services.New(db, services.Options{Accounts: &cfg, Today: func() models.Date { return models.DateOf(clk.Now()) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{db: db, accounts: accounts, clock: clk}
-	if _, err := accounts.EnsureAdmin(context.Background(), "admin@example.org", adminPassword); err != nil {
+	e := &env{db: db, svc: svc, clock: clk}
+	if _, err := svc.Users.EnsureAdmin(context.Background(), "admin@example.org", adminPassword); err != nil {
 		t.Fatal(err)
 	}
-	res, err := accounts.Login(context.Background(), "admin@example.org", adminPassword, client("10.0.0.1"))
+	res, err := svc.Sessions.Login(context.Background(), "admin@example.org", adminPassword, client("10.0.0.1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.admin, err = accounts.Authenticate(context.Background(), res.Token, client("10.0.0.1"))
+	e.admin, err = svc.Sessions.Authenticate(context.Background(), res.Token, client("10.0.0.1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,11 +79,11 @@ func client(addr string) services.Actor {
 func (e *env) addUser(t *testing.T, email string, role models.Role, password string) models.User {
 	t.Helper()
 	ctx := context.Background()
-	inv, err := e.accounts.Invite(ctx, e.admin, services.InviteInput{Email: email, DisplayName: "Person " + email, Role: role})
+	inv, err := e.svc.Users.Invite(ctx, e.admin, services.InviteInput{Email: email, DisplayName: "Person " + email, Role: role})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.accounts.SetPasswordWithToken(ctx, inv.Token, password, client("10.0.0.2")); err != nil {
+	if _, err := e.svc.Passwords.SetPasswordWithToken(ctx, inv.Token, password, client("10.0.0.2")); err != nil {
 		t.Fatal(err)
 	}
 	return inv.User
@@ -102,7 +102,7 @@ func TestLoginOpensSessionAndAudits(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	res, err := e.accounts.Login(ctx, "  ADMIN@Example.org ", adminPassword, client("192.0.2.7"))
+	res, err := e.svc.Sessions.Login(ctx, "  ADMIN@Example.org ", adminPassword, client("192.0.2.7"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestLoginOpensSessionAndAudits(t *testing.T) {
 	if stored != 0 {
 		t.Fatal("the session token is stored in clear")
 	}
-	actor, err := e.accounts.Authenticate(ctx, res.Token, client("192.0.2.7"))
+	actor, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("192.0.2.7"))
 	if err != nil || actor.Email != "admin@example.org" || actor.Role != models.RoleAdmin {
 		t.Fatalf("Authenticate = %+v, %v", actor, err)
 	}
@@ -130,10 +130,10 @@ func TestLoginFailuresLookTheSame(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	u := e.addUser(t, "juror@example.org", models.RoleJuror, "Bewertung-2026")
-	if _, err := e.accounts.SetStatus(ctx, e.admin, u.ID, models.UserDisabled); err != nil {
+	if _, err := e.svc.Users.SetStatus(ctx, e.admin, u.ID, models.UserDisabled); err != nil {
 		t.Fatal(err)
 	}
-	e.accounts.Invite(ctx, e.admin, services.InviteInput{Email: "new@example.org", DisplayName: "Neu", Role: models.RoleParticipant})
+	e.svc.Users.Invite(ctx, e.admin, services.InviteInput{Email: "new@example.org", DisplayName: "Neu", Role: models.RoleParticipant})
 	cases := map[string][2]string{
 		"wrong password": {"admin@example.org", "not-the-password"},
 		"unknown e-mail": {"nobody@example.org", adminPassword},
@@ -141,7 +141,7 @@ func TestLoginFailuresLookTheSame(t *testing.T) {
 		"no password":    {"new@example.org", ""},
 	}
 	for name, c := range cases {
-		_, err := e.accounts.Login(ctx, c[0], c[1], client("198.51.100."+fmt.Sprint(len(name))))
+		_, err := e.svc.Sessions.Login(ctx, c[0], c[1], client("198.51.100."+fmt.Sprint(len(name))))
 		if !errors.Is(err, services.ErrInvalidCredentials) || err.Error() != services.ErrInvalidCredentials.Error() {
 			t.Errorf("%s: %v, want the one invalid-credentials answer", name, err)
 		}
@@ -164,13 +164,13 @@ func TestLoginThrottlePerAccount(t *testing.T) {
 	ctx := context.Background()
 	for i := range 10 {
 		e.clock.Add(time.Minute)
-		_, err := e.accounts.Login(ctx, "admin@example.org", "wrong password", client(fmt.Sprintf("203.0.113.%d", i)))
+		_, err := e.svc.Sessions.Login(ctx, "admin@example.org", "wrong password", client(fmt.Sprintf("203.0.113.%d", i)))
 		if !errors.Is(err, services.ErrInvalidCredentials) {
 			t.Fatalf("attempt %d: %v", i+1, err)
 		}
 	}
 	// The first failure was at 09:01; the window ends at 09:16. It is 09:10.
-	_, err := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.99"))
+	_, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.99"))
 	var th *services.ThrottledError
 	if !errors.As(err, &th) || !errors.Is(err, services.ErrTooManyTries) {
 		t.Fatalf("right password during the lock: %v, want throttled", err)
@@ -179,7 +179,7 @@ func TestLoginThrottlePerAccount(t *testing.T) {
 		t.Errorf("RetryAfter = %s, want 6m0s", th.RetryAfter)
 	}
 	e.clock.Add(6*time.Minute + time.Second)
-	if _, err := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.99")); err != nil {
+	if _, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.99")); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
 }
@@ -189,13 +189,13 @@ func TestLoginThrottlePerClientAddress(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	for i := range 10 {
-		e.accounts.Login(ctx, fmt.Sprintf("guess%d@example.org", i), "whatever-it-is", client("203.0.113.5"))
+		e.svc.Sessions.Login(ctx, fmt.Sprintf("guess%d@example.org", i), "whatever-it-is", client("203.0.113.5"))
 	}
-	_, err := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.5"))
+	_, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.5"))
 	if !errors.Is(err, services.ErrTooManyTries) {
 		t.Fatalf("eleventh try from one address: %v, want throttled", err)
 	}
-	if _, err := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.6")); err != nil {
+	if _, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.6")); err != nil {
 		t.Fatalf("another address is not locked: %v", err)
 	}
 }
@@ -204,25 +204,25 @@ func TestSessionIdleAndAbsoluteTimeouts(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	res, _ := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	res, _ := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
 	e.clock.Add(29 * time.Minute)
-	if _, err := e.accounts.Authenticate(ctx, res.Token, client("x")); err != nil {
+	if _, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x")); err != nil {
 		t.Fatalf("after 29 idle minutes: %v", err)
 	}
 	e.clock.Add(31 * time.Minute)
-	if _, err := e.accounts.Authenticate(ctx, res.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+	if _, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
 		t.Fatalf("after 31 idle minutes: %v, want unauthorized", err)
 	}
 
-	busy, _ := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	busy, _ := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
 	for elapsed := 20 * time.Minute; elapsed < 12*time.Hour; elapsed += 20 * time.Minute {
 		e.clock.Add(20 * time.Minute)
-		if _, err := e.accounts.Authenticate(ctx, busy.Token, client("x")); err != nil {
+		if _, err := e.svc.Sessions.Authenticate(ctx, busy.Token, client("x")); err != nil {
 			t.Fatalf("busy session ended after %s: %v", elapsed, err)
 		}
 	}
 	e.clock.Add(20 * time.Minute)
-	if _, err := e.accounts.Authenticate(ctx, busy.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+	if _, err := e.svc.Sessions.Authenticate(ctx, busy.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
 		t.Fatalf("busy session still valid 12h after login: %v", err)
 	}
 }
@@ -233,39 +233,39 @@ func TestSessionsEndOnPasswordChangeDisableAndRoleChange(t *testing.T) {
 	ctx := context.Background()
 	u := e.addUser(t, "staff@example.org", models.RoleStaff, "Kursbuero-2026")
 	login := func() string {
-		res, err := e.accounts.Login(ctx, "staff@example.org", "Kursbuero-2026", client("x"))
+		res, err := e.svc.Sessions.Login(ctx, "staff@example.org", "Kursbuero-2026", client("x"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return res.Token
 	}
 	alive := func(token string) bool {
-		_, err := e.accounts.Authenticate(ctx, token, client("x"))
+		_, err := e.svc.Sessions.Authenticate(ctx, token, client("x"))
 		return err == nil
 	}
 
 	a, b := login(), login()
-	actor, _ := e.accounts.Authenticate(ctx, a, client("x"))
-	fresh, err := e.accounts.ChangePassword(ctx, actor, "Kursbuero-2026", "Neues-Kennwort-77")
+	actor, _ := e.svc.Sessions.Authenticate(ctx, a, client("x"))
+	fresh, err := e.svc.Passwords.ChangePassword(ctx, actor, "Kursbuero-2026", "Neues-Kennwort-77")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if alive(a) || alive(b) || !alive(fresh.Token) {
 		t.Fatalf("after password change: old %v %v, new %v", alive(a), alive(b), alive(fresh.Token))
 	}
-	if _, err := e.accounts.ChangePassword(ctx, actor, "wrong", "Anderes-Kennwort-1"); err == nil {
+	if _, err := e.svc.Passwords.ChangePassword(ctx, actor, "wrong", "Anderes-Kennwort-1"); err == nil {
 		t.Fatal("password changed without the current one")
 	}
 
-	c, _ := e.accounts.Login(ctx, "staff@example.org", "Neues-Kennwort-77", client("x"))
-	if _, err := e.accounts.ChangeRole(ctx, e.admin, u.ID, models.RoleJuror); err != nil {
+	c, _ := e.svc.Sessions.Login(ctx, "staff@example.org", "Neues-Kennwort-77", client("x"))
+	if _, err := e.svc.Users.ChangeRole(ctx, e.admin, u.ID, models.RoleJuror); err != nil {
 		t.Fatal(err)
 	}
 	if alive(c.Token) || alive(fresh.Token) {
 		t.Fatal("sessions survived a role change")
 	}
-	d, _ := e.accounts.Login(ctx, "staff@example.org", "Neues-Kennwort-77", client("x"))
-	if _, err := e.accounts.SetStatus(ctx, e.admin, u.ID, models.UserDisabled); err != nil {
+	d, _ := e.svc.Sessions.Login(ctx, "staff@example.org", "Neues-Kennwort-77", client("x"))
+	if _, err := e.svc.Users.SetStatus(ctx, e.admin, u.ID, models.UserDisabled); err != nil {
 		t.Fatal(err)
 	}
 	if alive(d.Token) {
@@ -277,16 +277,16 @@ func TestLogoutEndsOnlyThatSession(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	a, _ := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("x"))
-	b, _ := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("x"))
-	actor, _ := e.accounts.Authenticate(ctx, a.Token, client("x"))
-	if err := e.accounts.Logout(ctx, a.Token, actor); err != nil {
+	a, _ := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	b, _ := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	actor, _ := e.svc.Sessions.Authenticate(ctx, a.Token, client("x"))
+	if err := e.svc.Sessions.Logout(ctx, a.Token, actor); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.accounts.Authenticate(ctx, a.Token, client("x")); err == nil {
+	if _, err := e.svc.Sessions.Authenticate(ctx, a.Token, client("x")); err == nil {
 		t.Fatal("logged-out session still works")
 	}
-	if _, err := e.accounts.Authenticate(ctx, b.Token, client("x")); err != nil {
+	if _, err := e.svc.Sessions.Authenticate(ctx, b.Token, client("x")); err != nil {
 		t.Fatalf("the other session ended too: %v", err)
 	}
 }
@@ -295,24 +295,24 @@ func TestPruneKeepsWhatStillCounts(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	live, _ := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("x"))
-	e.accounts.Login(ctx, "admin@example.org", "wrong-wrong", client("x"))
+	live, _ := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	e.svc.Sessions.Login(ctx, "admin@example.org", "wrong-wrong", client("x"))
 	e.clock.Add(25 * time.Minute)
-	if _, err := e.accounts.Authenticate(ctx, live.Token, client("x")); err != nil {
+	if _, err := e.svc.Sessions.Authenticate(ctx, live.Token, client("x")); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Add(10 * time.Minute)
 	// The sessions of newEnv and of the first login are 35 minutes idle;
 	// live was used 10 minutes ago.
-	n, err := e.accounts.Prune(ctx)
+	n, err := e.svc.Sessions.Prune(ctx)
 	if err != nil || n != 1 {
 		t.Fatalf("Prune = %d, %v; want the one idle session", n, err)
 	}
-	if _, err := e.accounts.Authenticate(ctx, live.Token, client("x")); err != nil {
+	if _, err := e.svc.Sessions.Authenticate(ctx, live.Token, client("x")); err != nil {
 		t.Fatalf("prune ended a live session: %v", err)
 	}
 	e.clock.Add(25 * time.Hour)
-	if n, _ := e.accounts.Prune(ctx); n != 4 {
+	if n, _ := e.svc.Sessions.Prune(ctx); n != 4 {
 		t.Fatalf("a day later Prune removed %d rows, want 4 (live session and three login attempts)", n)
 	}
 }
@@ -328,7 +328,7 @@ func TestParallelGuessesAreThrottledToo(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := e.accounts.Login(ctx, "admin@example.org", "falsch-falsch", client("203.0.113.40"))
+			_, err := e.svc.Sessions.Login(ctx, "admin@example.org", "falsch-falsch", client("203.0.113.40"))
 			switch {
 			case errors.Is(err, services.ErrInvalidCredentials):
 				checked.Add(1)
@@ -350,12 +350,12 @@ func TestIPv6ClientsAreThrottledByTheirPrefix(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	for i := range 10 {
-		e.accounts.Login(ctx, fmt.Sprintf("g%d@example.org", i), "whatever-it-is", client(fmt.Sprintf("2001:db8:1:2::%x", i+1)))
+		e.svc.Sessions.Login(ctx, fmt.Sprintf("g%d@example.org", i), "whatever-it-is", client(fmt.Sprintf("2001:db8:1:2::%x", i+1)))
 	}
-	if _, err := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("2001:db8:1:2:ffff::1")); !errors.Is(err, services.ErrTooManyTries) {
+	if _, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("2001:db8:1:2:ffff::1")); !errors.Is(err, services.ErrTooManyTries) {
 		t.Fatalf("another address of the same /64: %v, want throttled", err)
 	}
-	if _, err := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("2001:db8:1:3::1")); err != nil {
+	if _, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("2001:db8:1:3::1")); err != nil {
 		t.Fatalf("another /64: %v", err)
 	}
 }
@@ -363,7 +363,7 @@ func TestIPv6ClientsAreThrottledByTheirPrefix(t *testing.T) {
 func TestFailedLoginAuditKeepsOnlyAddresses(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.accounts.Login(context.Background(), "Mein Passwort 123", "x", client("x"))
+	e.svc.Sessions.Login(context.Background(), "Mein Passwort 123", "x", client("x"))
 	var ev models.AuditEvent
 	e.db.Where("action = ?", "login.failed").Take(&ev)
 	if strings.Contains(ev.After, "Passwort") {
@@ -376,15 +376,15 @@ func TestAuthenticateCostsOneQuery(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	res, _ := e.accounts.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	res, _ := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
 	counter := &queryCounter{Interface: logger.Discard}
 	cfg := services.DefaultAccountsConfig()
 	cfg.Now = e.clock.Now
-	accounts, err := services.NewAccounts(e.db.Session(&gorm.Session{Logger: counter}), cfg)
+	svc, err := services.New(e.db.Session(&gorm.Session{Logger: counter}), services.Options{Accounts: &cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
-	actor, err := accounts.Authenticate(ctx, res.Token, client("x"))
+	actor, err := svc.Sessions.Authenticate(ctx, res.Token, client("x"))
 	if err != nil || actor.Email != "admin@example.org" || actor.SessionID == 0 || actor.DisplayName != "Administrator" {
 		t.Fatalf("Authenticate = %+v, %v", actor, err)
 	}

@@ -28,7 +28,7 @@ type NewAPIToken struct {
 
 // CreateAPIToken creates a named token that acts as the actor, who must be
 // staff or admin, for days days.
-func (a *Accounts) CreateAPIToken(ctx context.Context, actor Actor, name string, days int) (NewAPIToken, error) {
+func (a *Tokens) CreateAPIToken(ctx context.Context, actor Actor, name string, days int) (NewAPIToken, error) {
 	if !actor.IsStaff() || actor.APITokenID != 0 {
 		return NewAPIToken{}, ErrForbidden
 	}
@@ -58,7 +58,7 @@ func (a *Accounts) CreateAPIToken(ctx context.Context, actor Actor, name string,
 }
 
 // ListAPITokens returns the actor's own tokens, newest first.
-func (a *Accounts) ListAPITokens(ctx context.Context, actor Actor) ([]models.APIToken, error) {
+func (a *Tokens) ListAPITokens(ctx context.Context, actor Actor) ([]models.APIToken, error) {
 	if !actor.IsStaff() {
 		return nil, ErrForbidden
 	}
@@ -68,7 +68,7 @@ func (a *Accounts) ListAPITokens(ctx context.Context, actor Actor) ([]models.API
 }
 
 // RevokeAPIToken ends one of the actor's tokens; admins may end anyone's.
-func (a *Accounts) RevokeAPIToken(ctx context.Context, actor Actor, id uint) error {
+func (a *Tokens) RevokeAPIToken(ctx context.Context, actor Actor, id uint) error {
 	if !actor.IsStaff() {
 		return ErrForbidden
 	}
@@ -95,7 +95,7 @@ func (a *Accounts) RevokeAPIToken(ctx context.Context, actor Actor, id uint) err
 
 // AuthenticateAPIToken finds the user behind a bearer token. Revoked,
 // expired and malformed tokens, and those of disabled users, are refused.
-func (a *Accounts) AuthenticateAPIToken(ctx context.Context, token string, client Actor) (Actor, error) {
+func (a *Sessions) AuthenticateAPIToken(ctx context.Context, token string, client Actor) (Actor, error) {
 	if !strings.HasPrefix(token, apiTokenPrefix) {
 		return client, ErrUnauthorized
 	}

@@ -15,7 +15,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	created, err := e.accounts.CreateAPIToken(ctx, e.admin, "Moodle-Anbindung", 30)
+	created, err := e.svc.Tokens.CreateAPIToken(ctx, e.admin, "Moodle-Anbindung", 30)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,23 +27,23 @@ func TestAPITokenLifecycle(t *testing.T) {
 	if strings.Contains(stored.TokenHash, created.Token[4:]) || stored.Prefix != created.Token[:12] {
 		t.Fatalf("stored %+v", stored)
 	}
-	actor, err := e.accounts.AuthenticateAPIToken(ctx, created.Token, client("x"))
+	actor, err := e.svc.Sessions.AuthenticateAPIToken(ctx, created.Token, client("x"))
 	if err != nil || actor.UserID != e.admin.UserID || actor.APITokenID != created.ID {
 		t.Fatalf("AuthenticateAPIToken = %+v, %v", actor, err)
 	}
-	if _, err := e.accounts.CreateAPIToken(ctx, actor, "token from token", 1); !errors.Is(err, services.ErrForbidden) {
+	if _, err := e.svc.Tokens.CreateAPIToken(ctx, actor, "token from token", 1); !errors.Is(err, services.ErrForbidden) {
 		t.Fatalf("a token created another token: %v", err)
 	}
-	if err := e.accounts.RevokeAPIToken(ctx, e.admin, created.ID); err != nil {
+	if err := e.svc.Tokens.RevokeAPIToken(ctx, e.admin, created.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.accounts.AuthenticateAPIToken(ctx, created.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+	if _, err := e.svc.Sessions.AuthenticateAPIToken(ctx, created.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
 		t.Fatalf("revoked token: %v", err)
 	}
 
-	short, _ := e.accounts.CreateAPIToken(ctx, e.admin, "kurz", 1)
+	short, _ := e.svc.Tokens.CreateAPIToken(ctx, e.admin, "kurz", 1)
 	e.clock.Add(24 * time.Hour)
-	if _, err := e.accounts.AuthenticateAPIToken(ctx, short.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+	if _, err := e.svc.Sessions.AuthenticateAPIToken(ctx, short.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
 		t.Fatalf("expired token: %v", err)
 	}
 	if n := e.countAudit(t, "api_token.created"); n != 2 {
@@ -55,29 +55,29 @@ func TestAPITokenRules(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	_, err := e.accounts.CreateAPIToken(ctx, e.admin, " ", 400)
+	_, err := e.svc.Tokens.CreateAPIToken(ctx, e.admin, " ", 400)
 	var verr *services.ValidationError
 	if !errors.As(err, &verr) || len(verr.Fields) != 2 {
 		t.Fatalf("bad name and days: %v", err)
 	}
 	e.addUser(t, "jury@example.org", models.RoleJuror, "Bewertung-2026")
-	res, _ := e.accounts.Login(ctx, "jury@example.org", "Bewertung-2026", client("x"))
-	juror, _ := e.accounts.Authenticate(ctx, res.Token, client("x"))
-	if _, err := e.accounts.CreateAPIToken(ctx, juror, "mine", 5); !errors.Is(err, services.ErrForbidden) {
+	res, _ := e.svc.Sessions.Login(ctx, "jury@example.org", "Bewertung-2026", client("x"))
+	juror, _ := e.svc.Sessions.Authenticate(ctx, res.Token, client("x"))
+	if _, err := e.svc.Tokens.CreateAPIToken(ctx, juror, "mine", 5); !errors.Is(err, services.ErrForbidden) {
 		t.Fatalf("juror creates a token: %v", err)
 	}
 	staffUser := e.addUser(t, "office@example.org", models.RoleStaff, "Kursbuero-2026")
-	res, _ = e.accounts.Login(ctx, "office@example.org", "Kursbuero-2026", client("x"))
-	staff, _ := e.accounts.Authenticate(ctx, res.Token, client("x"))
-	adminToken, _ := e.accounts.CreateAPIToken(ctx, e.admin, "admin's", 5)
-	if err := e.accounts.RevokeAPIToken(ctx, staff, adminToken.ID); !errors.Is(err, services.ErrNotFound) {
+	res, _ = e.svc.Sessions.Login(ctx, "office@example.org", "Kursbuero-2026", client("x"))
+	staff, _ := e.svc.Sessions.Authenticate(ctx, res.Token, client("x"))
+	adminToken, _ := e.svc.Tokens.CreateAPIToken(ctx, e.admin, "admin's", 5)
+	if err := e.svc.Tokens.RevokeAPIToken(ctx, staff, adminToken.ID); !errors.Is(err, services.ErrNotFound) {
 		t.Fatalf("staff revokes the admin's token: %v", err)
 	}
-	staffToken, _ := e.accounts.CreateAPIToken(ctx, staff, "office", 5)
-	if _, err := e.accounts.SetStatus(ctx, e.admin, staffUser.ID, models.UserDisabled); err != nil {
+	staffToken, _ := e.svc.Tokens.CreateAPIToken(ctx, staff, "office", 5)
+	if _, err := e.svc.Users.SetStatus(ctx, e.admin, staffUser.ID, models.UserDisabled); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.accounts.AuthenticateAPIToken(ctx, staffToken.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+	if _, err := e.svc.Sessions.AuthenticateAPIToken(ctx, staffToken.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
 		t.Fatalf("token of a disabled user: %v", err)
 	}
 }

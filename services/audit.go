@@ -17,9 +17,6 @@ type Audit struct {
 	db *gorm.DB
 }
 
-// NewAudit returns the audit log kept in db.
-func NewAudit(db *gorm.DB) *Audit { return &Audit{db: db} }
-
 // record writes one event inside the caller's transaction, so that the event
 // exists exactly when the change does. before and after are stored as JSON;
 // nil stores nothing.

@@ -23,13 +23,6 @@ type CohortInput struct {
 // MaxCapacity bounds a cohort's places; real cohorts have 16 to 20.
 const MaxCapacity = 10000
 
-// nextStatus lists the one status each status may move to.
-var nextStatus = map[models.CohortStatus]models.CohortStatus{
-	models.CohortPlanned:   models.CohortRunning,
-	models.CohortRunning:   models.CohortCompleted,
-	models.CohortCompleted: models.CohortArchived,
-}
-
 func (in CohortInput) apply(c *models.Cohort, course models.Course) error {
 	verr := &ValidationError{}
 	c.Name = requireText(verr, "name", in.Name, 100)
@@ -54,7 +47,7 @@ func (in CohortInput) apply(c *models.Cohort, course models.Course) error {
 }
 
 // CreateCohort adds a planned cohort to a course.
-func (s *Courses) CreateCohort(ctx context.Context, actor Actor, courseID uint, in CohortInput) (models.Cohort, error) {
+func (s *Cohorts) CreateCohort(ctx context.Context, actor Actor, courseID uint, in CohortInput) (models.Cohort, error) {
 	if !actor.IsStaff() {
 		return models.Cohort{}, ErrForbidden
 	}
@@ -83,7 +76,7 @@ func cohortConflict(err error) error {
 }
 
 // UpdateCohort changes a cohort's name, dates, capacity and venue.
-func (s *Courses) UpdateCohort(ctx context.Context, actor Actor, id uint, in CohortInput) (models.Cohort, error) {
+func (s *Cohorts) UpdateCohort(ctx context.Context, actor Actor, id uint, in CohortInput) (models.Cohort, error) {
 	return s.changeCohort(ctx, actor, id, "cohort.updated", func(tx *gorm.DB, c *models.Cohort) error {
 		course, err := loadCourse(tx, c.CourseID)
 		if err != nil {
@@ -95,9 +88,9 @@ func (s *Courses) UpdateCohort(ctx context.Context, actor Actor, id uint, in Coh
 
 // SetCohortStatus moves a cohort to the next status: planned, running,
 // completed, archived, in this order only.
-func (s *Courses) SetCohortStatus(ctx context.Context, actor Actor, id uint, status models.CohortStatus) (models.Cohort, error) {
+func (s *Cohorts) SetCohortStatus(ctx context.Context, actor Actor, id uint, status models.CohortStatus) (models.Cohort, error) {
 	return s.changeCohort(ctx, actor, id, "cohort.status_changed", func(tx *gorm.DB, c *models.Cohort) error {
-		if nextStatus[c.Status] != status {
+		if status == "" || c.Status.Next() != status {
 			return refuse(ErrInvalidAction, CodeCohortStatusStep, "from", c.Status, "to", status)
 		}
 		c.Status = status
@@ -105,7 +98,7 @@ func (s *Courses) SetCohortStatus(ctx context.Context, actor Actor, id uint, sta
 	})
 }
 
-func (s *Courses) changeCohort(ctx context.Context, actor Actor, id uint, action string, change func(*gorm.DB, *models.Cohort) error) (models.Cohort, error) {
+func (s *Cohorts) changeCohort(ctx context.Context, actor Actor, id uint, action string, change func(*gorm.DB, *models.Cohort) error) (models.Cohort, error) {
 	if !actor.IsStaff() {
 		return models.Cohort{}, ErrForbidden
 	}
@@ -143,16 +136,18 @@ func cohortSnapshot(c models.Cohort) map[string]any {
 }
 
 // GetCohort returns one cohort with its course.
-func (s *Courses) GetCohort(ctx context.Context, actor Actor, id uint) (models.Cohort, error) {
+func (s *Cohorts) GetCohort(ctx context.Context, actor Actor, id uint) (models.Cohort, error) {
 	if !actor.IsStaff() {
 		return models.Cohort{}, ErrForbidden
 	}
+	return findCohort(s.db.WithContext(ctx), id)
+}
+
+// findCohort reads one cohort with its course.
+func findCohort(tx *gorm.DB, id uint) (models.Cohort, error) {
 	var c models.Cohort
-	err := s.db.WithContext(ctx).Preload("Course").Take(&c, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return c, fmt.Errorf("cohort %d: %w", id, ErrNotFound)
-	}
-	return c, err
+	err := tx.Preload("Course").Take(&c, id).Error
+	return c, notFoundAs(err, "cohort", id)
 }
 
 // CohortFilter narrows a listing of cohorts.
@@ -162,7 +157,7 @@ type CohortFilter struct {
 }
 
 // ListCohorts returns cohorts, newest start first, with their courses.
-func (s *Courses) ListCohorts(ctx context.Context, actor Actor, f CohortFilter) ([]models.Cohort, error) {
+func (s *Cohorts) ListCohorts(ctx context.Context, actor Actor, f CohortFilter) ([]models.Cohort, error) {
 	if !actor.IsStaff() {
 		return nil, ErrForbidden
 	}

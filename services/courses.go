@@ -13,15 +13,9 @@ import (
 	"kohorte/models"
 )
 
-// Courses manages courses and their cohorts.
+// Courses manages courses: their texts, issuers, signatories and rules.
 type Courses struct {
-	db  *gorm.DB
-	now func() models.Date
-}
-
-// NewCourses returns the course service on db; today tells the current day.
-func NewCourses(db *gorm.DB, today func() models.Date) *Courses {
-	return &Courses{db: db, now: today}
+	db *gorm.DB
 }
 
 // Certificate rule defaults of DESIGN.md.

@@ -24,14 +24,10 @@ func courseInput() services.CourseInput {
 	}
 }
 
-func (e *env) courses() *services.Courses {
-	return services.NewCourses(e.db, func() models.Date { return models.DateOf(e.clock.Now()) })
-}
-
 func TestCreateCourseTakesDefaults(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	c, err := e.courses().CreateCourse(context.Background(), e.admin, courseInput())
+	c, err := e.svc.Courses.CreateCourse(context.Background(), e.admin, courseInput())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +37,7 @@ func TestCreateCourseTakesDefaults(t *testing.T) {
 	if len(c.Topics) != 2 || c.Topics[1] != "Fachkräftesicherung in der Region" {
 		t.Fatalf("topics %q", c.Topics)
 	}
-	got, err := e.courses().GetCourse(context.Background(), e.admin, c.ID)
+	got, err := e.svc.Courses.GetCourse(context.Background(), e.admin, c.ID)
 	if err != nil || len(got.Issuers) != 2 || got.Issuers[1].Name != "IHK Oldenburg" || got.Signatories[0].Function != "Vorstand" {
 		t.Fatalf("read back %+v, %v", got, err)
 	}
@@ -53,7 +49,7 @@ func TestCourseValidation(t *testing.T) {
 	in := courseInput()
 	in.Title, in.CertificatePrefix, in.DurationWeeks, in.MinJuryPercent = " ", "KO-H", intp(0), intp(101)
 	in.Issuers = append(in.Issuers, services.IssuerInput{Name: ""})
-	_, err := e.courses().CreateCourse(context.Background(), e.admin, in)
+	_, err := e.svc.Courses.CreateCourse(context.Background(), e.admin, in)
 	var verr *services.ValidationError
 	if !errors.As(err, &verr) {
 		t.Fatalf("CreateCourse = %v", err)
@@ -71,17 +67,16 @@ func TestCohortEndDefaultsAndStatusMovesForwardOnly(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	s := e.courses()
-	course, _ := s.CreateCourse(ctx, e.admin, courseInput())
+	course, _ := e.svc.Courses.CreateCourse(ctx, e.admin, courseInput())
 	// Wednesday 1 March 2023 plus 12 weeks is Wednesday 24 May 2023.
-	c, err := s.CreateCohort(ctx, e.admin, course.ID, services.CohortInput{Name: "Frühjahr 2023", StartDate: models.NewDate(2023, 3, 1), Capacity: 16})
+	c, err := e.svc.Cohorts.CreateCohort(ctx, e.admin, course.ID, services.CohortInput{Name: "Frühjahr 2023", StartDate: models.NewDate(2023, 3, 1), Capacity: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.EndDate.String() != "2023-05-24" || c.Status != models.CohortPlanned {
 		t.Fatalf("cohort %s–%s %s", c.StartDate, c.EndDate, c.Status)
 	}
-	if _, err := s.CreateCohort(ctx, e.admin, course.ID, services.CohortInput{Name: "Frühjahr 2023", StartDate: models.NewDate(2024, 3, 1), Capacity: 16}); err == nil {
+	if _, err := e.svc.Cohorts.CreateCohort(ctx, e.admin, course.ID, services.CohortInput{Name: "Frühjahr 2023", StartDate: models.NewDate(2024, 3, 1), Capacity: 16}); err == nil {
 		t.Fatal("a second cohort of the same name was accepted")
 	}
 	for _, step := range []struct {
@@ -95,7 +90,7 @@ func TestCohortEndDefaultsAndStatusMovesForwardOnly(t *testing.T) {
 		{models.CohortArchived, true},
 		{models.CohortRunning, false},
 	} {
-		_, err := s.SetCohortStatus(ctx, e.admin, c.ID, step.to)
+		_, err := e.svc.Cohorts.SetCohortStatus(ctx, e.admin, c.ID, step.to)
 		if (err == nil) != step.ok {
 			t.Fatalf("to %s: %v, want ok=%v", step.to, err, step.ok)
 		}
@@ -112,10 +107,10 @@ func TestParticipantsAndJurorsCannotManageCourses(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	juror := services.Actor{UserID: 42, Role: models.RoleJuror}
-	if _, err := e.courses().CreateCourse(context.Background(), juror, courseInput()); !errors.Is(err, services.ErrForbidden) {
+	if _, err := e.svc.Courses.CreateCourse(context.Background(), juror, courseInput()); !errors.Is(err, services.ErrForbidden) {
 		t.Fatalf("juror creates a course: %v", err)
 	}
-	if _, err := e.courses().ListCohorts(context.Background(), services.Actor{UserID: 7, Role: models.RoleParticipant}, services.CohortFilter{}); !errors.Is(err, services.ErrForbidden) {
+	if _, err := e.svc.Cohorts.ListCohorts(context.Background(), services.Actor{UserID: 7, Role: models.RoleParticipant}, services.CohortFilter{}); !errors.Is(err, services.ErrForbidden) {
 		t.Fatalf("participant lists cohorts: %v", err)
 	}
 }
@@ -124,24 +119,24 @@ func TestIssuerLogoMustBeAnImage(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	course, _ := e.courses().CreateCourse(ctx, e.admin, courseInput())
+	course, _ := e.svc.Courses.CreateCourse(ctx, e.admin, courseInput())
 	png := []byte("\x89PNG\r\n\x1a\n0000")
-	if err := e.courses().SetIssuerLogo(ctx, e.admin, course.ID, 2, png); err != nil {
+	if err := e.svc.Courses.SetIssuerLogo(ctx, e.admin, course.ID, 2, png); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.courses().SetIssuerLogo(ctx, e.admin, course.ID, 2, []byte("GIF89a")); err == nil {
+	if err := e.svc.Courses.SetIssuerLogo(ctx, e.admin, course.ID, 2, []byte("GIF89a")); err == nil {
 		t.Fatal("a GIF was accepted")
 	}
-	if err := e.courses().SetIssuerLogo(ctx, e.admin, course.ID, 3, png); !errors.Is(err, services.ErrNotFound) {
+	if err := e.svc.Courses.SetIssuerLogo(ctx, e.admin, course.ID, 3, png); !errors.Is(err, services.ErrNotFound) {
 		t.Fatalf("third issuer: %v", err)
 	}
 	// Editing the course keeps the logo of the issuer that stays.
 	in := courseInput()
 	in.Title = "Neuer Titel"
-	if _, err := e.courses().UpdateCourse(ctx, e.admin, course.ID, in); err != nil {
+	if _, err := e.svc.Courses.UpdateCourse(ctx, e.admin, course.ID, in); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := e.courses().GetCourse(ctx, e.admin, course.ID)
+	got, _ := e.svc.Courses.GetCourse(ctx, e.admin, course.ID)
 	if string(got.Issuers[1].Logo) != string(png) || got.Issuers[1].LogoContentType != "image/png" {
 		t.Fatalf("logo lost on update: %q", got.Issuers[1].Logo)
 	}
@@ -152,14 +147,14 @@ func TestIssuerLogoFollowsItsIssuer(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	course, _ := e.courses().CreateCourse(ctx, e.admin, courseInput())
+	course, _ := e.svc.Courses.CreateCourse(ctx, e.admin, courseInput())
 	png := []byte("\x89PNG\r\n\x1a\nstiftung")
-	if err := e.courses().SetIssuerLogo(ctx, e.admin, course.ID, 1, png); err != nil {
+	if err := e.svc.Courses.SetIssuerLogo(ctx, e.admin, course.ID, 1, png); err != nil {
 		t.Fatal(err)
 	}
 	in := courseInput()
 	in.Issuers = []services.IssuerInput{{Name: "IHK Oldenburg", City: "Oldenburg"}, {Name: "Stiftung", City: "Hamburg"}}
-	got, err := e.courses().UpdateCourse(ctx, e.admin, course.ID, in)
+	got, err := e.svc.Courses.UpdateCourse(ctx, e.admin, course.ID, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +162,7 @@ func TestIssuerLogoFollowsItsIssuer(t *testing.T) {
 		t.Fatalf("after reordering: %q / %q", got.Issuers[0].Logo, got.Issuers[1].Logo)
 	}
 	in.Issuers = []services.IssuerInput{{Name: "IHK Oldenburg"}}
-	got, _ = e.courses().UpdateCourse(ctx, e.admin, course.ID, in)
+	got, _ = e.svc.Courses.UpdateCourse(ctx, e.admin, course.ID, in)
 	if len(got.Issuers) != 1 || len(got.Issuers[0].Logo) != 0 {
 		t.Fatalf("after removing the foundation: %+v", got.Issuers)
 	}
@@ -177,7 +172,7 @@ func TestIssuerLogoFollowsItsIssuer(t *testing.T) {
 		t.Fatalf("%d issuer rows, want 1", n)
 	}
 	in.Issuers = []services.IssuerInput{{ID: 99999, Name: "X"}}
-	if _, err := e.courses().UpdateCourse(ctx, e.admin, course.ID, in); err == nil {
+	if _, err := e.svc.Courses.UpdateCourse(ctx, e.admin, course.ID, in); err == nil {
 		t.Fatal("a foreign issuer id was accepted")
 	}
 }

@@ -61,17 +61,17 @@ var demoPlaces = map[string]string{"NI": "Oldenburger Land", "HB": "Bremen", "HH
 // three cohorts and their fictional participants, through the same rules as
 // staff entering them, in one transaction: all of it or nothing. It
 // refuses a database that holds courses.
-func LoadDemo(ctx context.Context, db *gorm.DB, actor Actor, today func() models.Date, accounts *Accounts) (DemoResult, error) {
+func (s *Services) LoadDemo(ctx context.Context, actor Actor) (DemoResult, error) {
 	var res DemoResult
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		res, err = loadDemo(ctx, tx, actor, NewCourses(tx, today), NewParticipants(tx, accounts))
+		res, err = loadDemo(ctx, tx, actor, s.on(tx))
 		return err
 	})
 	return res, err
 }
 
-func loadDemo(ctx context.Context, tx *gorm.DB, actor Actor, courses *Courses, people *Participants) (DemoResult, error) {
+func loadDemo(ctx context.Context, tx *gorm.DB, actor Actor, s *Services) (DemoResult, error) {
 	var n int64
 	if err := tx.Model(&models.Course{}).Count(&n).Error; err != nil {
 		return DemoResult{}, err
@@ -79,14 +79,14 @@ func loadDemo(ctx context.Context, tx *gorm.DB, actor Actor, courses *Courses, p
 	if n > 0 {
 		return DemoResult{}, ErrDemoLoaded
 	}
-	course, err := courses.CreateCourse(ctx, actor, demoCourse())
+	course, err := s.Courses.CreateCourse(ctx, actor, demoCourse())
 	if err != nil {
 		return DemoResult{}, fmt.Errorf("demo course: %w", err)
 	}
 	res := DemoResult{CourseID: course.ID}
 	person := 0
 	for _, dc := range demoCohorts {
-		if err := loadDemoCohort(ctx, actor, courses, people, course.ID, dc, &person); err != nil {
+		if err := loadDemoCohort(ctx, actor, s, course.ID, dc, &person); err != nil {
 			return res, fmt.Errorf("demo cohort %s: %w", dc.name, err)
 		}
 		res.Cohorts++
@@ -112,23 +112,23 @@ func demoCourse() CourseInput {
 	}
 }
 
-func loadDemoCohort(ctx context.Context, actor Actor, courses *Courses, people *Participants, courseID uint, dc demoCohort, person *int) error {
-	cohort, err := courses.CreateCohort(ctx, actor, courseID, CohortInput{Name: dc.name, StartDate: dc.start, EndDate: dc.end, Capacity: dc.size, Venue: dc.venue})
+func loadDemoCohort(ctx context.Context, actor Actor, s *Services, courseID uint, dc demoCohort, person *int) error {
+	cohort, err := s.Cohorts.CreateCohort(ctx, actor, courseID, CohortInput{Name: dc.name, StartDate: dc.start, EndDate: dc.end, Capacity: dc.size, Venue: dc.venue})
 	if err != nil {
 		return err
 	}
 	for i := range dc.size {
-		p, err := people.CreateParticipant(ctx, actor, demoPerson(*person, dc.states[i%len(dc.states)]))
+		p, err := s.Participants.CreateParticipant(ctx, actor, demoPerson(*person, dc.states[i%len(dc.states)]))
 		if err != nil {
 			return err
 		}
 		*person++
-		if _, err := courses.Enroll(ctx, actor, cohort.ID, p.ID, dc.start.AddDays(-14+i%7)); err != nil {
+		if _, err := s.Enrollments.Enroll(ctx, actor, cohort.ID, p.ID, dc.start.AddDays(-14+i%7)); err != nil {
 			return err
 		}
 	}
 	for _, st := range []models.CohortStatus{models.CohortRunning, models.CohortCompleted} {
-		if _, err := courses.SetCohortStatus(ctx, actor, cohort.ID, st); err != nil && !errors.Is(err, ErrInvalidAction) {
+		if _, err := s.Cohorts.SetCohortStatus(ctx, actor, cohort.ID, st); err != nil && !errors.Is(err, ErrInvalidAction) {
 			return err
 		}
 	}

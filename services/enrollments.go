@@ -25,7 +25,7 @@ func holdsPlace(s models.EnrollmentStatus) bool { return s != models.EnrollmentW
 // withdrew from the cohort is enrolled again on the same record. The place
 // is taken by a conditional update of the cohort's counter, so concurrent
 // enrollments never exceed the capacity.
-func (s *Courses) Enroll(ctx context.Context, actor Actor, cohortID, participantID uint, day models.Date) (models.Enrollment, error) {
+func (s *Enrollments) Enroll(ctx context.Context, actor Actor, cohortID, participantID uint, day models.Date) (models.Enrollment, error) {
 	if !actor.IsStaff() {
 		return models.Enrollment{}, ErrForbidden
 	}
@@ -96,7 +96,7 @@ func takePlace(tx *gorm.DB, cohortID uint) error {
 	} else if err != nil {
 		return err
 	}
-	if c.Status != models.CohortPlanned && c.Status != models.CohortRunning {
+	if !c.Status.AcceptsEnrollments() {
 		return refuse(ErrInvalidAction, CodeCohortClosed, "status", c.Status)
 	}
 	return ErrCohortFull
@@ -115,7 +115,7 @@ func requireParticipant(tx *gorm.DB, id uint) error {
 
 // Withdraw records that a participant left a cohort on day, for reason,
 // and frees the place.
-func (s *Courses) Withdraw(ctx context.Context, actor Actor, enrollmentID uint, day models.Date, reason string) (models.Enrollment, error) {
+func (s *Enrollments) Withdraw(ctx context.Context, actor Actor, enrollmentID uint, day models.Date, reason string) (models.Enrollment, error) {
 	if !actor.IsStaff() {
 		return models.Enrollment{}, ErrForbidden
 	}
@@ -183,7 +183,7 @@ var enrollmentSorts = map[string]string{
 // ListEnrollments returns one page of a cohort's enrollments with their
 // participants, and how many match, in four queries whatever the size:
 // the cohort's existence, the count, the page, and the page's participants.
-func (s *Courses) ListEnrollments(ctx context.Context, actor Actor, cohortID uint, f EnrollmentFilter) ([]models.Enrollment, int64, error) {
+func (s *Enrollments) ListEnrollments(ctx context.Context, actor Actor, cohortID uint, f EnrollmentFilter) ([]models.Enrollment, int64, error) {
 	if !actor.IsStaff() {
 		return nil, 0, ErrForbidden
 	}

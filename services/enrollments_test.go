@@ -19,20 +19,18 @@ import (
 // cohortEnv has a course with one cohort of the given capacity.
 type cohortEnv struct {
 	*env
-	courses *services.Courses
-	people  *services.Participants
-	cohort  models.Cohort
+	cohort models.Cohort
 }
 
 func newCohortEnv(t testing.TB, capacity int) *cohortEnv {
 	t.Helper()
 	e := newEnv(t)
-	c := &cohortEnv{env: e, courses: e.courses(), people: services.NewParticipants(e.db, e.accounts)}
-	course, err := c.courses.CreateCourse(context.Background(), e.admin, courseInput())
+	c := &cohortEnv{env: e}
+	course, err := c.svc.Courses.CreateCourse(context.Background(), e.admin, courseInput())
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.cohort, err = c.courses.CreateCohort(context.Background(), e.admin, course.ID,
+	c.cohort, err = c.svc.Cohorts.CreateCohort(context.Background(), e.admin, course.ID,
 		services.CohortInput{Name: "Frühjahr 2023", StartDate: models.NewDate(2023, 4, 5), Capacity: capacity})
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +40,7 @@ func newCohortEnv(t testing.TB, capacity int) *cohortEnv {
 
 func (c *cohortEnv) person(t *testing.T, n int, state string) models.Participant {
 	t.Helper()
-	p, err := c.people.CreateParticipant(context.Background(), c.admin, services.ParticipantInput{
+	p, err := c.svc.Participants.CreateParticipant(context.Background(), c.admin, services.ParticipantInput{
 		FirstName: "Person", LastName: fmt.Sprintf("Nr. %04d", n), Email: fmt.Sprintf("p%d@example.org", n),
 		FederalState: state, NetworkType: "MINT-Region"})
 	if err != nil {
@@ -73,7 +71,7 @@ func TestFiftyConcurrentEnrollmentsFillSixteenPlaces(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := c.courses.Enroll(context.Background(), c.admin, c.cohort.ID, p.ID, models.NewDate(2023, 3, 20))
+			_, err := c.svc.Enrollments.Enroll(context.Background(), c.admin, c.cohort.ID, p.ID, models.NewDate(2023, 3, 20))
 			switch {
 			case err == nil:
 				ok.Add(1)
@@ -97,30 +95,30 @@ func TestWithdrawFreesThePlaceAndReenrollKeepsOneRecord(t *testing.T) {
 	c := newCohortEnv(t, 1)
 	ctx := context.Background()
 	a, b := c.person(t, 1, "HB"), c.person(t, 2, "SL")
-	e, err := c.courses.Enroll(ctx, c.admin, c.cohort.ID, a.ID, models.NewDate(2023, 3, 20))
+	e, err := c.svc.Enrollments.Enroll(ctx, c.admin, c.cohort.ID, a.ID, models.NewDate(2023, 3, 20))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.courses.Enroll(ctx, c.admin, c.cohort.ID, a.ID, models.NewDate(2023, 3, 21)); !errors.Is(err, services.ErrAlreadyEnrolled) {
+	if _, err := c.svc.Enrollments.Enroll(ctx, c.admin, c.cohort.ID, a.ID, models.NewDate(2023, 3, 21)); !errors.Is(err, services.ErrAlreadyEnrolled) {
 		t.Fatalf("second enrollment: %v", err)
 	}
-	if _, err := c.courses.Enroll(ctx, c.admin, c.cohort.ID, b.ID, models.NewDate(2023, 3, 21)); !errors.Is(err, services.ErrCohortFull) {
+	if _, err := c.svc.Enrollments.Enroll(ctx, c.admin, c.cohort.ID, b.ID, models.NewDate(2023, 3, 21)); !errors.Is(err, services.ErrCohortFull) {
 		t.Fatalf("beyond capacity: %v", err)
 	}
-	if _, err := c.courses.Withdraw(ctx, c.admin, e.ID, models.NewDate(2023, 3, 19), "Krankheit"); err == nil {
+	if _, err := c.svc.Enrollments.Withdraw(ctx, c.admin, e.ID, models.NewDate(2023, 3, 19), "Krankheit"); err == nil {
 		t.Fatal("withdrawn before the enrollment day")
 	}
-	w, err := c.courses.Withdraw(ctx, c.admin, e.ID, models.NewDate(2023, 4, 26), " Jobwechsel ")
+	w, err := c.svc.Enrollments.Withdraw(ctx, c.admin, e.ID, models.NewDate(2023, 4, 26), " Jobwechsel ")
 	if err != nil || w.Status != models.EnrollmentWithdrawn || w.WithdrawnAt.String() != "2023-04-26" || w.WithdrawalReason != "Jobwechsel" {
 		t.Fatalf("withdraw: %+v, %v", w, err)
 	}
 	if c.enrolledCount(t) != 0 {
 		t.Fatalf("counter %d after withdrawal, want 0", c.enrolledCount(t))
 	}
-	if _, err := c.courses.Withdraw(ctx, c.admin, e.ID, models.NewDate(2023, 4, 27), ""); !errors.Is(err, services.ErrInvalidAction) {
+	if _, err := c.svc.Enrollments.Withdraw(ctx, c.admin, e.ID, models.NewDate(2023, 4, 27), ""); !errors.Is(err, services.ErrInvalidAction) {
 		t.Fatalf("withdrawing twice: %v", err)
 	}
-	again, err := c.courses.Enroll(ctx, c.admin, c.cohort.ID, a.ID, models.NewDate(2023, 5, 2))
+	again, err := c.svc.Enrollments.Enroll(ctx, c.admin, c.cohort.ID, a.ID, models.NewDate(2023, 5, 2))
 	if err != nil || again.ID != e.ID || again.WithdrawnAt != nil || again.EnrolledAt.String() != "2023-05-02" {
 		t.Fatalf("re-enroll: %+v, %v", again, err)
 	}
@@ -135,9 +133,9 @@ func TestCompletedCohortTakesNoEnrollments(t *testing.T) {
 	t.Parallel()
 	c := newCohortEnv(t, 16)
 	ctx := context.Background()
-	c.courses.SetCohortStatus(ctx, c.admin, c.cohort.ID, models.CohortRunning)
-	c.courses.SetCohortStatus(ctx, c.admin, c.cohort.ID, models.CohortCompleted)
-	if _, err := c.courses.Enroll(ctx, c.admin, c.cohort.ID, c.person(t, 1, "NI").ID, models.Date{}); !errors.Is(err, services.ErrInvalidAction) {
+	c.svc.Cohorts.SetCohortStatus(ctx, c.admin, c.cohort.ID, models.CohortRunning)
+	c.svc.Cohorts.SetCohortStatus(ctx, c.admin, c.cohort.ID, models.CohortCompleted)
+	if _, err := c.svc.Enrollments.Enroll(ctx, c.admin, c.cohort.ID, c.person(t, 1, "NI").ID, models.Date{}); !errors.Is(err, services.ErrInvalidAction) {
 		t.Fatalf("enroll into a completed cohort: %v", err)
 	}
 }
@@ -176,8 +174,11 @@ func TestListingCostsTheSameQueriesForTenAndAThousand(t *testing.T) {
 			t.Fatal(err)
 		}
 		counter := &queryCounter{Interface: logger.Discard}
-		courses := services.NewCourses(c.db.Session(&gorm.Session{Logger: counter}), func() models.Date { return models.NewDate(2023, 3, 1) })
-		list, total, err := courses.ListEnrollments(ctx, c.admin, c.cohort.ID, services.EnrollmentFilter{Page: services.Page{Size: services.MaxPageSize}})
+		svc, err := services.New(c.db.Session(&gorm.Session{Logger: counter}), services.Options{Today: func() models.Date { return models.NewDate(2023, 3, 1) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, total, err := svc.Enrollments.ListEnrollments(ctx, c.admin, c.cohort.ID, services.EnrollmentFilter{Page: services.Page{Size: services.MaxPageSize}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,11 +199,11 @@ func TestConcurrentReenrollmentTakesOnePlace(t *testing.T) {
 	c := newCohortEnv(t, 16)
 	ctx := context.Background()
 	p := c.person(t, 1, "NI")
-	e, err := c.courses.Enroll(ctx, c.admin, c.cohort.ID, p.ID, models.NewDate(2023, 3, 20))
+	e, err := c.svc.Enrollments.Enroll(ctx, c.admin, c.cohort.ID, p.ID, models.NewDate(2023, 3, 20))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.courses.Withdraw(ctx, c.admin, e.ID, models.NewDate(2023, 4, 20), "Pause"); err != nil {
+	if _, err := c.svc.Enrollments.Withdraw(ctx, c.admin, e.ID, models.NewDate(2023, 4, 20), "Pause"); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -211,7 +212,7 @@ func TestConcurrentReenrollmentTakesOnePlace(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := c.courses.Enroll(ctx, c.admin, c.cohort.ID, p.ID, models.NewDate(2023, 5, 2))
+			_, err := c.svc.Enrollments.Enroll(ctx, c.admin, c.cohort.ID, p.ID, models.NewDate(2023, 5, 2))
 			if err == nil {
 				ok.Add(1)
 			} else if !errors.Is(err, services.ErrAlreadyEnrolled) {
@@ -229,11 +230,11 @@ func TestCreateAndEnrollIsOneStep(t *testing.T) {
 	t.Parallel()
 	c := newCohortEnv(t, 1)
 	ctx := context.Background()
-	p, e, err := c.courses.CreateAndEnroll(ctx, c.admin, c.cohort.ID, services.ParticipantInput{FirstName: "Zoë", LastName: "Ć", Email: "z@example.org"}, models.Date{})
+	p, e, err := c.svc.Enrollments.CreateAndEnroll(ctx, c.admin, c.cohort.ID, services.ParticipantInput{FirstName: "Zoë", LastName: "Ć", Email: "z@example.org"}, models.Date{})
 	if err != nil || e.ParticipantID != p.ID {
 		t.Fatalf("first: %+v %+v %v", p, e, err)
 	}
-	if _, _, err := c.courses.CreateAndEnroll(ctx, c.admin, c.cohort.ID, services.ParticipantInput{FirstName: "Lena", LastName: "Neu", Email: "l@example.org"}, models.Date{}); !errors.Is(err, services.ErrCohortFull) {
+	if _, _, err := c.svc.Enrollments.CreateAndEnroll(ctx, c.admin, c.cohort.ID, services.ParticipantInput{FirstName: "Lena", LastName: "Neu", Email: "l@example.org"}, models.Date{}); !errors.Is(err, services.ErrCohortFull) {
 		t.Fatalf("into a full cohort: %v", err)
 	}
 	var n int64
@@ -241,11 +242,11 @@ func TestCreateAndEnrollIsOneStep(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("%d participants; the refused one was created", n)
 	}
-	got, err := c.courses.FindEnrollment(ctx, c.admin, c.cohort.ID, p.ID)
+	got, err := c.svc.Enrollments.FindEnrollment(ctx, c.admin, c.cohort.ID, p.ID)
 	if err != nil || got.ID != e.ID {
 		t.Fatalf("FindEnrollment: %+v %v", got, err)
 	}
-	mine, err := c.people.EnrollmentsOf(ctx, c.admin, p.ID)
+	mine, err := c.svc.Participants.EnrollmentsOf(ctx, c.admin, p.ID)
 	if err != nil || len(mine) != 1 || mine[0].Cohort.Name != "Frühjahr 2023" {
 		t.Fatalf("EnrollmentsOf: %+v %v", mine, err)
 	}

@@ -13,11 +13,6 @@ type Health struct {
 	db *gorm.DB
 }
 
-// NewHealth returns a Health that checks db.
-func NewHealth(db *gorm.DB) *Health {
-	return &Health{db: db}
-}
-
 // Ready reports whether the database answers a trivial query within 2 s.
 func (h *Health) Ready(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)

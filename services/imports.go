@@ -85,7 +85,7 @@ func (e *ImportError) Code() Code {
 
 // PreviewImport tells what importing sheet into a cohort would do, without
 // changing anything.
-func (s *Courses) PreviewImport(ctx context.Context, actor Actor, cohortID uint, sheet *roster.Sheet) (ImportPreview, error) {
+func (s *Enrollments) PreviewImport(ctx context.Context, actor Actor, cohortID uint, sheet *roster.Sheet) (ImportPreview, error) {
 	if !actor.IsStaff() {
 		return ImportPreview{}, ErrForbidden
 	}
@@ -108,7 +108,7 @@ func previewImport(tx *gorm.DB, cohortID uint, sheet *roster.Sheet) (ImportPrevi
 	}
 	p.FreeSeats = cohort.Capacity - cohort.EnrolledCount
 	switch {
-	case cohort.Status != models.CohortPlanned && cohort.Status != models.CohortRunning:
+	case !cohort.Status.AcceptsEnrollments():
 		p.Problem = refuse(ErrInvalidAction, CodeCohortClosed, "status", cohort.Status)
 	case p.New+p.Existing > p.FreeSeats:
 		p.Problem = refuse(ErrConflict, CodeImportTooFewPlaces, "count", p.New+p.Existing, "free", p.FreeSeats)
@@ -199,7 +199,7 @@ const importBatch = 500
 // CommitImport imports sheet into a cohort in one transaction: every row
 // or none. Any row error, or too few places, refuses the whole list with
 // an ImportError that names every problem.
-func (s *Courses) CommitImport(ctx context.Context, actor Actor, cohortID uint, sheet *roster.Sheet) (ImportResult, error) {
+func (s *Enrollments) CommitImport(ctx context.Context, actor Actor, cohortID uint, sheet *roster.Sheet) (ImportResult, error) {
 	if !actor.IsStaff() {
 		return ImportResult{}, ErrForbidden
 	}
@@ -221,7 +221,7 @@ func (s *Courses) CommitImport(ctx context.Context, actor Actor, cohortID uint, 
 	return res, err
 }
 
-func (s *Courses) applyImport(tx *gorm.DB, actor Actor, cohortID uint, p ImportPreview) (ImportResult, error) {
+func (s *Enrollments) applyImport(tx *gorm.DB, actor Actor, cohortID uint, p ImportPreview) (ImportResult, error) {
 	res := ImportResult{Skipped: p.Skipped}
 	created, err := createImported(tx, p.Rows)
 	if err != nil {
@@ -277,7 +277,7 @@ func createImported(tx *gorm.DB, rows []ImportRow) (map[string]*models.Participa
 
 // enrollAll enrolls the participants ids, re-enrolling those who withdrew,
 // and takes their places with one conditional update of the counter.
-func (s *Courses) enrollAll(tx *gorm.DB, cohortID uint, ids []uint) ([]models.Enrollment, error) {
+func (s *Enrollments) enrollAll(tx *gorm.DB, cohortID uint, ids []uint) ([]models.Enrollment, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}

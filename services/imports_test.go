@@ -30,12 +30,12 @@ func TestImportPreviewThenCommit(t *testing.T) {
 	t.Parallel()
 	c := newCohortEnv(t, 16)
 	ctx := context.Background()
-	existing, err := c.people.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "Jürgen", LastName: "Müller", Email: "JM@example.org"})
+	existing, err := c.svc.Participants.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "Jürgen", LastName: "Müller", Email: "JM@example.org"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sheet := sheetOf(t, goodList)
-	p, err := c.courses.PreviewImport(ctx, c.admin, c.cohort.ID, sheet)
+	p, err := c.svc.Enrollments.PreviewImport(ctx, c.admin, c.cohort.ID, sheet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestImportPreviewThenCommit(t *testing.T) {
 	if before != 1 {
 		t.Fatalf("the preview wrote %d participants", before-1)
 	}
-	res, err := c.courses.CommitImport(ctx, c.admin, c.cohort.ID, sheet)
+	res, err := c.svc.Enrollments.CommitImport(ctx, c.admin, c.cohort.ID, sheet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestImportPreviewThenCommit(t *testing.T) {
 	if c.countAudit(t, "enrollment.created") != 3 || c.countAudit(t, "participant.created") != 3 || c.countAudit(t, "cohort.imported") != 1 {
 		t.Fatal("import not audited per participant, enrollment and import")
 	}
-	again, err := c.courses.CommitImport(ctx, c.admin, c.cohort.ID, sheet)
+	again, err := c.svc.Enrollments.CommitImport(ctx, c.admin, c.cohort.ID, sheet)
 	if err != nil || again.Enrolled != 0 || again.Skipped != 3 {
 		t.Fatalf("importing the same list again: %+v, %v", again, err)
 	}
@@ -68,7 +68,7 @@ func TestImportWithBadRowsChangesNothing(t *testing.T) {
 	c := newCohortEnv(t, 16)
 	ctx := context.Background()
 	sheet := sheetOf(t, goodList+"Max;;max@example;;Bayernn\nZoe;C;zoe@example.org;;\n")
-	_, err := c.courses.CommitImport(ctx, c.admin, c.cohort.ID, sheet)
+	_, err := c.svc.Enrollments.CommitImport(ctx, c.admin, c.cohort.ID, sheet)
 	var ierr *services.ImportError
 	if !errors.As(err, &ierr) || errors.Is(err, services.ErrConflict) {
 		t.Fatalf("commit with bad rows: %v", err)
@@ -99,7 +99,7 @@ func TestImportWithBadRowsChangesNothing(t *testing.T) {
 func TestImportBeyondCapacityIsRefusedWhole(t *testing.T) {
 	t.Parallel()
 	c := newCohortEnv(t, 2)
-	_, err := c.courses.CommitImport(context.Background(), c.admin, c.cohort.ID, sheetOf(t, goodList))
+	_, err := c.svc.Enrollments.CommitImport(context.Background(), c.admin, c.cohort.ID, sheetOf(t, goodList))
 	var ierr *services.ImportError
 	if !errors.As(err, &ierr) || !errors.Is(err, services.ErrConflict) {
 		t.Fatalf("import of 3 into 2 places: %v, want an ImportError that is a conflict", err)
@@ -131,7 +131,7 @@ func TestImportTenThousandRows(t *testing.T) {
 	}
 	t.Parallel()
 	c := newCohortEnv(t, 10000)
-	res, err := c.courses.CommitImport(context.Background(), c.admin, c.cohort.ID, sheetOf(t, bigList(10000, "a")))
+	res, err := c.svc.Enrollments.CommitImport(context.Background(), c.admin, c.cohort.ID, sheetOf(t, bigList(10000, "a")))
 	if err != nil || res.Created != 10000 || res.Enrolled != 10000 || c.enrolledCount(t) != 10000 {
 		t.Fatalf("import: %+v, %v", res, err)
 	}
@@ -146,7 +146,7 @@ func BenchmarkImport10k(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		round++
-		cohort, err := c.courses.CreateCohort(context.Background(), c.admin, course,
+		cohort, err := c.svc.Cohorts.CreateCohort(context.Background(), c.admin, course,
 			services.CohortInput{Name: fmt.Sprintf("Runde %d", round), StartDate: models.NewDate(2027, 3, 3), Capacity: 10000})
 		if err != nil {
 			b.Fatal(err)
@@ -157,7 +157,7 @@ func BenchmarkImport10k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := c.courses.CommitImport(context.Background(), c.admin, cohort.ID, sheet); err != nil {
+		if _, err := c.svc.Enrollments.CommitImport(context.Background(), c.admin, cohort.ID, sheet); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -16,13 +16,9 @@ import (
 
 // Participants manages people across cohorts.
 type Participants struct {
-	db       *gorm.DB
-	accounts *Accounts
-}
-
-// NewParticipants returns the participant service; accounts creates their logins.
-func NewParticipants(db *gorm.DB, accounts *Accounts) *Participants {
-	return &Participants{db: db, accounts: accounts}
+	db *gorm.DB
+	// accounts creates their logins.
+	accounts *accounts
 }
 
 // ParticipantInput is what staff set on a participant. The same rules apply
@@ -105,7 +101,7 @@ func createParticipantTx(tx *gorm.DB, actor Actor, p *models.Participant) error 
 
 // CreateAndEnroll adds a new person and enrolls them in a cohort in one
 // transaction: if the cohort is full, nobody is created either.
-func (s *Courses) CreateAndEnroll(ctx context.Context, actor Actor, cohortID uint, in ParticipantInput, day models.Date) (models.Participant, models.Enrollment, error) {
+func (s *Enrollments) CreateAndEnroll(ctx context.Context, actor Actor, cohortID uint, in ParticipantInput, day models.Date) (models.Participant, models.Enrollment, error) {
 	if !actor.IsStaff() {
 		return models.Participant{}, models.Enrollment{}, ErrForbidden
 	}
@@ -129,7 +125,7 @@ func (s *Courses) CreateAndEnroll(ctx context.Context, actor Actor, cohortID uin
 }
 
 // FindEnrollment returns a person's enrollment in a cohort.
-func (s *Courses) FindEnrollment(ctx context.Context, actor Actor, cohortID, participantID uint) (models.Enrollment, error) {
+func (s *Enrollments) FindEnrollment(ctx context.Context, actor Actor, cohortID, participantID uint) (models.Enrollment, error) {
 	if !actor.IsStaff() {
 		return models.Enrollment{}, ErrForbidden
 	}
@@ -344,8 +340,11 @@ func (s *Participants) enrollmentsWhere(ctx context.Context, cond string, arg an
 
 // ExportRows returns every enrollment of a cohort with its participant,
 // ordered by name, for the CSV and XLSX exports.
-func (s *Courses) ExportRows(ctx context.Context, actor Actor, cohortID uint) (models.Cohort, []roster.ExportRow, error) {
-	cohort, err := s.GetCohort(ctx, actor, cohortID)
+func (s *Enrollments) ExportRows(ctx context.Context, actor Actor, cohortID uint) (models.Cohort, []roster.ExportRow, error) {
+	if !actor.IsStaff() {
+		return models.Cohort{}, nil, ErrForbidden
+	}
+	cohort, err := findCohort(s.db.WithContext(ctx), cohortID)
 	if err != nil {
 		return cohort, nil, err
 	}

@@ -13,7 +13,7 @@ func TestParticipantNormalisedAndUnique(t *testing.T) {
 	t.Parallel()
 	c := newCohortEnv(t, 16)
 	ctx := context.Background()
-	p, err := c.people.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: " Zoë ", LastName: "Ćosić-Şahin",
+	p, err := c.svc.Participants.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: " Zoë ", LastName: "Ćosić-Şahin",
 		Email: "Zoe.Cosic@Example.org", FederalState: "Saarland", NetworkType: "Fachkräftesicherung", Organisation: "MINT-Region Saar"})
 	if err != nil {
 		t.Fatal(err)
@@ -21,16 +21,16 @@ func TestParticipantNormalisedAndUnique(t *testing.T) {
 	if p.FirstName != "Zoë" || p.Email != "zoe.cosic@example.org" || p.FederalState != "SL" || p.NetworkType != models.NetworkFachkraeftesicherung {
 		t.Fatalf("participant %+v", p)
 	}
-	_, err = c.people.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "Z", LastName: "C", Email: "ZOE.COSIC@example.org"})
+	_, err = c.svc.Participants.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "Z", LastName: "C", Email: "ZOE.COSIC@example.org"})
 	var verr *services.ValidationError
 	if !errors.As(err, &verr) || verr.Fields[0].Field != "email" {
 		t.Fatalf("same address in other case: %v", err)
 	}
-	_, err = c.people.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "", LastName: "X", Email: "x", FederalState: "Bayernn"})
+	_, err = c.svc.Participants.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "", LastName: "X", Email: "x", FederalState: "Bayernn"})
 	if !errors.As(err, &verr) || len(verr.Fields) != 3 {
 		t.Fatalf("bad input: %v", err)
 	}
-	if _, err := c.people.UpdateParticipant(ctx, c.admin, p.ID, services.ParticipantInput{FirstName: "Zoë", LastName: "Ćosić", Email: p.Email, FederalState: "NI"}); err != nil {
+	if _, err := c.svc.Participants.UpdateParticipant(ctx, c.admin, p.ID, services.ParticipantInput{FirstName: "Zoë", LastName: "Ćosić", Email: p.Email, FederalState: "NI"}); err != nil {
 		t.Fatal(err)
 	}
 	if n := c.countAudit(t, "participant.updated"); n != 1 {
@@ -47,12 +47,12 @@ func TestListParticipantsSearchFilterSort(t *testing.T) {
 		{FirstName: "Ayşe", LastName: "Yılmaz", Email: "ay@example.org", FederalState: "NI"},
 		{FirstName: "Søren", LastName: "Østergaard", Email: "so@example.org", FederalState: "NI", NetworkType: "other"},
 	} {
-		if _, err := c.people.CreateParticipant(ctx, c.admin, in); err != nil {
+		if _, err := c.svc.Participants.CreateParticipant(ctx, c.admin, in); err != nil {
 			t.Fatalf("participant %d: %v", i, err)
 		}
 	}
 	names := func(f services.ParticipantFilter) []string {
-		ps, _, err := c.people.ListParticipants(ctx, c.admin, f)
+		ps, _, err := c.svc.Participants.ListParticipants(ctx, c.admin, f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +80,7 @@ func TestListParticipantsSearchFilterSort(t *testing.T) {
 			t.Errorf("%+v: %s, want %s", tc.f, got, tc.want)
 		}
 	}
-	if _, _, err := c.people.ListParticipants(ctx, c.admin, services.ParticipantFilter{Sort: "password"}); err == nil {
+	if _, _, err := c.svc.Participants.ListParticipants(ctx, c.admin, services.ParticipantFilter{Sort: "password"}); err == nil {
 		t.Error("an unknown sort column was accepted")
 	}
 }
@@ -103,7 +103,7 @@ func TestStatisticsByStateNetworkAndStatus(t *testing.T) {
 	states := []string{"NI", "NI", "HB", "SL", "NI"}
 	var first models.Enrollment
 	for i, st := range states {
-		e, err := c.courses.Enroll(ctx, c.admin, c.cohort.ID, c.person(t, i, st).ID, models.NewDate(2023, 3, 20))
+		e, err := c.svc.Enrollments.Enroll(ctx, c.admin, c.cohort.ID, c.person(t, i, st).ID, models.NewDate(2023, 3, 20))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,10 +111,10 @@ func TestStatisticsByStateNetworkAndStatus(t *testing.T) {
 			first = e
 		}
 	}
-	if _, err := c.courses.Withdraw(ctx, c.admin, first.ID, models.NewDate(2023, 4, 20), "Umzug"); err != nil {
+	if _, err := c.svc.Enrollments.Withdraw(ctx, c.admin, first.ID, models.NewDate(2023, 4, 20), "Umzug"); err != nil {
 		t.Fatal(err)
 	}
-	st, err := c.courses.CohortStatistics(ctx, c.admin, c.cohort.ID)
+	st, err := c.svc.Cohorts.CohortStatistics(ctx, c.admin, c.cohort.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,11 +128,11 @@ func TestStatisticsByStateNetworkAndStatus(t *testing.T) {
 	if st.ByNetworkType["mint_region"] != 4 {
 		t.Fatalf("by network %v", st.ByNetworkType)
 	}
-	all, err := c.courses.CohortStatistics(ctx, c.admin, 0)
+	all, err := c.svc.Cohorts.CohortStatistics(ctx, c.admin, 0)
 	if err != nil || all.Participants != 4 {
 		t.Fatalf("overall %+v, %v", all, err)
 	}
-	if _, err := c.courses.CohortStatistics(ctx, c.admin, 999); !errors.Is(err, services.ErrNotFound) {
+	if _, err := c.svc.Cohorts.CohortStatistics(ctx, c.admin, 999); !errors.Is(err, services.ErrNotFound) {
 		t.Fatalf("unknown cohort: %v", err)
 	}
 }
@@ -141,9 +141,8 @@ func TestDemoLoadsTheThreeCohortsOnce(t *testing.T) {
 	t.Parallel()
 	c := newEnv(t)
 	ctx := context.Background()
-	courses := c.courses()
-	today := func() models.Date { return models.NewDate(2026, 11, 21) }
-	res, err := services.LoadDemo(ctx, c.db, c.admin, today, c.accounts)
+	courses := c.svc.Cohorts
+	res, err := c.svc.LoadDemo(ctx, c.admin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +166,7 @@ func TestDemoLoadsTheThreeCohortsOnce(t *testing.T) {
 			t.Fatalf("Frühjahr 2023 states %v, want 7 including the Saarland", st.ByFederalState)
 		}
 	}
-	if _, err := services.LoadDemo(ctx, c.db, c.admin, today, c.accounts); !errors.Is(err, services.ErrDemoLoaded) {
+	if _, err := c.svc.LoadDemo(ctx, c.admin); !errors.Is(err, services.ErrDemoLoaded) {
 		t.Fatalf("second demo load: %v", err)
 	}
 }
@@ -176,19 +175,19 @@ func TestSearchIgnoresCaseAndAccentsOnBothEngines(t *testing.T) {
 	t.Parallel()
 	c := newCohortEnv(t, 16)
 	ctx := context.Background()
-	if _, err := c.people.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "Ömer", LastName: "Öztürk", Email: "oe@example.org"}); err != nil {
+	if _, err := c.svc.Participants.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "Ömer", LastName: "Öztürk", Email: "oe@example.org"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.courses.CommitImport(ctx, c.admin, c.cohort.ID, sheetOf(t, "Vorname;Nachname;E-Mail\nŁucja;Wiśniewska;lw@example.org\n")); err != nil {
+	if _, err := c.svc.Enrollments.CommitImport(ctx, c.admin, c.cohort.ID, sheetOf(t, "Vorname;Nachname;E-Mail\nŁucja;Wiśniewska;lw@example.org\n")); err != nil {
 		t.Fatal(err)
 	}
 	for term, want := range map[string]string{"öztürk": "Öztürk", "OZTURK": "Öztürk", "wisniewska": "Wiśniewska", "Łucja": "Wiśniewska"} {
-		ps, _, err := c.people.ListParticipants(ctx, c.admin, services.ParticipantFilter{Search: term})
+		ps, _, err := c.svc.Participants.ListParticipants(ctx, c.admin, services.ParticipantFilter{Search: term})
 		if err != nil || len(ps) != 1 || ps[0].LastName != want {
 			t.Errorf("search %q: %d results, %v; want %s", term, len(ps), err, want)
 		}
 	}
-	users, _, err := c.accounts.ListUsers(ctx, c.admin, services.UserFilter{Search: "ADMIN"})
+	users, _, err := c.svc.Users.ListUsers(ctx, c.admin, services.UserFilter{Search: "ADMIN"})
 	if err != nil || len(users) != 1 {
 		t.Fatalf("user search: %d, %v", len(users), err)
 	}

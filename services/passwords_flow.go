@@ -17,7 +17,7 @@ var ErrTokenInvalid = fmt.Errorf("%w: this link is invalid or has expired", ErrN
 // SetPasswordWithToken redeems an invitation or reset link: it sets the
 // password, uses up the token, ends all sessions of the user and opens a
 // new one, so that the person is logged in afterwards.
-func (a *Accounts) SetPasswordWithToken(ctx context.Context, token, password string, client Actor) (LoginResult, error) {
+func (a *Passwords) SetPasswordWithToken(ctx context.Context, token, password string, client Actor) (LoginResult, error) {
 	var res LoginResult
 	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var t models.UserToken
@@ -52,7 +52,7 @@ func (a *Accounts) SetPasswordWithToken(ctx context.Context, token, password str
 
 // ChangePassword sets a new password for the actor after checking the
 // current one. All sessions end; the caller gets a fresh one.
-func (a *Accounts) ChangePassword(ctx context.Context, actor Actor, current, password string) (LoginResult, error) {
+func (a *Passwords) ChangePassword(ctx context.Context, actor Actor, current, password string) (LoginResult, error) {
 	if actor.IsAnonymous() {
 		return LoginResult{}, ErrUnauthorized
 	}
@@ -75,7 +75,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor Actor, current, pas
 	return res, err
 }
 
-func (a *Accounts) replacePassword(tx *gorm.DB, user models.User, password string, actor Actor, action string) (LoginResult, error) {
+func (a *accounts) replacePassword(tx *gorm.DB, user models.User, password string, actor Actor, action string) (LoginResult, error) {
 	if code, p := checkPassword(password, user.Email); code != "" {
 		return LoginResult{}, invalid("password", code, p...)
 	}
@@ -110,7 +110,7 @@ type PasswordLink struct {
 // ResetLink creates a one-time link for a user to set a new password,
 // issued by staff (until e-mail delivery exists, staff pass it on): a
 // reset link, or an invitation link for a user who never set a password.
-func (a *Accounts) ResetLink(ctx context.Context, actor Actor, userID uint) (PasswordLink, error) {
+func (a *Passwords) ResetLink(ctx context.Context, actor Actor, userID uint) (PasswordLink, error) {
 	var link PasswordLink
 	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		user, err := lockUser(tx, userID)
@@ -144,7 +144,7 @@ func (a *Accounts) ResetLink(ctx context.Context, actor Actor, userID uint) (Pas
 // PasswordTokenValid reports whether a one-time link still works, without
 // using it up, so that a page can refuse a dead link before asking for a
 // password.
-func (a *Accounts) PasswordTokenValid(ctx context.Context, token string) (bool, error) {
+func (a *Passwords) PasswordTokenValid(ctx context.Context, token string) (bool, error) {
 	var n int64
 	err := a.db.WithContext(ctx).Model(&models.UserToken{}).
 		Joins("JOIN users ON users.id = user_tokens.user_id").
@@ -159,7 +159,7 @@ func (a *Accounts) PasswordTokenValid(ctx context.Context, token string) (bool, 
 // nobody can probe for accounts, and refuses more than MaxFailures requests
 // from one client address in the failure window; staff see the requests in
 // the audit log.
-func (a *Accounts) RequestReset(ctx context.Context, rawEmail string, client Actor) error {
+func (a *Passwords) RequestReset(ctx context.Context, rawEmail string, client Actor) error {
 	email, ok := normalizeEmail(rawEmail)
 	if !ok {
 		return invalid("email", CodeEmailInvalid)

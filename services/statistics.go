@@ -26,7 +26,7 @@ type countRow struct {
 }
 
 // CohortStatistics counts one cohort; cohortID 0 counts all cohorts.
-func (s *Courses) CohortStatistics(ctx context.Context, actor Actor, cohortID uint) (Statistics, error) {
+func (s *Cohorts) CohortStatistics(ctx context.Context, actor Actor, cohortID uint) (Statistics, error) {
 	if !actor.IsStaff() {
 		return Statistics{}, ErrForbidden
 	}

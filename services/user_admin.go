@@ -20,7 +20,7 @@ type UserFilter struct {
 
 // ListUsers returns one page of users, ordered by name, and how many match.
 // Staff and admins see all users.
-func (a *Accounts) ListUsers(ctx context.Context, actor Actor, f UserFilter) ([]models.User, int64, error) {
+func (a *Users) ListUsers(ctx context.Context, actor Actor, f UserFilter) ([]models.User, int64, error) {
 	if !actor.IsStaff() {
 		return nil, 0, ErrForbidden
 	}
@@ -48,7 +48,7 @@ func escapeLike(s string) string {
 }
 
 // GetUser returns one user: any user for staff, only themselves for others.
-func (a *Accounts) GetUser(ctx context.Context, actor Actor, id uint) (models.User, error) {
+func (a *Users) GetUser(ctx context.Context, actor Actor, id uint) (models.User, error) {
 	if !actor.IsStaff() && actor.UserID != id {
 		return models.User{}, fmt.Errorf("user %d: %w", id, ErrNotFound)
 	}
@@ -95,7 +95,7 @@ func (ch UserChange) action() string {
 
 // UpdateUser changes a user's role and status in one transaction, all or
 // nothing, and ends their sessions so that the change applies at once.
-func (a *Accounts) UpdateUser(ctx context.Context, actor Actor, id uint, ch UserChange) (models.User, error) {
+func (a *Users) UpdateUser(ctx context.Context, actor Actor, id uint, ch UserChange) (models.User, error) {
 	if err := ch.validate(); err != nil {
 		return models.User{}, err
 	}
@@ -124,18 +124,18 @@ func (a *Accounts) UpdateUser(ctx context.Context, actor Actor, id uint, ch User
 }
 
 // ChangeRole gives a user another role and ends their sessions.
-func (a *Accounts) ChangeRole(ctx context.Context, actor Actor, id uint, role models.Role) (models.User, error) {
+func (a *Users) ChangeRole(ctx context.Context, actor Actor, id uint, role models.Role) (models.User, error) {
 	return a.UpdateUser(ctx, actor, id, UserChange{Role: &role})
 }
 
 // SetStatus disables or re-enables a user. Disabling ends their sessions.
-func (a *Accounts) SetStatus(ctx context.Context, actor Actor, id uint, status models.UserStatus) (models.User, error) {
+func (a *Users) SetStatus(ctx context.Context, actor Actor, id uint, status models.UserStatus) (models.User, error) {
 	return a.UpdateUser(ctx, actor, id, UserChange{Status: &status})
 }
 
 // changeUser locks a user, lets change modify it, saves it, ends the user's
 // sessions and writes the audit event, all in one transaction.
-func (a *Accounts) changeUser(ctx context.Context, actor Actor, id uint, action string, change func(*gorm.DB, *models.User) error) (models.User, error) {
+func (a *accounts) changeUser(ctx context.Context, actor Actor, id uint, action string, change func(*gorm.DB, *models.User) error) (models.User, error) {
 	var u models.User
 	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Admins are locked first and always in the same order, so that two

@@ -58,7 +58,7 @@ type FirstAdmin struct {
 
 // EnsureAdmin creates the first admin if there is none: with the given
 // password, or with a generated one that must be changed at first login.
-func (a *Accounts) EnsureAdmin(ctx context.Context, rawEmail, password string) (FirstAdmin, error) {
+func (a *Users) EnsureAdmin(ctx context.Context, rawEmail, password string) (FirstAdmin, error) {
 	email, ok := normalizeEmail(rawEmail)
 	if !ok {
 		return FirstAdmin{}, invalid("email", CodeEmailInvalid)
@@ -136,7 +136,7 @@ type Invitation struct {
 // Invite creates an account without a password and a one-time token to set
 // one. Inviting an address again that never set a password replaces the
 // earlier link; an address whose account is in use is a conflict.
-func (a *Accounts) Invite(ctx context.Context, actor Actor, in InviteInput) (Invitation, error) {
+func (a *Users) Invite(ctx context.Context, actor Actor, in InviteInput) (Invitation, error) {
 	email, err := in.validate()
 	if err != nil {
 		return Invitation{}, err
@@ -154,7 +154,7 @@ func (a *Accounts) Invite(ctx context.Context, actor Actor, in InviteInput) (Inv
 
 // inviteTx creates or reuses the account and issues its link inside the
 // caller's transaction.
-func (a *Accounts) inviteTx(tx *gorm.DB, actor Actor, email, name string, role models.Role) (Invitation, error) {
+func (a *accounts) inviteTx(tx *gorm.DB, actor Actor, email, name string, role models.Role) (Invitation, error) {
 	u, err := a.invitee(tx, actor, email, name, role)
 	if err != nil {
 		return Invitation{}, err
@@ -168,7 +168,7 @@ func (a *Accounts) inviteTx(tx *gorm.DB, actor Actor, email, name string, role m
 
 // invitee creates the invited account, or returns the existing one if its
 // person never set a password.
-func (a *Accounts) invitee(tx *gorm.DB, actor Actor, email, name string, role models.Role) (models.User, error) {
+func (a *accounts) invitee(tx *gorm.DB, actor Actor, email, name string, role models.Role) (models.User, error) {
 	var u models.User
 	err := tx.Where("email = ?", email).Take(&u).Error
 	switch {
@@ -193,7 +193,7 @@ func (a *Accounts) invitee(tx *gorm.DB, actor Actor, email, name string, role mo
 }
 
 // issueToken replaces the user's open tokens of purpose by a new one.
-func (a *Accounts) issueToken(tx *gorm.DB, actor Actor, userID uint, purpose models.TokenPurpose, life time.Duration) (string, error) {
+func (a *accounts) issueToken(tx *gorm.DB, actor Actor, userID uint, purpose models.TokenPurpose, life time.Duration) (string, error) {
 	now := a.now()
 	if err := tx.Model(&models.UserToken{}).
 		Where("user_id = ? AND purpose = ? AND used_at IS NULL", userID, purpose).
@@ -212,7 +212,7 @@ func (a *Accounts) issueToken(tx *gorm.DB, actor Actor, userID uint, purpose mod
 // CommandLineActor acts for the operator of a command-line task such as
 // loading the demo: the first active admin, marked as coming from the
 // command line in the audit log.
-func (a *Accounts) CommandLineActor(ctx context.Context) (Actor, error) {
+func (a *Users) CommandLineActor(ctx context.Context) (Actor, error) {
 	var u models.User
 	err := a.db.WithContext(ctx).Where("role = ? AND status = ?", models.RoleAdmin, models.UserActive).Order("id").Take(&u).Error
 	if err != nil {

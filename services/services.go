@@ -1,0 +1,109 @@
+package services
+
+import (
+	"time"
+
+	"gorm.io/gorm"
+
+	"kohorte/models"
+)
+
+// Options configure the services.
+type Options struct {
+	// Accounts holds the limits of logins and sessions;
+	// DefaultAccountsConfig when nil.
+	Accounts *AccountsConfig
+	// Today tells the current day where the courses take place; the UTC
+	// day when nil.
+	Today func() models.Date
+}
+
+// Services are all of Kohorte's services on one database, built once at
+// start and passed to the API and the pages.
+type Services struct {
+	db *gorm.DB
+
+	Health *Health
+	Audit  *Audit
+
+	// Sessions logs people in and out and authenticates their requests.
+	Sessions *Sessions
+	// Users manages accounts, roles and invitations.
+	Users *Users
+	// Passwords changes passwords and handles one-time password links.
+	Passwords *Passwords
+	// Tokens manages API tokens.
+	Tokens *Tokens
+
+	Courses *Courses
+	// Cohorts manages the runs of a course, their status and statistics.
+	Cohorts *Cohorts
+	// Enrollments puts people into cohorts, one by one or from a list,
+	// withdraws them and exports the lists.
+	Enrollments  *Enrollments
+	Participants *Participants
+}
+
+// Sessions logs people in and out and authenticates their requests.
+type Sessions struct{ *accounts }
+
+// Users manages accounts, roles and invitations.
+type Users struct{ *accounts }
+
+// Passwords changes passwords and handles one-time password links.
+type Passwords struct{ *accounts }
+
+// Tokens manages API tokens.
+type Tokens struct{ *accounts }
+
+// Cohorts manages the runs of a course.
+type Cohorts struct {
+	db  *gorm.DB
+	now func() models.Date
+}
+
+// Enrollments manages who is in which cohort.
+type Enrollments struct {
+	db  *gorm.DB
+	now func() models.Date
+}
+
+// New builds every service on db.
+func New(db *gorm.DB, opts Options) (*Services, error) {
+	cfg := DefaultAccountsConfig()
+	if opts.Accounts != nil {
+		cfg = *opts.Accounts
+	}
+	if opts.Today == nil {
+		opts.Today = func() models.Date { return models.DateOf(time.Now().UTC()) }
+	}
+	acc, err := newAccounts(db, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return build(db, acc, opts.Today), nil
+}
+
+func build(db *gorm.DB, acc *accounts, today func() models.Date) *Services {
+	return &Services{
+		db:           db,
+		Health:       &Health{db: db},
+		Audit:        &Audit{db: db},
+		Sessions:     &Sessions{acc},
+		Users:        &Users{acc},
+		Passwords:    &Passwords{acc},
+		Tokens:       &Tokens{acc},
+		Courses:      &Courses{db: db},
+		Cohorts:      &Cohorts{db: db, now: today},
+		Enrollments:  &Enrollments{db: db, now: today},
+		Participants: &Participants{db: db, accounts: acc},
+	}
+}
+
+// on returns the services working in tx, for work that spans several of
+// them in one transaction.
+func (s *Services) on(tx *gorm.DB) *Services {
+	acc := *s.Sessions.accounts
+	acc.db = tx
+	return build(tx, &acc, s.Cohorts.now)
+}
