@@ -21,11 +21,11 @@ import (
 )
 
 type fixture struct {
-	db       *gorm.DB
-	engine   *api.Router
-	client   *apitest.Client
-	logs     *bytes.Buffer
-	svc      *services.Services
+	db     *gorm.DB
+	engine *api.Router
+	client *apitest.Client
+	logs   *bytes.Buffer
+	svc    *services.Services
 }
 
 func newFixture(t *testing.T) *fixture {
