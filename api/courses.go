@@ -246,16 +246,12 @@ func (h *handlers) createCohort(c *gin.Context) {
 		return
 	}
 	cohort, err := h.svc.Cohorts.CreateCohort(c.Request.Context(), access.ActorOf(c), id, req.toInput())
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	h.respondCohort(c, http.StatusCreated, cohort.ID)
+	h.respondCohort(c, http.StatusCreated, cohort, err)
 }
 
-// respondCohort answers with the cohort as read back, course title included.
-func (h *handlers) respondCohort(c *gin.Context, status int, id uint) {
-	cohort, err := h.svc.Cohorts.GetCohort(c.Request.Context(), access.ActorOf(c), id)
+// respondCohort answers with the cohort a service returned, course title
+// included, or with the service's error.
+func (h *handlers) respondCohort(c *gin.Context, status int, cohort models.Cohort, err error) {
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -265,7 +261,8 @@ func (h *handlers) respondCohort(c *gin.Context, status int, id uint) {
 
 func (h *handlers) getCohort(c *gin.Context) {
 	if id, ok := h.pathID(c); ok {
-		h.respondCohort(c, http.StatusOK, id)
+		cohort, err := h.svc.Cohorts.GetCohort(c.Request.Context(), access.ActorOf(c), id)
+		h.respondCohort(c, http.StatusOK, cohort, err)
 	}
 }
 
@@ -278,11 +275,8 @@ func (h *handlers) updateCohort(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	if _, err := h.svc.Cohorts.UpdateCohort(c.Request.Context(), access.ActorOf(c), id, req.toInput()); err != nil {
-		h.writeError(c, err)
-		return
-	}
-	h.respondCohort(c, http.StatusOK, id)
+	cohort, err := h.svc.Cohorts.UpdateCohort(c.Request.Context(), access.ActorOf(c), id, req.toInput())
+	h.respondCohort(c, http.StatusOK, cohort, err)
 }
 
 type cohortStatusRequest struct {
@@ -298,9 +292,6 @@ func (h *handlers) setCohortStatus(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	if _, err := h.svc.Cohorts.SetCohortStatus(c.Request.Context(), access.ActorOf(c), id, models.CohortStatus(req.Status)); err != nil {
-		h.writeError(c, err)
-		return
-	}
-	h.respondCohort(c, http.StatusOK, id)
+	cohort, err := h.svc.Cohorts.SetCohortStatus(c.Request.Context(), access.ActorOf(c), id, models.CohortStatus(req.Status))
+	h.respondCohort(c, http.StatusOK, cohort, err)
 }

@@ -192,18 +192,7 @@ func (h *handlers) enroll(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	h.respondEnrollment(c, http.StatusCreated, e)
-}
-
-// respondEnrollment answers with the enrollment and its participant.
-func (h *handlers) respondEnrollment(c *gin.Context, status int, e models.Enrollment) {
-	p, err := h.svc.Participants.GetParticipant(c.Request.Context(), access.ActorOf(c), e.ParticipantID)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	e.Participant = &p
-	c.JSON(status, toEnrollmentResponse(e))
+	c.JSON(http.StatusCreated, toEnrollmentResponse(e))
 }
 
 type withdrawRequest struct {
@@ -229,7 +218,7 @@ func (h *handlers) withdraw(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	h.respondEnrollment(c, http.StatusOK, e)
+	c.JSON(http.StatusOK, toEnrollmentResponse(e))
 }
 
 type statisticsResponse struct {

@@ -139,18 +139,12 @@ func (h *handlers) createPasswordLink(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	link, err := h.svc.Passwords.ResetLink(ctx, actor, id)
+	link, err := h.svc.Passwords.ResetLink(c.Request.Context(), access.ActorOf(c), id)
 	if err != nil {
 		h.writeError(c, err)
 		return
 	}
-	u, err := h.svc.Users.GetUser(ctx, actor, id)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, passwordLinkResponse{User: toUserResponse(u), PasswordLink: passwordLink(c, link.Token), ExpiresAt: link.ExpiresAt})
+	c.JSON(http.StatusCreated, passwordLinkResponse{User: toUserResponse(link.User), PasswordLink: passwordLink(c, link.Token), ExpiresAt: link.ExpiresAt})
 }
 
 // pathID reads the :id parameter; anything but a positive number is a 404,

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"kohorte/models"
 	"kohorte/services/roster"
@@ -118,7 +117,7 @@ func (a *Sessions) Login(ctx context.Context, rawEmail, password string, client 
 		return LoginResult{}, a.recordFailure(ctx, email, client)
 	}
 	var res LoginResult
-	err = a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = inTransaction(ctx, a.db, func(tx *gorm.DB) error {
 		token, err := a.openSession(tx, user.ID)
 		if err != nil {
 			return err
@@ -225,7 +224,7 @@ func (a *accounts) recordFailure(ctx context.Context, email string, client Actor
 		// the audit log.
 		tried = "(not an e-mail address)"
 	}
-	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, a.db, func(tx *gorm.DB) error {
 		return record(tx, client, "login.failed", "login", "", nil, map[string]string{"email": tried})
 	})
 	if err != nil {
@@ -326,7 +325,7 @@ type sessionUser struct {
 
 // Logout ends the session with token; an unknown token is no error.
 func (a *Sessions) Logout(ctx context.Context, token string, actor Actor) error {
-	return a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return inTransaction(ctx, a.db, func(tx *gorm.DB) error {
 		res := tx.Where("token_hash = ?", hashToken(token)).Delete(&models.Session{})
 		if res.Error != nil || res.RowsAffected == 0 || actor.IsAnonymous() {
 			return res.Error
@@ -343,17 +342,6 @@ func endSessions(tx *gorm.DB, userID uint) error {
 func actorOf(u models.User, client Actor) Actor {
 	return Actor{UserID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Role: u.Role, ClientAddr: client.ClientAddr, RequestID: client.RequestID,
 		MustChangePassword: u.MustChangePassword}
-}
-
-// lockUser reads a user for update, so that concurrent changes to one
-// account apply one after the other.
-func lockUser(tx *gorm.DB, id uint) (models.User, error) {
-	var u models.User
-	err := tx.Clauses(lockForUpdate()).Take(&u, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return u, fmt.Errorf("user %d: %w", id, ErrNotFound)
-	}
-	return u, err
 }
 
 // Prune deletes what no longer counts: ended sessions, login attempts past
@@ -374,10 +362,4 @@ func (a *Sessions) Prune(ctx context.Context) (int64, error) {
 		total += q.RowsAffected
 	}
 	return total, nil
-}
-
-// lockForUpdate locks the rows a transaction reads on PostgreSQL; SQLite's
-// immediate transactions hold the whole database already.
-func lockForUpdate() clause.Expression {
-	return clause.Locking{Strength: "UPDATE"}
 }

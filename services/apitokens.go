@@ -48,7 +48,7 @@ func (a *Tokens) CreateAPIToken(ctx context.Context, actor Actor, name string, d
 	now := a.now()
 	t := models.APIToken{UserID: actor.UserID, Name: name, Prefix: token[:12], TokenHash: hashToken(token),
 		ExpiresAt: now.Add(time.Duration(days) * 24 * time.Hour), CreatedAt: now}
-	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, a.db, func(tx *gorm.DB) error {
 		if err := tx.Create(&t).Error; err != nil {
 			return err
 		}
@@ -72,7 +72,7 @@ func (a *Tokens) RevokeAPIToken(ctx context.Context, actor Actor, id uint) error
 	if !actor.IsStaff() {
 		return ErrForbidden
 	}
-	return a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return inTransaction(ctx, a.db, func(tx *gorm.DB) error {
 		var t models.APIToken
 		q := tx.Where("id = ?", id)
 		if !actor.Is(models.RoleAdmin) {

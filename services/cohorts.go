@@ -3,7 +3,6 @@ package services
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"gorm.io/gorm"
 
@@ -52,7 +51,7 @@ func (s *Cohorts) CreateCohort(ctx context.Context, actor Actor, courseID uint, 
 		return models.Cohort{}, ErrForbidden
 	}
 	c := models.Cohort{CourseID: courseID, Status: models.CohortPlanned}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		course, err := loadCourse(tx, courseID)
 		if err != nil {
 			return err
@@ -63,6 +62,7 @@ func (s *Cohorts) CreateCohort(ctx context.Context, actor Actor, courseID uint, 
 		if err := tx.Create(&c).Error; err != nil {
 			return cohortConflict(err)
 		}
+		c.Course = &course
 		return record(tx, actor, "cohort.created", "cohort", c.ID, nil, cohortSnapshot(c))
 	})
 	return c, err
@@ -103,7 +103,7 @@ func (s *Cohorts) changeCohort(ctx context.Context, actor Actor, id uint, action
 		return models.Cohort{}, ErrForbidden
 	}
 	var c models.Cohort
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		var err error
 		if c, err = lockCohort(tx, id); err != nil {
 			return err
@@ -116,17 +116,11 @@ func (s *Cohorts) changeCohort(ctx context.Context, actor Actor, id uint, action
 		if err != nil {
 			return cohortConflict(err)
 		}
+		if c.Course, err = courseOf(tx, c.CourseID); err != nil {
+			return err
+		}
 		return record(tx, actor, action, "cohort", c.ID, before, cohortSnapshot(c))
 	})
-	return c, err
-}
-
-func lockCohort(tx *gorm.DB, id uint) (models.Cohort, error) {
-	var c models.Cohort
-	err := tx.Clauses(lockForUpdate()).Take(&c, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return c, fmt.Errorf("cohort %d: %w", id, ErrNotFound)
-	}
 	return c, err
 }
 
@@ -141,13 +135,6 @@ func (s *Cohorts) GetCohort(ctx context.Context, actor Actor, id uint) (models.C
 		return models.Cohort{}, ErrForbidden
 	}
 	return findCohort(s.db.WithContext(ctx), id)
-}
-
-// findCohort reads one cohort with its course.
-func findCohort(tx *gorm.DB, id uint) (models.Cohort, error) {
-	var c models.Cohort
-	err := tx.Preload("Course").Take(&c, id).Error
-	return c, notFoundAs(err, "cohort", id)
 }
 
 // CohortFilter narrows a listing of cohorts.

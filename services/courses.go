@@ -165,7 +165,7 @@ func (s *Courses) CreateCourse(ctx context.Context, actor Actor, in CourseInput)
 	if err := in.apply(&c); err != nil {
 		return c, err
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Create(&c).Error; err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func (s *Courses) UpdateCourse(ctx context.Context, actor Actor, id uint, in Cou
 		return models.Course{}, ErrForbidden
 	}
 	var c models.Course
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		var err error
 		if c, err = loadCourse(tx, id); err != nil {
 			return err
@@ -288,7 +288,7 @@ func (s *Courses) SetIssuerLogo(ctx context.Context, actor Actor, courseID uint,
 	if err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		res := tx.Model(&models.CourseIssuer{}).Where("course_id = ? AND position = ?", courseID, position).
 			Updates(map[string]any{"logo": logo, "logo_content_type": contentType})
 		if res.Error != nil {

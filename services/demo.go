@@ -63,7 +63,7 @@ var demoPlaces = map[string]string{"NI": "Oldenburger Land", "HB": "Bremen", "HH
 // refuses a database that holds courses.
 func (s *Services) LoadDemo(ctx context.Context, actor Actor) (DemoResult, error) {
 	var res DemoResult
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		var err error
 		res, err = loadDemo(ctx, tx, actor, s.on(tx))
 		return err

@@ -33,9 +33,12 @@ func (s *Enrollments) Enroll(ctx context.Context, actor Actor, cohortID, partici
 		day = s.now()
 	}
 	var e models.Enrollment
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		var err error
-		e, err = enrollTx(tx, actor, cohortID, participantID, day)
+		if e, err = enrollTx(tx, actor, cohortID, participantID, day); err != nil {
+			return err
+		}
+		e.Participant, err = participantOf(tx, participantID)
 		return err
 	})
 	return e, err
@@ -127,7 +130,7 @@ func (s *Enrollments) Withdraw(ctx context.Context, actor Actor, enrollmentID ui
 		day = s.now()
 	}
 	var e models.Enrollment
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Clauses(lockForUpdate()).Take(&e, enrollmentID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return fmt.Errorf("enrollment %d: %w", enrollmentID, ErrNotFound)
 		} else if err != nil {
@@ -146,6 +149,10 @@ func (s *Enrollments) Withdraw(ctx context.Context, actor Actor, enrollmentID ui
 		}
 		if err := tx.Model(&models.Cohort{}).Where("id = ?", e.CohortID).
 			UpdateColumn("enrolled_count", gorm.Expr("enrolled_count - 1")).Error; err != nil {
+			return err
+		}
+		var err error
+		if e.Participant, err = participantOf(tx, e.ParticipantID); err != nil {
 			return err
 		}
 		return record(tx, actor, "enrollment.withdrawn", "enrollment", e.ID, before, enrollmentSnapshot(e))

@@ -9,8 +9,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-
-	"gorm.io/gorm"
 )
 
 // Domain error kinds. Callers test them with errors.Is; every refusal below
@@ -173,12 +171,4 @@ func CodeOf(err error) Code {
 		}
 	}
 	return CodeInternal
-}
-
-// notFoundAs turns GORM's not-found into the domain's, naming the object.
-func notFoundAs(err error, kind string, id uint) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return fmt.Errorf("%s %d: %w", kind, id, ErrNotFound)
-	}
-	return err
 }

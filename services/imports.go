@@ -204,7 +204,7 @@ func (s *Enrollments) CommitImport(ctx context.Context, actor Actor, cohortID ui
 		return ImportResult{}, ErrForbidden
 	}
 	var res ImportResult
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		if _, err := lockCohort(tx, cohortID); err != nil {
 			return err
 		}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -83,7 +81,7 @@ func (s *Participants) CreateParticipant(ctx context.Context, actor Actor, in Pa
 	if err := in.apply(&p); err != nil {
 		return p, err
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		return createParticipantTx(tx, actor, &p)
 	})
 	return p, err
@@ -113,7 +111,7 @@ func (s *Enrollments) CreateAndEnroll(ctx context.Context, actor Actor, cohortID
 		day = s.now()
 	}
 	var e models.Enrollment
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		if err := createParticipantTx(tx, actor, &p); err != nil {
 			return err
 		}
@@ -143,7 +141,7 @@ func (s *Participants) UpdateParticipant(ctx context.Context, actor Actor, id ui
 		return models.Participant{}, ErrForbidden
 	}
 	var p models.Participant
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Clauses(lockForUpdate()).Take(&p, id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return fmt.Errorf("participant %d: %w", id, ErrNotFound)
 		} else if err != nil {
@@ -207,24 +205,6 @@ var participantSorts = map[string]string{
 	"created_at": "participants.created_at",
 }
 
-// orderBy turns a sort parameter into an ORDER BY clause from a fixed list,
-// so that no client text reaches the SQL.
-func orderBy(sort string, allowed map[string]string, fallback, idColumn string) (string, error) {
-	if sort == "" {
-		sort = fallback
-	}
-	dir := " ASC"
-	if strings.HasPrefix(sort, "-") {
-		sort, dir = sort[1:], " DESC"
-	}
-	col, ok := allowed[sort]
-	if !ok {
-		keys := slices.Sorted(maps.Keys(allowed))
-		return "", invalid("sort", CodeNotOneOf, "allowed", strings.Join(keys, ", "))
-	}
-	return col + dir + ", " + idColumn + dir, nil
-}
-
 // ListParticipants returns one page of participants and how many match.
 func (s *Participants) ListParticipants(ctx context.Context, actor Actor, f ParticipantFilter) ([]models.Participant, int64, error) {
 	if !actor.IsStaff() {
@@ -266,7 +246,7 @@ func (s *Participants) CreateAccount(ctx context.Context, actor Actor, id uint) 
 		return Invitation{}, ErrForbidden
 	}
 	var inv Invitation
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		var p models.Participant
 		if err := tx.Clauses(lockForUpdate()).Take(&p, id).Error; err != nil {
 			return notFoundAs(err, "participant", id)

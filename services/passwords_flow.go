@@ -19,7 +19,7 @@ var ErrTokenInvalid = fmt.Errorf("%w: this link is invalid or has expired", ErrN
 // new one, so that the person is logged in afterwards.
 func (a *Passwords) SetPasswordWithToken(ctx context.Context, token, password string, client Actor) (LoginResult, error) {
 	var res LoginResult
-	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, a.db, func(tx *gorm.DB) error {
 		var t models.UserToken
 		err := tx.Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", hashToken(token), a.now()).Take(&t).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -61,7 +61,7 @@ func (a *Passwords) ChangePassword(ctx context.Context, actor Actor, current, pa
 		return LoginResult{}, ErrForbidden
 	}
 	var res LoginResult
-	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, a.db, func(tx *gorm.DB) error {
 		user, err := lockUser(tx, actor.UserID)
 		if err != nil {
 			return err
@@ -100,11 +100,13 @@ func (a *accounts) replacePassword(tx *gorm.DB, user models.User, password strin
 	return LoginResult{Token: token, User: user}, nil
 }
 
-// PasswordLink is a one-time link's token and when it stops working.
+// PasswordLink is a one-time link's token, when it stops working, and the
+// user it is for.
 type PasswordLink struct {
 	Token     string
 	Purpose   models.TokenPurpose
 	ExpiresAt time.Time
+	User      models.User
 }
 
 // ResetLink creates a one-time link for a user to set a new password,
@@ -112,7 +114,7 @@ type PasswordLink struct {
 // reset link, or an invitation link for a user who never set a password.
 func (a *Passwords) ResetLink(ctx context.Context, actor Actor, userID uint) (PasswordLink, error) {
 	var link PasswordLink
-	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, a.db, func(tx *gorm.DB) error {
 		user, err := lockUser(tx, userID)
 		if err != nil {
 			return err
@@ -135,7 +137,7 @@ func (a *Passwords) ResetLink(ctx context.Context, actor Actor, userID uint) (Pa
 		if err != nil {
 			return err
 		}
-		link = PasswordLink{Token: token, Purpose: purpose, ExpiresAt: a.now().Add(life)}
+		link = PasswordLink{Token: token, Purpose: purpose, ExpiresAt: a.now().Add(life), User: user}
 		return record(tx, actor, "user.password_link_created", "user", user.ID, nil, map[string]string{"purpose": string(purpose)})
 	})
 	return link, err
@@ -165,7 +167,7 @@ func (a *Passwords) RequestReset(ctx context.Context, rawEmail string, client Ac
 		return invalid("email", CodeEmailInvalid)
 	}
 	const action = "user.password_reset_requested"
-	return a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return inTransaction(ctx, a.db, func(tx *gorm.DB) error {
 		// Audit events carry the wall clock, not the service's clock.
 		var recent int64
 		err := tx.Model(&models.AuditEvent{}).Where("action = ? AND client_addr = ? AND created_at > ?",

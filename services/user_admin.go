@@ -43,10 +43,6 @@ func (a *Users) ListUsers(ctx context.Context, actor Actor, f UserFilter) ([]mod
 	return users, total, err
 }
 
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
 // GetUser returns one user: any user for staff, only themselves for others.
 func (a *Users) GetUser(ctx context.Context, actor Actor, id uint) (models.User, error) {
 	if !actor.IsStaff() && actor.UserID != id {
@@ -137,7 +133,7 @@ func (a *Users) SetStatus(ctx context.Context, actor Actor, id uint, status mode
 // sessions and writes the audit event, all in one transaction.
 func (a *accounts) changeUser(ctx context.Context, actor Actor, id uint, action string, change func(*gorm.DB, *models.User) error) (models.User, error) {
 	var u models.User
-	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTransaction(ctx, a.db, func(tx *gorm.DB) error {
 		// Admins are locked first and always in the same order, so that two
 		// admins stepping down at once cannot both leave, nor deadlock.
 		if err := lockAdmins(tx); err != nil {

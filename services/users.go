@@ -74,7 +74,7 @@ func (a *Users) EnsureAdmin(ctx context.Context, rawEmail, password string) (Fir
 	if err != nil {
 		return res, err
 	}
-	err = a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = inTransaction(ctx, a.db, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&models.User{}).Where("role = ?", models.RoleAdmin).Count(&n).Error; err != nil || n > 0 {
 			return err
@@ -145,7 +145,7 @@ func (a *Users) Invite(ctx context.Context, actor Actor, in InviteInput) (Invita
 		return Invitation{}, ErrForbidden
 	}
 	var inv Invitation
-	err = a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = inTransaction(ctx, a.db, func(tx *gorm.DB) error {
 		inv, err = a.inviteTx(tx, actor, email, cleanName(in.DisplayName), in.Role)
 		return err
 	})
