@@ -62,8 +62,15 @@ func TestTopicErrorsPointAtTheTopicsInput(t *testing.T) {
 	err := (&services.ValidationError{}).Add("topics[3]", "must be at most 300 characters long").
 		Add("issuers[1].name", "is required")
 	errs := serviceFieldErrors(&courseForm{}, err)
-	if len(errs) != 2 || errs[0].Field != "topics" || errs[0].Label != "FieldTopics" ||
-		errs[1].Field != "issuers[1].name" || errs[1].Label != "FieldIssuer2Name" {
-		t.Errorf("field errors: %+v", errs)
+	if len(errs) != 2 {
+		t.Fatalf("%d field errors, want 2: %+v", len(errs), errs)
+	}
+	for i, want := range []struct{ field, label string }{{"topics", "FieldTopics"}, {"issuers[1].name", "FieldIssuer2Name"}} {
+		if errs[i].Field != want.field {
+			t.Errorf("field error %d names field %q, want %q", i, errs[i].Field, want.field)
+		}
+		if errs[i].Label != want.label {
+			t.Errorf("field error %d has label %q, want %q", i, errs[i].Label, want.label)
+		}
 	}
 }
