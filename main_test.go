@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"kohorte/models"
 	"kohorte/models/dbtest"
 )
@@ -167,8 +169,10 @@ func TestBadConfigurationExits2WithOneLine(t *testing.T) {
 			if !strings.Contains(msg, tc.want) {
 				t.Errorf("message %q lacks %q", msg, tc.want)
 			}
-			if strings.Contains(msg, "\n") || strings.Contains(msg, "geheim") || strings.Contains(msg, "goroutine") {
-				t.Errorf("message is not one clean line: %q", msg)
+			for _, unclean := range []string{"\n", "geheim", "goroutine"} {
+				if strings.Contains(msg, unclean) {
+					t.Errorf("message is not one clean line, it holds %q: %q", unclean, msg)
+				}
 			}
 		})
 	}
@@ -180,8 +184,13 @@ func TestFlagOverridesEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Addr != "127.0.0.1:9999" || cfg.LogFormat != "json" || !cfg.NoMigrate || cfg.DataDir != "data" {
-		t.Fatalf("config = %+v", cfg)
+	type settings struct {
+		Addr, LogFormat string
+		NoMigrate       bool
+		DataDir         string
+	}
+	if diff := cmp.Diff(settings{"127.0.0.1:9999", "json", true, "data"}, settings{cfg.Addr, cfg.LogFormat, cfg.NoMigrate, cfg.DataDir}); diff != "" {
+		t.Fatalf("config (-want +got):\n%s", diff)
 	}
 }
 
@@ -220,8 +229,11 @@ func TestMigrateCommandThenServeWithoutMigrating(t *testing.T) {
 	}
 	applied, err := models.AppliedMigrations(context.Background(), db)
 	models.Close(db)
-	if err != nil || !slices.Equal(applied, models.MigrationIDs()) {
-		t.Fatalf("after migrate: %v %v", applied, err)
+	if err != nil {
+		t.Fatalf("after migrate: %v", err)
+	}
+	if !slices.Equal(applied, models.MigrationIDs()) {
+		t.Fatalf("after migrate: applied %v, want %v", applied, models.MigrationIDs())
 	}
 	url, stop := startRun(t, append([]string{"--no-migrate", "--addr", "127.0.0.1:0"}, args...), nil)
 	if got := get(t, url+"/readyz"); got != 200 {
@@ -276,8 +288,12 @@ func TestShutdownLetsRunningRequestFinish(t *testing.T) {
 		t.Error("server still accepts connections while shutting down")
 	}
 	close(release)
-	if r := <-answered; r.err != nil || r.body != "finished" {
-		t.Fatalf("running request got %q, %v", r.body, r.err)
+	r := <-answered
+	if r.err != nil {
+		t.Fatalf("running request failed: %v", r.err)
+	}
+	if r.body != "finished" {
+		t.Fatalf("running request got %q, want finished", r.body)
 	}
 	if err := <-served; err != nil {
 		t.Fatalf("serve = %v, want nil", err)
@@ -357,11 +373,18 @@ func TestBinarySignalsAndExitCodes(t *testing.T) {
 	bad.Stderr = &stderr
 	err = bad.Run()
 	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+	if !errors.As(err, &exit) {
+		t.Fatalf("unreachable database: %v, want an exit status", err)
+	}
+	if exit.ExitCode() != 2 {
 		t.Fatalf("unreachable database: %v, want exit status 2", err)
 	}
-	if msg := stderr.String(); strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "kohorte: database url") {
-		t.Fatalf("stderr is not one line naming the setting: %q", msg)
+	msg := stderr.String()
+	if strings.Count(msg, "\n") != 1 {
+		t.Fatalf("stderr is not one line: %q", msg)
+	}
+	if !strings.HasPrefix(msg, "kohorte: database url") {
+		t.Fatalf("stderr does not name the setting: %q", msg)
 	}
 }
 
@@ -384,9 +407,13 @@ func TestFirstStartCreatesAdminWithOneTimePassword(t *testing.T) {
 	if m := oneTime.FindStringSubmatch(out.String()); m != nil {
 		password = m[1]
 	}
-	if url == "" || password == "" {
+	if url == "" {
 		cancel()
-		t.Fatalf("no URL or one-time password printed:\n%s", out)
+		t.Fatalf("no URL printed:\n%s", out)
+	}
+	if password == "" {
+		cancel()
+		t.Fatalf("no one-time password printed:\n%s", out)
 	}
 	body := strings.NewReader(`{"email":"chefin@example.org","password":"` + password + `"}`)
 	resp, err := http.Post(url+"/api/v1/auth/login", "application/json", body)
@@ -395,8 +422,11 @@ func TestFirstStartCreatesAdminWithOneTimePassword(t *testing.T) {
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(b), `"must_change_password":true`) {
-		t.Fatalf("first login: %d %s", resp.StatusCode, b)
+	if resp.StatusCode != 200 {
+		t.Fatalf("first login: status %d, want 200: %s", resp.StatusCode, b)
+	}
+	if !strings.Contains(string(b), `"must_change_password":true`) {
+		t.Fatalf("first login does not demand a new password: %s", b)
 	}
 	cancel()
 	if err := <-done; err != nil {
@@ -417,8 +447,11 @@ func TestWeakAdminPasswordExits2(t *testing.T) {
 	t.Parallel()
 	args := append([]string{"--addr", "127.0.0.1:0"}, dbArgs(t)...)
 	err := run(context.Background(), args, env(map[string]string{"KOHORTE_ADMIN_PASSWORD": "kurz"}), io.Discard)
-	if exitCode(err) != 2 || err.Error() != "KOHORTE_ADMIN_PASSWORD: must be at least 10 characters long" {
-		t.Fatalf("run = %v", err)
+	if code := exitCode(err); code != 2 {
+		t.Fatalf("run = %v: exit code %d, want 2", err, code)
+	}
+	if want := "KOHORTE_ADMIN_PASSWORD: must be at least 10 characters long"; err.Error() != want {
+		t.Fatalf("run = %v, want %q", err, want)
 	}
 }
 
@@ -433,8 +466,11 @@ func TestDemoCommandLoadsOnce(t *testing.T) {
 		t.Fatalf("output:\n%s", out.String())
 	}
 	err := run(context.Background(), append([]string{"demo"}, args...), env(nil), io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "holds courses already") {
-		t.Fatalf("second demo: %v", err)
+	if err == nil {
+		t.Fatal("second demo succeeded")
+	}
+	if !strings.Contains(err.Error(), "holds courses already") {
+		t.Fatalf("second demo: %v, want it to say the database holds courses already", err)
 	}
 }
 
@@ -442,7 +478,10 @@ func TestNoMigrateRefusesAnUnmigratedDatabase(t *testing.T) {
 	t.Parallel()
 	args := append([]string{"--no-migrate", "--addr", "127.0.0.1:0"}, dbArgs(t)...)
 	err := run(context.Background(), args, env(nil), io.Discard)
-	if exitCode(err) != 2 || !strings.Contains(err.Error(), "run 'kohorte migrate' first") {
-		t.Fatalf("run = %v", err)
+	if code := exitCode(err); code != 2 {
+		t.Fatalf("run = %v: exit code %d, want 2", err, code)
+	}
+	if !strings.Contains(err.Error(), "run 'kohorte migrate' first") {
+		t.Fatalf("run = %v, want it to say run 'kohorte migrate' first", err)
 	}
 }

@@ -70,8 +70,11 @@ func TestServeOverTLSSendsHSTS(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Strict-Transport-Security"), "max-age=") {
-		t.Fatalf("GET /healthz over TLS = %d, HSTS %q", resp.StatusCode, resp.Header.Get("Strict-Transport-Security"))
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET /healthz over TLS = %d, want 200", resp.StatusCode)
+	}
+	if hsts := resp.Header.Get("Strict-Transport-Security"); !strings.HasPrefix(hsts, "max-age=") {
+		t.Fatalf("GET /healthz over TLS: HSTS %q, want max-age=…", hsts)
 	}
 	if err := healthcheck(t.Context(), config{Addr: strings.TrimPrefix(url, "https://"), TLSCert: cert}); err != nil {
 		t.Fatalf("healthcheck over TLS: %v", err)
@@ -82,7 +85,10 @@ func TestBadTLSFilesExit2(t *testing.T) {
 	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "none.pem")
 	err := run(t.Context(), []string{"--addr", "127.0.0.1:0", "--tls-cert", missing, "--tls-key", missing}, env(nil), io.Discard)
-	if exitCode(err) != 2 || !strings.Contains(err.Error(), "tls cert (--tls-cert, KOHORTE_TLS_CERT): cannot load the certificate and key") {
-		t.Fatalf("run = %v", err)
+	if code := exitCode(err); code != 2 {
+		t.Fatalf("run = %v: exit code %d, want 2", err, code)
+	}
+	if want := "tls cert (--tls-cert, KOHORTE_TLS_CERT): cannot load the certificate and key"; !strings.Contains(err.Error(), want) {
+		t.Fatalf("run = %v, want it to say %q", err, want)
 	}
 }

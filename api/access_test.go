@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"kohorte/api"
+	"kohorte/api/apitest"
 	"kohorte/frontend"
 	"kohorte/models"
 )
@@ -240,23 +241,20 @@ func TestAccessMatrix(t *testing.T) {
 	// Staff pass the route check but may not touch an admin's account or token.
 	staff := callers[3].cookie
 	before := f.fingerprint(t)
-	for _, probe := range []struct {
-		method, path string
-		body         any
-		want         int
-	}{
-		{http.MethodPatch, "/api/v1/users/1", map[string]string{"status": "disabled"}, http.StatusForbidden},
-		{http.MethodPatch, "/api/v1/users/" + strconv.Itoa(int(staffID)), map[string]string{"role": "admin"}, http.StatusForbidden},
-		{http.MethodPost, "/api/v1/users/1/password-link", nil, http.StatusForbidden},
-		{http.MethodPost, "/api/v1/users", map[string]string{"email": "boss@example.org", "display_name": "Boss", "role": "admin"}, http.StatusForbidden},
-		{http.MethodDelete, "/api/v1/tokens/" + ids["tokens"], nil, http.StatusNotFound},
-		{http.MethodGet, "/api/v1/users/999999", nil, http.StatusNotFound},
-		{http.MethodGet, "/api/v1/users/abc", nil, http.StatusNotFound},
-	} {
-		if r := f.as(staff, probe.method, probe.path, probe.body); r.Status != probe.want {
-			t.Errorf("staff %s %s: %d, want %d", probe.method, probe.path, r.Status, probe.want)
-		}
-	}
+	f.client.Run(t, []apitest.Row{
+		{Name: "disable the admin", Cookie: staff, Method: http.MethodPatch, Path: "/api/v1/users/1",
+			Body: map[string]string{"status": "disabled"}, Status: http.StatusForbidden},
+		{Name: "make oneself admin", Cookie: staff, Method: http.MethodPatch, Path: "/api/v1/users/" + strconv.Itoa(int(staffID)),
+			Body: map[string]string{"role": "admin"}, Status: http.StatusForbidden},
+		{Name: "the admin's password link", Cookie: staff, Method: http.MethodPost, Path: "/api/v1/users/1/password-link",
+			Status: http.StatusForbidden},
+		{Name: "invite an admin", Cookie: staff, Method: http.MethodPost, Path: "/api/v1/users",
+			Body: map[string]string{"email": "boss@example.org", "display_name": "Boss", "role": "admin"}, Status: http.StatusForbidden},
+		{Name: "revoke the admin's token", Cookie: staff, Method: http.MethodDelete, Path: "/api/v1/tokens/" + ids["tokens"],
+			Status: http.StatusNotFound},
+		{Name: "unknown user", Cookie: staff, Method: http.MethodGet, Path: "/api/v1/users/999999", Status: http.StatusNotFound},
+		{Name: "user id not a number", Cookie: staff, Method: http.MethodGet, Path: "/api/v1/users/abc", Status: http.StatusNotFound},
+	})
 	if after := f.fingerprint(t); after != before {
 		t.Errorf("refused staff requests changed data: %s → %s", before, after)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"kohorte/api"
 	"kohorte/api/apitest"
 	"kohorte/models"
@@ -73,21 +75,26 @@ func TestLoginMeLogout(t *testing.T) {
 	f := newFixture(t)
 	f.seedAdmin(t)
 	cookie := f.login(t, "Admin@Example.org", adminPass)
-	if !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Path != "/" {
-		t.Errorf("cookie %+v lacks HttpOnly, SameSite=Lax or Path=/", cookie)
+	if !cookie.HttpOnly {
+		t.Errorf("cookie %+v lacks HttpOnly", cookie)
 	}
-	var me struct{ Email, Role string }
-	r := f.as(cookie, http.MethodGet, "/api/v1/me", nil)
-	r.JSON(t, &me)
-	if r.Status != 200 || me.Email != "admin@example.org" || me.Role != "admin" {
-		t.Fatalf("me = %d %+v", r.Status, me)
+	if cookie.SameSite != http.SameSiteLaxMode {
+		t.Errorf("cookie %+v lacks SameSite=Lax", cookie)
 	}
-	if r := f.as(cookie, http.MethodPost, "/api/v1/auth/logout", nil); r.Status != http.StatusNoContent {
-		t.Fatalf("logout = %d", r.Status)
+	if cookie.Path != "/" {
+		t.Errorf("cookie %+v lacks Path=/", cookie)
 	}
-	if r := f.as(cookie, http.MethodGet, "/api/v1/me", nil); r.Status != http.StatusUnauthorized || r.Header.Get("WWW-Authenticate") == "" {
-		t.Fatalf("me after logout = %d", r.Status)
-	}
+	f.client.Run(t, []apitest.Row{
+		{Name: "me", Cookie: cookie, Method: http.MethodGet, Path: "/api/v1/me",
+			Status: http.StatusOK, Want: struct{ Email, Role string }{"admin@example.org", "admin"}},
+		{Name: "logout", Cookie: cookie, Method: http.MethodPost, Path: "/api/v1/auth/logout", Status: http.StatusNoContent},
+		{Name: "me after logout", Cookie: cookie, Method: http.MethodGet, Path: "/api/v1/me", Status: http.StatusUnauthorized,
+			Check: func(t *testing.T, r *apitest.Response) {
+				if r.Header.Get("WWW-Authenticate") == "" {
+					t.Error("401 without WWW-Authenticate")
+				}
+			}},
+	})
 }
 
 func TestLoginRotatesTheSessionToken(t *testing.T) {
@@ -121,8 +128,11 @@ func TestElevenWrongPasswordsGive429(t *testing.T) {
 			t.Fatalf("password %q during the lock: %d, want 429", pw, r.Status)
 		}
 		secs, err := strconv.Atoi(r.Header.Get("Retry-After"))
-		if err != nil || secs < 800 || secs > 900 {
-			t.Fatalf("Retry-After = %q, want about 900 seconds", r.Header.Get("Retry-After"))
+		if err != nil {
+			t.Fatalf("Retry-After = %q, want a number of seconds: %v", r.Header.Get("Retry-After"), err)
+		}
+		if secs < 800 || secs > 900 {
+			t.Fatalf("Retry-After = %d, want about 900 seconds", secs)
 		}
 	}
 	// The lock holds for the client address too, whatever e-mail it tries.
@@ -142,8 +152,11 @@ func TestUnknownAndKnownAddressesAnswerAlike(t *testing.T) {
 		s := string(b)
 		return s[:strings.Index(s, `"request_id"`)]
 	}
-	if known.Status != unknown.Status || strip(known.Body) != strip(unknown.Body) {
-		t.Fatalf("known: %d %s\nunknown: %d %s", known.Status, known.Body, unknown.Status, unknown.Body)
+	if known.Status != unknown.Status {
+		t.Fatalf("status for a known address %d, for an unknown one %d", known.Status, unknown.Status)
+	}
+	if diff := cmp.Diff(strip(known.Body), strip(unknown.Body)); diff != "" {
+		t.Fatalf("bodies for a known and an unknown address differ (-known +unknown):\n%s", diff)
 	}
 }
 
@@ -154,23 +167,27 @@ func TestInviteSetPasswordAndDisable(t *testing.T) {
 	admin := f.login(t, "admin@example.org", adminPass)
 	id := f.addUser(t, admin, "juror@example.org", models.RoleJuror, "Bewertung-2026")
 	juror := f.login(t, "juror@example.org", "Bewertung-2026")
-	if r := f.as(juror, http.MethodGet, "/api/v1/me", nil); r.Status != 200 {
-		t.Fatalf("juror me: %d", r.Status)
-	}
-	r := f.as(admin, http.MethodPatch, "/api/v1/users/"+strconv.Itoa(int(id)), map[string]string{"status": "disabled"})
-	if r.Status != 200 {
-		t.Fatalf("disable: %d %s", r.Status, r.Body)
-	}
-	if r := f.as(juror, http.MethodGet, "/api/v1/me", nil); r.Status != http.StatusUnauthorized {
-		t.Fatalf("disabled user's open session: %d, want 401", r.Status)
+	if !f.client.Run(t, []apitest.Row{
+		{Name: "juror me", Cookie: juror, Method: http.MethodGet, Path: "/api/v1/me", Status: http.StatusOK},
+		{Name: "disable", Cookie: admin, Method: http.MethodPatch, Path: "/api/v1/users/" + strconv.Itoa(int(id)),
+			Body: map[string]string{"status": "disabled"}, Status: http.StatusOK},
+		{Name: "disabled user's open session", Cookie: juror, Method: http.MethodGet, Path: "/api/v1/me", Status: http.StatusUnauthorized},
+	}) {
+		t.FailNow()
 	}
 	var events struct {
 		Items []struct{ Action, Before, After string }
 		Total int
 	}
 	f.as(admin, http.MethodGet, "/api/v1/audit-events?action=user.disabled", nil).JSON(t, &events)
-	if events.Total != 1 || !strings.Contains(events.Items[0].Before, `"status":"active"`) || !strings.Contains(events.Items[0].After, `"status":"disabled"`) {
-		t.Fatalf("audit of the disable: %+v", events)
+	if events.Total != 1 {
+		t.Fatalf("audit of the disable: %d events, want 1: %+v", events.Total, events)
+	}
+	if !strings.Contains(events.Items[0].Before, `"status":"active"`) {
+		t.Errorf("audit of the disable: before lacks \"status\":\"active\": %+v", events.Items[0])
+	}
+	if !strings.Contains(events.Items[0].After, `"status":"disabled"`) {
+		t.Errorf("audit of the disable: after lacks \"status\":\"disabled\": %+v", events.Items[0])
 	}
 }
 
@@ -189,8 +206,13 @@ func TestValidationNamesFields(t *testing.T) {
 		}
 	}
 	r = f.as(admin, http.MethodGet, "/api/v1/users?page_size=500&role=king", nil)
-	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `"field":"page_size"`) || !strings.Contains(string(r.Body), `"field":"role"`) {
-		t.Fatalf("bad query: %d %s", r.Status, r.Body)
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad query: status %d, want 422: %s", r.Status, r.Body)
+	}
+	for _, field := range []string{`"field":"page_size"`, `"field":"role"`} {
+		if !strings.Contains(string(r.Body), field) {
+			t.Errorf("bad query: problem lacks %s: %s", field, r.Body)
+		}
 	}
 }
 
@@ -205,24 +227,20 @@ func TestAPITokenActsAsItsOwner(t *testing.T) {
 		Token string
 	}
 	r.JSON(t, &created)
-	if r.Status != http.StatusCreated || !strings.HasPrefix(created.Token, "koh_") {
-		t.Fatalf("create token: %d %s", r.Status, r.Body)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("create token: status %d, want 201: %s", r.Status, r.Body)
 	}
-	bearer := func(token string) *apitest.Response {
-		return f.client.DoWith(http.MethodGet, "/api/v1/users", nil, func(r *http.Request) {
-			r.Header.Set("Authorization", "Bearer "+token)
-		})
+	if !strings.HasPrefix(created.Token, "koh_") {
+		t.Fatalf("create token: %q lacks the koh_ prefix", created.Token)
 	}
-	if r := bearer(created.Token); r.Status != 200 {
-		t.Fatalf("list users with the token: %d %s", r.Status, r.Body)
-	}
-	if r := bearer("koh_forged"); r.Status != http.StatusUnauthorized {
-		t.Fatalf("forged token: %d", r.Status)
-	}
+	f.client.Run(t, []apitest.Row{
+		{Name: "list users with the token", Token: created.Token, Method: http.MethodGet, Path: "/api/v1/users", Status: http.StatusOK},
+		{Name: "forged token", Token: "koh_forged", Method: http.MethodGet, Path: "/api/v1/users", Status: http.StatusUnauthorized},
+	})
 	f.as(admin, http.MethodDelete, "/api/v1/tokens/"+strconv.Itoa(int(created.ID)), nil)
-	if r := bearer(created.Token); r.Status != http.StatusUnauthorized {
-		t.Fatalf("revoked token: %d", r.Status)
-	}
+	f.client.Run(t, []apitest.Row{
+		{Name: "revoked token", Token: created.Token, Method: http.MethodGet, Path: "/api/v1/users", Status: http.StatusUnauthorized},
+	})
 }
 
 func TestCrossSiteStateChangeIsRefused(t *testing.T) {
@@ -256,8 +274,17 @@ func TestSessionCookieOverTLSIsHostPrefixedAndSecure(t *testing.T) {
 	}
 	resp.Body.Close()
 	cookies := resp.Cookies()
-	if len(cookies) != 1 || cookies[0].Name != "__Host-kohorte_session" || !cookies[0].Secure || !cookies[0].HttpOnly || cookies[0].Path != "/" {
-		t.Fatalf("cookies over TLS: %+v", cookies)
+	if len(cookies) != 1 {
+		t.Fatalf("cookies over TLS: %d, want 1: %+v", len(cookies), cookies)
+	}
+	type cookie struct {
+		Name             string
+		Secure, HttpOnly bool
+		Path             string
+	}
+	got := cookie{cookies[0].Name, cookies[0].Secure, cookies[0].HttpOnly, cookies[0].Path}
+	if diff := cmp.Diff(cookie{"__Host-kohorte_session", true, true, "/"}, got); diff != "" {
+		t.Fatalf("cookie over TLS (-want +got):\n%s", diff)
 	}
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/me", nil)
 	req.AddCookie(cookies[0])

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"kohorte/api/apitest"
 )
 
 // seedCourse creates the course and its spring 2023 cohort through the API.
@@ -38,63 +40,58 @@ func TestCourseAndCohortAPI(t *testing.T) {
 	admin := f.login(t, "admin@example.org", adminPass)
 	courseID, cohortID := f.seedCourse(t, admin)
 
-	var course struct {
+	type issuer struct {
+		HasLogo bool `json:"has_logo"`
+	}
+	type course struct {
 		DurationWeeks        int `json:"duration_weeks"`
 		MinAttendancePercent int `json:"min_attendance_percent"`
-		Issuers              []struct {
-			Name    string
-			HasLogo bool `json:"has_logo"`
-		}
+		Issuers              []issuer
 	}
-	f.as(admin, http.MethodGet, "/api/v1/courses/"+strconv.Itoa(int(courseID)), nil).JSON(t, &course)
-	if course.DurationWeeks != 12 || course.MinAttendancePercent != 80 || len(course.Issuers) != 1 || course.Issuers[0].HasLogo {
-		t.Fatalf("course %+v", course)
-	}
-
-	var cohort struct {
+	type cohort struct {
 		EndDate     string `json:"end_date"`
 		Status      string
-		CourseTitle string `json:"course_title"`
+		CourseTitle apitest.NonEmpty `json:"course_title"`
 	}
+	coursePath := "/api/v1/courses/" + strconv.Itoa(int(courseID))
 	path := "/api/v1/cohorts/" + strconv.Itoa(int(cohortID))
-	f.as(admin, http.MethodGet, path, nil).JSON(t, &cohort)
-	if cohort.EndDate != "2023-05-24" || cohort.Status != "planned" || cohort.CourseTitle == "" {
-		t.Fatalf("cohort %+v", cohort)
-	}
-	if r := f.as(admin, http.MethodPost, path+"/status", map[string]string{"status": "completed"}); r.Status != http.StatusConflict {
-		t.Fatalf("planned → completed: %d", r.Status)
-	}
-	if r := f.as(admin, http.MethodPost, path+"/status", map[string]string{"status": "running"}); r.Status != http.StatusOK {
-		t.Fatalf("planned → running: %d %s", r.Status, r.Body)
-	}
-	r := f.as(admin, http.MethodPut, path, map[string]any{"name": "Frühjahr 2023", "start_date": "2023-03-01", "end_date": "2023-02-01", "capacity": 16})
-	if r.Status != http.StatusUnprocessableEntity {
-		t.Fatalf("end before start: %d %s", r.Status, r.Body)
-	}
-	r = f.as(admin, http.MethodPost, "/api/v1/courses/"+strconv.Itoa(int(courseID))+"/cohorts", map[string]any{"name": "X", "start_date": "01.03.2023", "capacity": 16})
-	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `{"field":"start_date","code":"field.type","message":"must be a date of the form 2023-03-01"}`) {
-		t.Fatalf("German date format: %d %s", r.Status, r.Body)
-	}
+	f.client.Run(t, []apitest.Row{
+		{Name: "course", Cookie: admin, Method: http.MethodGet, Path: coursePath,
+			Status: http.StatusOK, Want: course{DurationWeeks: 12, MinAttendancePercent: 80, Issuers: []issuer{{HasLogo: false}}}},
+		{Name: "cohort", Cookie: admin, Method: http.MethodGet, Path: path,
+			Status: http.StatusOK, Want: cohort{EndDate: "2023-05-24", Status: "planned", CourseTitle: true}},
+		{Name: "planned to completed", Cookie: admin, Method: http.MethodPost, Path: path + "/status",
+			Body: map[string]string{"status": "completed"}, Status: http.StatusConflict},
+		{Name: "planned to running", Cookie: admin, Method: http.MethodPost, Path: path + "/status",
+			Body: map[string]string{"status": "running"}, Status: http.StatusOK},
+		{Name: "end before start", Cookie: admin, Method: http.MethodPut, Path: path,
+			Body:   map[string]any{"name": "Frühjahr 2023", "start_date": "2023-03-01", "end_date": "2023-02-01", "capacity": 16},
+			Status: http.StatusUnprocessableEntity},
+		{Name: "German date format", Cookie: admin, Method: http.MethodPost, Path: coursePath + "/cohorts",
+			Body:   map[string]any{"name": "X", "start_date": "01.03.2023", "capacity": 16},
+			Status: http.StatusUnprocessableEntity,
+			Want:   fieldErrors{Errors: []fieldError{{Field: "start_date", Message: "must be a date of the form 2023-03-01"}}}},
+	})
 
-	logo := f.client.DoWith(http.MethodPut, "/api/v1/courses/"+strconv.Itoa(int(courseID))+"/issuers/1/logo", nil, func(r *http.Request) {
+	logo := f.client.DoWith(http.MethodPut, coursePath+"/issuers/1/logo", nil, func(r *http.Request) {
 		r.AddCookie(admin)
 		r.Body = http.NoBody
 	})
 	if logo.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("empty logo: %d %s", logo.Status, logo.Body)
 	}
-	png := f.client.DoWith(http.MethodPut, "/api/v1/courses/"+strconv.Itoa(int(courseID))+"/issuers/1/logo", nil, func(r *http.Request) {
+	png := f.client.DoWith(http.MethodPut, coursePath+"/issuers/1/logo", nil, func(r *http.Request) {
 		r.AddCookie(admin)
 		r.Body = io.NopCloser(strings.NewReader("\x89PNG\r\n\x1a\n0000"))
 	})
 	if png.Status != http.StatusNoContent {
 		t.Fatalf("PNG logo: %d %s", png.Status, png.Body)
 	}
-	var list struct{ Items []struct{ Name string } }
-	f.as(admin, http.MethodGet, "/api/v1/cohorts?status=running", nil).JSON(t, &list)
-	if len(list.Items) != 1 || list.Items[0].Name != "Frühjahr 2023" {
-		t.Fatalf("running cohorts %+v", list)
-	}
+	type named struct{ Name string }
+	f.client.Run(t, []apitest.Row{
+		{Name: "running cohorts", Cookie: admin, Method: http.MethodGet, Path: "/api/v1/cohorts?status=running",
+			Status: http.StatusOK, Want: struct{ Items []named }{Items: []named{{Name: "Frühjahr 2023"}}}},
+	})
 }
 
 func TestQueryTypeErrorsNameTheParameter(t *testing.T) {
@@ -102,15 +99,15 @@ func TestQueryTypeErrorsNameTheParameter(t *testing.T) {
 	f := newFixture(t)
 	f.seedAdmin(t)
 	admin := f.login(t, "admin@example.org", adminPass)
-	for path, field := range map[string]string{
-		"/api/v1/cohorts?course_id=abc":     "course_id",
-		"/api/v1/audit-events?from=gestern": "from",
-		"/api/v1/participants?page=zwei":    "page",
-		"/api/v1/audit-events?actor_id=-1":  "actor_id",
+	var rows []apitest.Row
+	for _, q := range []struct{ path, field string }{
+		{"/api/v1/cohorts?course_id=abc", "course_id"},
+		{"/api/v1/audit-events?from=gestern", "from"},
+		{"/api/v1/participants?page=zwei", "page"},
+		{"/api/v1/audit-events?actor_id=-1", "actor_id"},
 	} {
-		r := f.as(admin, http.MethodGet, path, nil)
-		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `"field":"`+field+`"`) {
-			t.Errorf("%s: %d %s", path, r.Status, r.Body)
-		}
+		rows = append(rows, apitest.Row{Name: q.field, Cookie: admin, Method: http.MethodGet, Path: q.path,
+			Status: http.StatusUnprocessableEntity, Want: fieldNames{Errors: []fieldName{{Field: q.field}}}})
 	}
+	f.client.Run(t, rows)
 }

@@ -53,41 +53,38 @@ func TestEnrollWithdrawAndList(t *testing.T) {
 	person, enrollment := f.seedEnrollment(t, admin, cohort, "zoe@example.org")
 	base := "/api/v1/cohorts/" + strconv.Itoa(int(cohort))
 
-	if r := f.as(admin, http.MethodPost, base+"/enrollments", map[string]any{"participant_id": person}); r.Status != http.StatusConflict {
-		t.Fatalf("second enrollment: %d %s", r.Status, r.Body)
+	type participant struct {
+		FederalState string `json:"federal_state"`
+		NetworkType  string `json:"network_type"`
 	}
-	r := f.as(admin, http.MethodPost, "/api/v1/enrollments/"+strconv.Itoa(int(enrollment))+"/withdraw",
-		map[string]any{"withdrawn_at": "2026-11-21", "reason": "Jobwechsel"})
-	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), `"withdrawal_reason":"Jobwechsel"`) {
-		t.Fatalf("withdraw: %d %s", r.Status, r.Body)
-	}
-	var list struct {
-		Items []struct {
-			Status      string
-			Participant struct {
-				FederalState string `json:"federal_state"`
-				NetworkType  string `json:"network_type"`
-			}
-		}
+	type listed struct{ Participant participant }
+	type list struct {
+		Items []listed
 		Total int
 	}
-	f.as(admin, http.MethodGet, base+"/enrollments?status=withdrawn&federal_state=Saarland", nil).JSON(t, &list)
-	if list.Total != 1 || list.Items[0].Participant.FederalState != "SL" || list.Items[0].Participant.NetworkType != "mint_region" {
-		t.Fatalf("list %+v", list)
+	type byStatus struct {
+		Withdrawn int `json:"withdrawn"`
 	}
-	if r := f.as(admin, http.MethodGet, base+"/enrollments?federal_state=Atlantis", nil); r.Status != http.StatusUnprocessableEntity {
-		t.Fatalf("unknown state filter: %d", r.Status)
+	type statistics struct {
+		ByStatus byStatus `json:"by_status"`
 	}
-	if r := f.as(admin, http.MethodGet, base+"/enrollments?sort=password", nil); r.Status != http.StatusUnprocessableEntity {
-		t.Fatalf("unknown sort: %d", r.Status)
-	}
-	var stats struct {
-		ByStatus map[string]int `json:"by_status"`
-	}
-	f.as(admin, http.MethodGet, base+"/statistics", nil).JSON(t, &stats)
-	if stats.ByStatus["withdrawn"] != 1 {
-		t.Fatalf("statistics %+v", stats)
-	}
+	f.client.Run(t, []apitest.Row{
+		{Name: "second enrollment", Cookie: admin, Method: http.MethodPost, Path: base + "/enrollments",
+			Body: map[string]any{"participant_id": person}, Status: http.StatusConflict},
+		{Name: "withdraw", Cookie: admin, Method: http.MethodPost, Path: "/api/v1/enrollments/" + strconv.Itoa(int(enrollment)) + "/withdraw",
+			Body:   map[string]any{"withdrawn_at": "2026-11-21", "reason": "Jobwechsel"},
+			Status: http.StatusOK, Want: struct {
+				WithdrawalReason string `json:"withdrawal_reason"`
+			}{"Jobwechsel"}},
+		{Name: "withdrawn in Saarland", Cookie: admin, Method: http.MethodGet, Path: base + "/enrollments?status=withdrawn&federal_state=Saarland",
+			Status: http.StatusOK, Want: list{Total: 1, Items: []listed{{Participant: participant{FederalState: "SL", NetworkType: "mint_region"}}}}},
+		{Name: "unknown state filter", Cookie: admin, Method: http.MethodGet, Path: base + "/enrollments?federal_state=Atlantis",
+			Status: http.StatusUnprocessableEntity},
+		{Name: "unknown sort", Cookie: admin, Method: http.MethodGet, Path: base + "/enrollments?sort=password",
+			Status: http.StatusUnprocessableEntity},
+		{Name: "statistics", Cookie: admin, Method: http.MethodGet, Path: base + "/statistics",
+			Status: http.StatusOK, Want: statistics{ByStatus: byStatus{Withdrawn: 1}}},
+	})
 }
 
 const importCSV = "\ufeffVorname;Nachname;E-Mail;Bundesland;Netzwerk\r\n" +
@@ -111,36 +108,50 @@ func TestImportPreviewCommitAndExport(t *testing.T) {
 			t.Errorf("problem lacks %s: %s", want, bad.Body)
 		}
 	}
-	var count struct{ Total int }
-	f.as(admin, http.MethodGet, "/api/v1/participants", nil).JSON(t, &count)
-	if count.Total != 0 {
-		t.Fatalf("a refused import left %d participants", count.Total)
-	}
+	f.client.Run(t, []apitest.Row{
+		{Name: "no participants after a refused import", Cookie: admin, Method: http.MethodGet, Path: "/api/v1/participants",
+			Status: http.StatusOK, Want: struct{ Total int }{0}},
+	})
 
 	var preview struct {
 		New  int
 		Rows []struct{ Outcome string }
 	}
 	f.upload(admin, base+"/import/preview", "liste.csv", importCSV).JSON(t, &preview)
-	if preview.New != 2 || preview.Rows[0].Outcome != "new" {
-		t.Fatalf("preview %+v", preview)
+	if preview.New != 2 {
+		t.Fatalf("preview counts %d new, want 2: %+v", preview.New, preview)
+	}
+	if preview.Rows[0].Outcome != "new" {
+		t.Fatalf("preview row 1 outcome %q, want new: %+v", preview.Rows[0].Outcome, preview)
 	}
 	ok := f.upload(admin, base+"/import", "liste.csv", importCSV)
-	if ok.Status != http.StatusCreated || string(ok.Body) != `{"created":2,"enrolled":2,"skipped":0}` {
-		t.Fatalf("import: %d %s", ok.Status, ok.Body)
+	if ok.Status != http.StatusCreated {
+		t.Fatalf("import: status %d, want 201: %s", ok.Status, ok.Body)
+	}
+	if want := `{"created":2,"enrolled":2,"skipped":0}`; string(ok.Body) != want {
+		t.Fatalf("import: body %s, want %s", ok.Body, want)
 	}
 
-	csv := f.as(admin, http.MethodGet, base+"/export", nil)
-	if csv.Status != 200 || !strings.HasPrefix(string(csv.Body), "\ufeffNachname;Vorname;E-Mail") || !strings.Contains(string(csv.Body), "Müller;Jürgen;jm@example.org") {
-		t.Fatalf("CSV export: %d %q", csv.Status, csv.Body)
-	}
-	if cd := csv.Header.Get("Content-Disposition"); !strings.Contains(cd, `filename="kohorte-fruehjahr-2023.csv"`) {
-		t.Errorf("Content-Disposition %q", cd)
-	}
-	xlsx := f.as(admin, http.MethodGet, base+"/export?format=xlsx", nil)
-	if xlsx.Status != 200 || !bytes.HasPrefix(xlsx.Body, []byte("PK\x03\x04")) {
-		t.Fatalf("XLSX export: %d", xlsx.Status)
-	}
+	f.client.Run(t, []apitest.Row{
+		{Name: "CSV export", Cookie: admin, Method: http.MethodGet, Path: base + "/export", Status: http.StatusOK,
+			Check: func(t *testing.T, csv *apitest.Response) {
+				if !strings.HasPrefix(string(csv.Body), "\ufeffNachname;Vorname;E-Mail") {
+					t.Errorf("CSV export lacks the BOM and header row: %q", csv.Body)
+				}
+				if !strings.Contains(string(csv.Body), "Müller;Jürgen;jm@example.org") {
+					t.Errorf("CSV export lacks the imported row: %q", csv.Body)
+				}
+				if cd := csv.Header.Get("Content-Disposition"); !strings.Contains(cd, `filename="kohorte-fruehjahr-2023.csv"`) {
+					t.Errorf("Content-Disposition %q", cd)
+				}
+			}},
+		{Name: "XLSX export", Cookie: admin, Method: http.MethodGet, Path: base + "/export?format=xlsx", Status: http.StatusOK,
+			Check: func(t *testing.T, xlsx *apitest.Response) {
+				if !bytes.HasPrefix(xlsx.Body, []byte("PK\x03\x04")) {
+					t.Errorf("XLSX export is not a zip file: %.20q", xlsx.Body)
+				}
+			}},
+	})
 }
 
 func TestImportRefusesLargeAndLegacyFiles(t *testing.T) {
@@ -151,12 +162,18 @@ func TestImportRefusesLargeAndLegacyFiles(t *testing.T) {
 	_, cohort := f.seedCourse(t, admin)
 	base := "/api/v1/cohorts/" + strconv.Itoa(int(cohort))
 	big := f.upload(admin, base+"/import/preview", "liste.csv", strings.Repeat("x", 6<<20))
-	if big.Status != http.StatusRequestEntityTooLarge || !strings.Contains(string(big.Body), "5 MB") {
-		t.Fatalf("6 MB file: %d %s", big.Status, big.Body)
+	if big.Status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("6 MB file: status %d, want 413: %s", big.Status, big.Body)
+	}
+	if !strings.Contains(string(big.Body), "5 MB") {
+		t.Fatalf("6 MB file: problem does not name the 5 MB limit: %s", big.Body)
 	}
 	legacy := f.upload(admin, base+"/import/preview", "liste.xls", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
-	if legacy.Status != http.StatusUnprocessableEntity || !strings.Contains(string(legacy.Body), `"field":"file"`) {
-		t.Fatalf("old Excel file: %d %s", legacy.Status, legacy.Body)
+	if legacy.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("old Excel file: status %d, want 422: %s", legacy.Status, legacy.Body)
+	}
+	if !strings.Contains(string(legacy.Body), `"field":"file"`) {
+		t.Fatalf("old Excel file: problem does not name the field file: %s", legacy.Body)
 	}
 }
 
@@ -174,23 +191,23 @@ func TestParticipantSeesOnlyOwnEnrollments(t *testing.T) {
 	}
 	r := f.as(admin, http.MethodPost, "/api/v1/participants/"+strconv.Itoa(int(zoe))+"/account", nil)
 	r.JSON(t, &inv)
-	if r.Status != http.StatusCreated || inv.User.Role != "participant" {
-		t.Fatalf("account: %d %s", r.Status, r.Body)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("account: status %d, want 201: %s", r.Status, r.Body)
+	}
+	if inv.User.Role != "participant" {
+		t.Fatalf("account: role %q, want participant: %s", inv.User.Role, r.Body)
 	}
 	token := inv.PasswordLink[strings.Index(inv.PasswordLink, "token=")+6:]
 	f.client.Send(http.MethodPost, "/api/v1/auth/set-password", map[string]string{"token": token, "password": "Teilnahme-2026"})
 	me := f.login(t, "zoe@example.org", "Teilnahme-2026")
-	var mine struct {
-		Items []struct {
-			CohortName  string `json:"cohort_name"`
-			CourseTitle string `json:"course_title"`
-		}
+	type own struct {
+		CohortName  string           `json:"cohort_name"`
+		CourseTitle apitest.NonEmpty `json:"course_title"`
 	}
-	f.as(me, http.MethodGet, "/api/v1/me/enrollments", nil).JSON(t, &mine)
-	if len(mine.Items) != 1 || mine.Items[0].CohortName != "Frühjahr 2023" || mine.Items[0].CourseTitle == "" {
-		t.Fatalf("own enrollments %+v", mine)
-	}
-	if r := f.as(me, http.MethodGet, "/api/v1/participants/"+strconv.Itoa(int(zoe)), nil); r.Status != http.StatusForbidden {
-		t.Fatalf("participant reads the staff participant route: %d", r.Status)
-	}
+	f.client.Run(t, []apitest.Row{
+		{Name: "own enrollments", Cookie: me, Method: http.MethodGet, Path: "/api/v1/me/enrollments",
+			Status: http.StatusOK, Want: struct{ Items []own }{Items: []own{{CohortName: "Frühjahr 2023", CourseTitle: true}}}},
+		{Name: "staff participant route", Cookie: me, Method: http.MethodGet, Path: "/api/v1/participants/" + strconv.Itoa(int(zoe)),
+			Status: http.StatusForbidden},
+	})
 }

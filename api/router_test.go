@@ -61,18 +61,17 @@ func newFixtureWith(t *testing.T, configure func(*api.Deps)) *fixture {
 
 func TestOperationsEndpoints(t *testing.T) {
 	f := newFixture(t)
-	for _, path := range []string{"/healthz", "/readyz"} {
-		r := f.client.Get(path)
-		if r.Status != http.StatusOK || string(r.Body) != `{"status":"ok"}` {
-			t.Errorf("GET %s = %d %s", path, r.Status, r.Body)
+	okBody := func(t *testing.T, r *apitest.Response) {
+		if string(r.Body) != `{"status":"ok"}` {
+			t.Errorf("body %s, want {\"status\":\"ok\"}", r.Body)
 		}
 	}
-	var v struct{ Name, Version string }
-	r := f.client.Get("/api/v1/version")
-	r.JSON(t, &v)
-	if r.Status != http.StatusOK || v.Name != "Kohorte" || v.Version != "test" {
-		t.Errorf("GET /api/v1/version = %d %+v", r.Status, v)
-	}
+	f.client.Run(t, []apitest.Row{
+		{Name: "healthz", Method: http.MethodGet, Path: "/healthz", Status: http.StatusOK, Check: okBody},
+		{Name: "readyz", Method: http.MethodGet, Path: "/readyz", Status: http.StatusOK, Check: okBody},
+		{Name: "version", Method: http.MethodGet, Path: "/api/v1/version", Status: http.StatusOK,
+			Want: struct{ Name, Version string }{"Kohorte", "test"}},
+	})
 }
 
 func TestReadyzFailsWhenDatabaseIsGone(t *testing.T) {
@@ -86,24 +85,35 @@ func TestReadyzFailsWhenDatabaseIsGone(t *testing.T) {
 	}
 	var p api.Problem
 	r.JSON(t, &p)
-	if p.Status != 503 || p.RequestID == "" || p.RequestID != r.Header.Get("X-Request-ID") {
+	if p.Status != 503 {
+		t.Fatalf("problem status %d, want 503: %+v", p.Status, p)
+	}
+	if p.RequestID == "" {
+		t.Fatalf("problem %+v has no request ID", p)
+	}
+	if p.RequestID != r.Header.Get("X-Request-ID") {
 		t.Fatalf("problem %+v does not carry the request ID %q", p, r.Header.Get("X-Request-ID"))
 	}
 }
 
 func TestUnknownAPIRouteIsJSON404(t *testing.T) {
 	f := newFixture(t)
-	for _, path := range []string{"/api/v1/nothing", "/api/nothing", "/api"} {
-		r := f.client.Get(path)
-		if r.Status != http.StatusNotFound || r.Header.Get("Content-Type") != "application/problem+json" {
-			t.Errorf("GET %s = %d %s", path, r.Status, r.Header.Get("Content-Type"))
-		}
-		var p api.Problem
-		r.JSON(t, &p)
-		if p.Instance != path || p.Title != "Not Found" {
-			t.Errorf("GET %s problem = %+v", path, p)
-		}
+	type notFound struct{ Instance, Title string }
+	var rows []apitest.Row
+	for _, q := range []struct{ name, path string }{
+		{"under v1", "/api/v1/nothing"},
+		{"under api", "/api/nothing"},
+		{"api itself", "/api"},
+	} {
+		rows = append(rows, apitest.Row{Name: q.name, Method: http.MethodGet, Path: q.path, Status: http.StatusNotFound,
+			Want: notFound{Instance: q.path, Title: "Not Found"},
+			Check: func(t *testing.T, r *apitest.Response) {
+				if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+					t.Errorf("Content-Type %q, want application/problem+json", ct)
+				}
+			}})
 	}
+	f.client.Run(t, rows)
 }
 
 func TestWrongMethodIs405WithAllow(t *testing.T) {
@@ -165,16 +175,24 @@ func TestPanicBecomes500WithoutInternals(t *testing.T) {
 	if r.Status != http.StatusInternalServerError {
 		t.Fatalf("status = %d, want 500", r.Status)
 	}
-	if bytes.Contains(r.Body, []byte("secret")) || bytes.Contains(r.Body, []byte("goroutine")) {
-		t.Fatalf("500 body leaks internals: %s", r.Body)
+	for _, secret := range []string{"secret", "goroutine"} {
+		if bytes.Contains(r.Body, []byte(secret)) {
+			t.Fatalf("500 body leaks internals (%q): %s", secret, r.Body)
+		}
 	}
 	var p api.Problem
 	r.JSON(t, &p)
-	if p.RequestID == "" || p.RequestID != r.Header.Get("X-Request-ID") {
+	if p.RequestID == "" {
 		t.Fatalf("500 problem lacks the request ID: %+v", p)
 	}
-	if !strings.Contains(f.logs.String(), p.RequestID) || !strings.Contains(f.logs.String(), "panic") {
-		t.Fatalf("panic not logged with its request ID:\n%s", f.logs)
+	if p.RequestID != r.Header.Get("X-Request-ID") {
+		t.Fatalf("500 problem's request ID %q is not the header's %q", p.RequestID, r.Header.Get("X-Request-ID"))
+	}
+	if !strings.Contains(f.logs.String(), p.RequestID) {
+		t.Fatalf("panic not logged with its request ID %s:\n%s", p.RequestID, f.logs)
+	}
+	if !strings.Contains(f.logs.String(), "panic") {
+		t.Fatalf("panic not logged as a panic:\n%s", f.logs)
 	}
 }
 
@@ -188,8 +206,10 @@ func TestAccessLogNamesRouteNotQuery(t *testing.T) {
 		t.Errorf("X-Request-ID = %q, want the one the proxy gave", r.Header.Get("X-Request-ID"))
 	}
 	logs := f.logs.String()
-	if strings.Contains(logs, "topsecret") || strings.Contains(logs, "token=") {
-		t.Fatalf("access log carries the query string:\n%s", logs)
+	for _, query := range []string{"topsecret", "token="} {
+		if strings.Contains(logs, query) {
+			t.Fatalf("access log carries the query string (%q):\n%s", query, logs)
+		}
 	}
 	for _, want := range []string{`"request_id":"proxy-given-id-42"`, `"route":"/healthz"`, `"status":200`, `"duration_ms":`} {
 		if !strings.Contains(logs, want) {
@@ -199,8 +219,12 @@ func TestAccessLogNamesRouteNotQuery(t *testing.T) {
 
 	forged := httptest.NewRequest(http.MethodGet, "/healthz", nil)
 	forged.Header.Set("X-Request-ID", "bad id\nlevel=ERROR")
-	if got := f.client.Do(forged).Header.Get("X-Request-ID"); strings.ContainsAny(got, " \n") || got == "" {
+	got := f.client.Do(forged).Header.Get("X-Request-ID")
+	if strings.ContainsAny(got, " \n") {
 		t.Errorf("a forged request ID was passed through: %q", got)
+	}
+	if got == "" {
+		t.Errorf("a request with a forged request ID got none")
 	}
 }
 
@@ -226,18 +250,30 @@ func TestMetricsCountRequests(t *testing.T) {
 func TestOpenAPIDocumentIsServedAndValid(t *testing.T) {
 	f := newFixture(t)
 	r := f.client.Get("/api/openapi.json")
-	if r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		t.Fatalf("GET /api/openapi.json = %d %s", r.Status, r.Header.Get("Content-Type"))
+	if r.Status != http.StatusOK {
+		t.Fatalf("GET /api/openapi.json = %d, want 200", r.Status)
 	}
-	if !bytes.Contains(r.Body, []byte(`"openapi":"3.0.3"`)) || !bytes.Contains(r.Body, []byte(`"/api/v1/version"`)) {
-		t.Fatalf("served document lacks its version or paths: %.200s", r.Body)
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("GET /api/openapi.json: Content-Type %q, want application/json", ct)
+	}
+	for _, want := range []string{`"openapi":"3.0.3"`, `"/api/v1/version"`} {
+		if !bytes.Contains(r.Body, []byte(want)) {
+			t.Fatalf("served document lacks %s: %.200s", want, r.Body)
+		}
 	}
 	page := f.client.Get("/api/docs")
-	if page.Status != http.StatusOK || !bytes.Contains(page.Body, []byte("/api/v1/version")) || !bytes.Contains(page.Body, []byte(`id="schema-Problem"`)) {
-		t.Fatalf("GET /api/docs = %d, page lacks operations or schemas", page.Status)
+	if page.Status != http.StatusOK {
+		t.Fatalf("GET /api/docs = %d, want 200", page.Status)
 	}
-	if bytes.Contains(page.Body, []byte("<script")) || bytes.Contains(page.Body, []byte("style=")) || bytes.Contains(page.Body, []byte("http://")) {
-		t.Fatalf("reference page has inline code or external assets")
+	for _, want := range []string{"/api/v1/version", `id="schema-Problem"`} {
+		if !bytes.Contains(page.Body, []byte(want)) {
+			t.Fatalf("GET /api/docs: page lacks %s", want)
+		}
+	}
+	for _, banned := range []string{"<script", "style=", "http://"} {
+		if bytes.Contains(page.Body, []byte(banned)) {
+			t.Fatalf("reference page has inline code or external assets: %s", banned)
+		}
 	}
 }
 
@@ -247,8 +283,11 @@ func TestMetricsLabelUnknownMethodsAsOther(t *testing.T) {
 		f.client.Do(httptest.NewRequest(m, "/api/v1/nothing", nil))
 	}
 	body := string(f.client.Get("/metrics").Body)
-	if strings.Contains(body, "FOO1") || !strings.Contains(body, `method="other"`) {
-		t.Fatalf("unknown methods became labels")
+	if strings.Contains(body, "FOO1") {
+		t.Fatalf("unknown methods became labels: FOO1 is one")
+	}
+	if !strings.Contains(body, `method="other"`) {
+		t.Fatalf(`unknown methods are not counted as method="other"`)
 	}
 }
 

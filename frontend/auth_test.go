@@ -102,8 +102,10 @@ func TestLoginThrottling(t *testing.T) {
 	for _, pw := range []string{"wrong password 123", password} {
 		r := c.post("/anmelden", url.Values{"email": {"juror@kohorte.test"}, "password": {pw}})
 		expect(t, r, http.StatusTooManyRequests, "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie 15 Minuten")
-		if secs, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || secs < 14*60 || secs > 15*60 {
-			t.Errorf("Retry-After = %q, want about 900 seconds", r.Header.Get("Retry-After"))
+		if secs, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil {
+			t.Errorf("Retry-After = %q, want a number of seconds: %v", r.Header.Get("Retry-After"), err)
+		} else if secs < 14*60 || secs > 15*60 {
+			t.Errorf("Retry-After = %d, want about 900 seconds", secs)
 		}
 	}
 	if c.session() != "" {
@@ -159,7 +161,9 @@ func TestChangePassword(t *testing.T) {
 	before := c.session()
 	r := c.post("/passwort", url.Values{"current_password": {password}, "password": {newPassword}, "password_repeat": {newPassword}})
 	expect(t, r, http.StatusOK, "Passwort geändert")
-	if c.session() == before || c.session() == "" {
+	if c.session() == "" {
+		t.Error("the password change left no session")
+	} else if c.session() == before {
 		t.Error("the password change did not hand out a new session")
 	}
 	expect(t, c.get("/passwort"), http.StatusOK)
@@ -174,8 +178,11 @@ func TestMustChangePassword(t *testing.T) {
 	t.Parallel()
 	s := newEmptyStack(t)
 	first, err := s.svc.Users.EnsureAdmin(context.Background(), "first@kohorte.test", "")
-	if err != nil || first.OneTimePassword == "" {
-		t.Fatalf("EnsureAdmin: %+v, %v", first, err)
+	if err != nil {
+		t.Fatalf("EnsureAdmin: %v", err)
+	}
+	if first.OneTimePassword == "" {
+		t.Fatalf("EnsureAdmin gave no one-time password: %+v", first)
 	}
 	c := s.client()
 	r := c.post("/anmelden", url.Values{"email": {"first@kohorte.test"}, "password": {first.OneTimePassword}, "next": {"/benutzer"}})

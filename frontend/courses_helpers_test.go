@@ -95,8 +95,11 @@ func (c *client) upload(path, field, filename string, content []byte) response {
 func redirectID(t *testing.T, r response, prefix string) uint {
 	t.Helper()
 	m := regexp.MustCompile("^" + regexp.QuoteMeta(prefix) + `(\d+)`).FindStringSubmatch(r.Header.Get("Location"))
-	if r.Code != http.StatusSeeOther || m == nil {
-		t.Fatalf("status %d to %q, want 303 to %s…\n%s", r.Code, r.Header.Get("Location"), prefix, r.Body)
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("status %d, want 303 to %s…\n%s", r.Code, prefix, r.Body)
+	}
+	if m == nil {
+		t.Fatalf("redirect to %q, want one to %s…", r.Header.Get("Location"), prefix)
 	}
 	var id uint
 	fmt.Sscan(m[1], &id)

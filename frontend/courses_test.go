@@ -68,8 +68,10 @@ func TestCourseCreateAndEdit(t *testing.T) {
 	expectRedirect(t, c.post(page, edit), page+"?erledigt=gespeichert")
 	r = c.get(page + "?erledigt=gespeichert")
 	expect(t, r, http.StatusOK, "Die Änderungen am Kurs wurden gespeichert.", `id="closing_required" name="closing_required" type="checkbox" value="true" aria-describedby`)
-	if strings.Contains(r.Body, "Die Abschlusspräsenz ist Pflicht.") || strings.Contains(r.Body, `value="IHK Oldenburg"`) {
-		t.Error("the edit did not take")
+	for _, old := range []string{"Die Abschlusspräsenz ist Pflicht.", `value="IHK Oldenburg"`} {
+		if strings.Contains(r.Body, old) {
+			t.Errorf("the edit did not take: the page still shows %s", old)
+		}
 	}
 	edit.Set("title", "")
 	expect(t, c.post(page, edit), http.StatusUnprocessableEntity, `<a href="#title">Titel des Kurses: Bitte füllen Sie dieses Feld aus.</a>`,
@@ -102,8 +104,14 @@ func TestIssuerLogo(t *testing.T) {
 	expect(t, r, http.StatusOK, "Das Logo wurde gespeichert.", `<img src="`+logo+`?v=`, `alt="Logo von IHK Oldenburg"`, "Logo ersetzen")
 
 	got := c.get(logo)
-	if got.Code != http.StatusOK || got.Header.Get("Content-Type") != "image/png" || got.Body != string(png) {
-		t.Errorf("GET logo: %d, %q, %d bytes", got.Code, got.Header.Get("Content-Type"), len(got.Body))
+	if got.Code != http.StatusOK {
+		t.Errorf("GET logo: status %d, want 200", got.Code)
+	}
+	if ct := got.Header.Get("Content-Type"); ct != "image/png" {
+		t.Errorf("GET logo: Content-Type %q, want image/png", ct)
+	}
+	if got.Body != string(png) {
+		t.Errorf("GET logo: %d bytes that are not the uploaded %d", len(got.Body), len(png))
 	}
 	req := newRequest(http.MethodGet, logo)
 	req.Header.Set("If-None-Match", got.Header.Get("ETag"))
@@ -123,7 +131,10 @@ func TestIssuerLogo(t *testing.T) {
 	juror, _ := s.loggedIn(models.RoleJuror)
 	expect(t, juror.get(logo), http.StatusForbidden, "Kein Zugriff")
 	course, err := s.svc.Courses.GetCourse(context.Background(), s.admin, course.ID)
-	if err != nil || !bytes.Equal(course.Issuers[0].Logo, png) {
-		t.Errorf("stored logo: %v, %d bytes", err, len(course.Issuers[0].Logo))
+	if err != nil {
+		t.Fatalf("stored logo: %v", err)
+	}
+	if !bytes.Equal(course.Issuers[0].Logo, png) {
+		t.Errorf("stored logo: %d bytes that are not the uploaded %d", len(course.Issuers[0].Logo), len(png))
 	}
 }

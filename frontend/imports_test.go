@@ -162,8 +162,11 @@ func TestExportCSVAndXLSX(t *testing.T) {
 	expect(t, c.post(fmt.Sprintf("%s/austritt/%d", page, zoe.ID), form("date", today().String(), "reason", "Umzug")), http.StatusSeeOther)
 
 	r := c.get(page + "/export.csv")
-	if r.Code != http.StatusOK || r.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
-		t.Fatalf("GET export.csv: %d, %q", r.Code, r.Header.Get("Content-Type"))
+	if r.Code != http.StatusOK {
+		t.Fatalf("GET export.csv: status %d, want 200", r.Code)
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+		t.Fatalf("GET export.csv: Content-Type %q, want text/csv; charset=utf-8", ct)
 	}
 	wantDisposition := `attachment; filename="kohorte-fruehjahr-2023.csv"; filename*=UTF-8''kohorte-Fr%C3%BChjahr-2023.csv`
 	if got := r.Header.Get("Content-Disposition"); got != wantDisposition {
@@ -186,8 +189,11 @@ func TestExportCSVAndXLSX(t *testing.T) {
 	}
 
 	r = c.get(page + "/export.xlsx")
-	if r.Code != http.StatusOK || r.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
-		t.Fatalf("GET export.xlsx: %d, %q", r.Code, r.Header.Get("Content-Type"))
+	if r.Code != http.StatusOK {
+		t.Fatalf("GET export.xlsx: status %d, want 200", r.Code)
+	}
+	if ct, want := r.Header.Get("Content-Type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"; ct != want {
+		t.Fatalf("GET export.xlsx: Content-Type %q, want %s", ct, want)
 	}
 	if got := r.Header.Get("Content-Disposition"); !strings.Contains(got, `filename="kohorte-fruehjahr-2023.xlsx"`) {
 		t.Errorf("Content-Disposition = %q", got)
@@ -203,10 +209,17 @@ func TestExportCSVAndXLSX(t *testing.T) {
 	}
 	// The order of the names follows the database's collation, which
 	// differs between the engines for "Ć".
-	if len(rows) != 3 || rows[0][0] != "Nachname" || !slices.ContainsFunc(rows[1:], func(row []string) bool {
-		return len(row) == 11 && row[0] == "Ćosić-Şahin" && row[5] == "Niedersachsen" && row[7] == "ausgetreten" && row[10] == "Umzug"
-	}) {
-		t.Errorf("XLSX rows: %q", rows)
+	if len(rows) != 3 {
+		t.Errorf("XLSX has %d rows, want 3: %q", len(rows), rows)
+	} else {
+		if rows[0][0] != "Nachname" {
+			t.Errorf("XLSX header starts with %q, want Nachname: %q", rows[0][0], rows[0])
+		}
+		if !slices.ContainsFunc(rows[1:], func(row []string) bool {
+			return len(row) == 11 && row[0] == "Ćosić-Şahin" && row[5] == "Niedersachsen" && row[7] == "ausgetreten" && row[10] == "Umzug"
+		}) {
+			t.Errorf("XLSX lacks Ćosić-Şahin, Niedersachsen, withdrawn for Umzug: %q", rows)
+		}
 	}
 	if name := f.GetSheetName(0); name != "Frühjahr 2023" {
 		t.Errorf("sheet name %q, want the cohort's", name)

@@ -29,8 +29,14 @@ func TestInputRefusesUnknownNames(t *testing.T) {
 		t.Error("an input without a label was accepted")
 	}
 	v, err := newInput(formErrors{{Field: "x", Message: newMessage("ErrRequired")}}, "id", "x", "label", "L", "hint", "H")
-	if err != nil || v.Error == nil || v.DescribedBy() != "x-hint x-error" {
-		t.Errorf("input with hint and error: %+v, %v", v, err)
+	if err != nil {
+		t.Fatalf("input with hint and error: %v", err)
+	}
+	if v.Error == nil {
+		t.Errorf("input with hint and error has no error: %+v", v)
+	}
+	if got := v.DescribedBy(); got != "x-hint x-error" {
+		t.Errorf("input with hint and error is described by %q, want x-hint x-error", got)
 	}
 }
 
@@ -38,8 +44,11 @@ func TestServiceSortAndLinks(t *testing.T) {
 	t.Parallel()
 	keys := []sortKey{{"name", "last_name"}, {"bundesland", "federal_state"}}
 	for in, want := range map[string]string{"": "", "name": "last_name", "-bundesland": "-federal_state"} {
-		if got, ok := serviceSort(in, keys); !ok || got != want {
-			t.Errorf("serviceSort(%q) = %q, %t; want %q", in, got, ok, want)
+		got, ok := serviceSort(in, keys)
+		if !ok {
+			t.Errorf("serviceSort(%q) refused it; want %q", in, want)
+		} else if got != want {
+			t.Errorf("serviceSort(%q) = %q; want %q", in, got, want)
 		}
 	}
 	if _, ok := serviceSort("-passwort", keys); ok {

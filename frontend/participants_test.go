@@ -36,8 +36,11 @@ func TestParticipantListSearchFiltersAndPages(t *testing.T) {
 	expect(t, c.get("/teilnehmende?netzwerk=mint_region&suche=nachname2"), http.StatusOK, "6 Personen")
 	r = c.get("/teilnehmende?sortierung=-email")
 	expect(t, r, http.StatusOK, `aria-sort="descending"><a class="sort" href="/teilnehmende?sortierung=email">E-Mail-Adresse</a>`)
-	if !strings.Contains(r.Body, "tn25@") || strings.Contains(r.Body, "ngozi@") {
-		t.Error("descending by e-mail, page 1 does not start at tn25 or reaches ngozi")
+	if !strings.Contains(r.Body, "tn25@") {
+		t.Error("descending by e-mail, page 1 does not start at tn25")
+	}
+	if strings.Contains(r.Body, "ngozi@") {
+		t.Error("descending by e-mail, page 1 reaches ngozi")
 	}
 	expect(t, c.get("/teilnehmende?sortierung=passwort"), http.StatusBadRequest)
 	expect(t, c.get("/teilnehmende?suche=niemand"), http.StatusOK, "0 Personen", "Niemand gefunden.")

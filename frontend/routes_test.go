@@ -89,8 +89,10 @@ func TestRoutesAndTheirRules(t *testing.T) {
 
 	got := table.Rules()
 	for route, rule := range want {
-		if g, ok := got[route]; !ok || !reflect.DeepEqual(g, rule) {
-			t.Errorf("%s: rule %+v (registered %t), want %+v", route, g, ok, rule)
+		if g, ok := got[route]; !ok {
+			t.Errorf("%s: not registered, want %+v", route, rule)
+		} else if !reflect.DeepEqual(g, rule) {
+			t.Errorf("%s: rule %+v, want %+v", route, g, rule)
 		}
 	}
 	for route := range got {
@@ -132,12 +134,21 @@ func TestNavigationPerRole(t *testing.T) {
 		}
 	}
 	n := navFor(services.Actor{UserID: 1, Email: "a@b.de", Role: models.RoleStaff}, "/benutzer/7")
-	if !n.Main[5].Current || n.Main[0].Current || n.User != "a@b.de" {
-		t.Errorf("on /benutzer/7: %+v", n)
+	if !n.Main[5].Current {
+		t.Errorf("on /benutzer/7: entry 5 is not current: %+v", n)
+	}
+	if n.Main[0].Current {
+		t.Errorf("on /benutzer/7: entry 0 is current: %+v", n)
+	}
+	if n.User != "a@b.de" {
+		t.Errorf("on /benutzer/7: user %q, want a@b.de", n.User)
 	}
 	n = navFor(services.Actor{UserID: 1, Role: models.RoleStaff}, "/kohorten/3/import")
-	if !n.Main[2].Current || n.Main[1].Current {
-		t.Errorf("on /kohorten/3/import: %+v", n)
+	if !n.Main[2].Current {
+		t.Errorf("on /kohorten/3/import: entry 2 is not current: %+v", n)
+	}
+	if n.Main[1].Current {
+		t.Errorf("on /kohorten/3/import: entry 1 is current: %+v", n)
 	}
 }
 
@@ -149,10 +160,16 @@ func TestPager(t *testing.T) {
 	if p != want {
 		t.Errorf("pager = %+v, want %+v", p, want)
 	}
-	if p := newPager("/p", nil, 0, 0); p.Count != 1 || p.Prev != "" || p.Next != "" {
-		t.Errorf("empty list: %+v", p)
+	if p := newPager("/p", nil, 0, 0); p.Count != 1 {
+		t.Errorf("empty list: %d pages, want 1: %+v", p.Count, p)
+	} else if p.Prev != "" {
+		t.Errorf("empty list: previous page %q, want none", p.Prev)
+	} else if p.Next != "" {
+		t.Errorf("empty list: next page %q, want none", p.Next)
 	}
-	if p := newPager("/p", nil, 9, 30); p.Prev != "/p?seite=2" || p.Next != "" {
-		t.Errorf("beyond the last page: %+v", p)
+	if p := newPager("/p", nil, 9, 30); p.Prev != "/p?seite=2" {
+		t.Errorf("beyond the last page: previous page %q, want /p?seite=2", p.Prev)
+	} else if p.Next != "" {
+		t.Errorf("beyond the last page: next page %q, want none", p.Next)
 	}
 }

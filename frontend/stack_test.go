@@ -233,8 +233,11 @@ func expect(t *testing.T, r response, status int, wants ...string) {
 // expectRedirect checks a 303 to location.
 func expectRedirect(t *testing.T, r response, location string) {
 	t.Helper()
-	if r.Code != http.StatusSeeOther || r.Header.Get("Location") != location {
-		t.Fatalf("status %d, Location %q; want 303 to %q", r.Code, r.Header.Get("Location"), location)
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("status %d, want 303 to %q", r.Code, location)
+	}
+	if got := r.Header.Get("Location"); got != location {
+		t.Fatalf("Location %q, want %q", got, location)
 	}
 }
 

@@ -26,13 +26,19 @@ func TestCourseSchemaKeepsDatesAndRefusesBadRows(t *testing.T) {
 	if err := db.Take(&got, cohort.ID).Error; err != nil {
 		t.Fatal(err)
 	}
-	if got.StartDate.String() != "2023-03-01" || got.EndDate.German() != "24.05.2023" {
-		t.Fatalf("dates read back as %s and %s", got.StartDate, got.EndDate)
+	if got.StartDate.String() != "2023-03-01" {
+		t.Fatalf("start date read back as %s, want 2023-03-01", got.StartDate)
+	}
+	if got.EndDate.German() != "24.05.2023" {
+		t.Fatalf("end date read back as %s, want 24.05.2023", got.EndDate.German())
 	}
 	var back models.Course
 	db.Take(&back, course.ID)
-	if len(back.Topics) != 2 || back.Topics[1] != "Fachkräftesicherung" {
-		t.Fatalf("topics read back as %q", back.Topics)
+	if len(back.Topics) != 2 {
+		t.Fatalf("%d topics read back, want 2: %q", len(back.Topics), back.Topics)
+	}
+	if back.Topics[1] != "Fachkräftesicherung" {
+		t.Fatalf("second topic read back as %q, want Fachkräftesicherung", back.Topics[1])
 	}
 	p := models.Participant{FirstName: "Zoë", LastName: "Ćosić-Şahin", Email: "zoe@example.org", FederalState: "NI"}
 	if err := db.Create(&p).Error; err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -115,13 +116,20 @@ func TestLoginOpensSessionAndAudits(t *testing.T) {
 		t.Fatal("the session token is stored in clear")
 	}
 	actor, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("192.0.2.7"))
-	if err != nil || actor.Email != "admin@example.org" || actor.Role != models.RoleAdmin {
-		t.Fatalf("Authenticate = %+v, %v", actor, err)
+	if err != nil {
+		t.Fatalf("Authenticate: %v", err)
+	}
+	if actor.Email != "admin@example.org" {
+		t.Fatalf("Authenticate: e-mail %q, want admin@example.org", actor.Email)
+	}
+	if actor.Role != models.RoleAdmin {
+		t.Fatalf("Authenticate: role %s, want admin", actor.Role)
 	}
 	var ev models.AuditEvent
 	e.db.Where("action = ?", "login.succeeded").Order("id DESC").Take(&ev)
-	if ev.ClientAddr != "192.0.2.7" || ev.ActorEmail != "admin@example.org" || ev.RequestID != "req-test" {
-		t.Fatalf("audit event %+v", ev)
+	type origin struct{ ClientAddr, ActorEmail, RequestID string }
+	if diff := cmp.Diff(origin{"192.0.2.7", "admin@example.org", "req-test"}, origin{ev.ClientAddr, ev.ActorEmail, ev.RequestID}); diff != "" {
+		t.Fatalf("audit event (-want +got):\n%s", diff)
 	}
 }
 
@@ -142,8 +150,10 @@ func TestLoginFailuresLookTheSame(t *testing.T) {
 	}
 	for name, c := range cases {
 		_, err := e.svc.Sessions.Login(ctx, c[0], c[1], client("198.51.100."+fmt.Sprint(len(name))))
-		if !errors.Is(err, services.ErrInvalidCredentials) || err.Error() != services.ErrInvalidCredentials.Error() {
-			t.Errorf("%s: %v, want the one invalid-credentials answer", name, err)
+		if !errors.Is(err, services.ErrInvalidCredentials) {
+			t.Errorf("%s: %v, want the invalid-credentials error", name, err)
+		} else if err.Error() != services.ErrInvalidCredentials.Error() {
+			t.Errorf("%s: %q, want the one invalid-credentials message %q", name, err, services.ErrInvalidCredentials)
 		}
 	}
 	if n := e.countAudit(t, "login.failed"); n != 4 {
@@ -151,8 +161,11 @@ func TestLoginFailuresLookTheSame(t *testing.T) {
 	}
 	var ev models.AuditEvent
 	e.db.Where("action = ?", "login.failed").Take(&ev)
-	if ev.After == "" || ev.Before != "" {
-		t.Errorf("failed login event %+v", ev)
+	if ev.After == "" {
+		t.Errorf("failed login event has no after: %+v", ev)
+	}
+	if ev.Before != "" {
+		t.Errorf("failed login event has a before: %+v", ev)
 	}
 }
 
@@ -172,8 +185,11 @@ func TestLoginThrottlePerAccount(t *testing.T) {
 	// The first failure was at 09:01; the window ends at 09:16. It is 09:10.
 	_, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.99"))
 	var th *services.ThrottledError
-	if !errors.As(err, &th) || !errors.Is(err, services.ErrTooManyTries) {
-		t.Fatalf("right password during the lock: %v, want throttled", err)
+	if !errors.As(err, &th) {
+		t.Fatalf("right password during the lock: %v, want a *ThrottledError", err)
+	}
+	if !errors.Is(err, services.ErrTooManyTries) {
+		t.Fatalf("right password during the lock: %v, want ErrTooManyTries", err)
 	}
 	if th.RetryAfter != 6*time.Minute {
 		t.Errorf("RetryAfter = %s, want 6m0s", th.RetryAfter)
@@ -250,8 +266,14 @@ func TestSessionsEndOnPasswordChangeDisableAndRoleChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if alive(a) || alive(b) || !alive(fresh.Token) {
-		t.Fatalf("after password change: old %v %v, new %v", alive(a), alive(b), alive(fresh.Token))
+	if alive(a) {
+		t.Fatal("after password change: the first old session is alive")
+	}
+	if alive(b) {
+		t.Fatal("after password change: the second old session is alive")
+	}
+	if !alive(fresh.Token) {
+		t.Fatal("after password change: the new session is not alive")
 	}
 	if _, err := e.svc.Passwords.ChangePassword(ctx, actor, "wrong", "Anderes-Kennwort-1"); err == nil {
 		t.Fatal("password changed without the current one")
@@ -261,8 +283,11 @@ func TestSessionsEndOnPasswordChangeDisableAndRoleChange(t *testing.T) {
 	if _, err := e.svc.Users.ChangeRole(ctx, e.admin, u.ID, models.RoleJuror); err != nil {
 		t.Fatal(err)
 	}
-	if alive(c.Token) || alive(fresh.Token) {
-		t.Fatal("sessions survived a role change")
+	if alive(c.Token) {
+		t.Fatal("a session opened before the role change survived it")
+	}
+	if alive(fresh.Token) {
+		t.Fatal("the session of the password change survived a role change")
 	}
 	d, _ := e.svc.Sessions.Login(ctx, "staff@example.org", "Neues-Kennwort-77", client("x"))
 	if _, err := e.svc.Users.SetStatus(ctx, e.admin, u.ID, models.UserDisabled); err != nil {
@@ -305,8 +330,11 @@ func TestPruneKeepsWhatStillCounts(t *testing.T) {
 	// The sessions of newEnv and of the first login are 35 minutes idle;
 	// live was used 10 minutes ago.
 	n, err := e.svc.Sessions.Prune(ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("Prune = %d, %v; want the one idle session", n, err)
+	if err != nil {
+		t.Fatalf("Prune: %v", err)
+	}
+	if n != 1 {
+		t.Fatalf("Prune = %d; want the one idle session", n)
 	}
 	if _, err := e.svc.Sessions.Authenticate(ctx, live.Token, client("x")); err != nil {
 		t.Fatalf("prune ended a live session: %v", err)
@@ -340,8 +368,11 @@ func TestParallelGuessesAreThrottledToo(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if checked.Load() > 10 || checked.Load()+throttled.Load() != 40 {
+	if checked.Load() > 10 {
 		t.Fatalf("%d passwords checked, %d throttled; want at most 10 checked", checked.Load(), throttled.Load())
+	}
+	if checked.Load()+throttled.Load() != 40 {
+		t.Fatalf("%d passwords checked, %d throttled; want 40 answers in all", checked.Load(), throttled.Load())
 	}
 }
 
@@ -385,8 +416,17 @@ func TestAuthenticateCostsOneQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	actor, err := svc.Sessions.Authenticate(ctx, res.Token, client("x"))
-	if err != nil || actor.Email != "admin@example.org" || actor.SessionID == 0 || actor.DisplayName != "Administrator" {
-		t.Fatalf("Authenticate = %+v, %v", actor, err)
+	if err != nil {
+		t.Fatalf("Authenticate: %v", err)
+	}
+	if actor.Email != "admin@example.org" {
+		t.Fatalf("Authenticate: e-mail %q, want admin@example.org", actor.Email)
+	}
+	if actor.SessionID == 0 {
+		t.Fatalf("Authenticate: no session ID: %+v", actor)
+	}
+	if actor.DisplayName != "Administrator" {
+		t.Fatalf("Authenticate: display name %q, want Administrator", actor.DisplayName)
 	}
 	if n := counter.n.Load(); n != 1 {
 		t.Fatalf("%d queries, want 1", n)

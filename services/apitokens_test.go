@@ -19,17 +19,29 @@ func TestAPITokenLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(created.Token, "koh_") || len(created.Token) != 47 {
-		t.Fatalf("token %q", created.Token)
+	if !strings.HasPrefix(created.Token, "koh_") {
+		t.Fatalf("token %q lacks the koh_ prefix", created.Token)
+	}
+	if len(created.Token) != 47 {
+		t.Fatalf("token %q has %d characters, want 47", created.Token, len(created.Token))
 	}
 	var stored models.APIToken
 	e.db.Take(&stored, created.ID)
-	if strings.Contains(stored.TokenHash, created.Token[4:]) || stored.Prefix != created.Token[:12] {
-		t.Fatalf("stored %+v", stored)
+	if strings.Contains(stored.TokenHash, created.Token[4:]) {
+		t.Fatalf("stored hash holds the token: %+v", stored)
+	}
+	if stored.Prefix != created.Token[:12] {
+		t.Fatalf("stored prefix %q, want %q", stored.Prefix, created.Token[:12])
 	}
 	actor, err := e.svc.Sessions.AuthenticateAPIToken(ctx, created.Token, client("x"))
-	if err != nil || actor.UserID != e.admin.UserID || actor.APITokenID != created.ID {
-		t.Fatalf("AuthenticateAPIToken = %+v, %v", actor, err)
+	if err != nil {
+		t.Fatalf("AuthenticateAPIToken: %v", err)
+	}
+	if actor.UserID != e.admin.UserID {
+		t.Fatalf("AuthenticateAPIToken: user %d, want the admin %d", actor.UserID, e.admin.UserID)
+	}
+	if actor.APITokenID != created.ID {
+		t.Fatalf("AuthenticateAPIToken: token %d, want %d", actor.APITokenID, created.ID)
 	}
 	if _, err := e.svc.Tokens.CreateAPIToken(ctx, actor, "token from token", 1); !errors.Is(err, services.ErrForbidden) {
 		t.Fatalf("a token created another token: %v", err)
@@ -57,8 +69,11 @@ func TestAPITokenRules(t *testing.T) {
 	ctx := context.Background()
 	_, err := e.svc.Tokens.CreateAPIToken(ctx, e.admin, " ", 400)
 	var verr *services.ValidationError
-	if !errors.As(err, &verr) || len(verr.Fields) != 2 {
-		t.Fatalf("bad name and days: %v", err)
+	if !errors.As(err, &verr) {
+		t.Fatalf("bad name and days: %v, want a validation error", err)
+	}
+	if len(verr.Fields) != 2 {
+		t.Fatalf("bad name and days: %d field errors, want 2: %v", len(verr.Fields), err)
 	}
 	e.addUser(t, "jury@example.org", models.RoleJuror, "Bewertung-2026")
 	res, _ := e.svc.Sessions.Login(ctx, "jury@example.org", "Bewertung-2026", client("x"))

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"kohorte/models"
 	"kohorte/services"
 )
@@ -31,15 +33,33 @@ func TestCreateCourseTakesDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.DurationWeeks != 12 || c.MinAttendancePercent != 80 || c.MinJuryPercent != 50 || !c.ClosingRequired || c.CertificatePrefix != "KOH" {
-		t.Fatalf("defaults not applied: %+v", c)
+	type defaults struct {
+		DurationWeeks, MinAttendancePercent, MinJuryPercent int
+		ClosingRequired                                     bool
+		CertificatePrefix                                   string
 	}
-	if len(c.Topics) != 2 || c.Topics[1] != "Fachkräftesicherung in der Region" {
-		t.Fatalf("topics %q", c.Topics)
+	if diff := cmp.Diff(defaults{12, 80, 50, true, "KOH"},
+		defaults{c.DurationWeeks, c.MinAttendancePercent, c.MinJuryPercent, c.ClosingRequired, c.CertificatePrefix}); diff != "" {
+		t.Fatalf("defaults not applied (-want +got):\n%s", diff)
+	}
+	if len(c.Topics) != 2 {
+		t.Fatalf("%d topics %q, want 2", len(c.Topics), c.Topics)
+	}
+	if c.Topics[1] != "Fachkräftesicherung in der Region" {
+		t.Fatalf("second topic %q, want Fachkräftesicherung in der Region", c.Topics[1])
 	}
 	got, err := e.svc.Courses.GetCourse(context.Background(), e.admin, c.ID)
-	if err != nil || len(got.Issuers) != 2 || got.Issuers[1].Name != "IHK Oldenburg" || got.Signatories[0].Function != "Vorstand" {
-		t.Fatalf("read back %+v, %v", got, err)
+	if err != nil {
+		t.Fatalf("read back: %v", err)
+	}
+	if len(got.Issuers) != 2 {
+		t.Fatalf("read back %d issuers, want 2: %+v", len(got.Issuers), got.Issuers)
+	}
+	if got.Issuers[1].Name != "IHK Oldenburg" {
+		t.Fatalf("read back second issuer %q, want IHK Oldenburg", got.Issuers[1].Name)
+	}
+	if got.Signatories[0].Function != "Vorstand" {
+		t.Fatalf("read back first signatory's function %q, want Vorstand", got.Signatories[0].Function)
 	}
 }
 
@@ -73,8 +93,11 @@ func TestCohortEndDefaultsAndStatusMovesForwardOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.EndDate.String() != "2023-05-24" || c.Status != models.CohortPlanned {
-		t.Fatalf("cohort %s–%s %s", c.StartDate, c.EndDate, c.Status)
+	if c.EndDate.String() != "2023-05-24" {
+		t.Fatalf("cohort %s–%s ends %s, want 2023-05-24", c.StartDate, c.EndDate, c.EndDate)
+	}
+	if c.Status != models.CohortPlanned {
+		t.Fatalf("cohort is %s, want planned", c.Status)
 	}
 	if _, err := e.svc.Cohorts.CreateCohort(ctx, e.admin, course.ID, services.CohortInput{Name: "Frühjahr 2023", StartDate: models.NewDate(2024, 3, 1), Capacity: 16}); err == nil {
 		t.Fatal("a second cohort of the same name was accepted")
@@ -137,8 +160,11 @@ func TestIssuerLogoMustBeAnImage(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := e.svc.Courses.GetCourse(ctx, e.admin, course.ID)
-	if string(got.Issuers[1].Logo) != string(png) || got.Issuers[1].LogoContentType != "image/png" {
+	if string(got.Issuers[1].Logo) != string(png) {
 		t.Fatalf("logo lost on update: %q", got.Issuers[1].Logo)
+	}
+	if got.Issuers[1].LogoContentType != "image/png" {
+		t.Fatalf("logo type lost on update: %q", got.Issuers[1].LogoContentType)
 	}
 }
 
@@ -158,13 +184,22 @@ func TestIssuerLogoFollowsItsIssuer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Issuers[0].Logo) != 0 || string(got.Issuers[1].Logo) != string(png) || got.Issuers[1].Position != 2 {
-		t.Fatalf("after reordering: %q / %q", got.Issuers[0].Logo, got.Issuers[1].Logo)
+	if len(got.Issuers[0].Logo) != 0 {
+		t.Fatalf("after reordering the first issuer has a logo: %q", got.Issuers[0].Logo)
+	}
+	if string(got.Issuers[1].Logo) != string(png) {
+		t.Fatalf("after reordering the second issuer's logo is %q", got.Issuers[1].Logo)
+	}
+	if got.Issuers[1].Position != 2 {
+		t.Fatalf("after reordering the second issuer is at position %d", got.Issuers[1].Position)
 	}
 	in.Issuers = []services.IssuerInput{{Name: "IHK Oldenburg"}}
 	got, _ = e.svc.Courses.UpdateCourse(ctx, e.admin, course.ID, in)
-	if len(got.Issuers) != 1 || len(got.Issuers[0].Logo) != 0 {
-		t.Fatalf("after removing the foundation: %+v", got.Issuers)
+	if len(got.Issuers) != 1 {
+		t.Fatalf("after removing the foundation: %d issuers, want 1: %+v", len(got.Issuers), got.Issuers)
+	}
+	if len(got.Issuers[0].Logo) != 0 {
+		t.Fatalf("after removing the foundation the remaining issuer has its logo: %+v", got.Issuers)
 	}
 	var n int64
 	e.db.Model(&models.CourseIssuer{}).Where("course_id = ?", course.ID).Count(&n)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -85,8 +86,10 @@ func TestFiftyConcurrentEnrollmentsFillSixteenPlaces(t *testing.T) {
 	wg.Wait()
 	var rows int64
 	c.db.Model(&models.Enrollment{}).Where("cohort_id = ?", c.cohort.ID).Count(&rows)
-	if ok.Load() != 16 || full.Load() != 34 || rows != 16 || c.enrolledCount(t) != 16 {
-		t.Fatalf("enrolled %d, full %d, rows %d, counter %d; want 16, 34, 16, 16", ok.Load(), full.Load(), rows, c.enrolledCount(t))
+	type outcome struct{ Enrolled, Full, Rows, Counter int64 }
+	got := outcome{int64(ok.Load()), int64(full.Load()), rows, int64(c.enrolledCount(t))}
+	if diff := cmp.Diff(outcome{16, 34, 16, 16}, got); diff != "" {
+		t.Fatalf("50 enrollments into 16 places (-want +got):\n%s", diff)
 	}
 }
 
@@ -109,8 +112,17 @@ func TestWithdrawFreesThePlaceAndReenrollKeepsOneRecord(t *testing.T) {
 		t.Fatal("withdrawn before the enrollment day")
 	}
 	w, err := c.svc.Enrollments.Withdraw(ctx, c.admin, e.ID, models.NewDate(2023, 4, 26), " Jobwechsel ")
-	if err != nil || w.Status != models.EnrollmentWithdrawn || w.WithdrawnAt.String() != "2023-04-26" || w.WithdrawalReason != "Jobwechsel" {
-		t.Fatalf("withdraw: %+v, %v", w, err)
+	if err != nil {
+		t.Fatalf("withdraw: %v", err)
+	}
+	if w.Status != models.EnrollmentWithdrawn {
+		t.Fatalf("withdraw: status %s, want withdrawn", w.Status)
+	}
+	if w.WithdrawnAt.String() != "2023-04-26" {
+		t.Fatalf("withdraw: withdrawn at %s, want 2023-04-26", w.WithdrawnAt)
+	}
+	if w.WithdrawalReason != "Jobwechsel" {
+		t.Fatalf("withdraw: reason %q, want Jobwechsel", w.WithdrawalReason)
 	}
 	if c.enrolledCount(t) != 0 {
 		t.Fatalf("counter %d after withdrawal, want 0", c.enrolledCount(t))
@@ -119,8 +131,17 @@ func TestWithdrawFreesThePlaceAndReenrollKeepsOneRecord(t *testing.T) {
 		t.Fatalf("withdrawing twice: %v", err)
 	}
 	again, err := c.svc.Enrollments.Enroll(ctx, c.admin, c.cohort.ID, a.ID, models.NewDate(2023, 5, 2))
-	if err != nil || again.ID != e.ID || again.WithdrawnAt != nil || again.EnrolledAt.String() != "2023-05-02" {
-		t.Fatalf("re-enroll: %+v, %v", again, err)
+	if err != nil {
+		t.Fatalf("re-enroll: %v", err)
+	}
+	if again.ID != e.ID {
+		t.Fatalf("re-enroll: enrollment %d, want the old one %d", again.ID, e.ID)
+	}
+	if again.WithdrawnAt != nil {
+		t.Fatalf("re-enroll: still withdrawn at %s", again.WithdrawnAt)
+	}
+	if again.EnrolledAt.String() != "2023-05-02" {
+		t.Fatalf("re-enroll: enrolled at %s, want 2023-05-02", again.EnrolledAt)
 	}
 	for action, want := range map[string]int64{"enrollment.created": 1, "enrollment.withdrawn": 1, "enrollment.reenrolled": 1} {
 		if n := c.countAudit(t, action); n != want {
@@ -182,14 +203,25 @@ func TestListingCostsTheSameQueriesForTenAndAThousand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if int(total) != size || len(list) != min(size, services.MaxPageSize) || list[0].Participant == nil || list[0].Participant.LastName != "Nr. 0000" {
-			t.Fatalf("size %d: total %d, page %d", size, total, len(list))
+		if int(total) != size {
+			t.Fatalf("size %d: total %d", size, total)
+		}
+		if want := min(size, services.MaxPageSize); len(list) != want {
+			t.Fatalf("size %d: page of %d, want %d", size, len(list), want)
+		}
+		if list[0].Participant == nil {
+			t.Fatalf("size %d: the first enrollment comes without its participant", size)
+		}
+		if list[0].Participant.LastName != "Nr. 0000" {
+			t.Fatalf("size %d: first participant %q, want Nr. 0000", size, list[0].Participant.LastName)
 		}
 		counts[size] = counter.n.Load()
 	}
 	// The cohort's existence, the count, the page and the page's participants.
-	if counts[10] != counts[1000] || counts[10] != 4 {
-		t.Fatalf("queries for 10: %d, for 1000: %d; want 4 each", counts[10], counts[1000])
+	for _, size := range []int{10, 1000} {
+		if counts[size] != 4 {
+			t.Errorf("queries for %d: %d; want 4 (for 10: %d, for 1000: %d)", size, counts[size], counts[10], counts[1000])
+		}
 	}
 }
 
@@ -221,8 +253,14 @@ func TestConcurrentReenrollmentTakesOnePlace(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if ok.Load() != 1 || c.enrolledCount(t) != 1 || c.countAudit(t, "enrollment.reenrolled") != 1 {
-		t.Fatalf("%d re-enrollments succeeded, counter %d; want 1 and 1", ok.Load(), c.enrolledCount(t))
+	if ok.Load() != 1 {
+		t.Fatalf("%d re-enrollments succeeded, want 1", ok.Load())
+	}
+	if n := c.enrolledCount(t); n != 1 {
+		t.Fatalf("counter %d after the re-enrollments, want 1", n)
+	}
+	if n := c.countAudit(t, "enrollment.reenrolled"); n != 1 {
+		t.Fatalf("%d re-enrollments audited, want 1", n)
 	}
 }
 
@@ -231,8 +269,11 @@ func TestCreateAndEnrollIsOneStep(t *testing.T) {
 	c := newCohortEnv(t, 1)
 	ctx := context.Background()
 	p, e, err := c.svc.Enrollments.CreateAndEnroll(ctx, c.admin, c.cohort.ID, services.ParticipantInput{FirstName: "Zoë", LastName: "Ć", Email: "z@example.org"}, models.Date{})
-	if err != nil || e.ParticipantID != p.ID {
-		t.Fatalf("first: %+v %+v %v", p, e, err)
+	if err != nil {
+		t.Fatalf("first: %v", err)
+	}
+	if e.ParticipantID != p.ID {
+		t.Fatalf("first: enrollment of participant %d, want %d", e.ParticipantID, p.ID)
 	}
 	if _, _, err := c.svc.Enrollments.CreateAndEnroll(ctx, c.admin, c.cohort.ID, services.ParticipantInput{FirstName: "Lena", LastName: "Neu", Email: "l@example.org"}, models.Date{}); !errors.Is(err, services.ErrCohortFull) {
 		t.Fatalf("into a full cohort: %v", err)
@@ -243,11 +284,20 @@ func TestCreateAndEnrollIsOneStep(t *testing.T) {
 		t.Fatalf("%d participants; the refused one was created", n)
 	}
 	got, err := c.svc.Enrollments.FindEnrollment(ctx, c.admin, c.cohort.ID, p.ID)
-	if err != nil || got.ID != e.ID {
-		t.Fatalf("FindEnrollment: %+v %v", got, err)
+	if err != nil {
+		t.Fatalf("FindEnrollment: %v", err)
+	}
+	if got.ID != e.ID {
+		t.Fatalf("FindEnrollment: enrollment %d, want %d", got.ID, e.ID)
 	}
 	mine, err := c.svc.Participants.EnrollmentsOf(ctx, c.admin, p.ID)
-	if err != nil || len(mine) != 1 || mine[0].Cohort.Name != "Frühjahr 2023" {
-		t.Fatalf("EnrollmentsOf: %+v %v", mine, err)
+	if err != nil {
+		t.Fatalf("EnrollmentsOf: %v", err)
+	}
+	if len(mine) != 1 {
+		t.Fatalf("EnrollmentsOf: %d enrollments, want 1: %+v", len(mine), mine)
+	}
+	if mine[0].Cohort.Name != "Frühjahr 2023" {
+		t.Fatalf("EnrollmentsOf: cohort %q, want Frühjahr 2023", mine[0].Cohort.Name)
 	}
 }

@@ -39,8 +39,20 @@ func TestImportPreviewThenCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !p.OK() || p.New != 2 || p.Existing != 1 || p.Rows[1].Outcome != services.RowExisting || p.Rows[1].ParticipantID != existing.ID {
-		t.Fatalf("preview %+v", p)
+	if !p.OK() {
+		t.Fatalf("preview is not OK: %+v", p)
+	}
+	if p.New != 2 {
+		t.Fatalf("preview counts %d new, want 2: %+v", p.New, p)
+	}
+	if p.Existing != 1 {
+		t.Fatalf("preview counts %d existing, want 1: %+v", p.Existing, p)
+	}
+	if p.Rows[1].Outcome != services.RowExisting {
+		t.Fatalf("preview row 2 outcome %v, want existing", p.Rows[1].Outcome)
+	}
+	if p.Rows[1].ParticipantID != existing.ID {
+		t.Fatalf("preview row 2 is participant %d, want %d", p.Rows[1].ParticipantID, existing.ID)
 	}
 	var before int64
 	c.db.Model(&models.Participant{}).Count(&before)
@@ -51,15 +63,32 @@ func TestImportPreviewThenCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Created != 2 || res.Enrolled != 3 || c.enrolledCount(t) != 3 {
-		t.Fatalf("result %+v, counter %d", res, c.enrolledCount(t))
+	if res.Created != 2 {
+		t.Fatalf("result %+v: %d created, want 2", res, res.Created)
 	}
-	if c.countAudit(t, "enrollment.created") != 3 || c.countAudit(t, "participant.created") != 3 || c.countAudit(t, "cohort.imported") != 1 {
-		t.Fatal("import not audited per participant, enrollment and import")
+	if res.Enrolled != 3 {
+		t.Fatalf("result %+v: %d enrolled, want 3", res, res.Enrolled)
+	}
+	if n := c.enrolledCount(t); n != 3 {
+		t.Fatalf("counter %d after the import, want 3", n)
+	}
+	for _, audited := range []struct {
+		action string
+		want   int64
+	}{{"enrollment.created", 3}, {"participant.created", 3}, {"cohort.imported", 1}} {
+		if n := c.countAudit(t, audited.action); n != audited.want {
+			t.Fatalf("import not audited per participant, enrollment and import: %d %s, want %d", n, audited.action, audited.want)
+		}
 	}
 	again, err := c.svc.Enrollments.CommitImport(ctx, c.admin, c.cohort.ID, sheet)
-	if err != nil || again.Enrolled != 0 || again.Skipped != 3 {
-		t.Fatalf("importing the same list again: %+v, %v", again, err)
+	if err != nil {
+		t.Fatalf("importing the same list again: %v", err)
+	}
+	if again.Enrolled != 0 {
+		t.Fatalf("importing the same list again enrolled %d, want 0", again.Enrolled)
+	}
+	if again.Skipped != 3 {
+		t.Fatalf("importing the same list again skipped %d, want 3", again.Skipped)
 	}
 }
 
@@ -70,8 +99,11 @@ func TestImportWithBadRowsChangesNothing(t *testing.T) {
 	sheet := sheetOf(t, goodList+"Max;;max@example;;Bayernn\nZoe;C;zoe@example.org;;\n")
 	_, err := c.svc.Enrollments.CommitImport(ctx, c.admin, c.cohort.ID, sheet)
 	var ierr *services.ImportError
-	if !errors.As(err, &ierr) || errors.Is(err, services.ErrConflict) {
-		t.Fatalf("commit with bad rows: %v", err)
+	if !errors.As(err, &ierr) {
+		t.Fatalf("commit with bad rows: %v, want an *ImportError", err)
+	}
+	if errors.Is(err, services.ErrConflict) {
+		t.Fatalf("commit with bad rows: %v is a conflict", err)
 	}
 	// Row 5: no last name, a broken address, an unknown state; row 6 repeats row 2's address.
 	want := []string{`row 5, column "Nachname"`, `row 5, column "E-Mail"`, `row 5, column "Bundesland"`, `row 6, column "E-Mail"`}
@@ -91,8 +123,11 @@ func TestImportWithBadRowsChangesNothing(t *testing.T) {
 	}
 	var n int64
 	c.db.Model(&models.Participant{}).Count(&n)
-	if n != 0 || c.enrolledCount(t) != 0 {
-		t.Fatalf("a refused import left %d participants, counter %d", n, c.enrolledCount(t))
+	if n != 0 {
+		t.Fatalf("a refused import left %d participants", n)
+	}
+	if count := c.enrolledCount(t); count != 0 {
+		t.Fatalf("a refused import left the counter at %d", count)
 	}
 }
 
@@ -101,11 +136,14 @@ func TestImportBeyondCapacityIsRefusedWhole(t *testing.T) {
 	c := newCohortEnv(t, 2)
 	_, err := c.svc.Enrollments.CommitImport(context.Background(), c.admin, c.cohort.ID, sheetOf(t, goodList))
 	var ierr *services.ImportError
-	if !errors.As(err, &ierr) || !errors.Is(err, services.ErrConflict) {
-		t.Fatalf("import of 3 into 2 places: %v, want an ImportError that is a conflict", err)
+	if !errors.As(err, &ierr) {
+		t.Fatalf("import of 3 into 2 places: %v, want an *ImportError", err)
+	}
+	if !errors.Is(err, services.ErrConflict) {
+		t.Fatalf("import of 3 into 2 places: %v, want a conflict", err)
 	}
 	if p := ierr.Preview.Problem; p == nil || !strings.Contains(p.Message(), "only 2 places are free") {
-		t.Fatalf("import of 3 into 2 places: problem %v, want only 2 places are free", p)
+		t.Fatalf("import of 3 into 2 places: problem %v does not say only 2 places are free", p)
 	}
 	if got := services.CodeOf(err); got != services.CodeImportTooFewPlaces {
 		t.Errorf("code %s, want %s", got, services.CodeImportTooFewPlaces)
@@ -132,8 +170,17 @@ func TestImportTenThousandRows(t *testing.T) {
 	t.Parallel()
 	c := newCohortEnv(t, 10000)
 	res, err := c.svc.Enrollments.CommitImport(context.Background(), c.admin, c.cohort.ID, sheetOf(t, bigList(10000, "a")))
-	if err != nil || res.Created != 10000 || res.Enrolled != 10000 || c.enrolledCount(t) != 10000 {
-		t.Fatalf("import: %+v, %v", res, err)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if res.Created != 10000 {
+		t.Fatalf("import: %d created, want 10000", res.Created)
+	}
+	if res.Enrolled != 10000 {
+		t.Fatalf("import: %d enrolled, want 10000", res.Enrolled)
+	}
+	if n := c.enrolledCount(t); n != 10000 {
+		t.Fatalf("import: counter %d, want 10000", n)
 	}
 }
 

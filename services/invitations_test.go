@@ -21,8 +21,14 @@ func TestInvitationLinkIsSingleUseAndExpires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inv.User.Email != "zoe@example.org" || inv.User.DisplayName != "Zoë Ćosić-Şahin" || len(inv.Token) < 22 {
-		t.Fatalf("invitation %+v", inv)
+	if inv.User.Email != "zoe@example.org" {
+		t.Fatalf("invitation for %q, want zoe@example.org", inv.User.Email)
+	}
+	if inv.User.DisplayName != "Zoë Ćosić-Şahin" {
+		t.Fatalf("invitation names %q, want Zoë Ćosić-Şahin", inv.User.DisplayName)
+	}
+	if len(inv.Token) < 22 {
+		t.Fatalf("invitation token %q is shorter than 22 characters", inv.Token)
 	}
 	// Two browsers redeem the link at the same moment: exactly one wins.
 	var wg sync.WaitGroup
@@ -65,8 +71,11 @@ func TestInviteAgainReplacesTheLink(t *testing.T) {
 	in := services.InviteInput{Email: "j@example.org", DisplayName: "Jury", Role: models.RoleJuror}
 	first, _ := e.svc.Users.Invite(ctx, e.admin, in)
 	second, err := e.svc.Users.Invite(ctx, e.admin, in)
-	if err != nil || second.User.ID != first.User.ID {
-		t.Fatalf("second invitation: %+v, %v", second, err)
+	if err != nil {
+		t.Fatalf("second invitation: %v", err)
+	}
+	if second.User.ID != first.User.ID {
+		t.Fatalf("second invitation is for user %d, want the first's %d", second.User.ID, first.User.ID)
 	}
 	if _, err := e.svc.Passwords.SetPasswordWithToken(ctx, first.Token, "Bewertung-2026", client("x")); !errors.Is(err, services.ErrTokenInvalid) {
 		t.Fatalf("the replaced link still works: %v", err)
@@ -84,8 +93,11 @@ func TestInviteValidatesEveryField(t *testing.T) {
 	e := newEnv(t)
 	_, err := e.svc.Users.Invite(context.Background(), e.admin, services.InviteInput{Email: "not-an-address", DisplayName: "  ", Role: "king"})
 	var verr *services.ValidationError
-	if !errors.As(err, &verr) || len(verr.Fields) != 3 {
-		t.Fatalf("Invite = %v, want three field errors", err)
+	if !errors.As(err, &verr) {
+		t.Fatalf("Invite = %v, want a validation error", err)
+	}
+	if len(verr.Fields) != 3 {
+		t.Fatalf("Invite = %v: %d field errors, want three", err, len(verr.Fields))
 	}
 	var n int64
 	e.db.Model(&models.User{}).Count(&n)
@@ -139,8 +151,14 @@ func TestEnsureAdminOnce(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	res, err := e.svc.Users.EnsureAdmin(context.Background(), "other@example.org", "")
-	if err != nil || res.Created || res.OneTimePassword != "" {
-		t.Fatalf("second EnsureAdmin = %+v, %v; want nothing created", res, err)
+	if err != nil {
+		t.Fatalf("second EnsureAdmin: %v", err)
+	}
+	if res.Created {
+		t.Fatalf("second EnsureAdmin = %+v; created an admin", res)
+	}
+	if res.OneTimePassword != "" {
+		t.Fatalf("second EnsureAdmin = %+v; gave a one-time password", res)
 	}
 }
 
@@ -150,12 +168,21 @@ func TestEnsureAdminWithOneTimePassword(t *testing.T) {
 	ctx := context.Background()
 	e.db.Exec("DELETE FROM users")
 	res, err := e.svc.Users.EnsureAdmin(ctx, "chef@example.org", "")
-	if err != nil || !res.Created || len(res.OneTimePassword) < 16 {
-		t.Fatalf("EnsureAdmin = %+v, %v", res, err)
+	if err != nil {
+		t.Fatalf("EnsureAdmin: %v", err)
+	}
+	if !res.Created {
+		t.Fatalf("EnsureAdmin = %+v; created no admin", res)
+	}
+	if len(res.OneTimePassword) < 16 {
+		t.Fatalf("EnsureAdmin = %+v; one-time password shorter than 16 characters", res)
 	}
 	login, err := e.svc.Sessions.Login(ctx, "chef@example.org", res.OneTimePassword, client("x"))
-	if err != nil || !login.User.MustChangePassword {
-		t.Fatalf("first login: %+v, %v; want must-change", login.User, err)
+	if err != nil {
+		t.Fatalf("first login: %v", err)
+	}
+	if !login.User.MustChangePassword {
+		t.Fatalf("first login: %+v; want must-change", login.User)
 	}
 }
 
@@ -171,8 +198,14 @@ func TestAuditListFilters(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The admin's login in newEnv, then the failed one.
-	if total != 2 || len(events) != 2 || events[0].Action != "login.failed" {
-		t.Fatalf("login.* = %d events %+v", total, events)
+	if total != 2 {
+		t.Fatalf("login.* = %d events in all, want 2", total)
+	}
+	if len(events) != 2 {
+		t.Fatalf("login.* = %d events listed, want 2: %+v", len(events), events)
+	}
+	if events[0].Action != "login.failed" {
+		t.Fatalf("login.*: first event %q, want login.failed", events[0].Action)
 	}
 	if _, _, err := audit.List(ctx, services.Actor{UserID: 5, Role: models.RoleJuror}, services.AuditFilter{}); !errors.Is(err, services.ErrForbidden) {
 		t.Fatalf("a juror reads the audit log: %v", err)
@@ -190,8 +223,10 @@ func TestAuditActionFilterTakesUnderscoreLiterally(t *testing.T) {
 	// "api_token.*" must not match "apiXtoken…"; "login_succeeded" is no action.
 	for filter, want := range map[string]int64{"api_token.*": 1, "login_succeeded": 0, "login.*": 1} {
 		_, total, err := audit.List(ctx, e.admin, services.AuditFilter{Action: filter})
-		if err != nil || total != want {
-			t.Errorf("filter %q: %d events, %v; want %d", filter, total, err, want)
+		if err != nil {
+			t.Errorf("filter %q: %v", filter, err)
+		} else if total != want {
+			t.Errorf("filter %q: %d events; want %d", filter, total, want)
 		}
 	}
 }
@@ -208,8 +243,12 @@ func TestPasswordTokenValidDoesNotUseTheLink(t *testing.T) {
 		t.Fatalf("ExpiresAt %s, want %s", inv.ExpiresAt, want)
 	}
 	for range 2 {
-		if ok, err := e.svc.Passwords.PasswordTokenValid(ctx, inv.Token); !ok || err != nil {
-			t.Fatalf("fresh link: %v, %v", ok, err)
+		ok, err := e.svc.Passwords.PasswordTokenValid(ctx, inv.Token)
+		if err != nil {
+			t.Fatalf("fresh link: %v", err)
+		}
+		if !ok {
+			t.Fatal("fresh link is not valid")
 		}
 	}
 	if ok, _ := e.svc.Passwords.PasswordTokenValid(ctx, "no-such-token"); ok {
@@ -222,8 +261,14 @@ func TestPasswordTokenValidDoesNotUseTheLink(t *testing.T) {
 		t.Fatal("a used link is valid")
 	}
 	link, err := e.svc.Passwords.ResetLink(ctx, e.admin, inv.User.ID)
-	if err != nil || link.Purpose != models.PurposeReset || !link.ExpiresAt.Equal(e.clock.Now().Add(24*time.Hour)) {
-		t.Fatalf("reset link %+v, %v", link, err)
+	if err != nil {
+		t.Fatalf("reset link: %v", err)
+	}
+	if link.Purpose != models.PurposeReset {
+		t.Fatalf("reset link for %s, want reset", link.Purpose)
+	}
+	if want := e.clock.Now().Add(24 * time.Hour); !link.ExpiresAt.Equal(want) {
+		t.Fatalf("reset link expires %s, want %s", link.ExpiresAt, want)
 	}
 }
 
@@ -247,8 +292,11 @@ func TestTwoAdminsCannotBothStepDown(t *testing.T) {
 	wg.Wait()
 	var admins int64
 	e.db.Model(&models.User{}).Where("role = ? AND status = ?", models.RoleAdmin, models.UserActive).Count(&admins)
-	if admins != 1 || (errs[0] == nil) == (errs[1] == nil) {
-		t.Fatalf("admins left %d, errors %v; want exactly one step-down refused", admins, errs)
+	if admins != 1 {
+		t.Fatalf("admins left %d, want 1", admins)
+	}
+	if (errs[0] == nil) == (errs[1] == nil) {
+		t.Fatalf("errors %v; want exactly one step-down refused", errs)
 	}
 	failed := errs[0]
 	if failed == nil {
@@ -272,8 +320,11 @@ func TestUpdateUserIsAllOrNothing(t *testing.T) {
 	}
 	var u models.User
 	e.db.Take(&u, e.admin.UserID)
-	if u.Role != models.RoleAdmin || u.Status != models.UserActive {
-		t.Fatalf("half applied: %s %s", u.Role, u.Status)
+	if u.Role != models.RoleAdmin {
+		t.Fatalf("half applied: role %s, want admin", u.Role)
+	}
+	if u.Status != models.UserActive {
+		t.Fatalf("half applied: status %s, want active", u.Status)
 	}
 }
 
@@ -288,8 +339,17 @@ func TestPasswordResetRequestsLookAlikeAndAreThrottled(t *testing.T) {
 	}
 	var events []models.AuditEvent
 	e.db.Where("action = ?", "user.password_reset_requested").Order("id").Find(&events)
-	if len(events) != 2 || events[0].ObjectID != fmt.Sprint(e.admin.UserID) || events[1].ObjectID != "" || strings.Contains(events[1].After, "nobody") {
-		t.Fatalf("events %+v", events)
+	if len(events) != 2 {
+		t.Fatalf("%d events, want 2: %+v", len(events), events)
+	}
+	if events[0].ObjectID != fmt.Sprint(e.admin.UserID) {
+		t.Fatalf("first event is about %q, want the admin %d", events[0].ObjectID, e.admin.UserID)
+	}
+	if events[1].ObjectID != "" {
+		t.Fatalf("event for an unknown address names object %q", events[1].ObjectID)
+	}
+	if strings.Contains(events[1].After, "nobody") {
+		t.Fatalf("event for an unknown address records it: %s", events[1].After)
 	}
 	for range 8 {
 		e.svc.Passwords.RequestReset(ctx, "nobody@example.org", client("198.51.100.9"))

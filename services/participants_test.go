@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"kohorte/models"
 	"kohorte/services"
 )
@@ -18,17 +20,28 @@ func TestParticipantNormalisedAndUnique(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.FirstName != "Zoë" || p.Email != "zoe.cosic@example.org" || p.FederalState != "SL" || p.NetworkType != models.NetworkFachkraeftesicherung {
-		t.Fatalf("participant %+v", p)
+	type person struct {
+		FirstName, Email, FederalState string
+		NetworkType                    models.NetworkType
+	}
+	if diff := cmp.Diff(person{"Zoë", "zoe.cosic@example.org", "SL", models.NetworkFachkraeftesicherung},
+		person{p.FirstName, p.Email, p.FederalState, p.NetworkType}); diff != "" {
+		t.Fatalf("participant (-want +got):\n%s", diff)
 	}
 	_, err = c.svc.Participants.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "Z", LastName: "C", Email: "ZOE.COSIC@example.org"})
 	var verr *services.ValidationError
-	if !errors.As(err, &verr) || verr.Fields[0].Field != "email" {
-		t.Fatalf("same address in other case: %v", err)
+	if !errors.As(err, &verr) {
+		t.Fatalf("same address in other case: %v, want a validation error", err)
+	}
+	if verr.Fields[0].Field != "email" {
+		t.Fatalf("same address in other case: %v names %q first, want email", err, verr.Fields[0].Field)
 	}
 	_, err = c.svc.Participants.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "", LastName: "X", Email: "x", FederalState: "Bayernn"})
-	if !errors.As(err, &verr) || len(verr.Fields) != 3 {
-		t.Fatalf("bad input: %v", err)
+	if !errors.As(err, &verr) {
+		t.Fatalf("bad input: %v, want a validation error", err)
+	}
+	if len(verr.Fields) != 3 {
+		t.Fatalf("bad input: %v: %d field errors, want 3", err, len(verr.Fields))
 	}
 	if _, err := c.svc.Participants.UpdateParticipant(ctx, c.admin, p.ID, services.ParticipantInput{FirstName: "Zoë", LastName: "Ćosić", Email: p.Email, FederalState: "NI"}); err != nil {
 		t.Fatal(err)
@@ -119,18 +132,27 @@ func TestStatisticsByStateNetworkAndStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Five enrolled, one of them (in NI) withdrew: four hold places, two in NI.
-	if st.ByStatus["enrolled"] != 4 || st.ByStatus["withdrawn"] != 1 || st.Participants != 4 {
-		t.Fatalf("by status %v, participants %d", st.ByStatus, st.Participants)
+	if n := st.ByStatus["enrolled"]; n != 4 {
+		t.Fatalf("by status %v: %d enrolled, want 4", st.ByStatus, n)
 	}
-	if st.ByFederalState["NI"] != 2 || st.ByFederalState["HB"] != 1 || st.ByFederalState["SL"] != 1 || len(st.ByFederalState) != 3 {
-		t.Fatalf("by state %v", st.ByFederalState)
+	if n := st.ByStatus["withdrawn"]; n != 1 {
+		t.Fatalf("by status %v: %d withdrawn, want 1", st.ByStatus, n)
+	}
+	if st.Participants != 4 {
+		t.Fatalf("%d participants, want 4", st.Participants)
+	}
+	if diff := cmp.Diff(map[string]int64{"NI": 2, "HB": 1, "SL": 1}, st.ByFederalState); diff != "" {
+		t.Fatalf("by state (-want +got):\n%s", diff)
 	}
 	if st.ByNetworkType["mint_region"] != 4 {
 		t.Fatalf("by network %v", st.ByNetworkType)
 	}
 	all, err := c.svc.Cohorts.CohortStatistics(ctx, c.admin, 0)
-	if err != nil || all.Participants != 4 {
-		t.Fatalf("overall %+v, %v", all, err)
+	if err != nil {
+		t.Fatalf("overall: %v", err)
+	}
+	if all.Participants != 4 {
+		t.Fatalf("overall %d participants, want 4: %+v", all.Participants, all)
 	}
 	if _, err := c.svc.Cohorts.CohortStatistics(ctx, c.admin, 999); !errors.Is(err, services.ErrNotFound) {
 		t.Fatalf("unknown cohort: %v", err)
@@ -146,24 +168,35 @@ func TestDemoLoadsTheThreeCohortsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Cohorts != 3 || res.Participants != 52 {
-		t.Fatalf("demo %+v, want 3 cohorts and 20+16+16 participants", res)
+	if res.Cohorts != 3 {
+		t.Fatalf("demo %+v: %d cohorts, want 3", res, res.Cohorts)
+	}
+	if res.Participants != 52 {
+		t.Fatalf("demo %+v: %d participants, want 20+16+16", res, res.Participants)
 	}
 	cohorts, _ := courses.ListCohorts(ctx, c.admin, services.CohortFilter{})
 	sizes := map[string]int{}
 	for _, co := range cohorts {
 		sizes[co.Name] = co.EnrolledCount
 	}
-	if sizes["Herbst/Winter 2020/21"] != 20 || sizes["Frühjahr 2021"] != 16 || sizes["Frühjahr 2023"] != 16 {
-		t.Fatalf("cohort sizes %v", sizes)
+	for _, want := range []struct {
+		cohort string
+		size   int
+	}{{"Herbst/Winter 2020/21", 20}, {"Frühjahr 2021", 16}, {"Frühjahr 2023", 16}} {
+		if sizes[want.cohort] != want.size {
+			t.Fatalf("cohort %s has %d participants, want %d (all: %v)", want.cohort, sizes[want.cohort], want.size, sizes)
+		}
 	}
 	for _, co := range cohorts {
 		if co.Name != "Frühjahr 2023" {
 			continue
 		}
 		st, _ := courses.CohortStatistics(ctx, c.admin, co.ID)
-		if len(st.ByFederalState) != 7 || st.ByFederalState["SL"] == 0 {
-			t.Fatalf("Frühjahr 2023 states %v, want 7 including the Saarland", st.ByFederalState)
+		if len(st.ByFederalState) != 7 {
+			t.Fatalf("Frühjahr 2023 states %v, want 7", st.ByFederalState)
+		}
+		if st.ByFederalState["SL"] == 0 {
+			t.Fatalf("Frühjahr 2023 states %v, want the Saarland among them", st.ByFederalState)
 		}
 	}
 	if _, err := c.svc.LoadDemo(ctx, c.admin); !errors.Is(err, services.ErrDemoLoaded) {
@@ -183,12 +216,19 @@ func TestSearchIgnoresCaseAndAccentsOnBothEngines(t *testing.T) {
 	}
 	for term, want := range map[string]string{"öztürk": "Öztürk", "OZTURK": "Öztürk", "wisniewska": "Wiśniewska", "Łucja": "Wiśniewska"} {
 		ps, _, err := c.svc.Participants.ListParticipants(ctx, c.admin, services.ParticipantFilter{Search: term})
-		if err != nil || len(ps) != 1 || ps[0].LastName != want {
-			t.Errorf("search %q: %d results, %v; want %s", term, len(ps), err, want)
+		if err != nil {
+			t.Errorf("search %q: %v", term, err)
+		} else if len(ps) != 1 {
+			t.Errorf("search %q: %d results; want 1, %s", term, len(ps), want)
+		} else if ps[0].LastName != want {
+			t.Errorf("search %q: found %s; want %s", term, ps[0].LastName, want)
 		}
 	}
 	users, _, err := c.svc.Users.ListUsers(ctx, c.admin, services.UserFilter{Search: "ADMIN"})
-	if err != nil || len(users) != 1 {
-		t.Fatalf("user search: %d, %v", len(users), err)
+	if err != nil {
+		t.Fatalf("user search: %v", err)
+	}
+	if len(users) != 1 {
+		t.Fatalf("user search: %d results, want 1", len(users))
 	}
 }

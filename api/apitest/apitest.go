@@ -1,6 +1,8 @@
 // Package apitest sends requests to Kohorte's HTTP handler in tests and
 // checks every response against the embedded OpenAPI document, so that the
-// document cannot drift from the code.
+// document cannot drift from the code. Client.Run sends a table of
+// requests (Rows) and compares each answer with the row's expected status
+// and value, reporting differences with cmp.Diff.
 package apitest
 
 import (

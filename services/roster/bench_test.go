@@ -16,8 +16,11 @@ func benchmarkParse(b *testing.B, filename string, write func(*bytes.Buffer) err
 	b.ReportAllocs()
 	for b.Loop() {
 		sh, err := Parse(bytes.NewReader(data), filename, Limits{})
-		if err != nil || len(sh.Rows) != 10000 {
+		if err != nil {
 			b.Fatalf("Parse: %v", err)
+		}
+		if len(sh.Rows) != 10000 {
+			b.Fatalf("Parse: %d rows, want 10000", len(sh.Rows))
 		}
 	}
 }

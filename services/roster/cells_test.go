@@ -57,8 +57,11 @@ func TestNormalize(t *testing.T) {
 		if p != nil {
 			reason = p.reason
 		}
-		if got != tt.want || reason != tt.reason {
-			t.Errorf("normalize(%s, %q) = %q, %q; want %q, %q", tt.field, tt.raw, got, reason, tt.want, tt.reason)
+		if got != tt.want {
+			t.Errorf("normalize(%s, %q) = %q; want %q", tt.field, tt.raw, got, tt.want)
+		}
+		if reason != tt.reason {
+			t.Errorf("normalize(%s, %q) reason %q; want %q", tt.field, tt.raw, reason, tt.reason)
 		}
 	}
 }
@@ -76,8 +79,10 @@ func TestProblemMessages(t *testing.T) {
 		{FieldLastName, "M\uFFFDller", `"M�ller" contains an unreadable character (�): save the file as UTF-8 and try again`},
 	}
 	for _, tt := range tests {
-		if _, p := normalize(tt.field, tt.raw); p == nil || p.msg != tt.want {
-			t.Errorf("normalize(%s, %q) message = %+v, want %s", tt.field, tt.raw, p, tt.want)
+		if _, p := normalize(tt.field, tt.raw); p == nil {
+			t.Errorf("normalize(%s, %q) found no problem, want %s", tt.field, tt.raw, tt.want)
+		} else if p.msg != tt.want {
+			t.Errorf("normalize(%s, %q) message = %s, want %s", tt.field, tt.raw, p.msg, tt.want)
 		}
 	}
 }

@@ -28,8 +28,10 @@ func TestParseFederalState(t *testing.T) {
 	}
 	for _, tt := range tests {
 		code, ok := ParseFederalState(tt.in)
-		if ok != (tt.want != "") || (ok && code != tt.want) {
-			t.Errorf("ParseFederalState(%q) = %q, %v; want %q", tt.in, code, ok, tt.want)
+		if ok != (tt.want != "") {
+			t.Errorf("ParseFederalState(%q) ok = %v; want %q", tt.in, ok, tt.want)
+		} else if ok && code != tt.want {
+			t.Errorf("ParseFederalState(%q) = %q; want %q", tt.in, code, tt.want)
 		}
 	}
 }
@@ -47,12 +49,16 @@ func TestFederalStatesTable(t *testing.T) {
 		}
 		seen[s.Code] = true
 		for _, in := range []string{s.Name, s.Code, "DE-" + s.Code} {
-			if code, ok := ParseFederalState(in); !ok || code != s.Code {
-				t.Errorf("ParseFederalState(%q) = %q, %v; want %s", in, code, ok, s.Code)
+			if code, ok := ParseFederalState(in); !ok {
+				t.Errorf("ParseFederalState(%q) refused it; want %s", in, s.Code)
+			} else if code != s.Code {
+				t.Errorf("ParseFederalState(%q) = %q; want %s", in, code, s.Code)
 			}
 		}
-		if name, ok := FederalStateName(s.Code); !ok || name != s.Name {
-			t.Errorf("FederalStateName(%s) = %q", s.Code, name)
+		if name, ok := FederalStateName(s.Code); !ok {
+			t.Errorf("FederalStateName(%s) does not know it", s.Code)
+		} else if name != s.Name {
+			t.Errorf("FederalStateName(%s) = %q; want %q", s.Code, name, s.Name)
 		}
 	}
 	states[0].Name = "changed"
@@ -72,13 +78,17 @@ func TestParseNetworkType(t *testing.T) {
 	}
 	for _, tt := range tests {
 		code, ok := ParseNetworkType(tt.in)
-		if ok != (tt.want != "") || (ok && code != tt.want) {
-			t.Errorf("ParseNetworkType(%q) = %q, %v; want %q", tt.in, code, ok, tt.want)
+		if ok != (tt.want != "") {
+			t.Errorf("ParseNetworkType(%q) ok = %v; want %q", tt.in, ok, tt.want)
+		} else if ok && code != tt.want {
+			t.Errorf("ParseNetworkType(%q) = %q; want %q", tt.in, code, tt.want)
 		}
 	}
 	for _, n := range NetworkTypes() {
-		if code, ok := ParseNetworkType(n.Label); !ok || code != n.Code {
-			t.Errorf("label %q parses to %q", n.Label, code)
+		if code, ok := ParseNetworkType(n.Label); !ok {
+			t.Errorf("label %q does not parse", n.Label)
+		} else if code != n.Code {
+			t.Errorf("label %q parses to %q; want %q", n.Label, code, n.Code)
 		}
 		if label, _ := NetworkTypeLabel(n.Code); label != n.Label {
 			t.Errorf("NetworkTypeLabel(%s) = %q", n.Code, label)
@@ -91,8 +101,10 @@ func TestStatusLabel(t *testing.T) {
 	for code, want := range map[string]string{
 		"enrolled": "eingeschrieben", "completed": "abgeschlossen", "not_passed": "nicht bestanden", "withdrawn": "ausgetreten",
 	} {
-		if got, ok := StatusLabel(code); !ok || got != want {
-			t.Errorf("StatusLabel(%s) = %q", code, got)
+		if got, ok := StatusLabel(code); !ok {
+			t.Errorf("StatusLabel(%s) does not know it", code)
+		} else if got != want {
+			t.Errorf("StatusLabel(%s) = %q; want %q", code, got, want)
 		}
 	}
 	if _, ok := StatusLabel("x"); ok {

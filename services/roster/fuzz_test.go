@@ -40,8 +40,11 @@ func FuzzParseCSV(f *testing.F) {
 			}
 			last = r.Line
 			for _, e := range r.Errors {
-				if e.Line != r.Line || e.Message == "" {
-					t.Fatalf("error %+v on row %d", e, r.Line)
+				if e.Line != r.Line {
+					t.Fatalf("error %+v names line %d, but is on row %d", e, e.Line, r.Line)
+				}
+				if e.Message == "" {
+					t.Fatalf("error %+v on row %d has no message", e, r.Line)
 				}
 			}
 		}

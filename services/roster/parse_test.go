@@ -41,9 +41,14 @@ func TestParseCSVEncodingsAndSeparators(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			sh := parseBytes(t, tt.data, "teilnehmende.csv")
-			if sh.Format != "csv" || sh.Encoding != tt.encoding || sh.Separator != tt.sep {
-				t.Errorf("format, encoding, separator = %q, %q, %q; want csv, %q, %q",
-					sh.Format, sh.Encoding, sh.Separator, tt.encoding, tt.sep)
+			if sh.Format != "csv" {
+				t.Errorf("format %q, want csv", sh.Format)
+			}
+			if sh.Encoding != tt.encoding {
+				t.Errorf("encoding %q, want %q", sh.Encoding, tt.encoding)
+			}
+			if sh.Separator != tt.sep {
+				t.Errorf("separator %q, want %q", sh.Separator, tt.sep)
 			}
 			if !reflect.DeepEqual(sh.Rows, want) {
 				t.Errorf("rows = %+v\nwant   %+v", sh.Rows, want)
@@ -96,8 +101,13 @@ func TestParseCSVQuotingAndLineNumbers(t *testing.T) {
 func TestParseCSVHeaderAfterBlankLines(t *testing.T) {
 	t.Parallel()
 	sh := parseBytes(t, []byte(csvText("", ";;;", "Vorname;Nachname;E-Mail", "A;B;a@example.org")), "x.csv")
-	if len(sh.Rows) != 1 || sh.Rows[0].Line != 4 || sh.Separator != ';' {
-		t.Errorf("rows = %+v, separator %q; want one row at line 4, ';'", sh.Rows, sh.Separator)
+	if len(sh.Rows) != 1 {
+		t.Errorf("rows = %+v; want one", sh.Rows)
+	} else if sh.Rows[0].Line != 4 {
+		t.Errorf("row at line %d; want 4", sh.Rows[0].Line)
+	}
+	if sh.Separator != ';' {
+		t.Errorf("separator %q; want ';'", sh.Separator)
 	}
 }
 
@@ -108,8 +118,14 @@ func TestParseCSVSepLine(t *testing.T) {
 	data := "sep=,\r\nVorname,Nachname,E-Mail,Hinweis; Ort; Datum; Zeit\r\nA,B,a@example.org,x; y; z; w\r\n"
 	sh := parseBytes(t, []byte(data), "x.csv")
 	want := []Row{{Line: 2, Values: Person{FirstName: "A", LastName: "B", Email: "a@example.org"}}}
-	if sh.Separator != ',' || !reflect.DeepEqual(sh.Rows, want) || !reflect.DeepEqual(sh.IgnoredColumns, []string{"Hinweis; Ort; Datum; Zeit"}) {
-		t.Errorf("separator %q, rows %+v, ignored %q", sh.Separator, sh.Rows, sh.IgnoredColumns)
+	if sh.Separator != ',' {
+		t.Errorf("separator %q, want ','", sh.Separator)
+	}
+	if !reflect.DeepEqual(sh.Rows, want) {
+		t.Errorf("rows %+v, want %+v", sh.Rows, want)
+	}
+	if ignored := []string{"Hinweis; Ort; Datum; Zeit"}; !reflect.DeepEqual(sh.IgnoredColumns, ignored) {
+		t.Errorf("ignored %q, want %q", sh.IgnoredColumns, ignored)
 	}
 	if sep := detectSeparator([]byte(data[len("sep=,\r\n"):])); sep != ';' {
 		t.Errorf("without sep= line: %q, want ';'", sep)
@@ -152,8 +168,14 @@ func TestParseCSVReportsEveryBadRow(t *testing.T) {
 	}
 	wantStates := []string{"NI", "", "SL", "TH", ""}
 	for i, r := range sh.Rows {
-		if r.Values.FederalState != wantStates[i] || r.Line != i+2 || r.Valid() != (i != 1 && i != 4) {
-			t.Errorf("row %d: line %d, state %q, valid %v", i, r.Line, r.Values.FederalState, r.Valid())
+		if r.Values.FederalState != wantStates[i] {
+			t.Errorf("row %d: state %q, want %q", i, r.Values.FederalState, wantStates[i])
+		}
+		if r.Line != i+2 {
+			t.Errorf("row %d: line %d, want %d", i, r.Line, i+2)
+		}
+		if want := i != 1 && i != 4; r.Valid() != want {
+			t.Errorf("row %d: valid %v, want %v", i, r.Valid(), want)
 		}
 	}
 	if p := sh.Rows[2].Values.Phone; p != "+49 (0)681 / 12-34" {
@@ -196,12 +218,24 @@ func TestParseCSVMalformedRowDoesNotStop(t *testing.T) {
 		"Ben;Becker;ben@example.org",
 	)
 	sh := parseBytes(t, []byte(data), "x.csv")
-	if len(sh.Rows) != 2 || sh.Rows[1].Line != 3 || !sh.Rows[1].Valid() {
-		t.Fatalf("rows = %+v", sh.Rows)
+	if len(sh.Rows) != 2 {
+		t.Fatalf("rows = %+v; want 2", sh.Rows)
+	}
+	if sh.Rows[1].Line != 3 {
+		t.Fatalf("second row at line %d; want 3", sh.Rows[1].Line)
+	}
+	if !sh.Rows[1].Valid() {
+		t.Fatalf("second row is not valid: %+v", sh.Rows[1])
 	}
 	errs := sh.Rows[0].Errors
-	if len(errs) != 1 || errs[0].Reason != ReasonMalformed || errs[0].Line != 2 {
-		t.Fatalf("errors = %+v", errs)
+	if len(errs) != 1 {
+		t.Fatalf("errors = %+v; want 1", errs)
+	}
+	if errs[0].Reason != ReasonMalformed {
+		t.Fatalf("error reason %v; want malformed", errs[0].Reason)
+	}
+	if errs[0].Line != 2 {
+		t.Fatalf("error on line %d; want 2", errs[0].Line)
 	}
 	want := `row 2: the row is not valid CSV: a value with quotes (") must be enclosed in quotes, and each quote inside doubled ("")`
 	if errs[0].Error() != want {
@@ -214,8 +248,11 @@ func TestParseCSVRemovesFormulaGuard(t *testing.T) {
 	t.Parallel()
 	data := csvText("Vorname;Nachname;E-Mail;Telefon;Organisation", "A;B;a@example.org;'+49 441 1;'Quote")
 	p := parseBytes(t, []byte(data), "x.csv").Rows[0].Values
-	if p.Phone != "+49 441 1" || p.Organisation != "'Quote" {
-		t.Errorf("phone %q, organisation %q", p.Phone, p.Organisation)
+	if p.Phone != "+49 441 1" {
+		t.Errorf("phone %q, want +49 441 1", p.Phone)
+	}
+	if p.Organisation != "'Quote" {
+		t.Errorf("organisation %q, want 'Quote", p.Organisation)
 	}
 }
 
@@ -316,8 +353,11 @@ func TestParseRefusesOtherFormats(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			sh, err := Parse(strings.NewReader(tt.data), tt.filename, Limits{})
-			if !errors.Is(err, tt.want) || sh != nil {
-				t.Errorf("Parse = %v, %v; want %v", sh, err, tt.want)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Parse error %v; want %v", err, tt.want)
+			}
+			if sh != nil {
+				t.Errorf("Parse = %v; want no sheet", sh)
 			}
 		})
 	}
@@ -340,8 +380,14 @@ func TestParseXLSX(t *testing.T) {
 		}},
 	)
 	sh := parseBytes(t, data, "liste.xlsx")
-	if sh.Format != "xlsx" || sh.Encoding != "" || sh.Separator != 0 {
-		t.Errorf("format %q, encoding %q, separator %q", sh.Format, sh.Encoding, sh.Separator)
+	if sh.Format != "xlsx" {
+		t.Errorf("format %q, want xlsx", sh.Format)
+	}
+	if sh.Encoding != "" {
+		t.Errorf("encoding %q, want none", sh.Encoding)
+	}
+	if sh.Separator != 0 {
+		t.Errorf("separator %q, want none", sh.Separator)
 	}
 	if !reflect.DeepEqual(sh.IgnoredColumns, []string{"PLZ"}) {
 		t.Errorf("ignored = %q", sh.IgnoredColumns)
@@ -370,8 +416,13 @@ func TestParseXLSXNamedCSV(t *testing.T) {
 	t.Parallel()
 	data := xlsxBytes(t, sheetSpec{name: "Blatt1", rows: [][]any{nil, {"Vorname", "Nachname", "E-Mail"}, {"A", "B", "a@example.org"}}})
 	sh := parseBytes(t, data, "liste.csv")
-	if sh.Format != "xlsx" || len(sh.Rows) != 1 || sh.Rows[0].Line != 3 {
-		t.Errorf("sheet = %+v", sh)
+	if sh.Format != "xlsx" {
+		t.Errorf("format %q, want xlsx", sh.Format)
+	}
+	if len(sh.Rows) != 1 {
+		t.Errorf("rows = %+v; want one", sh.Rows)
+	} else if sh.Rows[0].Line != 3 {
+		t.Errorf("row at line %d; want 3", sh.Rows[0].Line)
 	}
 }
 
@@ -380,8 +431,11 @@ func TestParseSizeLimit(t *testing.T) {
 	cr := &countingReader{r: &endless{}}
 	_, err := Parse(cr, "gross.csv", Limits{})
 	var tl *TooLargeError
-	if !errors.As(err, &tl) || *tl != (TooLargeError{Kind: LimitBytes, Limit: 5 << 20}) {
-		t.Fatalf("err = %v, want *TooLargeError for 5 MiB", err)
+	if !errors.As(err, &tl) {
+		t.Fatalf("err = %v, want *TooLargeError", err)
+	}
+	if *tl != (TooLargeError{Kind: LimitBytes, Limit: 5 << 20}) {
+		t.Fatalf("err = %+v, want *TooLargeError for 5 MiB", *tl)
 	}
 	if cr.n > 5<<20+1 {
 		t.Errorf("read %d bytes, want at most 5 MiB + 1", cr.n)
@@ -407,8 +461,11 @@ func TestParseRowLimit(t *testing.T) {
 	}
 	_, err := Parse(bytes.NewReader(csvRows(10001)), "x.csv", Limits{})
 	var tl *TooLargeError
-	if !errors.As(err, &tl) || *tl != (TooLargeError{Kind: LimitRows, Limit: 10000}) {
-		t.Fatalf("10,001 rows: err = %v, want *TooLargeError for 10000 rows", err)
+	if !errors.As(err, &tl) {
+		t.Fatalf("10,001 rows: err = %v, want *TooLargeError", err)
+	}
+	if *tl != (TooLargeError{Kind: LimitRows, Limit: 10000}) {
+		t.Fatalf("10,001 rows: err = %+v, want *TooLargeError for 10000 rows", *tl)
 	}
 	if err.Error() != "the file has too many rows: at most 10000 data rows are allowed" {
 		t.Errorf("message = %s", err)
@@ -427,10 +484,14 @@ func TestParseRowLimitXLSX(t *testing.T) {
 		sh, err := Parse(&buf, "x.xlsx", limits)
 		var tl *TooLargeError
 		switch {
-		case n == 100 && (err != nil || len(sh.Rows) != 100):
+		case n == 100 && err != nil:
 			t.Errorf("100 rows: %v", err)
-		case n == 101 && (!errors.As(err, &tl) || *tl != (TooLargeError{Kind: LimitRows, Limit: 100})):
-			t.Errorf("101 rows: err = %v, want *TooLargeError for 100 rows", err)
+		case n == 100 && len(sh.Rows) != 100:
+			t.Errorf("100 rows: %d parsed", len(sh.Rows))
+		case n == 101 && !errors.As(err, &tl):
+			t.Errorf("101 rows: err = %v, want *TooLargeError", err)
+		case n == 101 && *tl != (TooLargeError{Kind: LimitRows, Limit: 100}):
+			t.Errorf("101 rows: err = %+v, want *TooLargeError for 100 rows", *tl)
 		}
 	}
 }

@@ -17,7 +17,12 @@ func TestCheckPerson(t *testing.T) {
 	for _, e := range errs {
 		fields[e.Field] = true
 	}
-	if len(errs) != 3 || !fields[FieldFirstName] || !fields[FieldEmail] || !fields[FieldFederalState] {
-		t.Fatalf("errors %v, want first name, e-mail and federal state", errs)
+	if len(errs) != 3 {
+		t.Fatalf("%d errors %v, want 3: first name, e-mail and federal state", len(errs), errs)
+	}
+	for _, field := range []Field{FieldFirstName, FieldEmail, FieldFederalState} {
+		if !fields[field] {
+			t.Fatalf("errors %v lack %v", errs, field)
+		}
 	}
 }

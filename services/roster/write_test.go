@@ -78,12 +78,22 @@ func TestWriteXLSX(t *testing.T) {
 		t.Errorf("D3 has formula %q", formula)
 	}
 	styleID, _ := f.GetCellStyle(sheet, "A1")
-	if style, err := f.GetStyle(styleID); err != nil || style.Font == nil || !style.Font.Bold {
-		t.Errorf("header style = %+v, %v; want bold", style, err)
+	if style, err := f.GetStyle(styleID); err != nil {
+		t.Errorf("header style: %v", err)
+	} else if style.Font == nil {
+		t.Errorf("header style = %+v has no font; want bold", style)
+	} else if !style.Font.Bold {
+		t.Errorf("header font = %+v; want bold", style.Font)
 	}
 	panes, _ := f.GetPanes(sheet)
-	if !panes.Freeze || panes.YSplit != 1 || panes.TopLeftCell != "A2" {
-		t.Errorf("panes = %+v, want header frozen", panes)
+	if !panes.Freeze {
+		t.Errorf("panes = %+v, want them frozen", panes)
+	}
+	if panes.YSplit != 1 {
+		t.Errorf("panes split at row %d, want 1", panes.YSplit)
+	}
+	if panes.TopLeftCell != "A2" {
+		t.Errorf("panes start at %s, want A2", panes.TopLeftCell)
 	}
 	if w, _ := f.GetColWidth(sheet, "C"); w != 32 {
 		t.Errorf("width of E-Mail column = %v", w)
@@ -112,8 +122,14 @@ func TestRoundTrip(t *testing.T) {
 			if want := []string{"Status", "Eingeschrieben am", "Ausgetreten am", "Austrittsgrund"}; !reflect.DeepEqual(sh.IgnoredColumns, want) {
 				t.Errorf("ignored = %q", sh.IgnoredColumns)
 			}
-			if len(sh.Columns) != 7 || sh.Columns[FieldEmail] != "E-Mail" || sh.Columns[FieldNetworkType] != "Netzwerk" {
-				t.Errorf("columns = %v", sh.Columns)
+			if len(sh.Columns) != 7 {
+				t.Errorf("%d columns %v, want 7", len(sh.Columns), sh.Columns)
+			}
+			if got := sh.Columns[FieldEmail]; got != "E-Mail" {
+				t.Errorf("e-mail column %q, want E-Mail", got)
+			}
+			if got := sh.Columns[FieldNetworkType]; got != "Netzwerk" {
+				t.Errorf("network column %q, want Netzwerk", got)
 			}
 			if len(sh.Rows) != len(rows) {
 				t.Fatalf("%d rows, want %d", len(sh.Rows), len(rows))
@@ -124,8 +140,14 @@ func TestRoundTrip(t *testing.T) {
 					Organisation: rows[i].Organisation, NetworkType: rows[i].NetworkType,
 					FederalState: rows[i].FederalState, Phone: rows[i].Phone,
 				}
-				if r.Line != i+2 || !r.Valid() || r.Values != want {
-					t.Errorf("row %d: line %d, errors %v\n got %+v\nwant %+v", i, r.Line, r.Errors, r.Values, want)
+				if r.Line != i+2 {
+					t.Errorf("row %d: line %d, want %d", i, r.Line, i+2)
+				}
+				if !r.Valid() {
+					t.Errorf("row %d: errors %v", i, r.Errors)
+				}
+				if r.Values != want {
+					t.Errorf("row %d:\n got %+v\nwant %+v", i, r.Values, want)
 				}
 			}
 		})
