@@ -3,7 +3,6 @@ package api
 import (
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -155,9 +154,8 @@ func (h *handlers) putIssuerLogo(c *gin.Context) {
 	if !ok {
 		return
 	}
-	pos, err := strconv.Atoi(c.Param("position"))
-	if err != nil || pos < 1 {
-		writeProblem(c, http.StatusNotFound, services.CodeNotFound, "The requested resource does not exist.", nil)
+	pos, ok := pathNumber(c, "position")
+	if !ok {
 		return
 	}
 	logo, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, services.MaxLogoBytes+1))
@@ -165,7 +163,7 @@ func (h *handlers) putIssuerLogo(c *gin.Context) {
 		writeProblem(c, http.StatusRequestEntityTooLarge, services.CodeLogoTooLarge, "The logo must be at most 1 MB.", nil)
 		return
 	}
-	if err := h.svc.Courses.SetIssuerLogo(c.Request.Context(), access.ActorOf(c), id, pos, logo); err != nil {
+	if err := h.svc.Courses.SetIssuerLogo(c.Request.Context(), access.ActorOf(c), id, int(pos), logo); err != nil {
 		h.writeError(c, err)
 		return
 	}

@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -145,17 +144,6 @@ func (h *handlers) createPasswordLink(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, passwordLinkResponse{User: toUserResponse(link.User), PasswordLink: passwordLink(c, link.Token), ExpiresAt: link.ExpiresAt})
-}
-
-// pathID reads the :id parameter; anything but a positive number is a 404,
-// as no such resource can exist.
-func (h *handlers) pathID(c *gin.Context) (uint, bool) {
-	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
-	if err != nil || id == 0 {
-		writeProblem(c, http.StatusNotFound, services.CodeNotFound, "The requested resource does not exist.", nil)
-		return 0, false
-	}
-	return uint(id), true
 }
 
 type auditQuery struct {

@@ -299,9 +299,9 @@ func (ui *UI) cohortPage(c *gin.Context) {
 	ui.showCohort(c, http.StatusOK, id, page)
 }
 
-// showCohort loads a cohort, one page of its participants, its statistics
-// and, when asked, the people found to enroll, and renders its page around
-// what page holds already.
+// showCohort loads a cohort's overview (the cohort, one page of its
+// participants, its statistics) and, when asked, the people found to
+// enroll, and renders its page around what page holds already.
 func (ui *UI) showCohort(c *gin.Context, status int, id uint, page cohortPage) {
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
 	sort, ok := serviceSort(page.Query.Sort, enrollmentSorts)
@@ -309,19 +309,9 @@ func (ui *UI) showCohort(c *gin.Context, status int, id uint, page cohortPage) {
 		ui.renderError(c, http.StatusBadRequest, "BadRequestTitle", "BadRequestText")
 		return
 	}
-	cohort, err := ui.svc.Cohorts.GetCohort(ctx, actor, id)
-	if err != nil {
-		ui.fail(c, err)
-		return
-	}
 	q := page.Query
-	enrollments, total, err := ui.svc.Enrollments.ListEnrollments(ctx, actor, id, services.EnrollmentFilter{
+	o, err := ui.svc.Cohorts.Overview(ctx, actor, id, services.EnrollmentFilter{
 		Status: models.EnrollmentStatus(q.Status), FederalState: q.State, Search: q.Search, Sort: sort, Page: servicePage(q.Page)})
-	if err != nil {
-		ui.fail(c, err)
-		return
-	}
-	stats, err := ui.svc.Cohorts.CohortStatistics(ctx, actor, id)
 	if err != nil {
 		ui.fail(c, err)
 		return
@@ -339,16 +329,16 @@ func (ui *UI) showCohort(c *gin.Context, status int, id uint, page cohortPage) {
 		page.FoundMore = total > int64(len(found))
 	}
 	path := fmt.Sprintf("/kohorten/%d", id)
-	page.Cohort = toCohortView(cohort)
+	page.Cohort = toCohortView(o.Cohort)
 	page.Statuses, page.States = enrollmentStatuses, federalStateOptions()
-	page.Pager = newPager(path, q.values(), q.Page, total)
+	page.Pager = newPager(path, q.values(), q.Page, o.Matching)
 	page.Sort = sortLinks(path, q.values(), q.Sort, enrollmentSorts)
-	page.Stats = toStatsView(stats)
-	for _, e := range enrollments {
+	page.Stats = toStatsView(o.Statistics)
+	for _, e := range o.Enrollments {
 		page.Enrollments = append(page.Enrollments, toEnrollmentRow(e))
 	}
 	if !page.edited {
-		page.Edit.Form = toCohortForm(cohort)
+		page.Edit.Form = toCohortForm(o.Cohort)
 	}
 	page.Edit = newCohortFields(page.Edit.Form, page.Edit.Errors, page.Cohort.DurationWeeks)
 	page.NewPerson.States, page.NewPerson.Networks = federalStateOptions(), networkTypeCodes()

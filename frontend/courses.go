@@ -340,16 +340,6 @@ const logoField = "logo"
 // before it is read into memory.
 const maxLogoBody = services.MaxLogoBytes + 64<<10
 
-// issuerPosition reads the :position of the path: 1 to 3.
-func (ui *UI) issuerPosition(c *gin.Context) (int, bool) {
-	pos, err := strconv.Atoi(c.Param("position"))
-	if err != nil || pos < 1 || pos > maxIssuers {
-		ui.NotFound(c)
-		return 0, false
-	}
-	return pos, true
-}
-
 func (ui *UI) uploadIssuerLogo(c *gin.Context) {
 	id, ok := ui.pathID(c)
 	if !ok {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -105,9 +104,8 @@ func (ui *UI) withdrawTarget(c *gin.Context) (withdrawPage, models.Enrollment, b
 	if !ok {
 		return withdrawPage{}, models.Enrollment{}, false
 	}
-	pid, err := strconv.ParseUint(c.Param("participant"), 10, 32)
-	if err != nil || pid == 0 {
-		ui.NotFound(c)
+	pid, ok := ui.pathNumber(c, "participant")
+	if !ok {
 		return withdrawPage{}, models.Enrollment{}, false
 	}
 	ctx, actor := c.Request.Context(), access.ActorOf(c)

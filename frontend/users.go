@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -200,17 +199,6 @@ func (ui *UI) showUser(c *gin.Context, status int, id uint, page userPage) {
 		page.Link = &link
 	}
 	ui.render(c, status, "user", page)
-}
-
-// pathID reads the :id of the path; anything but a positive number is a
-// page that does not exist.
-func (ui *UI) pathID(c *gin.Context) (uint, bool) {
-	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
-	if err != nil || id == 0 {
-		ui.NotFound(c)
-		return 0, false
-	}
-	return uint(id), true
 }
 
 type roleForm struct {

@@ -194,14 +194,22 @@ func (s *Enrollments) ListEnrollments(ctx context.Context, actor Actor, cohortID
 	if !actor.IsStaff() {
 		return nil, 0, ErrForbidden
 	}
+	db := s.db.WithContext(ctx)
+	if err := db.Select("id").Take(&models.Cohort{}, cohortID).Error; err != nil {
+		return nil, 0, notFoundAs(err, "cohort", cohortID)
+	}
+	return enrollmentPage(db, cohortID, f)
+}
+
+// enrollmentPage reads one page of a cohort's enrollments with their
+// participants, and how many match, in three queries: the count, the page
+// and the page's participants.
+func enrollmentPage(tx *gorm.DB, cohortID uint, f EnrollmentFilter) ([]models.Enrollment, int64, error) {
 	order, err := orderBy(f.Sort, enrollmentSorts, "last_name", "enrollments.id")
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := s.db.WithContext(ctx).Select("id").Take(&models.Cohort{}, cohortID).Error; err != nil {
-		return nil, 0, notFoundAs(err, "cohort", cohortID)
-	}
-	q := s.db.WithContext(ctx).Model(&models.Enrollment{}).
+	q := tx.Model(&models.Enrollment{}).
 		Joins("JOIN participants ON participants.id = enrollments.participant_id").
 		Where("enrollments.cohort_id = ?", cohortID)
 	if f.Status != "" {

@@ -169,31 +169,79 @@ type queryCounter struct {
 
 func (q *queryCounter) Trace(context.Context, time.Time, func() (string, int64), error) { q.n.Add(1) }
 
+// enrollInBulk enrolls size people named "Nr. 0000" onwards in Lower
+// Saxony, with rows written in bulk to keep the tests that need many fast;
+// the enrollment rules are tested through the service above.
+func (c *cohortEnv) enrollInBulk(t *testing.T, size int) {
+	t.Helper()
+	people := make([]models.Participant, size)
+	for i := range people {
+		people[i] = models.Participant{FirstName: "Person", LastName: fmt.Sprintf("Nr. %04d", i), Email: fmt.Sprintf("p%d@example.org", i), FederalState: "NI"}
+	}
+	if err := c.db.CreateInBatches(&people, 200).Error; err != nil {
+		t.Fatal(err)
+	}
+	enrollments := make([]models.Enrollment, size)
+	for i, p := range people {
+		enrollments[i] = models.Enrollment{CohortID: c.cohort.ID, ParticipantID: p.ID, Status: models.EnrollmentEnrolled, EnrolledAt: models.NewDate(2023, 3, 1)}
+	}
+	if err := c.db.CreateInBatches(&enrollments, 200).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := c.db.Model(&models.Cohort{}).Where("id = ?", c.cohort.ID).Update("enrolled_count", size).Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCohortOverviewCostsNineQueriesForTenAndAThousand pins the cohort
+// page's reads: the cohort and its course, one page of its list (count,
+// page, participants) and its four statistics, whatever its size.
+func TestCohortOverviewCostsNineQueriesForTenAndAThousand(t *testing.T) {
+	t.Parallel()
+	for _, size := range []int{10, 1000} {
+		c := newCohortEnv(t, size)
+		c.enrollInBulk(t, size)
+		counter := &queryCounter{Interface: logger.Discard}
+		svc, err := services.New(c.db.Session(&gorm.Session{Logger: counter}), services.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := svc.Cohorts.Overview(context.Background(), c.admin, c.cohort.ID,
+			services.EnrollmentFilter{Page: services.Page{Size: 50}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := counter.n.Load(); n != 9 {
+			t.Errorf("size %d: %d queries, want 9", size, n)
+		}
+		if o.Cohort.Course == nil || o.Cohort.Course.Title == "" {
+			t.Errorf("size %d: the cohort comes without its course", size)
+		}
+		if o.Matching != int64(size) {
+			t.Errorf("size %d: %d matching, want %d", size, o.Matching, size)
+		}
+		if want := min(size, 50); len(o.Enrollments) != want {
+			t.Errorf("size %d: page of %d, want %d", size, len(o.Enrollments), want)
+		}
+		if o.Enrollments[0].Participant == nil || o.Enrollments[0].Participant.LastName != "Nr. 0000" {
+			t.Errorf("size %d: first row %+v, want Nr. 0000 with the participant", size, o.Enrollments[0].Participant)
+		}
+		if o.Statistics.Participants != int64(size) || o.Statistics.ByFederalState["NI"] != int64(size) {
+			t.Errorf("size %d: statistics %+v, want %d people, all in NI", size, o.Statistics, size)
+		}
+	}
+	if _, err := newCohortEnv(t, 1).svc.Cohorts.Overview(context.Background(), services.Actor{UserID: 9, Role: models.RoleJuror}, 1, services.EnrollmentFilter{}); !errors.Is(err, services.ErrForbidden) {
+		t.Errorf("a juror read a cohort's overview: %v", err)
+	}
+}
+
 func TestListingCostsTheSameQueriesForTenAndAThousand(t *testing.T) {
 	t.Parallel()
 	counts := map[int]int64{}
 	for _, size := range []int{10, 1000} {
 		c := newCohortEnv(t, size)
 		ctx := context.Background()
-		ids := make([]uint, size)
-		people := make([]models.Participant, size)
-		for i := range people {
-			people[i] = models.Participant{FirstName: "Person", LastName: fmt.Sprintf("Nr. %04d", i), Email: fmt.Sprintf("p%d@example.org", i), FederalState: "NI"}
-		}
-		// Bulk rows keep this test fast; the enrollment rules are tested above.
-		if err := c.db.CreateInBatches(&people, 200).Error; err != nil {
-			t.Fatal(err)
-		}
-		for i, p := range people {
-			ids[i] = p.ID
-		}
-		enrollments := make([]models.Enrollment, size)
-		for i, id := range ids {
-			enrollments[i] = models.Enrollment{CohortID: c.cohort.ID, ParticipantID: id, Status: models.EnrollmentEnrolled, EnrolledAt: models.NewDate(2023, 3, 1)}
-		}
-		if err := c.db.CreateInBatches(&enrollments, 200).Error; err != nil {
-			t.Fatal(err)
-		}
+		c.enrollInBulk(t, size)
 		counter := &queryCounter{Interface: logger.Discard}
 		svc, err := services.New(c.db.Session(&gorm.Session{Logger: counter}), services.Options{Today: func() models.Date { return models.NewDate(2023, 3, 1) }})
 		if err != nil {

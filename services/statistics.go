@@ -36,6 +36,11 @@ func (s *Cohorts) CohortStatistics(ctx context.Context, actor Actor, cohortID ui
 			return Statistics{}, notFoundAs(err, "cohort", cohortID)
 		}
 	}
+	return countCohort(db, cohortID)
+}
+
+// countCohort counts one cohort, or all for cohortID 0, in four queries.
+func countCohort(db *gorm.DB, cohortID uint) (Statistics, error) {
 	scope := func() *gorm.DB {
 		q := db.Table("enrollments")
 		if cohortID != 0 {

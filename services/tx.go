@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
@@ -46,6 +47,18 @@ func inTransaction(ctx context.Context, db *gorm.DB, f func(tx *gorm.DB) error) 
 		fn()
 	}
 	return nil
+}
+
+// readTransaction runs f in a transaction that only reads, so that what
+// a page shows is one moment's state: the list and its count agree. On
+// PostgreSQL that takes a repeatable-read snapshot; SQLite's one
+// connection sees no other writer while it runs anyway.
+func readTransaction(ctx context.Context, db *gorm.DB, f func(tx *gorm.DB) error) error {
+	var opts *sql.TxOptions
+	if db.Dialector.Name() == "postgres" {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return db.WithContext(ctx).Transaction(f, opts)
 }
 
 // afterCommit schedules fn to run once the transaction tx belongs to has
