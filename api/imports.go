@@ -162,11 +162,6 @@ func (h *handlers) commitImport(c *gin.Context) {
 		return
 	}
 	res, err := h.svc.Enrollments.CommitImport(c.Request.Context(), access.ActorOf(c), id, sheet)
-	var ierr *services.ImportError
-	if errors.As(err, &ierr) {
-		writeImportProblem(c, ierr.Preview)
-		return
-	}
 	if err != nil {
 		h.writeError(c, err)
 		return

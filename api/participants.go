@@ -9,7 +9,6 @@ import (
 	"kohorte/access"
 	"kohorte/models"
 	"kohorte/services"
-	"kohorte/services/roster"
 )
 
 type participantRequest struct {
@@ -291,14 +290,7 @@ func (h *handlers) myEnrollments(c *gin.Context) {
 // checkCodes refuses filter values that name no federal state or network
 // type, rather than ignoring them and listing everyone.
 func (h *handlers) checkCodes(c *gin.Context, federalState, networkType string) bool {
-	verr := &services.ValidationError{}
-	if _, ok := roster.ParseFederalState(federalState); federalState != "" && !ok {
-		verr.Add("federal_state", services.CodeFederalStateInvalid, "value", federalState)
-	}
-	if _, ok := roster.ParseNetworkType(networkType); networkType != "" && !ok {
-		verr.Add("network_type", services.CodeNotOneOf, "allowed", "mint_region, fachkraeftesicherung, other")
-	}
-	if err := verr.Err(); err != nil {
+	if err := services.CheckFilterCodes(federalState, networkType); err != nil {
 		h.writeError(c, err)
 		return false
 	}

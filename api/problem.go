@@ -90,14 +90,15 @@ func invalidInput(c *gin.Context, detail string, fields []FieldError) {
 	writeProblem(c, http.StatusUnprocessableEntity, services.CodeInvalidInput, detail, fields)
 }
 
-// detailOf is the English explanation of err: the refusal's own words where
-// the domain gives them, else the words of its code.
-func detailOf(err error, code services.Code) string {
-	var r *services.Refusal
-	if errors.As(err, &r) {
+// detailOf is the English explanation of err: a refused action (409) and
+// a refused login say why in the domain's words; any other problem says
+// only what its kind is, so that a missing link reads like a missing
+// course and nothing internal leaks.
+func detailOf(err error, status int) string {
+	if status == http.StatusConflict || (status == http.StatusUnauthorized && errors.As(err, new(*services.Refusal))) {
 		return err.Error()
 	}
-	return code.English(nil)
+	return services.KindOf(err).English(nil)
 }
 
 // writeError answers with the problem that err stands for; errhttp decides
@@ -106,8 +107,13 @@ func detailOf(err error, code services.Code) string {
 // internal state reaches the client.
 func (h *handlers) writeError(c *gin.Context, err error) {
 	var verr *services.ValidationError
-	if errors.As(err, &verr) {
+	var ierr *services.ImportError
+	switch {
+	case errors.As(err, &verr):
 		invalidInput(c, services.CodeInvalidInput.English(nil), toFieldErrors(verr))
+		return
+	case errors.As(err, &ierr):
+		writeImportProblem(c, ierr.Preview)
 		return
 	}
 	if wait := errhttp.RetryAfter(err); wait > 0 {
@@ -118,7 +124,7 @@ func (h *handlers) writeError(c *gin.Context, err error) {
 		h.log.ErrorContext(c.Request.Context(), "request failed",
 			"request_id", requestID(c), "route", c.FullPath(), "error", err)
 	}
-	writeProblem(c, status, code, detailOf(err, code), nil)
+	writeProblem(c, status, code, detailOf(err, status), nil)
 }
 
 func toFieldErrors(verr *services.ValidationError) []FieldError {

@@ -63,6 +63,13 @@ func ruleError(field string, e validator.FieldError) FieldError {
 func ruleCode(e validator.FieldError) (services.Code, services.Params) {
 	bound := numberOrText(e.Param())
 	text := e.Kind() == reflect.String
+	list := e.Kind() == reflect.Slice || e.Kind() == reflect.Map || e.Kind() == reflect.Array
+	switch {
+	case list && (e.Tag() == "min" || e.Tag() == "gte"):
+		return services.CodeTooFew, services.Params{"min": bound}
+	case list && (e.Tag() == "max" || e.Tag() == "lte"):
+		return services.CodeTooMany, services.Params{"max": bound}
+	}
 	switch e.Tag() {
 	case "required":
 		return services.CodeRequired, nil

@@ -130,6 +130,8 @@ func (ui *UI) fail(c *gin.Context, err error) {
 		}
 		ui.renderError(c, status, "TooManyTitle", "TooManyText")
 	case http.StatusServiceUnavailable:
+		ui.log.WarnContext(c.Request.Context(), "page unavailable", "route", c.FullPath(),
+			"request_id", access.ActorOf(c).RequestID, "err", err)
 		ui.renderError(c, status, "UnavailableTitle", "ErrUnavailable")
 	default:
 		actor := access.ActorOf(c)

@@ -204,29 +204,15 @@ func (ui *UI) readSheet(c *gin.Context, page *importPage) (sheet *roster.Sheet, 
 	return sheet, name, true
 }
 
-// parseProblem explains why a file cannot be read as a list.
+// parseProblem explains why a file cannot be read as a list, by the code
+// the services give it; a header that cannot be mapped is also detailed.
 func parseProblem(err error) (*message, *headerProblem) {
-	var tooLarge *roster.TooLargeError
+	msg := codeMessage(services.SheetCode(err))
 	var header *roster.HeaderError
-	switch {
-	case errors.As(err, &tooLarge) && tooLarge.Kind == roster.LimitRows:
-		return newMessage("ImportTooManyRows", "Max", tooLarge.Limit), nil
-	case errors.As(err, &tooLarge):
-		return newMessage("ImportTooLarge", "MB", tooLarge.Limit>>20), nil
-	case errors.As(err, &header):
-		return newMessage("ImportHeader", "Line", header.Line), toHeaderProblem(header)
-	case errors.Is(err, roster.ErrLegacyExcel):
-		return newMessage("ImportLegacyExcel"), nil
-	case errors.Is(err, roster.ErrEncrypted):
-		return newMessage("ImportEncrypted"), nil
-	case errors.Is(err, roster.ErrNoHeader):
-		return newMessage("ImportNoHeader"), nil
-	case errors.Is(err, roster.ErrNotSpreadsheet):
-		return newMessage("ImportNotSpreadsheet"), nil
+	if errors.As(err, &header) {
+		return msg, toHeaderProblem(header)
 	}
-	// Anything else is a file the parser could not make sense of, such as
-	// a header row that is no valid CSV.
-	return newMessage("ImportUnreadable"), nil
+	return msg, nil
 }
 
 func toHeaderProblem(e *roster.HeaderError) *headerProblem {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -91,36 +90,4 @@ func (a *Tokens) RevokeAPIToken(ctx context.Context, actor Actor, id uint) error
 		}
 		return record(tx, actor, "api_token.revoked", "api_token", t.ID, nil, map[string]any{"name": t.Name})
 	})
-}
-
-// AuthenticateAPIToken finds the user behind a bearer token. Revoked,
-// expired and malformed tokens, and those of disabled users, are refused.
-func (a *Sessions) AuthenticateAPIToken(ctx context.Context, token string, client Actor) (Actor, error) {
-	if !strings.HasPrefix(token, apiTokenPrefix) {
-		return client, ErrUnauthorized
-	}
-	db := a.db.WithContext(ctx)
-	var t models.APIToken
-	if err := db.Where("token_hash = ?", hashToken(token)).Take(&t).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return client, ErrUnauthorized
-		}
-		return client, err
-	}
-	var user models.User
-	if err := db.Take(&user, t.UserID).Error; err != nil {
-		return client, err
-	}
-	now := a.now()
-	if t.RevokedAt != nil || !now.Before(t.ExpiresAt) || user.Status != models.UserActive || !(user.Role == models.RoleAdmin || user.Role == models.RoleStaff) {
-		return client, ErrUnauthorized
-	}
-	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
-		if err := db.Model(&t).Update("last_used_at", now).Error; err != nil {
-			return client, err
-		}
-	}
-	actor := actorOf(user, client)
-	actor.APITokenID = t.ID
-	return actor, nil
 }

@@ -31,6 +31,8 @@ const (
 	CodeTooShort     Code = "too_short"     // min: characters
 	CodeTooSmall     Code = "too_small"     // min
 	CodeTooLarge     Code = "too_large"     // max
+	CodeTooFew       Code = "too_few"       // min: entries of a list
+	CodeTooMany      Code = "too_many"      // max: entries of a list
 	CodeOutOfRange   Code = "out_of_range"  // min, max
 	CodeNotOneOf     Code = "not_one_of"    // allowed: the choices, comma-separated
 	CodeControlChars Code = "control_chars" // no params
@@ -47,6 +49,7 @@ const (
 	CodePasswordCommon       Code = "password.common"
 	CodePasswordIsEmail      Code = "password.is_email"
 	CodePasswordCurrentWrong Code = "password.current_wrong"
+	CodePasswordLinkInvalid  Code = "password_link.invalid"
 	CodeRoleInvalid          Code = "role.invalid"
 	CodeStatusInvalid        Code = "status.invalid"
 	CodeUserChangeEmpty      Code = "user.change_empty"
@@ -118,6 +121,8 @@ var codeMessages = map[Code]string{
 	CodeTooShort:     "must be at least {min} characters long",
 	CodeTooSmall:     "must be at least {min}",
 	CodeTooLarge:     "must be at most {max}",
+	CodeTooFew:       "must have at least {min} entries",
+	CodeTooMany:      "must have at most {max} entries",
 	CodeOutOfRange:   "must be between {min} and {max}",
 	CodeNotOneOf:     "must be one of: {allowed}",
 	CodeControlChars: "must not contain control characters",
@@ -131,6 +136,7 @@ var codeMessages = map[Code]string{
 	CodePasswordCommon:       "is one of the most common passwords; choose another",
 	CodePasswordIsEmail:      "must not be your e-mail address",
 	CodePasswordCurrentWrong: "is not your current password",
+	CodePasswordLinkInvalid:  "this link is invalid or has expired",
 	CodeRoleInvalid:          "must be one of: admin, staff, juror, participant",
 	CodeStatusInvalid:        "must be active or disabled",
 	CodeUserChangeEmpty:      "send a role or a status to change",

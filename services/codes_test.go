@@ -78,10 +78,14 @@ func TestRefusalsMatchByCodeAndUnwrapToTheirKind(t *testing.T) {
 		{fmt.Errorf("course 3: %w", ErrNotFound), CodeNotFound},
 		{&ThrottledError{}, CodeTooManyTries},
 		{errors.New("disk full"), CodeInternal},
+		{ErrTokenInvalid, CodePasswordLinkInvalid},
 	} {
 		if got := CodeOf(tc.err); got != tc.want {
 			t.Errorf("CodeOf(%v) = %s, want %s", tc.err, got, tc.want)
 		}
+	}
+	if got := KindOf(ErrTokenInvalid); got != CodeNotFound {
+		t.Errorf("KindOf(ErrTokenInvalid) = %s, want %s", got, CodeNotFound)
 	}
 }
 

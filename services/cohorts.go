@@ -62,6 +62,8 @@ func (s *Cohorts) CreateCohort(ctx context.Context, actor Actor, courseID uint, 
 		if err := tx.Create(&c).Error; err != nil {
 			return cohortConflict(err)
 		}
+		// The cohort's answer names its course, not the issuers' logos.
+		course.Issuers, course.Signatories = nil, nil
 		c.Course = &course
 		return record(tx, actor, "cohort.created", "cohort", c.ID, nil, cohortSnapshot(c))
 	})

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"kohorte/models"
+	"kohorte/services/roster"
 )
 
 // ErrCohortFull refuses an enrollment beyond a cohort's capacity.
@@ -224,4 +225,74 @@ func enrollmentPage(tx *gorm.DB, cohortID uint, f EnrollmentFilter) ([]models.En
 	err = q.Preload("Participant").Order(order).
 		Limit(f.Page.limit()).Offset(f.Page.offset()).Find(&es).Error
 	return es, total, err
+}
+
+// CreateAndEnroll adds a new person and enrolls them in a cohort in one
+// transaction: if the cohort is full, nobody is created either.
+func (s *Enrollments) CreateAndEnroll(ctx context.Context, actor Actor, cohortID uint, in ParticipantInput, day models.Date) (models.Participant, models.Enrollment, error) {
+	if !actor.IsStaff() {
+		return models.Participant{}, models.Enrollment{}, ErrForbidden
+	}
+	var p models.Participant
+	if err := in.apply(&p); err != nil {
+		return p, models.Enrollment{}, err
+	}
+	if day.IsZero() {
+		day = s.now()
+	}
+	var e models.Enrollment
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
+		if err := createParticipantTx(tx, actor, &p); err != nil {
+			return err
+		}
+		var err error
+		e, err = enrollTx(tx, actor, cohortID, p.ID, day)
+		return err
+	})
+	return p, e, err
+}
+
+// FindEnrollment returns a person's enrollment in a cohort.
+func (s *Enrollments) FindEnrollment(ctx context.Context, actor Actor, cohortID, participantID uint) (models.Enrollment, error) {
+	if !actor.IsStaff() {
+		return models.Enrollment{}, ErrForbidden
+	}
+	var e models.Enrollment
+	err := s.db.WithContext(ctx).Where("cohort_id = ? AND participant_id = ?", cohortID, participantID).Take(&e).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return e, fmt.Errorf("participant %d in cohort %d: %w", participantID, cohortID, ErrNotFound)
+	}
+	return e, err
+}
+
+// ExportRows returns every enrollment of a cohort with its participant,
+// ordered by name, for the CSV and XLSX exports.
+func (s *Enrollments) ExportRows(ctx context.Context, actor Actor, cohortID uint) (models.Cohort, []roster.ExportRow, error) {
+	if !actor.IsStaff() {
+		return models.Cohort{}, nil, ErrForbidden
+	}
+	cohort, err := findCohort(s.db.WithContext(ctx), cohortID)
+	if err != nil {
+		return cohort, nil, err
+	}
+	var es []models.Enrollment
+	err = s.db.WithContext(ctx).Preload("Participant").
+		Joins("JOIN participants ON participants.id = enrollments.participant_id").
+		Where("enrollments.cohort_id = ?", cohortID).
+		Order("participants.sort_name, enrollments.id").Find(&es).Error
+	if err != nil {
+		return cohort, nil, err
+	}
+	rows := make([]roster.ExportRow, len(es))
+	for i, e := range es {
+		p := e.Participant
+		rows[i] = roster.ExportRow{LastName: p.LastName, FirstName: p.FirstName, Email: p.Email, Organisation: p.Organisation,
+			NetworkType: string(p.NetworkType), FederalState: p.FederalState, Phone: p.Phone, Status: string(e.Status),
+			EnrolledAt: e.EnrolledAt.Time, WithdrawalReason: e.WithdrawalReason}
+		if e.WithdrawnAt != nil {
+			t := e.WithdrawnAt.Time
+			rows[i].WithdrawnAt = &t
+		}
+	}
+	return cohort, rows, nil
 }

@@ -151,6 +151,20 @@ func (e *ValidationError) Error() string {
 	return "invalid input: " + strings.Join(parts, "; ")
 }
 
+// KindOf names the kind of err alone, whatever rule refused it:
+// CodeNotFound for a missing password link as for a missing course.
+func KindOf(err error) Code {
+	if errors.As(err, new(*ValidationError)) {
+		return CodeInvalidInput
+	}
+	for _, k := range kindCodes {
+		if errors.Is(err, k.kind) {
+			return k.code
+		}
+	}
+	return CodeInternal
+}
+
 // CodeOf names err for a client: the code of a refusal, of invalid input
 // or of its kind, and CodeInternal for an error the domain does not know.
 func CodeOf(err error) Code {

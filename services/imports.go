@@ -74,6 +74,15 @@ func (e *ImportError) Error() string {
 // (too few places); row errors are a ValidationError for the caller.
 func (e *ImportError) Is(target error) bool { return target == ErrConflict && e.Preview.Errors == 0 }
 
+// Unwrap returns the list's problem when no row is wrong, so that its code
+// and parameters can be found like any refusal's.
+func (e *ImportError) Unwrap() error {
+	if e.Preview.Errors == 0 && e.Preview.Problem != nil {
+		return e.Preview.Problem
+	}
+	return nil
+}
+
 // Code names the refusal: the list's problem when no row is wrong, else
 // invalid input, whose rows the preview lists with their own codes.
 func (e *ImportError) Code() Code {

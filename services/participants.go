@@ -49,6 +49,20 @@ func (in ParticipantInput) apply(p *models.Participant) error {
 	return nil
 }
 
+// CheckFilterCodes refuses filter values that name no federal state or
+// network type, rather than letting them match nobody.
+func CheckFilterCodes(federalState, networkType string) error {
+	verr := &ValidationError{}
+	if _, ok := roster.ParseFederalState(federalState); federalState != "" && !ok {
+		verr.Add("federal_state", CodeFederalStateInvalid, "value", federalState)
+	}
+	if _, ok := roster.ParseNetworkType(networkType); networkType != "" && !ok {
+		verr.add(FieldError{Field: "network_type", Code: CodeNetworkTypeInvalid, Params: params("value", networkType),
+			Message: "must be mint_region, fachkraeftesicherung or other"})
+	}
+	return verr.Err()
+}
+
 // cellFieldError names a problem that the list rules found with a person's
 // field by its code; the parser's English message, which quotes the value,
 // stays the message.
@@ -95,44 +109,6 @@ func createParticipantTx(tx *gorm.DB, actor Actor, p *models.Participant) error 
 		return err
 	}
 	return record(tx, actor, "participant.created", "participant", p.ID, nil, participantSnapshot(*p))
-}
-
-// CreateAndEnroll adds a new person and enrolls them in a cohort in one
-// transaction: if the cohort is full, nobody is created either.
-func (s *Enrollments) CreateAndEnroll(ctx context.Context, actor Actor, cohortID uint, in ParticipantInput, day models.Date) (models.Participant, models.Enrollment, error) {
-	if !actor.IsStaff() {
-		return models.Participant{}, models.Enrollment{}, ErrForbidden
-	}
-	var p models.Participant
-	if err := in.apply(&p); err != nil {
-		return p, models.Enrollment{}, err
-	}
-	if day.IsZero() {
-		day = s.now()
-	}
-	var e models.Enrollment
-	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
-		if err := createParticipantTx(tx, actor, &p); err != nil {
-			return err
-		}
-		var err error
-		e, err = enrollTx(tx, actor, cohortID, p.ID, day)
-		return err
-	})
-	return p, e, err
-}
-
-// FindEnrollment returns a person's enrollment in a cohort.
-func (s *Enrollments) FindEnrollment(ctx context.Context, actor Actor, cohortID, participantID uint) (models.Enrollment, error) {
-	if !actor.IsStaff() {
-		return models.Enrollment{}, ErrForbidden
-	}
-	var e models.Enrollment
-	err := s.db.WithContext(ctx).Where("cohort_id = ? AND participant_id = ?", cohortID, participantID).Take(&e).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return e, fmt.Errorf("participant %d in cohort %d: %w", participantID, cohortID, ErrNotFound)
-	}
-	return e, err
 }
 
 // UpdateParticipant changes a person's data.
@@ -316,38 +292,6 @@ func (s *Participants) enrollmentsWhere(ctx context.Context, cond string, arg an
 		out[i] = MyEnrollment{Enrollment: e, Cohort: byID[e.CohortID]}
 	}
 	return out, nil
-}
-
-// ExportRows returns every enrollment of a cohort with its participant,
-// ordered by name, for the CSV and XLSX exports.
-func (s *Enrollments) ExportRows(ctx context.Context, actor Actor, cohortID uint) (models.Cohort, []roster.ExportRow, error) {
-	if !actor.IsStaff() {
-		return models.Cohort{}, nil, ErrForbidden
-	}
-	cohort, err := findCohort(s.db.WithContext(ctx), cohortID)
-	if err != nil {
-		return cohort, nil, err
-	}
-	var es []models.Enrollment
-	err = s.db.WithContext(ctx).Preload("Participant").
-		Joins("JOIN participants ON participants.id = enrollments.participant_id").
-		Where("enrollments.cohort_id = ?", cohortID).
-		Order("participants.sort_name, enrollments.id").Find(&es).Error
-	if err != nil {
-		return cohort, nil, err
-	}
-	rows := make([]roster.ExportRow, len(es))
-	for i, e := range es {
-		p := e.Participant
-		rows[i] = roster.ExportRow{LastName: p.LastName, FirstName: p.FirstName, Email: p.Email, Organisation: p.Organisation,
-			NetworkType: string(p.NetworkType), FederalState: p.FederalState, Phone: p.Phone, Status: string(e.Status),
-			EnrolledAt: e.EnrolledAt.Time, WithdrawalReason: e.WithdrawalReason}
-		if e.WithdrawnAt != nil {
-			t := e.WithdrawnAt.Time
-			rows[i].WithdrawnAt = &t
-		}
-	}
-	return cohort, rows, nil
 }
 
 func participantSortName(p models.Participant) string {

@@ -12,7 +12,7 @@ import (
 )
 
 // ErrTokenInvalid answers a password link that is unknown, used or expired.
-var ErrTokenInvalid = fmt.Errorf("%w: this link is invalid or has expired", ErrNotFound)
+var ErrTokenInvalid = refuse(ErrNotFound, CodePasswordLinkInvalid)
 
 // SetPasswordWithToken redeems an invitation or reset link: it sets the
 // password, uses up the token, ends all sessions of the user and opens a

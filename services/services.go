@@ -26,14 +26,10 @@ type Services struct {
 	Health *Health
 	Audit  *Audit
 
-	// Sessions logs people in and out and authenticates their requests.
-	Sessions *Sessions
-	// Users manages accounts, roles and invitations.
-	Users *Users
-	// Passwords changes passwords and handles one-time password links.
+	Sessions  *Sessions
+	Users     *Users
 	Passwords *Passwords
-	// Tokens manages API tokens.
-	Tokens *Tokens
+	Tokens    *Tokens
 
 	Courses *Courses
 	// Cohorts manages the runs of a course, their status and statistics.

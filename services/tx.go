@@ -28,11 +28,12 @@ type hooksKey struct{}
 // afterCommit runs once the transaction has committed, in the order it was
 // scheduled, and never if it rolls back. A transaction inside another
 // passes its work on to the outer one when it succeeds, so nothing runs
-// before the outermost commit.
+// before the outermost commit; a transaction on the root handle is never
+// inside another, whatever its context holds.
 func inTransaction(ctx context.Context, db *gorm.DB, f func(tx *gorm.DB) error) error {
-	outer := hooksOf(ctx)
-	if outer == nil && db.Statement.Context != nil {
-		// db is itself a transaction, started with another context.
+	var outer *commitHooks
+	if _, nested := db.Statement.ConnPool.(gorm.TxCommitter); nested && db.Statement.Context != nil {
+		// db is itself a transaction: its work waits for its commit.
 		outer = hooksOf(db.Statement.Context)
 	}
 	hooks := &commitHooks{}

@@ -78,3 +78,19 @@ func TestWorkAfterCommitRunsOnlyOnceCommitted(t *testing.T) {
 		t.Fatalf("after a rollback: %v, ran %v", err, ran)
 	}
 }
+
+// A transaction on the root handle is never nested, even when its context
+// comes from inside another: its work runs after its own commit.
+func TestWorkAfterCommitOfARootTransactionRunsAtItsCommit(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	ctx := context.WithValue(context.Background(), hooksKey{}, &commitHooks{})
+	ran := false
+	err := inTransaction(ctx, db, func(tx *gorm.DB) error {
+		afterCommit(tx, func() { ran = true })
+		return nil
+	})
+	if err != nil || !ran {
+		t.Fatalf("root transaction: %v, work ran: %v", err, ran)
+	}
+}
