@@ -130,6 +130,9 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	if err := ensureAdmin(ctx, svc.Users, cfg, log, stdout); err != nil {
 		return err
 	}
+	if err := svc.Warm(); err != nil {
+		return err
+	}
 	handler, err := newHandler(db, svc, cfg, log)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"net"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -51,8 +52,9 @@ type accounts struct {
 	db  *gorm.DB
 	cfg AccountsConfig
 	// dummyHash is verified against when an e-mail is unknown, so that
-	// unknown and known addresses take the same time to refuse.
-	dummyHash string
+	// unknown and known addresses take the same time to refuse. It is
+	// made once, when first needed or by Services.Warm.
+	dummyHash func() (string, error)
 	// hashSlots bounds how many passwords are hashed at once.
 	hashSlots chan struct{}
 }
@@ -62,10 +64,7 @@ func newAccounts(db *gorm.DB, cfg AccountsConfig) (*accounts, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	dummy, err := hashPassword("not a password of anyone")
-	if err != nil {
-		return nil, err
-	}
+	dummy := sync.OnceValues(func() (string, error) { return hashPassword("not a password of anyone") })
 	return &accounts{db: db, cfg: cfg, dummyHash: dummy, hashSlots: make(chan struct{}, runtime.NumCPU())}, nil
 }
 
@@ -181,7 +180,9 @@ func (a *accounts) checkPassword(ctx context.Context, email, password string) (m
 	}
 	hash := user.PasswordHash
 	if hash == "" {
-		hash = a.dummyHash
+		if hash, err = a.dummyHash(); err != nil {
+			return user, false, err
+		}
 	}
 	var match bool
 	verr := a.hashing(ctx, func() (err error) {
