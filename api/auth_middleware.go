@@ -85,7 +85,12 @@ func (h *handlers) authenticate(c *gin.Context) {
 		return
 	}
 	actor, err := h.identify(c, client)
-	if err != nil {
+	switch {
+	case err != nil && h.ui != nil && !isAPI(p):
+		h.ui.Fail(c, err)
+		c.Abort()
+		return
+	case err != nil:
 		h.writeError(c, err)
 		return
 	}

@@ -106,6 +106,11 @@ func detailOf(err error, status int) string {
 // logged with their detail and answered as a bare 500, so that no SQL or
 // internal state reaches the client.
 func (h *handlers) writeError(c *gin.Context, err error) {
+	if classified := services.Classify(err); classified != err {
+		h.log.WarnContext(c.Request.Context(), "request refused by the database",
+			"request_id", requestID(c), "route", c.FullPath(), "error", err)
+		err = classified
+	}
 	var verr *services.ValidationError
 	var ierr *services.ImportError
 	switch {

@@ -24,6 +24,9 @@ type UI interface {
 	MethodNotAllowed(c *gin.Context)
 	// Deny answers a page request that is refused with 401 or 403.
 	Deny(c *gin.Context, status int)
+	// Fail answers a page request that failed before its handler ran,
+	// such as when the database cannot be reached to identify the user.
+	Fail(c *gin.Context, err error)
 }
 
 // Deps are what the router needs from the composition root.

@@ -29,6 +29,7 @@ var statuses = []struct {
 // kind's status for a domain error, and 500 for an error the domain does
 // not know.
 func Status(err error) int {
+	err = services.Classify(err)
 	var ierr *services.ImportError
 	if errors.As(err, &ierr) && ierr.Preview.Errors > 0 {
 		return http.StatusUnprocessableEntity
@@ -44,12 +45,20 @@ func Status(err error) int {
 	return http.StatusInternalServerError
 }
 
-// RetryAfter is how many whole seconds a throttled client should wait
-// before it tries again, or 0 if err is no throttling.
+// retryUnavailable is how long a client should wait when the database
+// cannot be reached: long enough for a restart or a failover to begin.
+const retryUnavailable = 5
+
+// RetryAfter is how many whole seconds a client should wait before it
+// tries again: the rest of a throttling window, a few seconds while the
+// database is unavailable, or 0 when trying again will not help.
 func RetryAfter(err error) int {
 	var throttled *services.ThrottledError
-	if errors.As(err, &throttled) {
+	switch {
+	case errors.As(err, &throttled):
 		return int(throttled.RetryAfter.Seconds() + 0.999)
+	case errors.Is(services.Classify(err), services.ErrUnavailable):
+		return retryUnavailable
 	}
 	return 0
 }

@@ -221,6 +221,9 @@ var codeMessages = map[services.Code]string{
 	services.CodeImportNoHeader:       "ImportNoHeader",
 	services.CodeImportNotSpreadsheet: "ImportNotSpreadsheet",
 	services.CodeImportUnreadable:     "ImportUnreadable",
+
+	services.CodeConcurrentChange:    "ErrConcurrentChange",
+	services.CodeDatabaseUnavailable: "ErrUnavailable",
 }
 
 // codeMessage is the catalogue message of code, its parameters named as

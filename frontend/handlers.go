@@ -10,6 +10,7 @@ import (
 
 	"kohorte/access"
 	"kohorte/errhttp"
+	"kohorte/services"
 )
 
 func (ui *UI) home(c *gin.Context) {
@@ -106,11 +107,20 @@ func loginURL(r *http.Request) string {
 	return "/anmelden?next=" + url.QueryEscape(next)
 }
 
+// Fail answers a page request that failed before its handler ran, as fail
+// does for a handler.
+func (ui *UI) Fail(c *gin.Context, err error) { ui.fail(c, err) }
+
 // fail answers a service error that the page cannot show in place, with
 // the status errhttp gives it, as the API would. A refusal is explained by
 // its code; an unexpected error is logged with its detail and shown only
 // as a request ID.
 func (ui *UI) fail(c *gin.Context, err error) {
+	if classified := services.Classify(err); classified != err {
+		ui.log.WarnContext(c.Request.Context(), "page refused by the database", "route", c.FullPath(),
+			"request_id", access.ActorOf(c).RequestID, "err", err)
+		err = classified
+	}
 	switch status := errhttp.Status(err); status {
 	case http.StatusNotFound:
 		ui.NotFound(c)
@@ -130,8 +140,7 @@ func (ui *UI) fail(c *gin.Context, err error) {
 		}
 		ui.renderError(c, status, "TooManyTitle", "TooManyText")
 	case http.StatusServiceUnavailable:
-		ui.log.WarnContext(c.Request.Context(), "page unavailable", "route", c.FullPath(),
-			"request_id", access.ActorOf(c).RequestID, "err", err)
+		c.Header("Retry-After", strconv.Itoa(errhttp.RetryAfter(err)))
 		ui.renderError(c, status, "UnavailableTitle", "ErrUnavailable")
 	default:
 		actor := access.ActorOf(c)

@@ -102,6 +102,12 @@ const (
 	CodeImportUnreadable     Code = "import.unreadable"
 )
 
+// Codes of failures that are nobody's mistake.
+const (
+	CodeConcurrentChange    Code = "conflict.concurrent_change"
+	CodeDatabaseUnavailable Code = "unavailable.database"
+)
+
 // codeMessages hold the English message of every code, with {name} where a
 // parameter goes. The API answers with them; a test checks that every code
 // declared above has one, and the pages' test that each has a translation.
@@ -181,6 +187,9 @@ var codeMessages = map[Code]string{
 	CodeImportNoHeader:       "the file has no header row",
 	CodeImportNotSpreadsheet: "the file is neither CSV nor XLSX",
 	CodeImportUnreadable:     "the file cannot be read as a list",
+
+	CodeConcurrentChange:    "someone else changed the same data at the same moment; please try again",
+	CodeDatabaseUnavailable: "the database cannot be reached at the moment; please try again shortly",
 }
 
 // Codes returns every code, sorted, for the tests that check each one is

@@ -9,6 +9,10 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"gorm.io/gorm"
+
+	"kohorte/models"
 )
 
 // Domain error kinds. Callers test them with errors.Is; every refusal below
@@ -151,9 +155,27 @@ func (e *ValidationError) Error() string {
 	return "invalid input: " + strings.Join(parts, "; ")
 }
 
+// Classify turns failures of the database itself into refusals: a unique
+// or foreign-key violation that no check in the transaction could foresee,
+// because another request wrote first, is a conflict the client may retry;
+// a database that cannot be reached is unavailable for now. Other errors
+// come back as they are.
+func Classify(err error) error {
+	switch {
+	case err == nil, errors.As(err, new(*Refusal)), errors.As(err, new(*ValidationError)):
+		return err
+	case errors.Is(err, gorm.ErrDuplicatedKey), errors.Is(err, gorm.ErrForeignKeyViolated):
+		return refuse(ErrConflict, CodeConcurrentChange)
+	case models.IsUnavailable(err):
+		return refuse(ErrUnavailable, CodeDatabaseUnavailable)
+	}
+	return err
+}
+
 // KindOf names the kind of err alone, whatever rule refused it:
 // CodeNotFound for a missing password link as for a missing course.
 func KindOf(err error) Code {
+	err = Classify(err)
 	if errors.As(err, new(*ValidationError)) {
 		return CodeInvalidInput
 	}
@@ -168,6 +190,7 @@ func KindOf(err error) Code {
 // CodeOf names err for a client: the code of a refusal, of invalid input
 // or of its kind, and CodeInternal for an error the domain does not know.
 func CodeOf(err error) Code {
+	err = Classify(err)
 	var r *Refusal
 	var verr *ValidationError
 	var ierr *ImportError
