@@ -36,6 +36,11 @@ type config struct {
 	AdminPassword string
 	SessionIdle   time.Duration
 	SessionMax    time.Duration
+	// MetricsAddr serves /metrics on a listener of its own, e.g. on
+	// loopback only, instead of beside the application.
+	MetricsAddr string
+	// MetricsToken, if set, must be sent as a Bearer token to read /metrics.
+	MetricsToken string
 }
 
 func (c config) proxies() []string {
@@ -110,7 +115,13 @@ var (
 	optAdmin     = option{"admin-email", []string{"KOHORTE_ADMIN_EMAIL"}}
 	optIdle      = option{"session-idle-timeout", []string{"KOHORTE_SESSION_IDLE_TIMEOUT"}}
 	optLifetimeS = option{"session-lifetime", []string{"KOHORTE_SESSION_LIFETIME"}}
+	optMetrics   = option{"metrics-addr", []string{"KOHORTE_METRICS_ADDR"}}
+	optMetricsT  = option{"metrics-token", []string{"KOHORTE_METRICS_TOKEN"}}
 )
+
+// minMetricsToken is the shortest metrics token taken, so that it cannot
+// be guessed.
+const minMetricsToken = 16
 
 // parseConfig reads the environment, then the flags, then checks the values
 // that can be checked without touching the network.
@@ -135,6 +146,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&cfg.AdminEmail, optAdmin.flag, "admin@kohorte.local", "e-mail of the first admin, created at start if no admin exists (password from KOHORTE_ADMIN_PASSWORD, else a one-time password is printed)")
 	fs.DurationVar(&cfg.SessionIdle, optIdle.flag, 30*time.Minute, "a login ends after this long without a request")
 	fs.DurationVar(&cfg.SessionMax, optLifetimeS.flag, 12*time.Hour, "a login ends this long after it began")
+	fs.StringVar(&cfg.MetricsAddr, optMetrics.flag, "", "serve /metrics on this address of its own (host:port, e.g. 127.0.0.1:9090) instead of beside the application")
+	fs.StringVar(&cfg.MetricsToken, optMetricsT.flag, "", "require this Bearer token (at least 16 characters) to read /metrics; prefer the environment variable, which the process list does not show")
 	fs.Usage = func() { usage(fs) }
 
 	for _, opt := range allOptions() {
@@ -158,7 +171,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 
 func allOptions() []option {
 	return []option{optAddr, optDataDir, optDB, optMaxOpen, optMaxIdle, optLifetime,
-		optLogFormat, optLogLevel, optNoMigrate, optShutdown, optTLSCert, optTLSKey, optProxies, optBaseURL, optAdmin, optIdle, optLifetimeS}
+		optLogFormat, optLogLevel, optNoMigrate, optShutdown, optTLSCert, optTLSKey, optProxies, optBaseURL, optAdmin, optIdle, optLifetimeS, optMetrics, optMetricsT}
 }
 
 func setFromEnv(fs *flag.FlagSet, opt option, getenv func(string) string) error {
@@ -194,6 +207,8 @@ func (c config) check() error {
 		{validBaseURL(c.BaseURL), optBaseURL, "must be an http or https address without a path, e.g. https://kohorte.example.org"},
 		{c.SessionIdle >= time.Minute, optIdle, "must be at least 1m"},
 		{c.SessionMax >= c.SessionIdle, optLifetimeS, "must be at least the idle timeout"},
+		{c.MetricsAddr == "" || c.MetricsAddr != c.Addr || strings.HasSuffix(c.Addr, ":0"), optMetrics, "must differ from the address of the application"},
+		{c.MetricsToken == "" || len(c.MetricsToken) >= minMetricsToken, optMetricsT, fmt.Sprintf("must be at least %d characters", minMetricsToken)},
 	}
 	for _, ch := range checks {
 		if !ch.ok {

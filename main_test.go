@@ -485,3 +485,32 @@ func TestNoMigrateRefusesAnUnmigratedDatabase(t *testing.T) {
 		t.Fatalf("run = %v, want it to say run 'kohorte migrate' first", err)
 	}
 }
+
+// --metrics-addr moves /metrics off the application's address, and
+// KOHORTE_METRICS_TOKEN guards it there.
+func TestMetricsOnTheirOwnAddressWithAToken(t *testing.T) {
+	t.Parallel()
+	const token = "a-token-for-the-scraper"
+	announce := regexp.MustCompile(`(?s)serving metrics addr=(\S+).*is running at http://\S+`)
+	addr, stop := startRunWith(t, announce,
+		append([]string{"--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"}, dbArgs(t)...),
+		map[string]string{"KOHORTE_METRICS_TOKEN": token})
+	defer stop()
+	if got := get(t, "http://"+addr+"/metrics"); got != http.StatusUnauthorized {
+		t.Errorf("metrics without the token: %d, want 401", got)
+	}
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "go_goroutines") {
+		t.Errorf("metrics with the token: %d, %.80s", resp.StatusCode, body)
+	}
+	if got := get(t, "http://"+addr+"/healthz"); got != http.StatusNotFound {
+		t.Errorf("the metrics address serves /healthz: %d, want 404", got)
+	}
+}

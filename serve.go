@@ -133,9 +133,21 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	if err := svc.Warm(); err != nil {
 		return err
 	}
-	handler, err := newHandler(db, svc, cfg, log)
+	sqlDB, err := db.DB()
 	if err != nil {
 		return err
+	}
+	metrics := api.NewMetrics(sqlDB)
+	handler, err := newHandler(svc, metrics, cfg, log)
+	if err != nil {
+		return err
+	}
+	if cfg.MetricsAddr != "" {
+		stop, err := serveMetrics(cfg, metrics, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	announce(cfg, ln, db, log, stdout)
 	go pruneEvery(ctx, time.Hour, svc.Sessions, log)
@@ -249,23 +261,21 @@ func pruneEvery(ctx context.Context, every time.Duration, sessions *services.Ses
 	}
 }
 
-func newHandler(db *gorm.DB, svc *services.Services, cfg config, log *slog.Logger) (http.Handler, error) {
-	sqlDB, err := db.DB()
-	if err != nil {
-		return nil, err
-	}
+func newHandler(svc *services.Services, metrics *api.Metrics, cfg config, log *slog.Logger) (http.Handler, error) {
 	ui, err := frontend.New(frontend.Options{Logger: log, Version: version, Services: svc})
 	if err != nil {
 		return nil, err
 	}
 	return api.NewRouter(api.Deps{
-		Logger:         log,
-		Metrics:        api.NewMetrics(sqlDB),
-		Services:       svc,
-		UI:             ui,
-		Version:        version,
-		TrustedProxies: cfg.proxies(),
-		BaseURL:        cfg.BaseURL,
+		Logger:           log,
+		Metrics:          metrics,
+		MetricsToken:     cfg.MetricsToken,
+		MetricsElsewhere: cfg.MetricsAddr != "",
+		Services:         svc,
+		UI:               ui,
+		Version:          version,
+		TrustedProxies:   cfg.proxies(),
+		BaseURL:          cfg.BaseURL,
 	})
 }
 
@@ -279,6 +289,26 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+}
+
+// serveMetrics serves /metrics alone on cfg.MetricsAddr, so that an
+// operator can keep it off the public address; it returns the function
+// that stops it.
+func serveMetrics(cfg config, metrics *api.Metrics, log *slog.Logger) (func(), error) {
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return nil, &configError{opt: optMetrics, err: fmt.Errorf("cannot listen on %s: %s", cfg.MetricsAddr, causeOf(err))}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Handler(cfg.MetricsToken))
+	srv := newHTTPServer(mux, log)
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener stopped", "error", err)
+		}
+	}()
+	log.Info("serving metrics", "addr", ln.Addr().String())
+	return func() { srv.Close() }, nil
 }
 
 // announce prints the one line an operator needs: where Kohorte answers.

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"crypto/subtle"
 	"database/sql"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"kohorte/services"
 )
 
 // Metrics holds Kohorte's Prometheus registry and the HTTP instruments in it.
@@ -63,7 +67,23 @@ func methodLabel(m string) string {
 	return "other"
 }
 
-// Handler serves the registry in Prometheus' text format.
-func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+// Handler serves the registry in Prometheus' text format. With a token,
+// only a request that sends it as a Bearer token is answered; any other
+// gets 401, so that the numbers of a public server stay with its operator.
+func (m *Metrics) Handler(token string) http.Handler {
+	h := promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+	if token == "" {
+		return h
+	}
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="kohorte-metrics"`)
+			w.Header().Set("Content-Type", problemJSON)
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintf(w, `{"type":"about:blank","title":"Unauthorized","status":401,"code":%q,"detail":"Send the metrics token."}`, services.CodeUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }

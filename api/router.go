@@ -33,6 +33,10 @@ type UI interface {
 type Deps struct {
 	Logger  *slog.Logger
 	Metrics *Metrics
+	// MetricsToken, if set, must be sent as a Bearer token to read /metrics.
+	MetricsToken string
+	// MetricsElsewhere leaves /metrics to a listener of its own.
+	MetricsElsewhere bool
 	// Services serve every request; the API holds no state of its own.
 	Services *services.Services
 	UI       UI
@@ -91,7 +95,9 @@ func NewRouter(d Deps) (*Router, error) {
 	ops := routes.Group(&r.RouterGroup, h.deny)
 	ops.GET(access.Public, "/healthz", h.healthz)
 	ops.GET(access.Public, "/readyz", h.readyz)
-	ops.GET(access.Public, "/metrics", gin.WrapH(d.Metrics.Handler()))
+	if !d.MetricsElsewhere {
+		ops.GET(access.Public, "/metrics", gin.WrapH(d.Metrics.Handler(d.MetricsToken)))
+	}
 	ops.GET(access.Public, "/api/openapi.json", h.openAPI)
 	ops.GET(access.Public, "/api/docs", h.apiDocs)
 	ops.GET(access.Public, "/api/docs/docs.css", h.apiDocsCSS)
