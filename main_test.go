@@ -491,7 +491,7 @@ func TestNoMigrateRefusesAnUnmigratedDatabase(t *testing.T) {
 func TestMetricsOnTheirOwnAddressWithAToken(t *testing.T) {
 	t.Parallel()
 	const token = "a-token-for-the-scraper"
-	announce := regexp.MustCompile(`(?s)serving metrics addr=(\S+).*is running at http://\S+`)
+	announce := regexp.MustCompile(`(?s)"serving metrics" addr=(\S+).*is running at http://\S+`)
 	addr, stop := startRunWith(t, announce,
 		append([]string{"--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"}, dbArgs(t)...),
 		map[string]string{"KOHORTE_METRICS_TOKEN": token})
