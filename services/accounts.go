@@ -135,18 +135,25 @@ func (a *Sessions) Login(ctx context.Context, rawEmail, password string, client 
 	return res, err
 }
 
-// reserveAttempt records an attempt as failed before the password is
-// checked, then counts. Because every attempt is committed before it
-// counts, the n-th of any number of parallel attempts sees at least n-1
-// others, so no more than MaxFailures passwords are ever checked in a
-// window. A refused attempt is removed again, so that hammering on a
-// locked account does not prolong the lock.
+// reserveAttempt records a login attempt as failed before the password
+// is checked, then counts; see reserve.
 func (a *accounts) reserveAttempt(ctx context.Context, email, key string) (models.LoginAttempt, error) {
-	attempt := models.LoginAttempt{Email: email, ClientAddr: key, CreatedAt: a.now()}
+	attempt := models.LoginAttempt{Purpose: models.AttemptLogin, Email: email, ClientAddr: key}
+	return a.reserve(ctx, attempt, func(own uint) error { return a.checkThrottle(ctx, email, key, own) })
+}
+
+// reserve records attempt before check counts, and removes it again when
+// check refuses. Because every attempt is committed before it counts, the
+// n-th of any number of parallel attempts sees at least n-1 others, so no
+// more than the limit ever get through in a window, on any engine. A
+// refused attempt is removed, so that hammering on a lock does not
+// prolong it.
+func (a *accounts) reserve(ctx context.Context, attempt models.LoginAttempt, check func(own uint) error) (models.LoginAttempt, error) {
+	attempt.CreatedAt = a.now()
 	if err := a.db.WithContext(ctx).Create(&attempt).Error; err != nil {
 		return attempt, err
 	}
-	err := a.checkThrottle(ctx, email, key, attempt.ID)
+	err := check(attempt.ID)
 	if err != nil {
 		a.db.WithContext(ctx).Delete(&attempt)
 	}
@@ -251,21 +258,29 @@ func (a *accounts) checkThrottle(ctx context.Context, email, key string, own uin
 		emailSince = lastSuccess.CreatedAt
 	}
 	for _, q := range []*gorm.DB{
-		db.Where("email = ? AND success = ? AND created_at > ? AND id <> ?", email, false, emailSince, own),
-		db.Where("client_addr = ? AND success = ? AND created_at > ? AND id <> ?", key, false, since, own),
+		db.Where("purpose = ? AND email = ? AND success = ? AND created_at > ? AND id <> ?", models.AttemptLogin, email, false, emailSince, own),
+		db.Where("purpose = ? AND client_addr = ? AND success = ? AND created_at > ? AND id <> ?", models.AttemptLogin, key, false, since, own),
 	} {
-		var failures []time.Time
-		err := q.Model(&models.LoginAttempt{}).Order("created_at DESC").Limit(a.cfg.MaxFailures).Pluck("created_at", &failures).Error
-		if err != nil {
+		if err := a.overLimit(q, a.cfg.MaxFailures); err != nil {
 			return err
-		}
-		if len(failures) >= a.cfg.MaxFailures {
-			oldest := failures[len(failures)-1]
-			wait := oldest.Add(a.cfg.FailureWindow).Sub(a.now())
-			return &ThrottledError{RetryAfter: max(wait, time.Second)}
 		}
 	}
 	return nil
+}
+
+// overLimit refuses when q finds limit or more attempts, until the oldest
+// of the limit newest has left the window.
+func (a *accounts) overLimit(q *gorm.DB, limit int) error {
+	var times []time.Time
+	err := q.Model(&models.LoginAttempt{}).Order("created_at DESC").Limit(limit).Pluck("created_at", &times).Error
+	if err != nil {
+		return err
+	}
+	if len(times) < limit {
+		return nil
+	}
+	wait := times[len(times)-1].Add(a.cfg.FailureWindow).Sub(a.now())
+	return &ThrottledError{RetryAfter: max(wait, time.Second)}
 }
 
 // openSession stores a new session for userID and returns its token.

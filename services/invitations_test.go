@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -356,5 +357,38 @@ func TestPasswordResetRequestsLookAlikeAndAreThrottled(t *testing.T) {
 	}
 	if err := e.svc.Passwords.RequestReset(ctx, "admin@example.org", client("198.51.100.9")); !errors.Is(err, services.ErrTooManyTries) {
 		t.Fatalf("eleventh request: %v", err)
+	}
+}
+
+func TestParallelPasswordResetRequestsKeepTheLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var accepted, throttled atomic.Int32
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := e.svc.Passwords.RequestReset(ctx, "admin@example.org", client("198.51.100.77"))
+			switch {
+			case err == nil:
+				accepted.Add(1)
+			case errors.Is(err, services.ErrTooManyTries):
+				throttled.Add(1)
+			default:
+				t.Errorf("request: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if accepted.Load() > 10 || accepted.Load()+throttled.Load() != 100 {
+		t.Fatalf("%d accepted, %d throttled; want at most 10 accepted of 100", accepted.Load(), throttled.Load())
+	}
+	if n := e.countAudit(t, "user.password_reset_requested"); n != int64(accepted.Load()) {
+		t.Fatalf("%d requests recorded, %d accepted", n, accepted.Load())
+	}
+	if err := e.svc.Passwords.RequestReset(ctx, "admin@example.org", client("198.51.100.78")); err != nil {
+		t.Fatalf("another address: %v", err)
 	}
 }

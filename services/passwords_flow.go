@@ -159,27 +159,27 @@ func (a *Passwords) PasswordTokenValid(ctx context.Context, token string) (bool,
 // RequestReset records that someone asked to reset the password of email.
 // It answers the same whether or not the address has an account, so that
 // nobody can probe for accounts, and refuses more than MaxFailures requests
-// from one client address in the failure window; staff see the requests in
-// the audit log.
+// from one client address (its /64 for IPv6) in the failure window, each
+// reserved before it counts as logins are; staff see the requests in the
+// audit log.
 func (a *Passwords) RequestReset(ctx context.Context, rawEmail string, client Actor) error {
 	email, ok := normalizeEmail(rawEmail)
 	if !ok {
 		return invalid("email", CodeEmailInvalid)
 	}
-	const action = "user.password_reset_requested"
+	key := throttleKey(client.ClientAddr)
+	// Only the client address counts; the e-mail address is not kept.
+	attempt := models.LoginAttempt{Purpose: models.AttemptReset, ClientAddr: key}
+	_, err := a.reserve(ctx, attempt, func(own uint) error {
+		return a.overLimit(a.db.WithContext(ctx).Where("purpose = ? AND client_addr = ? AND created_at > ? AND id <> ?",
+			models.AttemptReset, key, a.now().Add(-a.cfg.FailureWindow), own), a.cfg.MaxFailures)
+	})
+	if err != nil {
+		return err
+	}
 	return inTransaction(ctx, a.db, func(tx *gorm.DB) error {
-		// Audit events carry the wall clock, not the service's clock.
-		var recent int64
-		err := tx.Model(&models.AuditEvent{}).Where("action = ? AND client_addr = ? AND created_at > ?",
-			action, client.ClientAddr, time.Now().UTC().Add(-a.cfg.FailureWindow)).Count(&recent).Error
-		if err != nil {
-			return err
-		}
-		if recent >= int64(a.cfg.MaxFailures) {
-			return &ThrottledError{RetryAfter: a.cfg.FailureWindow}
-		}
 		var user models.User
-		err = tx.Where("email = ? AND status = ?", email, models.UserActive).Take(&user).Error
+		err := tx.Where("email = ? AND status = ?", email, models.UserActive).Take(&user).Error
 		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}
@@ -190,6 +190,6 @@ func (a *Passwords) RequestReset(ctx context.Context, rawEmail string, client Ac
 		if user.ID != 0 {
 			objectID = fmt.Sprint(user.ID)
 		}
-		return record(tx, client, action, "user", objectID, nil, nil)
+		return record(tx, client, "user.password_reset_requested", "user", objectID, nil, nil)
 	})
 }
