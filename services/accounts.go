@@ -355,6 +355,15 @@ func endSessions(tx *gorm.DB, userID uint) error {
 	return tx.Where("user_id = ?", userID).Delete(&models.Session{}).Error
 }
 
+// endLinks ends every open one-time password link of userID, inside the
+// caller's transaction: a link issued before the password, the status or
+// the role changed must not outlive the change.
+func (a *accounts) endLinks(tx *gorm.DB, userID uint) error {
+	now := a.now()
+	return tx.Model(&models.UserToken{}).Where("user_id = ? AND used_at IS NULL AND expires_at > ?", userID, now).
+		Update("expires_at", now).Error
+}
+
 func actorOf(u models.User, client Actor) Actor {
 	return Actor{UserID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Role: u.Role, ClientAddr: client.ClientAddr, RequestID: client.RequestID,
 		MustChangePassword: u.MustChangePassword}

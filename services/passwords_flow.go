@@ -89,6 +89,9 @@ func (a *accounts) replacePassword(tx *gorm.DB, user models.User, password strin
 	if err := endSessions(tx, user.ID); err != nil {
 		return LoginResult{}, err
 	}
+	if err := a.endLinks(tx, user.ID); err != nil {
+		return LoginResult{}, err
+	}
 	token, err := a.openSession(tx, user.ID)
 	if err != nil {
 		return LoginResult{}, err
