@@ -319,9 +319,9 @@ func (a *Sessions) Authenticate(ctx context.Context, token string, client Actor)
 		db.Delete(&models.Session{}, su.SessionID)
 		return client, ErrUnauthorized
 	}
-	// Writing on every request would make each page view a write; a minute
-	// of slack in the idle timeout costs nothing.
-	if now.Sub(su.LastSeenAt) > time.Minute {
+	// Writing on every request would make each page view a write, so
+	// last-seen is refreshed only when it is somewhat old; see refreshAfter.
+	if now.Sub(su.LastSeenAt) >= a.refreshAfter() {
 		if err := db.Model(&models.Session{}).Where("id = ?", su.SessionID).Update("last_seen_at", now).Error; err != nil {
 			return client, err
 		}
@@ -329,6 +329,14 @@ func (a *Sessions) Authenticate(ctx context.Context, token string, client Actor)
 	actor := actorOf(su.User, client)
 	actor.SessionID = su.SessionID
 	return actor, nil
+}
+
+// refreshAfter is how old a session's last-seen may grow before a request
+// refreshes it: a tenth of the idle timeout, and at most a minute. A fixed
+// interval would end busy sessions whenever the idle timeout is not much
+// longer than it; a tenth costs an idle timeout at most a tenth of itself.
+func (a *accounts) refreshAfter() time.Duration {
+	return min(a.cfg.IdleTimeout/10, time.Minute)
 }
 
 // sessionUser is a session row read together with its user.

@@ -432,3 +432,39 @@ func TestAuthenticateCostsOneQuery(t *testing.T) {
 		t.Fatalf("%d queries, want 1", n)
 	}
 }
+
+func TestBusySessionOutlivesAShortIdleTimeout(t *testing.T) {
+	t.Parallel()
+	for _, idle := range []time.Duration{time.Minute, 90 * time.Second, 30 * time.Minute} {
+		t.Run(idle.String(), func(t *testing.T) {
+			t.Parallel()
+			db := dbtest.Open(t)
+			clk := &clock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
+			cfg := services.DefaultAccountsConfig()
+			cfg.Now, cfg.IdleTimeout = clk.Now, idle
+			svc, err := services.New(db, services.Options{Accounts: &cfg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			if _, err := svc.Users.EnsureAdmin(ctx, "admin@example.org", adminPassword); err != nil {
+				t.Fatal(err)
+			}
+			res, err := svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			step := idle / 3
+			for elapsed := step; elapsed <= 3*idle; elapsed += step {
+				clk.Add(step)
+				if _, err := svc.Sessions.Authenticate(ctx, res.Token, client("x")); err != nil {
+					t.Fatalf("session used every %s ended after %s: %v", step, elapsed, err)
+				}
+			}
+			clk.Add(idle)
+			if _, err := svc.Sessions.Authenticate(ctx, res.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+				t.Fatalf("after %s idle: %v, want unauthorized", idle, err)
+			}
+		})
+	}
+}
