@@ -57,6 +57,9 @@ type accounts struct {
 	dummyHash func() (string, error)
 	// hashSlots bounds how many passwords are hashed at once.
 	hashSlots chan struct{}
+	// queued, when set, is called when a hash has to wait for a slot;
+	// tests use it to see what is held while waiting.
+	queued func()
 }
 
 // newAccounts returns what the account services share, on db.
@@ -214,12 +217,21 @@ func (a *accounts) hashPassword(ctx context.Context, password string) (hash stri
 
 // hashing runs f, which hashes a password, once one of the few hashing
 // slots is free: each hash takes 19 MiB, so a flood of logins must queue
-// rather than exhaust memory.
+// rather than exhaust memory. Nobody may wait here inside a transaction:
+// a waiting request would hold a database connection, and a flood of them
+// would starve every other request of connections.
 func (a *accounts) hashing(ctx context.Context, f func() error) error {
 	select {
 	case a.hashSlots <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	default:
+		if a.queued != nil {
+			a.queued()
+		}
+		select {
+		case a.hashSlots <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	defer func() { <-a.hashSlots }()
 	return f()

@@ -468,3 +468,67 @@ func TestBusySessionOutlivesAShortIdleTimeout(t *testing.T) {
 		})
 	}
 }
+
+func TestWrongCurrentPasswordsAreThrottledLikeLogins(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	e.addUser(t, "staff@example.org", models.RoleStaff, "Kursbuero-2026")
+	res, err := e.svc.Sessions.Login(ctx, "staff@example.org", "Kursbuero-2026", client("203.0.113.30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("203.0.113.30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var checked, throttled atomic.Int32
+	for range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := e.svc.Passwords.ChangePassword(ctx, actor, "geraten-geraten", "Neues-Kennwort-77")
+			switch {
+			case currentWrong(err):
+				checked.Add(1)
+			case errors.Is(err, services.ErrTooManyTries):
+				throttled.Add(1)
+			default:
+				t.Errorf("change password: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if checked.Load() > 10 || checked.Load()+throttled.Load() != 40 {
+		t.Fatalf("%d current passwords checked, %d throttled; want at most 10 checked of 40", checked.Load(), throttled.Load())
+	}
+	// Parallel attempts refused while others were still pending leave no
+	// trace; one after another, the guesses fill the limit exactly.
+	for checked.Load() < 20 {
+		_, err := e.svc.Passwords.ChangePassword(ctx, actor, "geraten-geraten", "Neues-Kennwort-77")
+		if errors.Is(err, services.ErrTooManyTries) {
+			break
+		}
+		if !currentWrong(err) {
+			t.Fatalf("change password: %v", err)
+		}
+		checked.Add(1)
+	}
+	if checked.Load() != 10 {
+		t.Fatalf("%d current passwords checked in all, want 10", checked.Load())
+	}
+	if _, err := e.svc.Passwords.ChangePassword(ctx, actor, "Kursbuero-2026", "Neues-Kennwort-77"); !errors.Is(err, services.ErrTooManyTries) {
+		t.Fatalf("right current password during the lock: %v, want throttled", err)
+	}
+	e.clock.Add(16 * time.Minute)
+	if _, err := e.svc.Passwords.ChangePassword(ctx, actor, "Kursbuero-2026", "Neues-Kennwort-77"); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+}
+
+// currentWrong reports whether err refuses the current password.
+func currentWrong(err error) bool {
+	var verr *services.ValidationError
+	return errors.As(err, &verr) && len(verr.Fields) == 1 && verr.Fields[0].Code == services.CodePasswordCurrentWrong
+}
