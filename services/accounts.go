@@ -22,10 +22,17 @@ type AccountsConfig struct {
 	IdleTimeout time.Duration
 	// Lifetime ends a session this long after login, however busy.
 	Lifetime time.Duration
-	// MaxFailures failed logins for one account or one client address
-	// within FailureWindow lock further attempts until the window has passed.
-	MaxFailures   int
-	FailureWindow time.Duration
+	// MaxFailures failed logins for one account from one client address
+	// within FailureWindow lock further attempts of that account from that
+	// address until the window has passed. MaxAccountFailures for one
+	// account from any addresses lock the account everywhere, and
+	// MaxAddressFailures from one address for any accounts lock the
+	// address: higher limits, so that one person's typos lock neither their
+	// colleagues behind the same address nor, from afar, their account.
+	MaxFailures        int
+	MaxAccountFailures int
+	MaxAddressFailures int
+	FailureWindow      time.Duration
 	// InviteLifetime and ResetLifetime bound the one-time password links.
 	InviteLifetime time.Duration
 	ResetLifetime  time.Duration
@@ -36,13 +43,15 @@ type AccountsConfig struct {
 // DefaultAccountsConfig is what Kohorte runs with unless configured otherwise.
 func DefaultAccountsConfig() AccountsConfig {
 	return AccountsConfig{
-		IdleTimeout:    30 * time.Minute,
-		Lifetime:       12 * time.Hour,
-		MaxFailures:    10,
-		FailureWindow:  15 * time.Minute,
-		InviteLifetime: 14 * 24 * time.Hour,
-		ResetLifetime:  24 * time.Hour,
-		Now:            time.Now,
+		IdleTimeout:        30 * time.Minute,
+		Lifetime:           12 * time.Hour,
+		MaxFailures:        10,
+		MaxAccountFailures: 50,
+		MaxAddressFailures: 100,
+		FailureWindow:      15 * time.Minute,
+		InviteLifetime:     14 * 24 * time.Hour,
+		ResetLifetime:      24 * time.Hour,
+		Now:                time.Now,
 	}
 }
 
@@ -253,31 +262,55 @@ func (a *accounts) recordFailure(ctx context.Context, email string, client Actor
 	return ErrInvalidCredentials
 }
 
-// checkThrottle refuses when MaxFailures other logins failed within the
-// window, for this account since its last success, or from this client
-// address (its /64 for IPv6). own is the attempt being checked.
+// checkThrottle refuses when too many other logins failed within the
+// window: MaxFailures for this account from this client address (its /64
+// for IPv6), MaxAccountFailures for this account from anywhere, both since
+// the account's last success, or MaxAddressFailures from this address for
+// any account. Known and unknown e-mails count alike. own is the attempt
+// being checked.
 func (a *accounts) checkThrottle(ctx context.Context, email, key string, own uint) error {
 	since := a.now().Add(-a.cfg.FailureWindow)
 	db := a.db.WithContext(ctx)
 	var lastSuccess models.LoginAttempt
-	err := db.Where("email = ? AND success = ? AND created_at > ?", email, true, since).
+	err := db.Where("purpose = ? AND email = ? AND success = ? AND created_at > ?", models.AttemptLogin, email, true, since).
 		Order("created_at DESC").Limit(1).Find(&lastSuccess).Error
 	if err != nil {
 		return err
 	}
-	emailSince := since
-	if lastSuccess.ID != 0 {
-		emailSince = lastSuccess.CreatedAt
+	// Failures count after the last success by order of recording, not by
+	// time: a clock may give both the same instant.
+	failed := func() *gorm.DB {
+		return db.Where("purpose = ? AND success = ? AND id <> ?", models.AttemptLogin, false, own)
 	}
-	for _, q := range []*gorm.DB{
-		db.Where("purpose = ? AND email = ? AND success = ? AND created_at > ? AND id <> ?", models.AttemptLogin, email, false, emailSince, own),
-		db.Where("purpose = ? AND client_addr = ? AND success = ? AND created_at > ? AND id <> ?", models.AttemptLogin, key, false, since, own),
+	for _, c := range []struct {
+		q     *gorm.DB
+		limit int
+	}{
+		{failed().Where("email = ? AND client_addr = ? AND created_at > ? AND id > ?", email, key, since, lastSuccess.ID), a.cfg.MaxFailures},
+		{failed().Where("email = ? AND created_at > ? AND id > ?", email, since, lastSuccess.ID), a.accountLimit()},
+		{failed().Where("client_addr = ? AND created_at > ?", key, since), a.addressLimit()},
 	} {
-		if err := a.overLimit(q, a.cfg.MaxFailures); err != nil {
+		if err := a.overLimit(c.q, c.limit); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// accountLimit and addressLimit are the higher limits, five and ten times
+// MaxFailures where not configured.
+func (a *accounts) accountLimit() int {
+	if a.cfg.MaxAccountFailures > 0 {
+		return a.cfg.MaxAccountFailures
+	}
+	return 5 * a.cfg.MaxFailures
+}
+
+func (a *accounts) addressLimit() int {
+	if a.cfg.MaxAddressFailures > 0 {
+		return a.cfg.MaxAddressFailures
+	}
+	return 10 * a.cfg.MaxFailures
 }
 
 // overLimit refuses when q finds limit or more attempts, until the oldest
