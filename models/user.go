@@ -87,15 +87,28 @@ type APIToken struct {
 	CreatedAt  time.Time
 }
 
-// LoginAttempt records one try to log in, for throttling. Email is the
-// address as tried, whether or not an account has it.
+// LoginAttempt records one try to log in, or one request for a password
+// reset, for throttling. Email is the address as tried, whether or not an
+// account has it.
 type LoginAttempt struct {
-	ID         uint      `gorm:"primaryKey"`
-	Email      string    `gorm:"size:254;not null;index:idx_login_attempts_email_time"`
-	ClientAddr string    `gorm:"size:64;not null;index:idx_login_attempts_client_time"`
-	Success    bool      `gorm:"not null"`
-	CreatedAt  time.Time `gorm:"not null;index:idx_login_attempts_email_time;index:idx_login_attempts_client_time"`
+	ID         uint           `gorm:"primaryKey"`
+	Purpose    AttemptPurpose `gorm:"size:20;not null;default:'login'"`
+	Email      string         `gorm:"size:254;not null;index:idx_login_attempts_email_time"`
+	ClientAddr string         `gorm:"size:64;not null;index:idx_login_attempts_client_time"`
+	Success    bool           `gorm:"not null"`
+	CreatedAt  time.Time      `gorm:"not null;index:idx_login_attempts_email_time;index:idx_login_attempts_client_time"`
 }
+
+// AttemptPurpose says what a LoginAttempt tried.
+type AttemptPurpose string
+
+const (
+	// AttemptLogin is a login, or a check of the current password of a
+	// logged-in user, which counts like one.
+	AttemptLogin AttemptPurpose = "login"
+	// AttemptReset is a request for a password reset link.
+	AttemptReset AttemptPurpose = "reset"
+)
 
 // AuditEvent records one change, or one login, with who did it and how the
 // object looked before and after. It is written in the same transaction as

@@ -22,10 +22,17 @@ type AccountsConfig struct {
 	IdleTimeout time.Duration
 	// Lifetime ends a session this long after login, however busy.
 	Lifetime time.Duration
-	// MaxFailures failed logins for one account or one client address
-	// within FailureWindow lock further attempts until the window has passed.
-	MaxFailures   int
-	FailureWindow time.Duration
+	// MaxFailures failed logins for one account from one client address
+	// within FailureWindow lock further attempts of that account from that
+	// address until the window has passed. MaxAccountFailures for one
+	// account from any addresses lock the account everywhere, and
+	// MaxAddressFailures from one address for any accounts lock the
+	// address: higher limits, so that one person's typos lock neither their
+	// colleagues behind the same address nor, from afar, their account.
+	MaxFailures        int
+	MaxAccountFailures int
+	MaxAddressFailures int
+	FailureWindow      time.Duration
 	// InviteLifetime and ResetLifetime bound the one-time password links.
 	InviteLifetime time.Duration
 	ResetLifetime  time.Duration
@@ -36,13 +43,15 @@ type AccountsConfig struct {
 // DefaultAccountsConfig is what Kohorte runs with unless configured otherwise.
 func DefaultAccountsConfig() AccountsConfig {
 	return AccountsConfig{
-		IdleTimeout:    30 * time.Minute,
-		Lifetime:       12 * time.Hour,
-		MaxFailures:    10,
-		FailureWindow:  15 * time.Minute,
-		InviteLifetime: 14 * 24 * time.Hour,
-		ResetLifetime:  24 * time.Hour,
-		Now:            time.Now,
+		IdleTimeout:        30 * time.Minute,
+		Lifetime:           12 * time.Hour,
+		MaxFailures:        10,
+		MaxAccountFailures: 50,
+		MaxAddressFailures: 100,
+		FailureWindow:      15 * time.Minute,
+		InviteLifetime:     14 * 24 * time.Hour,
+		ResetLifetime:      24 * time.Hour,
+		Now:                time.Now,
 	}
 }
 
@@ -57,6 +66,9 @@ type accounts struct {
 	dummyHash func() (string, error)
 	// hashSlots bounds how many passwords are hashed at once.
 	hashSlots chan struct{}
+	// queued, when set, is called when a hash has to wait for a slot;
+	// tests use it to see what is held while waiting.
+	queued func()
 }
 
 // newAccounts returns what the account services share, on db.
@@ -135,18 +147,25 @@ func (a *Sessions) Login(ctx context.Context, rawEmail, password string, client 
 	return res, err
 }
 
-// reserveAttempt records an attempt as failed before the password is
-// checked, then counts. Because every attempt is committed before it
-// counts, the n-th of any number of parallel attempts sees at least n-1
-// others, so no more than MaxFailures passwords are ever checked in a
-// window. A refused attempt is removed again, so that hammering on a
-// locked account does not prolong the lock.
+// reserveAttempt records a login attempt as failed before the password
+// is checked, then counts; see reserve.
 func (a *accounts) reserveAttempt(ctx context.Context, email, key string) (models.LoginAttempt, error) {
-	attempt := models.LoginAttempt{Email: email, ClientAddr: key, CreatedAt: a.now()}
+	attempt := models.LoginAttempt{Purpose: models.AttemptLogin, Email: email, ClientAddr: key}
+	return a.reserve(ctx, attempt, func(own uint) error { return a.checkThrottle(ctx, email, key, own) })
+}
+
+// reserve records attempt before check counts, and removes it again when
+// check refuses. Because every attempt is committed before it counts, the
+// n-th of any number of parallel attempts sees at least n-1 others, so no
+// more than the limit ever get through in a window, on any engine. A
+// refused attempt is removed, so that hammering on a lock does not
+// prolong it.
+func (a *accounts) reserve(ctx context.Context, attempt models.LoginAttempt, check func(own uint) error) (models.LoginAttempt, error) {
+	attempt.CreatedAt = a.now()
 	if err := a.db.WithContext(ctx).Create(&attempt).Error; err != nil {
 		return attempt, err
 	}
-	err := a.checkThrottle(ctx, email, key, attempt.ID)
+	err := check(attempt.ID)
 	if err != nil {
 		a.db.WithContext(ctx).Delete(&attempt)
 	}
@@ -207,12 +226,21 @@ func (a *accounts) hashPassword(ctx context.Context, password string) (hash stri
 
 // hashing runs f, which hashes a password, once one of the few hashing
 // slots is free: each hash takes 19 MiB, so a flood of logins must queue
-// rather than exhaust memory.
+// rather than exhaust memory. Nobody may wait here inside a transaction:
+// a waiting request would hold a database connection, and a flood of them
+// would starve every other request of connections.
 func (a *accounts) hashing(ctx context.Context, f func() error) error {
 	select {
 	case a.hashSlots <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	default:
+		if a.queued != nil {
+			a.queued()
+		}
+		select {
+		case a.hashSlots <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	defer func() { <-a.hashSlots }()
 	return f()
@@ -234,38 +262,70 @@ func (a *accounts) recordFailure(ctx context.Context, email string, client Actor
 	return ErrInvalidCredentials
 }
 
-// checkThrottle refuses when MaxFailures other logins failed within the
-// window, for this account since its last success, or from this client
-// address (its /64 for IPv6). own is the attempt being checked.
+// checkThrottle refuses when too many other logins failed within the
+// window: MaxFailures for this account from this client address (its /64
+// for IPv6), MaxAccountFailures for this account from anywhere, both since
+// the account's last success, or MaxAddressFailures from this address for
+// any account. Known and unknown e-mails count alike. own is the attempt
+// being checked.
 func (a *accounts) checkThrottle(ctx context.Context, email, key string, own uint) error {
 	since := a.now().Add(-a.cfg.FailureWindow)
 	db := a.db.WithContext(ctx)
 	var lastSuccess models.LoginAttempt
-	err := db.Where("email = ? AND success = ? AND created_at > ?", email, true, since).
+	err := db.Where("purpose = ? AND email = ? AND success = ? AND created_at > ?", models.AttemptLogin, email, true, since).
 		Order("created_at DESC").Limit(1).Find(&lastSuccess).Error
 	if err != nil {
 		return err
 	}
-	emailSince := since
-	if lastSuccess.ID != 0 {
-		emailSince = lastSuccess.CreatedAt
+	// Failures count after the last success by order of recording, not by
+	// time: a clock may give both the same instant.
+	failed := func() *gorm.DB {
+		return db.Where("purpose = ? AND success = ? AND id <> ?", models.AttemptLogin, false, own)
 	}
-	for _, q := range []*gorm.DB{
-		db.Where("email = ? AND success = ? AND created_at > ? AND id <> ?", email, false, emailSince, own),
-		db.Where("client_addr = ? AND success = ? AND created_at > ? AND id <> ?", key, false, since, own),
+	for _, c := range []struct {
+		q     *gorm.DB
+		limit int
+	}{
+		{failed().Where("email = ? AND client_addr = ? AND created_at > ? AND id > ?", email, key, since, lastSuccess.ID), a.cfg.MaxFailures},
+		{failed().Where("email = ? AND created_at > ? AND id > ?", email, since, lastSuccess.ID), a.accountLimit()},
+		{failed().Where("client_addr = ? AND created_at > ?", key, since), a.addressLimit()},
 	} {
-		var failures []time.Time
-		err := q.Model(&models.LoginAttempt{}).Order("created_at DESC").Limit(a.cfg.MaxFailures).Pluck("created_at", &failures).Error
-		if err != nil {
+		if err := a.overLimit(c.q, c.limit); err != nil {
 			return err
-		}
-		if len(failures) >= a.cfg.MaxFailures {
-			oldest := failures[len(failures)-1]
-			wait := oldest.Add(a.cfg.FailureWindow).Sub(a.now())
-			return &ThrottledError{RetryAfter: max(wait, time.Second)}
 		}
 	}
 	return nil
+}
+
+// accountLimit and addressLimit are the higher limits, five and ten times
+// MaxFailures where not configured.
+func (a *accounts) accountLimit() int {
+	if a.cfg.MaxAccountFailures > 0 {
+		return a.cfg.MaxAccountFailures
+	}
+	return 5 * a.cfg.MaxFailures
+}
+
+func (a *accounts) addressLimit() int {
+	if a.cfg.MaxAddressFailures > 0 {
+		return a.cfg.MaxAddressFailures
+	}
+	return 10 * a.cfg.MaxFailures
+}
+
+// overLimit refuses when q finds limit or more attempts, until the oldest
+// of the limit newest has left the window.
+func (a *accounts) overLimit(q *gorm.DB, limit int) error {
+	var times []time.Time
+	err := q.Model(&models.LoginAttempt{}).Order("created_at DESC").Limit(limit).Pluck("created_at", &times).Error
+	if err != nil {
+		return err
+	}
+	if len(times) < limit {
+		return nil
+	}
+	wait := times[len(times)-1].Add(a.cfg.FailureWindow).Sub(a.now())
+	return &ThrottledError{RetryAfter: max(wait, time.Second)}
 }
 
 // openSession stores a new session for userID and returns its token.
@@ -304,9 +364,9 @@ func (a *Sessions) Authenticate(ctx context.Context, token string, client Actor)
 		db.Delete(&models.Session{}, su.SessionID)
 		return client, ErrUnauthorized
 	}
-	// Writing on every request would make each page view a write; a minute
-	// of slack in the idle timeout costs nothing.
-	if now.Sub(su.LastSeenAt) > time.Minute {
+	// Writing on every request would make each page view a write, so
+	// last-seen is refreshed only when it is somewhat old; see refreshAfter.
+	if now.Sub(su.LastSeenAt) >= a.refreshAfter() {
 		if err := db.Model(&models.Session{}).Where("id = ?", su.SessionID).Update("last_seen_at", now).Error; err != nil {
 			return client, err
 		}
@@ -314,6 +374,14 @@ func (a *Sessions) Authenticate(ctx context.Context, token string, client Actor)
 	actor := actorOf(su.User, client)
 	actor.SessionID = su.SessionID
 	return actor, nil
+}
+
+// refreshAfter is how old a session's last-seen may grow before a request
+// refreshes it: a tenth of the idle timeout, and at most a minute. A fixed
+// interval would end busy sessions whenever the idle timeout is not much
+// longer than it; a tenth costs an idle timeout at most a tenth of itself.
+func (a *accounts) refreshAfter() time.Duration {
+	return min(a.cfg.IdleTimeout/10, time.Minute)
 }
 
 // sessionUser is a session row read together with its user.
@@ -338,6 +406,15 @@ func (a *Sessions) Logout(ctx context.Context, token string, actor Actor) error 
 // endSessions ends every session of userID, inside the caller's transaction.
 func endSessions(tx *gorm.DB, userID uint) error {
 	return tx.Where("user_id = ?", userID).Delete(&models.Session{}).Error
+}
+
+// endLinks ends every open one-time password link of userID, inside the
+// caller's transaction: a link issued before the password, the status or
+// the role changed must not outlive the change.
+func (a *accounts) endLinks(tx *gorm.DB, userID uint) error {
+	now := a.now()
+	return tx.Model(&models.UserToken{}).Where("user_id = ? AND used_at IS NULL AND expires_at > ?", userID, now).
+		Update("expires_at", now).Error
 }
 
 func actorOf(u models.User, client Actor) Actor {

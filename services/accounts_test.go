@@ -175,14 +175,16 @@ func TestLoginThrottlePerAccount(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	for i := range 10 {
-		e.clock.Add(time.Minute)
-		_, err := e.svc.Sessions.Login(ctx, "admin@example.org", "wrong password", client(fmt.Sprintf("203.0.113.%d", i)))
+	// Nine failures from each address keep every address below its own
+	// limit; fifty in all lock the account from everywhere.
+	for i := range services.DefaultAccountsConfig().MaxAccountFailures {
+		e.clock.Add(12 * time.Second)
+		_, err := e.svc.Sessions.Login(ctx, "admin@example.org", "wrong password", client(fmt.Sprintf("203.0.113.%d", i/9)))
 		if !errors.Is(err, services.ErrInvalidCredentials) {
 			t.Fatalf("attempt %d: %v", i+1, err)
 		}
 	}
-	// The first failure was at 09:01; the window ends at 09:16. It is 09:10.
+	// The first failure was at 09:00:12; the window ends at 09:15:12. It is 09:10.
 	_, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.99"))
 	var th *services.ThrottledError
 	if !errors.As(err, &th) {
@@ -191,10 +193,10 @@ func TestLoginThrottlePerAccount(t *testing.T) {
 	if !errors.Is(err, services.ErrTooManyTries) {
 		t.Fatalf("right password during the lock: %v, want ErrTooManyTries", err)
 	}
-	if th.RetryAfter != 6*time.Minute {
-		t.Errorf("RetryAfter = %s, want 6m0s", th.RetryAfter)
+	if th.RetryAfter != 5*time.Minute+12*time.Second {
+		t.Errorf("RetryAfter = %s, want 5m12s", th.RetryAfter)
 	}
-	e.clock.Add(6*time.Minute + time.Second)
+	e.clock.Add(5*time.Minute + 13*time.Second)
 	if _, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.99")); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
@@ -204,12 +206,12 @@ func TestLoginThrottlePerClientAddress(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	for i := range 10 {
+	for i := range services.DefaultAccountsConfig().MaxAddressFailures {
 		e.svc.Sessions.Login(ctx, fmt.Sprintf("guess%d@example.org", i), "whatever-it-is", client("203.0.113.5"))
 	}
 	_, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.5"))
 	if !errors.Is(err, services.ErrTooManyTries) {
-		t.Fatalf("eleventh try from one address: %v, want throttled", err)
+		t.Fatalf("a try after the address's limit: %v, want throttled", err)
 	}
 	if _, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("203.0.113.6")); err != nil {
 		t.Fatalf("another address is not locked: %v", err)
@@ -381,7 +383,7 @@ func TestIPv6ClientsAreThrottledByTheirPrefix(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	for i := range 10 {
-		e.svc.Sessions.Login(ctx, fmt.Sprintf("g%d@example.org", i), "whatever-it-is", client(fmt.Sprintf("2001:db8:1:2::%x", i+1)))
+		e.svc.Sessions.Login(ctx, "admin@example.org", "whatever-it-is", client(fmt.Sprintf("2001:db8:1:2::%x", i+1)))
 	}
 	if _, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("2001:db8:1:2:ffff::1")); !errors.Is(err, services.ErrTooManyTries) {
 		t.Fatalf("another address of the same /64: %v, want throttled", err)
@@ -430,5 +432,150 @@ func TestAuthenticateCostsOneQuery(t *testing.T) {
 	}
 	if n := counter.n.Load(); n != 1 {
 		t.Fatalf("%d queries, want 1", n)
+	}
+}
+
+func TestBusySessionOutlivesAShortIdleTimeout(t *testing.T) {
+	t.Parallel()
+	for _, idle := range []time.Duration{time.Minute, 90 * time.Second, 30 * time.Minute} {
+		t.Run(idle.String(), func(t *testing.T) {
+			t.Parallel()
+			db := dbtest.Open(t)
+			clk := &clock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
+			cfg := services.DefaultAccountsConfig()
+			cfg.Now, cfg.IdleTimeout = clk.Now, idle
+			svc, err := services.New(db, services.Options{Accounts: &cfg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			if _, err := svc.Users.EnsureAdmin(ctx, "admin@example.org", adminPassword); err != nil {
+				t.Fatal(err)
+			}
+			res, err := svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			step := idle / 3
+			for elapsed := step; elapsed <= 3*idle; elapsed += step {
+				clk.Add(step)
+				if _, err := svc.Sessions.Authenticate(ctx, res.Token, client("x")); err != nil {
+					t.Fatalf("session used every %s ended after %s: %v", step, elapsed, err)
+				}
+			}
+			clk.Add(idle)
+			if _, err := svc.Sessions.Authenticate(ctx, res.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+				t.Fatalf("after %s idle: %v, want unauthorized", idle, err)
+			}
+		})
+	}
+}
+
+func TestWrongCurrentPasswordsAreThrottledLikeLogins(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	e.addUser(t, "staff@example.org", models.RoleStaff, "Kursbuero-2026")
+	res, err := e.svc.Sessions.Login(ctx, "staff@example.org", "Kursbuero-2026", client("203.0.113.30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("203.0.113.30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var checked, throttled atomic.Int32
+	for range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := e.svc.Passwords.ChangePassword(ctx, actor, "geraten-geraten", "Neues-Kennwort-77")
+			switch {
+			case currentWrong(err):
+				checked.Add(1)
+			case errors.Is(err, services.ErrTooManyTries):
+				throttled.Add(1)
+			default:
+				t.Errorf("change password: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if checked.Load() > 10 || checked.Load()+throttled.Load() != 40 {
+		t.Fatalf("%d current passwords checked, %d throttled; want at most 10 checked of 40", checked.Load(), throttled.Load())
+	}
+	// Parallel attempts refused while others were still pending leave no
+	// trace; one after another, the guesses fill the limit exactly.
+	for checked.Load() < 20 {
+		_, err := e.svc.Passwords.ChangePassword(ctx, actor, "geraten-geraten", "Neues-Kennwort-77")
+		if errors.Is(err, services.ErrTooManyTries) {
+			break
+		}
+		if !currentWrong(err) {
+			t.Fatalf("change password: %v", err)
+		}
+		checked.Add(1)
+	}
+	if checked.Load() != 10 {
+		t.Fatalf("%d current passwords checked in all, want 10", checked.Load())
+	}
+	if _, err := e.svc.Passwords.ChangePassword(ctx, actor, "Kursbuero-2026", "Neues-Kennwort-77"); !errors.Is(err, services.ErrTooManyTries) {
+		t.Fatalf("right current password during the lock: %v, want throttled", err)
+	}
+	e.clock.Add(16 * time.Minute)
+	if _, err := e.svc.Passwords.ChangePassword(ctx, actor, "Kursbuero-2026", "Neues-Kennwort-77"); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+}
+
+// currentWrong reports whether err refuses the current password.
+func currentWrong(err error) bool {
+	var verr *services.ValidationError
+	return errors.As(err, &verr) && len(verr.Fields) == 1 && verr.Fields[0].Code == services.CodePasswordCurrentWrong
+}
+
+func TestOneTypoProneColleagueLocksNobodyElseBehindTheAddress(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	e.addUser(t, "kolleg@example.org", models.RoleStaff, "Kursbuero-2026")
+	const office = "203.0.113.80"
+	for i := range 10 {
+		if _, err := e.svc.Sessions.Login(ctx, "kolleg@example.org", "vertippt", client(office)); !errors.Is(err, services.ErrInvalidCredentials) {
+			t.Fatalf("failure %d: %v", i+1, err)
+		}
+	}
+	if _, err := e.svc.Sessions.Login(ctx, "kolleg@example.org", "Kursbuero-2026", client(office)); !errors.Is(err, services.ErrTooManyTries) {
+		t.Fatalf("the same account from the same address: %v, want throttled", err)
+	}
+	if _, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client(office)); err != nil {
+		t.Fatalf("another account behind the same address: %v", err)
+	}
+	if _, err := e.svc.Sessions.Login(ctx, "kolleg@example.org", "Kursbuero-2026", client("198.51.100.80")); err != nil {
+		t.Fatalf("the same account from another address: %v", err)
+	}
+}
+
+func TestLoginLimitsAcrossAddressesAndAccounts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	cfg := services.DefaultAccountsConfig()
+	// One account, guessed from many addresses, nine tries each.
+	for i := range cfg.MaxAccountFailures {
+		e.svc.Sessions.Login(ctx, "admin@example.org", "geraten", client(fmt.Sprintf("192.0.2.%d", i/9)))
+	}
+	if _, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("198.51.100.1")); !errors.Is(err, services.ErrTooManyTries) {
+		t.Fatalf("after %d failures across addresses: %v, want throttled", cfg.MaxAccountFailures, err)
+	}
+	// One address, guessing many accounts, known and unknown alike.
+	for i := range cfg.MaxAddressFailures {
+		e.svc.Sessions.Login(ctx, fmt.Sprintf("person%d@example.org", i/9), "geraten", client("203.0.113.90"))
+	}
+	for _, email := range []string{"nobody@example.org", "admin@example.org"} {
+		if _, err := e.svc.Sessions.Login(ctx, email, "geraten", client("203.0.113.90")); !errors.Is(err, services.ErrTooManyTries) {
+			t.Fatalf("%s after %d failures from one address: %v, want throttled", email, cfg.MaxAddressFailures, err)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -356,5 +357,114 @@ func TestPasswordResetRequestsLookAlikeAndAreThrottled(t *testing.T) {
 	}
 	if err := e.svc.Passwords.RequestReset(ctx, "admin@example.org", client("198.51.100.9")); !errors.Is(err, services.ErrTooManyTries) {
 		t.Fatalf("eleventh request: %v", err)
+	}
+}
+
+func TestParallelPasswordResetRequestsKeepTheLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var accepted, throttled atomic.Int32
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := e.svc.Passwords.RequestReset(ctx, "admin@example.org", client("198.51.100.77"))
+			switch {
+			case err == nil:
+				accepted.Add(1)
+			case errors.Is(err, services.ErrTooManyTries):
+				throttled.Add(1)
+			default:
+				t.Errorf("request: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if accepted.Load() > 10 || accepted.Load()+throttled.Load() != 100 {
+		t.Fatalf("%d accepted, %d throttled; want at most 10 accepted of 100", accepted.Load(), throttled.Load())
+	}
+	if n := e.countAudit(t, "user.password_reset_requested"); n != int64(accepted.Load()) {
+		t.Fatalf("%d requests recorded, %d accepted", n, accepted.Load())
+	}
+	if err := e.svc.Passwords.RequestReset(ctx, "admin@example.org", client("198.51.100.78")); err != nil {
+		t.Fatalf("another address: %v", err)
+	}
+}
+
+func TestPasswordLinksEndWhenPasswordStatusOrRoleChanges(t *testing.T) {
+	t.Parallel()
+	const password = "Kursbuero-2026"
+	cases := []struct {
+		name   string
+		change func(e *env, u models.User) error
+	}{
+		{"password changed by its owner", func(e *env, u models.User) error {
+			res, err := e.svc.Sessions.Login(context.Background(), u.Email, password, client("x"))
+			if err != nil {
+				return err
+			}
+			actor, err := e.svc.Sessions.Authenticate(context.Background(), res.Token, client("x"))
+			if err != nil {
+				return err
+			}
+			_, err = e.svc.Passwords.ChangePassword(context.Background(), actor, password, "Neues-Kennwort-77")
+			return err
+		}},
+		{"password set through another link", func(e *env, u models.User) error {
+			other, err := e.svc.Passwords.ResetLink(context.Background(), e.admin, u.ID)
+			if err != nil {
+				return err
+			}
+			// The reset link replaced the first one already; redeeming
+			// it must still end every other open link.
+			_, err = e.svc.Passwords.SetPasswordWithToken(context.Background(), other.Token, "Neues-Kennwort-77", client("x"))
+			return err
+		}},
+		{"account disabled and enabled again", func(e *env, u models.User) error {
+			if _, err := e.svc.Users.SetStatus(context.Background(), e.admin, u.ID, models.UserDisabled); err != nil {
+				return err
+			}
+			_, err := e.svc.Users.SetStatus(context.Background(), e.admin, u.ID, models.UserActive)
+			return err
+		}},
+		{"role changed", func(e *env, u models.User) error {
+			_, err := e.svc.Users.ChangeRole(context.Background(), e.admin, u.ID, models.RoleJuror)
+			return err
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			ctx := context.Background()
+			u := e.addUser(t, "staff@example.org", models.RoleStaff, password)
+			link, err := e.svc.Passwords.ResetLink(ctx, e.admin, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// An invitation link of the same user, issued by hand as an
+			// older release did, must end too.
+			invite := models.UserToken{UserID: u.ID, Purpose: models.PurposeInvite, TokenHash: strings.Repeat("a", 64),
+				ExpiresAt: e.clock.Now().Add(time.Hour), CreatedAt: e.clock.Now()}
+			if err := e.db.Create(&invite).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := tc.change(e, u); err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := e.svc.Passwords.PasswordTokenValid(ctx, link.Token); err != nil || ok {
+				t.Fatalf("reset link still valid: %v, %v", ok, err)
+			}
+			if _, err := e.svc.Passwords.SetPasswordWithToken(ctx, link.Token, "Uebernommen-2026", client("y")); !errors.Is(err, services.ErrTokenInvalid) {
+				t.Fatalf("redeeming the reset link: %v, want ErrTokenInvalid", err)
+			}
+			var open int64
+			e.db.Model(&models.UserToken{}).Where("user_id = ? AND used_at IS NULL AND expires_at > ?", u.ID, e.clock.Now()).Count(&open)
+			if open != 0 {
+				t.Fatalf("%d one-time links of the user still open", open)
+			}
+		})
 	}
 }

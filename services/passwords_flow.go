@@ -16,10 +16,28 @@ var ErrTokenInvalid = refuse(ErrNotFound, CodePasswordLinkInvalid)
 
 // SetPasswordWithToken redeems an invitation or reset link: it sets the
 // password, uses up the token, ends all sessions of the user and opens a
-// new one, so that the person is logged in afterwards.
+// new one, so that the person is logged in afterwards. The new password is
+// hashed before the transaction, so that no database connection waits for
+// a hashing slot.
 func (a *Passwords) SetPasswordWithToken(ctx context.Context, token, password string, client Actor) (LoginResult, error) {
+	var link models.UserToken
+	err := a.db.WithContext(ctx).Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", hashToken(token), a.now()).Take(&link).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return LoginResult{}, ErrTokenInvalid
+	}
+	if err != nil {
+		return LoginResult{}, err
+	}
+	var owner models.User
+	if err := a.db.WithContext(ctx).Take(&owner, link.UserID).Error; err != nil {
+		return LoginResult{}, err
+	}
+	hash, err := a.newPasswordHash(ctx, password, owner.Email)
+	if err != nil {
+		return LoginResult{}, err
+	}
 	var res LoginResult
-	err := inTransaction(ctx, a.db, func(tx *gorm.DB) error {
+	err = inTransaction(ctx, a.db, func(tx *gorm.DB) error {
 		var t models.UserToken
 		err := tx.Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", hashToken(token), a.now()).Take(&t).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -32,7 +50,7 @@ func (a *Passwords) SetPasswordWithToken(ctx context.Context, token, password st
 		if err != nil {
 			return err
 		}
-		if user.Status != models.UserActive {
+		if user.Status != models.UserActive || user.Email != owner.Email {
 			return ErrTokenInvalid
 		}
 		// The conditional update makes the token single-use even when two
@@ -44,14 +62,18 @@ func (a *Passwords) SetPasswordWithToken(ctx context.Context, token, password st
 		if used.RowsAffected != 1 {
 			return ErrTokenInvalid
 		}
-		res, err = a.replacePassword(tx, user, password, actorOf(user, client), "user.password_set_by_link")
+		res, err = a.replacePassword(tx, user, hash, actorOf(user, client), "user.password_set_by_link")
 		return err
 	})
 	return res, err
 }
 
 // ChangePassword sets a new password for the actor after checking the
-// current one. All sessions end; the caller gets a fresh one.
+// current one. A wrong current password counts as a failed login of the
+// account from the actor's address, and is throttled the same way. All
+// sessions end; the caller gets a fresh one. Both hashes are worked out
+// before the transaction, so that no database connection waits for a
+// hashing slot.
 func (a *Passwords) ChangePassword(ctx context.Context, actor Actor, current, password string) (LoginResult, error) {
 	if actor.IsAnonymous() {
 		return LoginResult{}, ErrUnauthorized
@@ -60,33 +82,79 @@ func (a *Passwords) ChangePassword(ctx context.Context, actor Actor, current, pa
 		// A token must not be able to lock its owner out.
 		return LoginResult{}, ErrForbidden
 	}
+	user, err := a.checkCurrentPassword(ctx, actor, current)
+	if err != nil {
+		return LoginResult{}, err
+	}
+	hash, err := a.newPasswordHash(ctx, password, user.Email)
+	if err != nil {
+		return LoginResult{}, err
+	}
 	var res LoginResult
-	err := inTransaction(ctx, a.db, func(tx *gorm.DB) error {
-		user, err := lockUser(tx, actor.UserID)
+	err = inTransaction(ctx, a.db, func(tx *gorm.DB) error {
+		locked, err := lockUser(tx, actor.UserID)
 		if err != nil {
 			return err
 		}
-		if ok, err := verifyPassword(user.PasswordHash, current); err != nil || !ok {
+		if locked.PasswordHash != user.PasswordHash {
+			// The password changed since it was checked.
 			return invalid("current_password", CodePasswordCurrentWrong)
 		}
-		res, err = a.replacePassword(tx, user, password, actor, "user.password_changed")
+		res, err = a.replacePassword(tx, locked, hash, actor, "user.password_changed")
 		return err
 	})
 	return res, err
 }
 
-func (a *accounts) replacePassword(tx *gorm.DB, user models.User, password string, actor Actor, action string) (LoginResult, error) {
-	if code, p := checkPassword(password, user.Email); code != "" {
-		return LoginResult{}, invalid("password", code, p...)
+// checkCurrentPassword checks the password of the actor's account as a
+// login would: the attempt is reserved and counted first, a success clears
+// the account's failures, a failure counts towards its lock.
+func (a *accounts) checkCurrentPassword(ctx context.Context, actor Actor, current string) (models.User, error) {
+	var user models.User
+	if err := a.db.WithContext(ctx).Take(&user, actor.UserID).Error; err != nil {
+		return user, err
 	}
-	hash, err := a.hashPassword(tx.Statement.Context, password)
+	attempt, err := a.reserveAttempt(ctx, user.Email, throttleKey(actor.ClientAddr))
 	if err != nil {
-		return LoginResult{}, err
+		return user, err
 	}
+	var match bool
+	err = a.hashing(ctx, func() error {
+		var verr error
+		match, verr = verifyPassword(user.PasswordHash, current)
+		if verr != nil && user.PasswordHash != "" {
+			return verr
+		}
+		return nil
+	})
+	if err != nil {
+		return user, fmt.Errorf("user %d: %w", user.ID, err)
+	}
+	if !match {
+		return user, invalid("current_password", CodePasswordCurrentWrong)
+	}
+	return user, a.db.WithContext(ctx).Model(&attempt).Update("success", true).Error
+}
+
+// newPasswordHash checks a new password for the account of email and
+// hashes it in one of the hashing slots.
+func (a *accounts) newPasswordHash(ctx context.Context, password, email string) (string, error) {
+	if code, p := checkPassword(password, email); code != "" {
+		return "", invalid("password", code, p...)
+	}
+	return a.hashPassword(ctx, password)
+}
+
+// replacePassword stores hash as the user's password, ends their sessions
+// and one-time links and opens a new session, inside tx.
+func (a *accounts) replacePassword(tx *gorm.DB, user models.User, hash string, actor Actor, action string) (LoginResult, error) {
 	if err := tx.Model(&user).Updates(map[string]any{"password_hash": hash, "must_change_password": false}).Error; err != nil {
 		return LoginResult{}, err
 	}
 	if err := endSessions(tx, user.ID); err != nil {
+		return LoginResult{}, err
+	}
+	if err := a.endLinks(tx, user.ID); err != nil {
 		return LoginResult{}, err
 	}
 	token, err := a.openSession(tx, user.ID)
@@ -159,27 +227,27 @@ func (a *Passwords) PasswordTokenValid(ctx context.Context, token string) (bool,
 // RequestReset records that someone asked to reset the password of email.
 // It answers the same whether or not the address has an account, so that
 // nobody can probe for accounts, and refuses more than MaxFailures requests
-// from one client address in the failure window; staff see the requests in
-// the audit log.
+// from one client address (its /64 for IPv6) in the failure window, each
+// reserved before it counts as logins are; staff see the requests in the
+// audit log.
 func (a *Passwords) RequestReset(ctx context.Context, rawEmail string, client Actor) error {
 	email, ok := normalizeEmail(rawEmail)
 	if !ok {
 		return invalid("email", CodeEmailInvalid)
 	}
-	const action = "user.password_reset_requested"
+	key := throttleKey(client.ClientAddr)
+	// Only the client address counts; the e-mail address is not kept.
+	attempt := models.LoginAttempt{Purpose: models.AttemptReset, ClientAddr: key}
+	_, err := a.reserve(ctx, attempt, func(own uint) error {
+		return a.overLimit(a.db.WithContext(ctx).Where("purpose = ? AND client_addr = ? AND created_at > ? AND id <> ?",
+			models.AttemptReset, key, a.now().Add(-a.cfg.FailureWindow), own), a.cfg.MaxFailures)
+	})
+	if err != nil {
+		return err
+	}
 	return inTransaction(ctx, a.db, func(tx *gorm.DB) error {
-		// Audit events carry the wall clock, not the service's clock.
-		var recent int64
-		err := tx.Model(&models.AuditEvent{}).Where("action = ? AND client_addr = ? AND created_at > ?",
-			action, client.ClientAddr, time.Now().UTC().Add(-a.cfg.FailureWindow)).Count(&recent).Error
-		if err != nil {
-			return err
-		}
-		if recent >= int64(a.cfg.MaxFailures) {
-			return &ThrottledError{RetryAfter: a.cfg.FailureWindow}
-		}
 		var user models.User
-		err = tx.Where("email = ? AND status = ?", email, models.UserActive).Take(&user).Error
+		err := tx.Where("email = ? AND status = ?", email, models.UserActive).Take(&user).Error
 		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}
@@ -190,6 +258,6 @@ func (a *Passwords) RequestReset(ctx context.Context, rawEmail string, client Ac
 		if user.ID != 0 {
 			objectID = fmt.Sprint(user.ID)
 		}
-		return record(tx, client, action, "user", objectID, nil, nil)
+		return record(tx, client, "user.password_reset_requested", "user", objectID, nil, nil)
 	})
 }

@@ -90,7 +90,8 @@ func (ch UserChange) action() string {
 }
 
 // UpdateUser changes a user's role and status in one transaction, all or
-// nothing, and ends their sessions so that the change applies at once.
+// nothing, and ends their sessions and password links so that the change
+// applies at once.
 func (a *Users) UpdateUser(ctx context.Context, actor Actor, id uint, ch UserChange) (models.User, error) {
 	if err := ch.validate(); err != nil {
 		return models.User{}, err
@@ -130,7 +131,7 @@ func (a *Users) SetStatus(ctx context.Context, actor Actor, id uint, status mode
 }
 
 // changeUser locks a user, lets change modify it, saves it, ends the user's
-// sessions and writes the audit event, all in one transaction.
+// sessions and one-time password links and writes the audit event, all in one transaction.
 func (a *accounts) changeUser(ctx context.Context, actor Actor, id uint, action string, change func(*gorm.DB, *models.User) error) (models.User, error) {
 	var u models.User
 	err := inTransaction(ctx, a.db, func(tx *gorm.DB) error {
@@ -154,6 +155,9 @@ func (a *accounts) changeUser(ctx context.Context, actor Actor, id uint, action 
 			return err
 		}
 		if err := endSessions(tx, u.ID); err != nil {
+			return err
+		}
+		if err := a.endLinks(tx, u.ID); err != nil {
 			return err
 		}
 		return record(tx, actor, action, "user", u.ID, before, userSnapshot(u))
