@@ -206,6 +206,9 @@ func (s *Enrollments) ListEnrollments(ctx context.Context, actor Actor, cohortID
 // participants, and how many match, in three queries: the count, the page
 // and the page's participants.
 func enrollmentPage(tx *gorm.DB, cohortID uint, f EnrollmentFilter) ([]models.Enrollment, int64, error) {
+	if err := checkTerms("search", f.Search, "federal_state", f.FederalState, "status", string(f.Status), "sort", f.Sort); err != nil {
+		return nil, 0, err
+	}
 	order, err := orderBy(f.Sort, enrollmentSorts, "last_name", "enrollments.id")
 	if err != nil {
 		return nil, 0, err
