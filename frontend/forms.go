@@ -268,6 +268,8 @@ var codeMessages = map[services.Code]string{
 	services.CodeImportNoHeader:       "ImportNoHeader",
 	services.CodeImportNotSpreadsheet: "ImportNotSpreadsheet",
 	services.CodeImportUnreadable:     "ImportUnreadable",
+
+	services.CodeBidiControls: "ErrBidiControls",
 }
 
 // codeMessage is the catalogue message of code, its parameters named as

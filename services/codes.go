@@ -105,6 +105,11 @@ const (
 // codeMessages hold the English message of every code, with {name} where a
 // parameter goes. The API answers with them; a test checks that every code
 // declared above has one, and the pages' test that each has a translation.
+// Codes of text that is shown or printed.
+const (
+	CodeBidiControls Code = "text.bidi_controls"
+)
+
 var codeMessages = map[Code]string{
 	CodeInternal:      "An internal error occurred.",
 	CodeInvalidInput:  "The input is invalid.",
@@ -181,6 +186,8 @@ var codeMessages = map[Code]string{
 	CodeImportNoHeader:       "the file has no header row",
 	CodeImportNotSpreadsheet: "the file is neither CSV nor XLSX",
 	CodeImportUnreadable:     "the file cannot be read as a list",
+
+	CodeBidiControls: "must not contain characters that change the direction of text",
 }
 
 // Codes returns every code, sorted, for the tests that check each one is

@@ -127,6 +127,9 @@ func (s *Enrollments) Withdraw(ctx context.Context, actor Actor, enrollmentID ui
 	if utf8.RuneCountInString(reason) > 2000 {
 		return models.Enrollment{}, invalid("reason", CodeTooLong, "max", 2000)
 	}
+	if code := ParagraphCode(reason); code != "" {
+		return models.Enrollment{}, invalid("reason", code)
+	}
 	if day.IsZero() {
 		day = s.now()
 	}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"kohorte/services/roster"
 )
 
 // StorableCode is the code of the rule that s breaks as text a database
@@ -24,13 +26,25 @@ func StorableCode(s string) Code {
 // TextCode is the code of the rule that s breaks as a line of text that a
 // page or a certificate shows, or "" if it breaks none: beyond
 // StorableCode, it refuses every control character, which would break
-// exports and certificates.
+// exports and certificates, and every character that changes the
+// direction of text (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F,
+// U+061C), which can make a name on a certificate read as another.
 func TextCode(s string) Code {
 	if code := StorableCode(s); code != "" {
 		return code
 	}
-	if strings.ContainsFunc(s, unicode.IsControl) {
+	return shownCode(s, unicode.IsControl)
+}
+
+// shownCode is the code of text that a page or a certificate shows: it
+// must hold no control character (as isControl decides) and no character
+// that changes the direction of the text around it.
+func shownCode(s string, isControl func(rune) bool) Code {
+	switch {
+	case strings.ContainsFunc(s, isControl):
 		return CodeControlChars
+	case strings.ContainsFunc(s, roster.IsBidiControl):
+		return CodeBidiControls
 	}
 	return ""
 }
@@ -41,10 +55,7 @@ func ParagraphCode(s string) Code {
 	if code := StorableCode(s); code != "" {
 		return code
 	}
-	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) {
-		return CodeControlChars
-	}
-	return ""
+	return shownCode(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' })
 }
 
 // checkTerms checks search terms and filter values, given as pairs of
