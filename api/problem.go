@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/go-playground/validator/v10"
@@ -147,7 +149,12 @@ func (h *handlers) bindJSON(c *gin.Context, dst any) bool {
 		writeProblem(c, http.StatusUnsupportedMediaType, codeUnsupportedMediaType, "Send the body as application/json.", nil)
 		return false
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, h.maxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, h.maxBody))
+	if err != nil {
+		h.writeDecodeError(c, err)
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		h.writeDecodeError(c, err)
@@ -155,6 +162,10 @@ func (h *handlers) bindJSON(c *gin.Context, dst any) bool {
 	}
 	if dec.More() {
 		writeProblem(c, http.StatusBadRequest, codeMalformed, "The body must hold a single JSON object.", nil)
+		return false
+	}
+	if fields := bodyTextErrors(reflect.ValueOf(dst), "", !utf8.Valid(body)); len(fields) > 0 {
+		invalidInput(c, "The input is invalid.", fields)
 		return false
 	}
 	if err := validate(dst); err != nil {

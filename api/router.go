@@ -102,7 +102,7 @@ func NewRouter(d Deps) (*Router, error) {
 	ops.GET(access.Public, "/api/docs", h.apiDocs)
 	ops.GET(access.Public, "/api/docs/docs.css", h.apiDocsCSS)
 
-	v1 := routes.Group(r.Group("/api/v1"), h.deny)
+	v1 := routes.Group(r.Group("/api/v1", storableQuery), h.deny)
 	v1.GET(access.Public, "/version", h.getVersion)
 
 	v1.POST(access.Public, "/auth/login", h.login)

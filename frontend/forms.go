@@ -2,8 +2,11 @@ package frontend
 
 import (
 	"errors"
+	"maps"
 	"net/http"
+	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -57,9 +60,9 @@ func (ui *UI) bindFormMax(c *gin.Context, dst any, limit int64) (errs formErrors
 	var broken validator.ValidationErrors
 	switch {
 	case err == nil:
-		return nil, true
+		return storableErrors(dst, c.Request.PostForm), true
 	case errors.As(err, &broken):
-		return ruleErrors(dst, broken), true
+		return append(storableErrors(dst, c.Request.PostForm), ruleErrors(dst, broken)...), true
 	}
 	ui.renderError(c, http.StatusBadRequest, "BadRequestTitle", "BadRequestText")
 	return nil, false
@@ -73,6 +76,50 @@ func (ui *UI) bindQuery(c *gin.Context, dst any) bool {
 		return false
 	}
 	return true
+}
+
+// storableErrors names the inputs of form whose values no database
+// stores: bytes that are not UTF-8, or NUL. Values of no input are
+// refused too, without a link.
+func storableErrors(form any, values url.Values) formErrors {
+	var errs formErrors
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		code := services.StorableCode(name)
+		for _, v := range values[name] {
+			if code == "" {
+				code = services.StorableCode(v)
+			}
+		}
+		if code == "" {
+			continue
+		}
+		if label := labelOfForm(form, name); label != "" {
+			errs = append(errs, fieldError{Field: name, Label: label, Message: codeMessage(code, nil)})
+		} else {
+			errs = append(errs, fieldError{Message: codeMessage(code, nil)})
+		}
+	}
+	return errs
+}
+
+// storableQuery answers every page whose query holds a value no database
+// stores, bytes that are not UTF-8 or NUL, with 422, whether or not the
+// page reads it.
+func (ui *UI) storableQuery(c *gin.Context) {
+	q := c.Request.URL.Query()
+	for name, values := range q {
+		code := services.StorableCode(name)
+		for _, v := range values {
+			if code == "" {
+				code = services.StorableCode(v)
+			}
+		}
+		if code != "" {
+			ui.renderError(c, http.StatusUnprocessableEntity, "BadRequestTitle", codeMessages[code])
+			c.Abort()
+			return
+		}
+	}
 }
 
 func ruleErrors(form any, broken validator.ValidationErrors) formErrors {
@@ -224,6 +271,7 @@ var codeMessages = map[services.Code]string{
 
 	services.CodeConcurrentChange:    "ErrConcurrentChange",
 	services.CodeDatabaseUnavailable: "ErrUnavailable",
+	services.CodeBidiControls:        "ErrBidiControls",
 }
 
 // codeMessage is the catalogue message of code, its parameters named as

@@ -289,6 +289,7 @@ var cellMessages = map[string]string{
 	roster.CodePhoneInvalid:        "ImportErrPhone",
 	roster.CodeUnreadable:          "ImportErrUnreadable",
 	roster.CodeControlChars:        "ImportErrControl",
+	roster.CodeBidiControls:        "ImportErrBidi",
 }
 
 // cellMessage translates why a cell was refused, by its code.

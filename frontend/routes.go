@@ -13,7 +13,7 @@ import (
 // checks every POST for cross-origin requests and authenticates every
 // request before these rules apply.
 func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
-	g := routes.Group(r, ui.Deny)
+	g := routes.Group(r.Group("", ui.storableQuery), ui.Deny)
 	page := func(rule access.Rule, path string, h gin.HandlerFunc) {
 		g.Handle(rule, http.MethodGet, path, h)
 		g.Handle(rule, http.MethodHead, path, h)

@@ -113,9 +113,11 @@ type LoginResult struct {
 // Login checks an e-mail and password and opens a new session.
 func (a *Sessions) Login(ctx context.Context, rawEmail, password string, client Actor) (LoginResult, error) {
 	email := strings.ToLower(strings.TrimSpace(rawEmail))
-	if len(email) > 254 {
-		email = email[:254]
+	if code := StorableCode(email); code != "" {
+		// Refused before the throttle, which stores the address.
+		return LoginResult{}, (&ValidationError{}).Add("email", code).Err()
 	}
+	email = cutChars(email, maxEmailChars)
 	attempt, err := a.reserveAttempt(ctx, email, throttleKey(client.ClientAddr))
 	if err != nil {
 		return LoginResult{}, err

@@ -35,6 +35,8 @@ func (a *Tokens) CreateAPIToken(ctx context.Context, actor Actor, name string, d
 	verr := &ValidationError{}
 	if name == "" || utf8.RuneCountInString(name) > 100 {
 		verr.Add("name", CodeAPITokenNameLength, "min", 1, "max", 100)
+	} else if code := TextCode(name); code != "" {
+		verr.Add("name", code)
 	}
 	if days < 1 || days > MaxAPITokenDays {
 		verr.Add("expires_in_days", CodeAPITokenDays, "min", 1, "max", MaxAPITokenDays)

@@ -74,6 +74,9 @@ func (a *Audit) List(ctx context.Context, actor Actor, f AuditFilter) ([]models.
 	if !actor.IsStaff() {
 		return nil, 0, ErrForbidden
 	}
+	if err := checkTerms("action", f.Action, "object_type", f.ObjectType, "object_id", f.ObjectID); err != nil {
+		return nil, 0, err
+	}
 	q := a.db.WithContext(ctx).Model(&models.AuditEvent{})
 	if f.Action != "" {
 		q = q.Where("action LIKE ? ESCAPE '\\'", strings.ReplaceAll(escapeLike(f.Action), "*", "%"))

@@ -111,6 +111,11 @@ const (
 // codeMessages hold the English message of every code, with {name} where a
 // parameter goes. The API answers with them; a test checks that every code
 // declared above has one, and the pages' test that each has a translation.
+// Codes of text that is shown or printed.
+const (
+	CodeBidiControls Code = "text.bidi_controls"
+)
+
 var codeMessages = map[Code]string{
 	CodeInternal:      "An internal error occurred.",
 	CodeInvalidInput:  "The input is invalid.",
@@ -190,6 +195,7 @@ var codeMessages = map[Code]string{
 
 	CodeConcurrentChange:    "someone else changed the same data at the same moment; please try again",
 	CodeDatabaseUnavailable: "the database cannot be reached at the moment; please try again shortly",
+	CodeBidiControls:        "must not contain characters that change the direction of text",
 }
 
 // Codes returns every code, sorted, for the tests that check each one is

@@ -150,6 +150,9 @@ func (s *Cohorts) ListCohorts(ctx context.Context, actor Actor, f CohortFilter) 
 	if !actor.IsStaff() {
 		return nil, ErrForbidden
 	}
+	if err := checkTerms("status", string(f.Status)); err != nil {
+		return nil, err
+	}
 	q := s.db.WithContext(ctx).Preload("Course", func(db *gorm.DB) *gorm.DB { return db.Omit("topics", "description") })
 	if f.CourseID != 0 {
 		q = q.Where("course_id = ?", f.CourseID)

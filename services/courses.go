@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -62,6 +61,9 @@ func (in CourseInput) apply(c *models.Course) error {
 	c.Title = requireText(verr, "title", in.Title, 300)
 	c.CertificateTitle = requireText(verr, "certificate_title", in.CertificateTitle, 300)
 	c.Description = strings.TrimSpace(in.Description)
+	if code := ParagraphCode(c.Description); code != "" {
+		verr.Add("description", code)
+	}
 	c.Format = optionalText(verr, "format", in.Format, 50)
 	c.CertificatePrefix = strings.ToUpper(requireText(verr, "certificate_prefix", in.CertificatePrefix, 20))
 	if strings.ContainsFunc(c.CertificatePrefix, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) {
@@ -136,9 +138,9 @@ func optionalText(verr *ValidationError, field, raw string, max int) string {
 	switch {
 	case utf8.RuneCountInString(s) > max:
 		verr.Add(field, CodeTooLong, "max", max)
-	case strings.ContainsFunc(s, unicode.IsControl):
+	case TextCode(s) != "":
 		// Control characters would break certificates and exports.
-		verr.Add(field, CodeControlChars)
+		verr.Add(field, TextCode(s))
 	}
 	return s
 }

@@ -127,6 +127,9 @@ func (s *Enrollments) Withdraw(ctx context.Context, actor Actor, enrollmentID ui
 	if utf8.RuneCountInString(reason) > 2000 {
 		return models.Enrollment{}, invalid("reason", CodeTooLong, "max", 2000)
 	}
+	if code := ParagraphCode(reason); code != "" {
+		return models.Enrollment{}, invalid("reason", code)
+	}
 	if day.IsZero() {
 		day = s.now()
 	}
@@ -206,6 +209,9 @@ func (s *Enrollments) ListEnrollments(ctx context.Context, actor Actor, cohortID
 // participants, and how many match, in three queries: the count, the page
 // and the page's participants.
 func enrollmentPage(tx *gorm.DB, cohortID uint, f EnrollmentFilter) ([]models.Enrollment, int64, error) {
+	if err := checkTerms("search", f.Search, "federal_state", f.FederalState, "status", string(f.Status), "sort", f.Sort); err != nil {
+		return nil, 0, err
+	}
 	order, err := orderBy(f.Sort, enrollmentSorts, "last_name", "enrollments.id")
 	if err != nil {
 		return nil, 0, err

@@ -186,6 +186,9 @@ func (s *Participants) ListParticipants(ctx context.Context, actor Actor, f Part
 	if !actor.IsStaff() {
 		return nil, 0, ErrForbidden
 	}
+	if err := checkTerms("search", f.Search, "federal_state", f.FederalState, "network_type", f.NetworkType, "sort", f.Sort); err != nil {
+		return nil, 0, err
+	}
 	order, err := orderBy(f.Sort, participantSorts, "last_name", "participants.id")
 	if err != nil {
 		return nil, 0, err

@@ -24,6 +24,9 @@ func (a *Users) ListUsers(ctx context.Context, actor Actor, f UserFilter) ([]mod
 	if !actor.IsStaff() {
 		return nil, 0, ErrForbidden
 	}
+	if err := checkTerms("search", f.Search, "role", string(f.Role), "status", string(f.Status)); err != nil {
+		return nil, 0, err
+	}
 	q := a.db.WithContext(ctx).Model(&models.User{})
 	if strings.TrimSpace(f.Search) != "" {
 		q = q.Where("search_text LIKE ? ESCAPE '\\'", searchPattern(f.Search))

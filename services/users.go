@@ -118,6 +118,8 @@ func (in InviteInput) validate() (string, error) {
 		verr.Add("display_name", CodeRequired)
 	} else if utf8.RuneCountInString(name) > 200 {
 		verr.Add("display_name", CodeTooLong, "max", 200)
+	} else if code := TextCode(name); code != "" {
+		verr.Add("display_name", code)
 	}
 	if !validRole(in.Role) {
 		verr.Add("role", CodeRoleInvalid)

@@ -71,6 +71,18 @@ func cleanText(s string) string {
 
 func isSpaceButBlank(r rune) bool { return r != ' ' && unicode.IsSpace(r) }
 
+// IsBidiControl reports whether r changes the direction of the text
+// around it: the embeddings, overrides and isolates U+202A–U+202E and
+// U+2066–U+2069, and the marks U+200E, U+200F and U+061C. On a certificate
+// they can make a name display as something else.
+func IsBidiControl(r rune) bool {
+	switch {
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return r == 0x200E || r == 0x200F || r == 0x061C
+}
+
 // checkText reports a text longer than maxLen characters or containing
 // control characters or U+FFFD (the mark of a wrongly decoded file).
 func checkText(s string, maxLen int) *problem {
@@ -79,6 +91,9 @@ func checkText(s string, maxLen int) *problem {
 	}
 	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
 		return invalid(CodeControlChars, "%q contains control characters", shorten(s))
+	}
+	if strings.ContainsFunc(s, IsBidiControl) {
+		return invalid(CodeBidiControls, "%q contains characters that change the direction of text", shorten(s))
 	}
 	if strings.ContainsRune(s, utf8.RuneError) {
 		return invalid(CodeUnreadable, "%q contains an unreadable character (�): save the file as UTF-8 and try again", shorten(s))

@@ -116,12 +116,13 @@ const (
 	CodePhoneInvalid        = "phone.invalid"
 	CodeDuplicateEmail      = "import.duplicate_email"
 	CodeRowMalformed        = "import.row_malformed"
+	CodeBidiControls        = "text.bidi_controls"
 )
 
 // Codes lists every code a CellError may carry.
 func Codes() []string {
 	return []string{CodeRequired, CodeTooLong, CodeControlChars, CodeUnreadable, CodeEmailInvalid,
-		CodeNetworkTypeInvalid, CodeFederalStateInvalid, CodePhoneInvalid, CodeDuplicateEmail, CodeRowMalformed}
+		CodeNetworkTypeInvalid, CodeFederalStateInvalid, CodePhoneInvalid, CodeDuplicateEmail, CodeRowMalformed, CodeBidiControls}
 }
 
 func (e CellError) Error() string {
