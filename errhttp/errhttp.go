@@ -48,8 +48,12 @@ func Status(err error) int {
 // before it tries again, or 0 if err is no throttling.
 func RetryAfter(err error) int {
 	var throttled *services.ThrottledError
-	if errors.As(err, &throttled) {
+	var busy *services.BusyError
+	switch {
+	case errors.As(err, &throttled):
 		return int(throttled.RetryAfter.Seconds() + 0.999)
+	case errors.As(err, &busy):
+		return int(busy.RetryAfter.Seconds() + 0.999)
 	}
 	return 0
 }

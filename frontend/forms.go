@@ -221,6 +221,10 @@ var codeMessages = map[services.Code]string{
 	services.CodeImportNoHeader:       "ImportNoHeader",
 	services.CodeImportNotSpreadsheet: "ImportNotSpreadsheet",
 	services.CodeImportUnreadable:     "ImportUnreadable",
+
+	services.CodeImportUnpackedTooLarge: "ImportUnpackedTooLarge",
+	services.CodeImportDamaged:          "ImportDamaged",
+	services.CodeImportBusy:             "ImportBusy",
 }
 
 // codeMessage is the catalogue message of code, its parameters named as

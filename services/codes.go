@@ -102,6 +102,14 @@ const (
 	CodeImportUnreadable     Code = "import.unreadable"
 )
 
+// Codes of list imports that would cost the server too much, and of
+// workbooks that are damaged.
+const (
+	CodeImportUnpackedTooLarge Code = "import.unpacked_too_large" // mb
+	CodeImportDamaged          Code = "import.damaged"
+	CodeImportBusy             Code = "import.busy"
+)
+
 // codeMessages hold the English message of every code, with {name} where a
 // parameter goes. The API answers with them; a test checks that every code
 // declared above has one, and the pages' test that each has a translation.
@@ -181,6 +189,10 @@ var codeMessages = map[Code]string{
 	CodeImportNoHeader:       "the file has no header row",
 	CodeImportNotSpreadsheet: "the file is neither CSV nor XLSX",
 	CodeImportUnreadable:     "the file cannot be read as a list",
+
+	CodeImportUnpackedTooLarge: "the workbook unpacks to more than {mb} MB",
+	CodeImportDamaged:          "the file is damaged: save it again in Excel, or as CSV (UTF-8)",
+	CodeImportBusy:             "the server is reading other lists; try again in a moment",
 }
 
 // Codes returns every code, sorted, for the tests that check each one is
