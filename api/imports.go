@@ -34,7 +34,7 @@ func (h *handlers) readSheet(c *gin.Context) *roster.Sheet {
 		return nil
 	}
 	defer f.Close()
-	sheet, err := roster.Parse(f, fh.Filename, roster.Limits{})
+	sheet, err := h.svc.Enrollments.ReadList(access.ActorOf(c), f, fh.Filename)
 	if err != nil {
 		h.writeSheetError(c, err)
 		return nil
@@ -42,14 +42,22 @@ func (h *handlers) readSheet(c *gin.Context) *roster.Sheet {
 	return sheet
 }
 
+// writeSheetError answers a list that was not read: 413 for a file over
+// the size or row limit, 422 naming the field "file" for one that cannot be
+// read (a workbook that unpacks to too much among them, however small the
+// upload), and the domain's answer for a refusal to read at all (503 with
+// Retry-After while the import slots are taken).
 func (h *handlers) writeSheetError(c *gin.Context, err error) {
 	var tooLarge *roster.TooLargeError
-	if errors.As(err, &tooLarge) {
+	switch {
+	case errors.Is(err, services.ErrUnavailable) || errors.Is(err, services.ErrForbidden):
+		h.writeError(c, err)
+	case errors.As(err, &tooLarge) && tooLarge.Kind != roster.LimitUnpacked:
 		code, _ := services.SheetCode(err)
 		writeProblem(c, http.StatusRequestEntityTooLarge, code, upperFirst(err.Error())+".", nil)
-		return
+	default:
+		h.writeError(c, services.SheetError(err))
 	}
-	h.writeError(c, services.SheetError(err))
 }
 
 func upperFirst(s string) string {

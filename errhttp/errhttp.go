@@ -54,9 +54,12 @@ const retryUnavailable = 5
 // database is unavailable, or 0 when trying again will not help.
 func RetryAfter(err error) int {
 	var throttled *services.ThrottledError
+	var busy *services.BusyError
 	switch {
 	case errors.As(err, &throttled):
 		return int(throttled.RetryAfter.Seconds() + 0.999)
+	case errors.As(err, &busy):
+		return int(busy.RetryAfter.Seconds() + 0.999)
 	case errors.Is(services.Classify(err), services.ErrUnavailable):
 		return retryUnavailable
 	}

@@ -269,9 +269,12 @@ var codeMessages = map[services.Code]string{
 	services.CodeImportNotSpreadsheet: "ImportNotSpreadsheet",
 	services.CodeImportUnreadable:     "ImportUnreadable",
 
-	services.CodeConcurrentChange:    "ErrConcurrentChange",
-	services.CodeDatabaseUnavailable: "ErrUnavailable",
-	services.CodeBidiControls:        "ErrBidiControls",
+	services.CodeConcurrentChange:       "ErrConcurrentChange",
+	services.CodeDatabaseUnavailable:    "ErrUnavailable",
+	services.CodeBidiControls:           "ErrBidiControls",
+	services.CodeImportUnpackedTooLarge: "ImportUnpackedTooLarge",
+	services.CodeImportDamaged:          "ImportDamaged",
+	services.CodeImportBusy:             "ImportBusy",
 }
 
 // codeMessage is the catalogue message of code, its parameters named as

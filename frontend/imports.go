@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"kohorte/access"
+	"kohorte/errhttp"
 	"kohorte/services"
 	"kohorte/services/roster"
 )
@@ -196,8 +198,18 @@ func (ui *UI) readSheet(c *gin.Context, page *importPage) (sheet *roster.Sheet, 
 		return nil, "", false
 	}
 	defer f.Close()
-	sheet, err = roster.Parse(f, name, roster.Limits{})
-	if err != nil {
+	sheet, err = ui.svc.Enrollments.ReadList(access.ActorOf(c), f, name)
+	var busy *services.BusyError
+	switch {
+	case errors.As(err, &busy):
+		c.Header("Retry-After", strconv.Itoa(errhttp.RetryAfter(err)))
+		page.Problem = codeMessage(services.CodeImportBusy, nil)
+		ui.render(c, http.StatusServiceUnavailable, "import", *page)
+		return nil, name, false
+	case errors.Is(err, services.ErrForbidden):
+		ui.fail(c, err)
+		return nil, name, false
+	case err != nil:
 		page.Problem, page.Header = parseProblem(err)
 		return nil, name, true
 	}

@@ -108,14 +108,22 @@ const (
 	CodeDatabaseUnavailable Code = "unavailable.database"
 )
 
-// codeMessages hold the English message of every code, with {name} where a
-// parameter goes. The API answers with them; a test checks that every code
-// declared above has one, and the pages' test that each has a translation.
+// Codes of list imports that would cost the server too much, and of
+// workbooks that are damaged.
+const (
+	CodeImportUnpackedTooLarge Code = "import.unpacked_too_large" // mb
+	CodeImportDamaged          Code = "import.damaged"
+	CodeImportBusy             Code = "import.busy"
+)
+
 // Codes of text that is shown or printed.
 const (
 	CodeBidiControls Code = "text.bidi_controls"
 )
 
+// codeMessages hold the English message of every code, with {name} where a
+// parameter goes. The API answers with them; a test checks that every code
+// declared above has one, and the pages' test that each has a translation.
 var codeMessages = map[Code]string{
 	CodeInternal:      "An internal error occurred.",
 	CodeInvalidInput:  "The input is invalid.",
@@ -193,9 +201,12 @@ var codeMessages = map[Code]string{
 	CodeImportNotSpreadsheet: "the file is neither CSV nor XLSX",
 	CodeImportUnreadable:     "the file cannot be read as a list",
 
-	CodeConcurrentChange:    "someone else changed the same data at the same moment; please try again",
-	CodeDatabaseUnavailable: "the database cannot be reached at the moment; please try again shortly",
-	CodeBidiControls:        "must not contain characters that change the direction of text",
+	CodeConcurrentChange:       "someone else changed the same data at the same moment; please try again",
+	CodeDatabaseUnavailable:    "the database cannot be reached at the moment; please try again shortly",
+	CodeBidiControls:           "must not contain characters that change the direction of text",
+	CodeImportUnpackedTooLarge: "the workbook unpacks to more than {mb} MB",
+	CodeImportDamaged:          "the file is damaged: save it again in Excel, or as CSV (UTF-8)",
+	CodeImportBusy:             "the server is reading other lists; try again in a moment",
 }
 
 // Codes returns every code, sorted, for the tests that check each one is

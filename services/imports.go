@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"runtime/debug"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -351,6 +354,66 @@ func importEvents(actor Actor, created map[string]*models.Participant, enrollmen
 	return events
 }
 
+// DefaultImportSlots is how many lists are read at once unless Options
+// say otherwise. Reading a workbook costs up to about 100 MB and a second of
+// CPU; two at once keep a small server responsive.
+const DefaultImportSlots = 2
+
+// importRetryAfter is how long a client refused for lack of a slot should
+// wait: about as long as reading a large list takes.
+const importRetryAfter = 5 * time.Second
+
+// BusyError refuses to read a list while as many are read as the server
+// allows at once. It matches ErrUnavailable and carries CodeImportBusy.
+type BusyError struct {
+	RetryAfter time.Duration
+}
+
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("other lists are being read; try again in %s", e.RetryAfter)
+}
+
+// Unwrap gives the refusal, so that the error's kind and code are found
+// like any refusal's.
+func (e *BusyError) Unwrap() error { return refuse(ErrUnavailable, CodeImportBusy) }
+
+// ReadList parses an uploaded participant list with the parser's default
+// limits. It reads only in one of the import slots and refuses at once
+// with a *BusyError when none is free; a list that cannot be read gives
+// the parser's error, which SheetCode names. After a workbook, or a list
+// refused, it returns the memory the parser took to the operating system
+// when no other list is being read, so that a burst of large files does
+// not leave the process large.
+func (s *Enrollments) ReadList(actor Actor, r io.Reader, filename string) (*roster.Sheet, error) {
+	if !actor.IsStaff() {
+		return nil, ErrForbidden
+	}
+	release, err := s.TakeImportSlot()
+	if err != nil {
+		return nil, err
+	}
+	sheet, err := roster.Parse(r, filename, roster.Limits{})
+	if last := release(); last && (sheet == nil || sheet.Format == "xlsx") {
+		debug.FreeOSMemory()
+	}
+	return sheet, err
+}
+
+// TakeImportSlot takes one of the import slots, or refuses with a
+// *BusyError when none is free. release gives the slot back and reports
+// whether no other slot is taken.
+func (s *Enrollments) TakeImportSlot() (release func() (last bool), err error) {
+	select {
+	case s.importSlots <- struct{}{}:
+	default:
+		return nil, &BusyError{RetryAfter: importRetryAfter}
+	}
+	return func() bool {
+		<-s.importSlots
+		return len(s.importSlots) == 0
+	}, nil
+}
+
 // SheetError names why a list file cannot be read at all, as a problem
 // with the input "file"; the parser's English explanation is its message.
 func SheetError(err error) *ValidationError {
@@ -366,6 +429,8 @@ func SheetCode(err error) (Code, Params) {
 	switch {
 	case errors.As(err, &tooLarge) && tooLarge.Kind == roster.LimitRows:
 		return CodeImportTooManyRows, params("max", tooLarge.Limit)
+	case errors.As(err, &tooLarge) && tooLarge.Kind == roster.LimitUnpacked:
+		return CodeImportUnpackedTooLarge, params("mb", tooLarge.Limit>>20)
 	case errors.As(err, &tooLarge):
 		return CodeImportTooLarge, params("mb", tooLarge.Limit>>20)
 	case errors.As(err, &header):
@@ -378,6 +443,8 @@ func SheetCode(err error) (Code, Params) {
 		return CodeImportLegacyExcel, nil
 	case errors.Is(err, roster.ErrEncrypted):
 		return CodeImportEncrypted, nil
+	case errors.Is(err, roster.ErrDamaged):
+		return CodeImportDamaged, nil
 	case errors.Is(err, roster.ErrNoHeader):
 		return CodeImportNoHeader, nil
 	case errors.Is(err, roster.ErrNotSpreadsheet):

@@ -16,6 +16,9 @@ type Options struct {
 	// Today tells the current day where the courses take place; the UTC
 	// day when nil.
 	Today func() models.Date
+	// ImportSlots is how many uploaded lists are read at once;
+	// DefaultImportSlots when zero or less.
+	ImportSlots int
 }
 
 // Services are all of Kohorte's services on one database, built once at
@@ -62,6 +65,8 @@ type Cohorts struct {
 type Enrollments struct {
 	db  *gorm.DB
 	now func() models.Date
+	// importSlots holds a token for each list being read.
+	importSlots chan struct{}
 }
 
 // New builds every service on db.
@@ -77,10 +82,13 @@ func New(db *gorm.DB, opts Options) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
-	return build(db, acc, opts.Today), nil
+	if opts.ImportSlots <= 0 {
+		opts.ImportSlots = DefaultImportSlots
+	}
+	return build(db, acc, opts.Today, make(chan struct{}, opts.ImportSlots)), nil
 }
 
-func build(db *gorm.DB, acc *accounts, today func() models.Date) *Services {
+func build(db *gorm.DB, acc *accounts, today func() models.Date, importSlots chan struct{}) *Services {
 	return &Services{
 		db:           db,
 		Health:       &Health{db: db},
@@ -91,7 +99,7 @@ func build(db *gorm.DB, acc *accounts, today func() models.Date) *Services {
 		Tokens:       &Tokens{acc},
 		Courses:      &Courses{db: db},
 		Cohorts:      &Cohorts{db: db, now: today},
-		Enrollments:  &Enrollments{db: db, now: today},
+		Enrollments:  &Enrollments{db: db, now: today, importSlots: importSlots},
 		Participants: &Participants{db: db, accounts: acc},
 	}
 }
@@ -108,5 +116,5 @@ func (s *Services) Warm() error {
 func (s *Services) on(tx *gorm.DB) *Services {
 	acc := *s.Sessions.accounts
 	acc.db = tx
-	return build(tx, &acc, s.Cohorts.now)
+	return build(tx, &acc, s.Cohorts.now, s.Enrollments.importSlots)
 }

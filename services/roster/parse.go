@@ -18,9 +18,11 @@ const (
 // the content (XLSX is a ZIP archive); filename only helps to explain a
 // refusal. Parse reads at most limits.MaxBytes+1 bytes and keeps them in
 // memory; a larger file or one with more than limits.MaxRows data rows gives
-// a *TooLargeError. A header row that cannot be mapped gives a
+// a *TooLargeError, and so does a workbook that unpacks to more than a
+// multiple of limits.MaxBytes. A header row that cannot be mapped gives a
 // *HeaderError; a file that is not CSV or XLSX one of ErrLegacyExcel,
-// ErrEncrypted, ErrNotSpreadsheet or ErrNoHeader (wrapped).
+// ErrEncrypted, ErrNotSpreadsheet or ErrNoHeader (wrapped), and a workbook
+// whose archive or XML is inconsistent ErrDamaged (wrapped).
 //
 // Problems with single cells do not stop Parse: every data row is returned
 // with its errors.

@@ -159,20 +159,25 @@ type LimitKind string
 
 // The limits of Parse.
 const (
-	LimitBytes LimitKind = "bytes"
-	LimitRows  LimitKind = "rows"
+	LimitBytes    LimitKind = "bytes"
+	LimitRows     LimitKind = "rows"
+	LimitUnpacked LimitKind = "unpacked"
 )
 
-// TooLargeError reports a file over one of the Limits. Limit is in bytes or
-// in data rows, as Kind says.
+// TooLargeError reports a file over one of the Limits, or a workbook that
+// unpacks to more than they allow. Limit is in bytes or in data rows, as
+// Kind says.
 type TooLargeError struct {
 	Kind  LimitKind
 	Limit int64
 }
 
 func (e *TooLargeError) Error() string {
-	if e.Kind == LimitRows {
+	switch e.Kind {
+	case LimitRows:
 		return fmt.Sprintf("the file has too many rows: at most %d data rows are allowed", e.Limit)
+	case LimitUnpacked:
+		return fmt.Sprintf("the workbook unpacks to too much: at most %s are allowed", formatMB(e.Limit))
 	}
 	return fmt.Sprintf("the file is too large: at most %s are allowed", formatMB(e.Limit))
 }
@@ -226,4 +231,5 @@ var (
 	ErrEncrypted      = errors.New("password-protected Excel files are not supported: remove the password and upload again")
 	ErrNotSpreadsheet = errors.New("the file is neither CSV nor XLSX")
 	ErrNoHeader       = errors.New("the file has no header row")
+	ErrDamaged        = errors.New("the file is damaged")
 )
