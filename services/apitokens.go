@@ -93,3 +93,10 @@ func (a *Tokens) RevokeAPIToken(ctx context.Context, actor Actor, id uint) error
 		return record(tx, actor, "api_token.revoked", "api_token", t.ID, nil, map[string]any{"name": t.Name})
 	})
 }
+
+// revokeAPITokens ends every token of userID for good, inside the caller's
+// transaction.
+func (a *accounts) revokeAPITokens(tx *gorm.DB, userID uint) error {
+	return tx.Model(&models.APIToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).
+		Update("revoked_at", a.now()).Error
+}

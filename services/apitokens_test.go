@@ -96,3 +96,45 @@ func TestAPITokenRules(t *testing.T) {
 		t.Fatalf("token of a disabled user: %v", err)
 	}
 }
+
+func TestAPITokensEndForGoodOnDisableAndRoleChange(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		there services.UserChange
+		back  services.UserChange
+	}{
+		{"disabled and enabled again", services.UserChange{Status: ptr(models.UserDisabled)}, services.UserChange{Status: ptr(models.UserActive)}},
+		{"staff to juror and back", services.UserChange{Role: ptr(models.RoleJuror)}, services.UserChange{Role: ptr(models.RoleStaff)}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			ctx := context.Background()
+			u := e.addUser(t, "staff@example.org", models.RoleStaff, "Kursbuero-2026")
+			res, err := e.svc.Sessions.Login(ctx, "staff@example.org", "Kursbuero-2026", client("x"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			staff, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := e.svc.Tokens.CreateAPIToken(ctx, staff, "Export", 30)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ch := range []services.UserChange{tc.there, tc.back} {
+				if _, err := e.svc.Users.UpdateUser(ctx, e.admin, u.ID, ch); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := e.svc.Sessions.AuthenticateAPIToken(ctx, tok.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+				t.Fatalf("token after the change and back: %v, want unauthorized", err)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -151,8 +151,15 @@ func (a *accounts) changeUser(ctx context.Context, actor Actor, id uint, action 
 			return ErrForbidden
 		}
 		before := userSnapshot(u)
+		role, status := u.Role, u.Status
 		if err := change(tx, &u); err != nil {
 			return err
+		}
+		if u.Role != role || u.Status != status {
+			// Tokens do not come back with the old role or status.
+			if err := a.revokeAPITokens(tx, u.ID); err != nil {
+				return err
+			}
 		}
 		if err := tx.Model(&u).Select("role", "status", "updated_at").Updates(&u).Error; err != nil {
 			return err
