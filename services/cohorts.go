@@ -29,6 +29,11 @@ func (in CohortInput) apply(c *models.Cohort, course models.Course) error {
 	if in.StartDate.IsZero() {
 		verr.Add("start_date", CodeRequired)
 	}
+	checkDate(verr, "start_date", in.StartDate)
+	checkDate(verr, "end_date", in.EndDate)
+	if err := verr.Err(); err != nil {
+		return err
+	}
 	c.StartDate, c.EndDate = in.StartDate, in.EndDate
 	if c.EndDate.IsZero() && !in.StartDate.IsZero() {
 		c.EndDate = in.StartDate.AddDays(7 * course.DurationWeeks)
