@@ -31,11 +31,10 @@ func (in CohortInput) apply(c *models.Cohort, course models.Course) error {
 	}
 	checkDate(verr, "start_date", in.StartDate)
 	checkDate(verr, "end_date", in.EndDate)
-	if err := verr.Err(); err != nil {
-		return err
-	}
 	c.StartDate, c.EndDate = in.StartDate, in.EndDate
-	if c.EndDate.IsZero() && !in.StartDate.IsZero() {
+	// A day outside the range would give a default end the engines cannot
+	// store; the refusal above stands for it.
+	if c.EndDate.IsZero() && !in.StartDate.IsZero() && in.StartDate.InRange() {
 		c.EndDate = in.StartDate.AddDays(7 * course.DurationWeeks)
 	}
 	if !in.StartDate.IsZero() && c.EndDate.Before(c.StartDate.Time) {
