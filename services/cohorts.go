@@ -37,7 +37,7 @@ func (in CohortInput) apply(c *models.Cohort, course models.Course) error {
 	if c.EndDate.IsZero() && !in.StartDate.IsZero() && in.StartDate.InRange() {
 		c.EndDate = in.StartDate.AddDays(7 * course.DurationWeeks)
 	}
-	if !in.StartDate.IsZero() && c.EndDate.Before(c.StartDate.Time) {
+	if !in.StartDate.IsZero() && !c.EndDate.IsZero() && c.EndDate.Before(c.StartDate.Time) {
 		verr.Add("end_date", CodeCohortEndBeforeStart)
 	}
 	if in.Capacity < 1 || in.Capacity > MaxCapacity {
