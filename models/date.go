@@ -31,6 +31,19 @@ func ParseDate(s string) (Date, error) {
 	return Date{t}, nil
 }
 
+// The earliest and latest day Kohorte accepts as input: far enough for
+// any cohort, near enough that a day computed from one (a default end
+// date, a deadline) stays a year of four digits on both engines.
+var (
+	MinDate = NewDate(1990, time.January, 1)
+	MaxDate = NewDate(2100, time.December, 31)
+)
+
+// InRange reports whether d lies from MinDate to MaxDate.
+func (d Date) InRange() bool {
+	return !d.Before(MinDate.Time) && !d.After(MaxDate.Time)
+}
+
 // DateOf returns the calendar day of t in its own zone.
 func DateOf(t time.Time) Date {
 	return NewDate(t.Year(), t.Month(), t.Day())

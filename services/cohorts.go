@@ -29,11 +29,15 @@ func (in CohortInput) apply(c *models.Cohort, course models.Course) error {
 	if in.StartDate.IsZero() {
 		verr.Add("start_date", CodeRequired)
 	}
+	checkDate(verr, "start_date", in.StartDate)
+	checkDate(verr, "end_date", in.EndDate)
 	c.StartDate, c.EndDate = in.StartDate, in.EndDate
-	if c.EndDate.IsZero() && !in.StartDate.IsZero() {
+	// A day outside the range would give a default end the engines cannot
+	// store; the refusal above stands for it.
+	if c.EndDate.IsZero() && !in.StartDate.IsZero() && in.StartDate.InRange() {
 		c.EndDate = in.StartDate.AddDays(7 * course.DurationWeeks)
 	}
-	if !in.StartDate.IsZero() && c.EndDate.Before(c.StartDate.Time) {
+	if !in.StartDate.IsZero() && !c.EndDate.IsZero() && c.EndDate.Before(c.StartDate.Time) {
 		verr.Add("end_date", CodeCohortEndBeforeStart)
 	}
 	if in.Capacity < 1 || in.Capacity > MaxCapacity {

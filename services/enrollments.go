@@ -130,6 +130,11 @@ func (s *Enrollments) Withdraw(ctx context.Context, actor Actor, enrollmentID ui
 	if code := ParagraphCode(reason); code != "" {
 		return models.Enrollment{}, invalid("reason", code)
 	}
+	verr := &ValidationError{}
+	checkDate(verr, "withdrawn_at", day)
+	if err := verr.Err(); err != nil {
+		return models.Enrollment{}, err
+	}
 	if day.IsZero() {
 		day = s.now()
 	}

@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"kohorte/models"
 	"kohorte/services/roster"
 )
 
@@ -80,6 +81,13 @@ func cutChars(s string, n int) string {
 		n--
 	}
 	return s
+}
+
+// checkDate refuses a given day outside the range models.Date accepts.
+func checkDate(verr *ValidationError, field string, d models.Date) {
+	if !d.IsZero() && !d.InRange() {
+		verr.Add(field, CodeOutOfRange, "min", models.MinDate.String(), "max", models.MaxDate.String())
+	}
 }
 
 // maxEmailChars is the longest e-mail address in characters, the size of
