@@ -18,7 +18,7 @@ import (
 const adminPass = "Kohorte-Admin-2026!"
 
 // seedAdmin creates the first admin through the service.
-func (f *fixture) seedAdmin(t *testing.T) {
+func (f *fixture) seedAdmin(t testing.TB) {
 	t.Helper()
 	if _, err := f.svc.Users.EnsureAdmin(context.Background(), "admin@example.org", adminPass); err != nil {
 		t.Fatal(err)
@@ -26,7 +26,7 @@ func (f *fixture) seedAdmin(t *testing.T) {
 }
 
 // login logs in through the API and returns the session cookie.
-func (f *fixture) login(t *testing.T, email, password string) *http.Cookie {
+func (f *fixture) login(t testing.TB, email, password string) *http.Cookie {
 	t.Helper()
 	r := f.client.Send(http.MethodPost, "/api/v1/auth/login", map[string]string{"email": email, "password": password})
 	if r.Status != http.StatusOK {

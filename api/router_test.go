@@ -28,12 +28,12 @@ type fixture struct {
 	svc    *services.Services
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	return newFixtureWith(t, func(*api.Deps) {})
 }
 
-func newFixtureWith(t *testing.T, configure func(*api.Deps)) *fixture {
+func newFixtureWith(t testing.TB, configure func(*api.Deps)) *fixture {
 	t.Helper()
 	db := dbtest.Open(t)
 	sqlDB, err := db.DB()
