@@ -47,6 +47,10 @@ func (s *Enrollments) Enroll(ctx context.Context, actor Actor, cohortID, partici
 
 func enrollTx(tx *gorm.DB, actor Actor, cohortID, participantID uint, day models.Date) (models.Enrollment, error) {
 	var e models.Enrollment
+	verr := &ValidationError{}
+	if checkDate(verr, "enrolled_at", day); verr.Err() != nil {
+		return e, verr
+	}
 	// Enrollments of one cohort take turns, so that two requests cannot
 	// both re-enroll the same withdrawn person and count the place twice.
 	if _, err := lockCohort(tx, cohortID); err != nil {

@@ -349,3 +349,25 @@ func TestCreateAndEnrollIsOneStep(t *testing.T) {
 		t.Fatalf("EnrollmentsOf: cohort %q, want Frühjahr 2023", mine[0].Cohort.Name)
 	}
 }
+
+// An enrollment day outside the years Kohorte takes is refused by field,
+// whether the person is enrolled alone or created and enrolled at once.
+func TestEnrollmentDayMustBeInRange(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	p := c.person(t, 1, "NI")
+	_, err := c.svc.Enrollments.Enroll(ctx, c.admin, c.cohort.ID, p.ID, models.NewDate(2150, 1, 1))
+	var verr *services.ValidationError
+	if !errors.As(err, &verr) || verr.Fields[0].Field != "enrolled_at" || verr.Fields[0].Code != services.CodeOutOfRange {
+		t.Fatalf("enroll on 01.01.2150: %v, want enrolled_at out_of_range", err)
+	}
+	_, _, err = c.svc.Enrollments.CreateAndEnroll(ctx, c.admin, c.cohort.ID, services.ParticipantInput{
+		FirstName: "Zoë", LastName: "Ćosić-Şahin", Email: "zoe@example.org"}, models.NewDate(1900, 1, 1))
+	if !errors.As(err, &verr) || verr.Fields[0].Code != services.CodeOutOfRange {
+		t.Fatalf("create and enroll on 01.01.1900: %v, want out_of_range", err)
+	}
+	if c.enrolledCount(t) != 0 {
+		t.Fatal("a refused enrollment took a place")
+	}
+}
