@@ -42,6 +42,7 @@ var apiAccess = map[string]string{
 	"GET /api/v1/audit-events":                       "staff",
 	"GET /api/v1/tokens":                             "staff",
 	"POST /api/v1/tokens":                            "staff",
+	"POST /api/v1/tokens/revoke-all":                 "staff",
 	"DELETE /api/v1/tokens/:id":                      "staff",
 	"GET /api/v1/courses":                            "staff",
 	"POST /api/v1/courses":                           "staff",
@@ -186,7 +187,7 @@ func TestAccessMatrix(t *testing.T) {
 		ID    uint
 		Token string
 	}
-	f.as(admin, http.MethodPost, "/api/v1/tokens", map[string]any{"name": "admin", "expires_in_days": 5}).JSON(t, &tok)
+	f.as(admin, http.MethodPost, "/api/v1/tokens", map[string]any{"name": "admin", "expires_in_days": 5, "current_password": adminPass}).JSON(t, &tok)
 
 	callers := []caller{
 		{name: "anonymous"},
@@ -252,6 +253,9 @@ func TestAccessMatrix(t *testing.T) {
 			Body: map[string]string{"email": "boss@example.org", "display_name": "Boss", "role": "admin"}, Status: http.StatusForbidden},
 		{Name: "revoke the admin's token", Cookie: staff, Method: http.MethodDelete, Path: "/api/v1/tokens/" + ids["tokens"],
 			Status: http.StatusNotFound},
+		{Name: "revoking all tokens ends only one's own", Cookie: staff, Method: http.MethodPost, Path: "/api/v1/tokens/revoke-all",
+			Status: http.StatusOK, Want: map[string]any{"revoked": float64(0)}},
+		{Name: "the admin's token still works", Token: tok.Token, Method: http.MethodGet, Path: "/api/v1/tokens", Status: http.StatusOK},
 		{Name: "unknown user", Cookie: staff, Method: http.MethodGet, Path: "/api/v1/users/999999", Status: http.StatusNotFound},
 		{Name: "user id not a number", Cookie: staff, Method: http.MethodGet, Path: "/api/v1/users/abc", Status: http.StatusNotFound},
 	})

@@ -222,7 +222,7 @@ func TestAPITokenActsAsItsOwner(t *testing.T) {
 	f := newFixture(t)
 	f.seedAdmin(t)
 	admin := f.login(t, "admin@example.org", adminPass)
-	r := f.as(admin, http.MethodPost, "/api/v1/tokens", map[string]any{"name": "Export", "expires_in_days": 30})
+	r := f.as(admin, http.MethodPost, "/api/v1/tokens", map[string]any{"name": "Export", "expires_in_days": 30, "current_password": adminPass})
 	var created struct {
 		ID    uint
 		Token string
@@ -329,5 +329,61 @@ func TestPasswordLinkUsesTheBaseURL(t *testing.T) {
 		})
 	if !strings.Contains(string(r.Body), `"password_link":"https://kohorte.example.org/passwort-setzen?token=`) {
 		t.Fatalf("invitation: %d %s", r.Status, r.Body)
+	}
+}
+
+// A session alone does not mint a token: the owner's password is asked for
+// again, and revoke-all ends every token of the caller at once.
+func TestCreatingATokenReauthenticatesAndRevokeAllEndsThem(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.seedAdmin(t)
+	admin := f.login(t, "admin@example.org", adminPass)
+	before := f.fingerprint(t)
+	f.client.Run(t, []apitest.Row{
+		{Name: "without the password", Cookie: admin, Method: http.MethodPost, Path: "/api/v1/tokens",
+			Body: map[string]any{"name": "Export", "expires_in_days": 30}, Status: http.StatusUnprocessableEntity,
+			Check: fieldCodeIs("current_password", "required")},
+		{Name: "with a wrong password", Cookie: admin, Method: http.MethodPost, Path: "/api/v1/tokens",
+			Body: map[string]any{"name": "Export", "expires_in_days": 30, "current_password": "geraten"}, Status: http.StatusUnprocessableEntity,
+			Check: fieldCodeIs("current_password", "password.current_wrong")},
+	})
+	if after := f.fingerprint(t); after != before {
+		// The wrong guess is counted in login_attempts, which the fingerprint leaves out.
+		t.Fatalf("refused token requests changed data: %s → %s", before, after)
+	}
+	var tokens [2]struct{ Token string }
+	for i := range tokens {
+		r := f.as(admin, http.MethodPost, "/api/v1/tokens", map[string]any{"name": "Export", "expires_in_days": 30, "current_password": adminPass})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("create token %d: status %d: %s", i+1, r.Status, r.Body)
+		}
+		r.JSON(t, &tokens[i])
+	}
+	f.client.Run(t, []apitest.Row{
+		{Name: "revoke all", Cookie: admin, Method: http.MethodPost, Path: "/api/v1/tokens/revoke-all",
+			Status: http.StatusOK, Want: map[string]any{"revoked": float64(2)}},
+		{Name: "first token after revoke all", Token: tokens[0].Token, Method: http.MethodGet, Path: "/api/v1/users", Status: http.StatusUnauthorized},
+		{Name: "second token after revoke all", Token: tokens[1].Token, Method: http.MethodGet, Path: "/api/v1/users", Status: http.StatusUnauthorized},
+	})
+}
+
+// fieldCodeIs checks that a problem names field with code.
+func fieldCodeIs(field, code string) func(t *testing.T, r *apitest.Response) {
+	return func(t *testing.T, r *apitest.Response) {
+		t.Helper()
+		var p struct {
+			Errors []struct{ Field, Code string }
+		}
+		r.JSON(t, &p)
+		for _, e := range p.Errors {
+			if e.Field == field {
+				if e.Code != code {
+					t.Errorf("%s: code %q, want %q", field, e.Code, code)
+				}
+				return
+			}
+		}
+		t.Errorf("no error for %s in %s", field, r.Body)
 	}
 }

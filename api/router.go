@@ -122,6 +122,7 @@ func NewRouter(d Deps) (*Router, error) {
 
 	v1.GET(access.Staff, "/tokens", h.listTokens)
 	v1.POST(access.Staff, "/tokens", h.createToken)
+	v1.POST(access.Staff, "/tokens/revoke-all", h.revokeAllTokens)
 	v1.DELETE(access.Staff, "/tokens/:id", h.revokeToken)
 
 	v1.GET(access.Staff, "/courses", h.listCourses)

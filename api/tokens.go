@@ -8,6 +8,7 @@ import (
 
 	"kohorte/access"
 	"kohorte/models"
+	"kohorte/services"
 )
 
 type tokenResponse struct {
@@ -28,6 +29,8 @@ func toTokenResponse(t models.APIToken) tokenResponse {
 type createTokenRequest struct {
 	Name          string `json:"name" binding:"required,max=100"`
 	ExpiresInDays int    `json:"expires_in_days" binding:"required,gte=1,lte=366"`
+	// CurrentPassword is checked by the service, which throttles guesses.
+	CurrentPassword string `json:"current_password"`
 }
 
 type createdTokenResponse struct {
@@ -53,7 +56,8 @@ func (h *handlers) createToken(c *gin.Context) {
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	t, err := h.svc.Tokens.CreateAPIToken(c.Request.Context(), access.ActorOf(c), req.Name, req.ExpiresInDays)
+	t, err := h.svc.Tokens.CreateAPIToken(c.Request.Context(), access.ActorOf(c),
+		services.APITokenRequest{Name: req.Name, Days: req.ExpiresInDays, CurrentPassword: req.CurrentPassword})
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -71,4 +75,13 @@ func (h *handlers) revokeToken(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+func (h *handlers) revokeAllTokens(c *gin.Context) {
+	n, err := h.svc.Tokens.RevokeAllAPITokens(c.Request.Context(), access.ActorOf(c))
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"revoked": n})
 }

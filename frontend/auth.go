@@ -116,10 +116,31 @@ type passwordPage struct {
 	// MustChange explains why every other page is closed for now.
 	MustChange bool
 	Errors     formErrors
+	// Staff see their tokens here: a password change does not end them.
+	ShowTokens bool
+	Tokens     []tokenRow
+	Notice     *message
 }
 
 func (ui *UI) passwordPage(c *gin.Context) {
-	ui.render(c, http.StatusOK, "password", passwordPage{MustChange: access.ActorOf(c).MustChangePassword})
+	page := passwordPage{MustChange: access.ActorOf(c).MustChangePassword}
+	if c.Query("erledigt") == "alle-widerrufen" {
+		page.Notice = revokedAllNotice(c)
+	}
+	ui.showPassword(c, http.StatusOK, page)
+}
+
+// showPassword renders the password page with the reader's active tokens.
+func (ui *UI) showPassword(c *gin.Context, status int, page passwordPage) {
+	tokens, err := ui.activeTokens(c)
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	actor := access.ActorOf(c)
+	page.ShowTokens = actor.IsStaff() && !actor.MustChangePassword
+	page.Tokens = tokens
+	ui.render(c, status, "password", page)
 }
 
 // changePassword replaces the user's password. The service ends all their
@@ -143,7 +164,7 @@ func (ui *UI) changePassword(c *gin.Context) {
 			return
 		}
 	}
-	ui.render(c, http.StatusUnprocessableEntity, "password", passwordPage{MustChange: actor.MustChangePassword, Errors: errs})
+	ui.showPassword(c, http.StatusUnprocessableEntity, passwordPage{MustChange: actor.MustChangePassword, Errors: errs})
 }
 
 type setPasswordForm struct {

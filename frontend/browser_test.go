@@ -199,7 +199,9 @@ func TestBrowserPagesFitAPhone(t *testing.T) {
 	submit("invited")
 	open("tokens", "/api-tokens")
 	b.Type("#name", "Anmeldeformular der Website")
+	b.Type("#current_password", password)
 	submit("token-created")
+	open("password-with-tokens", "/passwort")
 	b.NoConsoleErrors()
 
 	// Last, because the browser reports the answer 422 as an error.

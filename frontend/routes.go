@@ -50,6 +50,7 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	// admins revoke anyone's.
 	page(access.Staff, "/api-tokens", ui.tokensPage)
 	g.POST(access.Staff, "/api-tokens", ui.createToken)
+	g.POST(access.Staff, "/api-tokens/alle-widerrufen", ui.revokeAllTokens)
 	g.POST(access.Staff, "/api-tokens/:id/widerrufen", ui.revokeToken)
 
 	// Courses, with the logos of their issuers.

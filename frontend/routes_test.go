@@ -37,6 +37,7 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"POST /benutzer/:id/passwort-link": access.Staff,
 		"POST /api-tokens":                 access.Staff,
 		"POST /api-tokens/:id/widerrufen":  access.Staff,
+		"POST /api-tokens/alle-widerrufen": access.Staff,
 
 		"POST /kurse/neu": access.Staff,
 		"POST /kurse/:id": access.Staff,

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -43,6 +44,9 @@ type tokenForm struct {
 	Name string `form:"name" binding:"required,max=100" label:"FieldTokenName"`
 	// Days is checked by the service, which names the allowed range.
 	Days int `form:"expires_in_days" label:"FieldTokenDays"`
+	// Current is checked by the service, which throttles guesses; the page
+	// never shows it again.
+	Current string `form:"current_password" binding:"max=1024" label:"FieldCurrentPassword"`
 }
 
 // createdToken is a new token, shown once: Kohorte keeps only its hash.
@@ -61,10 +65,23 @@ type tokensPage struct {
 	Notice  *message
 }
 
+// AnyActive says whether revoking all would end anything.
+func (p tokensPage) AnyActive() bool {
+	for _, t := range p.Tokens {
+		if t.State == "active" {
+			return true
+		}
+	}
+	return false
+}
+
 func (ui *UI) tokensPage(c *gin.Context) {
 	page := tokensPage{Form: tokenForm{Days: defaultTokenDays}}
-	if c.Query("erledigt") == "widerrufen" {
+	switch c.Query("erledigt") {
+	case "widerrufen":
 		page.Notice = newMessage("TokenRevoked")
+	case "alle-widerrufen":
+		page.Notice = revokedAllNotice(c)
 	}
 	ui.showTokens(c, http.StatusOK, page)
 }
@@ -91,7 +108,8 @@ func (ui *UI) createToken(c *gin.Context) {
 		return
 	}
 	if errs == nil {
-		t, err := ui.svc.Tokens.CreateAPIToken(c.Request.Context(), access.ActorOf(c), form.Name, form.Days)
+		t, err := ui.svc.Tokens.CreateAPIToken(c.Request.Context(), access.ActorOf(c),
+			services.APITokenRequest{Name: form.Name, Days: form.Days, CurrentPassword: form.Current})
 		if err == nil {
 			created := &createdToken{Name: t.Name, Token: t.Token, Expires: t.ExpiresAt}
 			ui.showTokens(c, http.StatusOK, tokensPage{Form: tokenForm{Days: defaultTokenDays}, Created: created})
@@ -102,6 +120,7 @@ func (ui *UI) createToken(c *gin.Context) {
 			return
 		}
 	}
+	form.Current = ""
 	ui.showTokens(c, http.StatusUnprocessableEntity, tokensPage{Form: form, Errors: errs})
 }
 
@@ -115,4 +134,50 @@ func (ui *UI) revokeToken(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/api-tokens?erledigt=widerrufen")
+}
+
+// revokeAllTokens ends every token of the reader and returns to the page
+// the button was on: the token list or the password page.
+func (ui *UI) revokeAllTokens(c *gin.Context) {
+	n, err := ui.svc.Tokens.RevokeAllAPITokens(c.Request.Context(), access.ActorOf(c))
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	back := "/api-tokens"
+	if c.PostForm("zurueck") == "passwort" {
+		back = "/passwort"
+	}
+	c.Redirect(http.StatusSeeOther, back+"?erledigt=alle-widerrufen&anzahl="+strconv.Itoa(n))
+}
+
+// revokedAllNotice says how many tokens revoke-all ended; the count comes
+// from the redirect and is only shown, never trusted.
+func revokedAllNotice(c *gin.Context) *message {
+	n, err := strconv.Atoi(c.Query("anzahl"))
+	if err != nil || n < 0 {
+		n = 0
+	}
+	return newMessage("TokensAllRevoked", "Count", n)
+}
+
+// activeTokens are the reader's tokens that still work, for the password
+// page; nil for those who cannot have tokens.
+func (ui *UI) activeTokens(c *gin.Context) ([]tokenRow, error) {
+	actor := access.ActorOf(c)
+	if !actor.IsStaff() || actor.MustChangePassword {
+		return nil, nil
+	}
+	tokens, err := ui.svc.Tokens.ListAPITokens(c.Request.Context(), actor)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	var rows []tokenRow
+	for _, t := range tokens {
+		if row := toTokenRow(t, now); row.State == "active" {
+			rows = append(rows, row)
+		}
+	}
+	return rows, nil
 }

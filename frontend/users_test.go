@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"kohorte/models"
+	"kohorte/services"
 )
 
 // staffRoutes are every staff page and form, with a valid object where the
@@ -29,6 +30,7 @@ func staffRoutes(userID uint) []struct{ method, path string } {
 		{http.MethodGet, "/api-tokens"},
 		{http.MethodPost, "/api-tokens"},
 		{http.MethodPost, "/api-tokens/1/widerrufen"},
+		{http.MethodPost, "/api-tokens/alle-widerrufen"},
 	}
 }
 
@@ -274,7 +276,7 @@ func TestAPITokenIsShownOnce(t *testing.T) {
 	c, _ := s.loggedIn(models.RoleStaff)
 	expect(t, c.get("/api-tokens"), http.StatusOK, "Sie haben noch keine Tokens.", `value="90"`)
 
-	r := c.post("/api-tokens", url.Values{"name": {"Website"}, "expires_in_days": {"30"}})
+	r := c.post("/api-tokens", url.Values{"name": {"Website"}, "expires_in_days": {"30"}, "current_password": {password}})
 	expect(t, r, http.StatusOK, "Token „Website“ erstellt", `id="new-token" class="copy__field" type="text" readonly value="koh_`)
 	token := regexp.MustCompile(`value="(koh_[^"]+)"`).FindStringSubmatch(r.Body)[1]
 
@@ -294,16 +296,50 @@ func TestAPITokenIsShownOnce(t *testing.T) {
 	expectRedirect(t, c.post("/api-tokens/"+id+"/widerrufen", nil), "/api-tokens?erledigt=widerrufen")
 	expect(t, c.get("/api-tokens?erledigt=widerrufen"), http.StatusOK, "Das Token wurde widerrufen", "Widerrufen</span>")
 
-	expect(t, c.post("/api-tokens", url.Values{"name": {""}, "expires_in_days": {"400"}}), http.StatusUnprocessableEntity,
+	expect(t, c.post("/api-tokens", url.Values{"name": {""}, "expires_in_days": {"400"}, "current_password": {password}}), http.StatusUnprocessableEntity,
 		`<a href="#name">Bezeichnung: Bitte füllen Sie dieses Feld aus.</a>`)
-	expect(t, c.post("/api-tokens", url.Values{"name": {"CRM"}, "expires_in_days": {"400"}}), http.StatusUnprocessableEntity,
+	expect(t, c.post("/api-tokens", url.Values{"name": {"CRM"}, "expires_in_days": {"400"}, "current_password": {password}}), http.StatusUnprocessableEntity,
 		"Bitte geben Sie eine Zahl von 1 bis 366 ein.", `value="CRM"`)
+}
+
+func TestCreatingATokenAsksForThePasswordAndAllCanBeRevokedFromThePasswordPage(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	c, _ := s.loggedIn(models.RoleStaff)
+
+	r := c.post("/api-tokens", url.Values{"name": {"Website"}, "expires_in_days": {"30"}, "current_password": {"geraten"}})
+	expect(t, r, http.StatusUnprocessableEntity,
+		`<a href="#current_password">Aktuelles Passwort: Das ist nicht Ihr aktuelles Passwort.</a>`, `value="Website"`)
+	if strings.Contains(r.Body, `value="geraten"`) {
+		t.Error("the form shows the wrong password again")
+	}
+	expect(t, c.get("/api-tokens"), http.StatusOK, "Sie haben noch keine Tokens.")
+
+	for _, name := range []string{"Website", "CRM"} {
+		r := c.post("/api-tokens", url.Values{"name": {name}, "expires_in_days": {"30"}, "current_password": {password}})
+		expect(t, r, http.StatusOK, "Token „"+name+"“ erstellt")
+	}
+	expect(t, c.get("/passwort"), http.StatusOK, "Ihre API-Tokens", "Website", "CRM", "Alle Tokens widerrufen")
+
+	expectRedirect(t, c.post("/api-tokens/alle-widerrufen", url.Values{"zurueck": {"passwort"}}),
+		"/passwort?erledigt=alle-widerrufen&anzahl=2")
+	r = c.get("/passwort?erledigt=alle-widerrufen&anzahl=2")
+	expect(t, r, http.StatusOK, "2 Tokens widerrufen.")
+	if strings.Contains(r.Body, "Alle Tokens widerrufen") {
+		t.Error("the password page still offers to revoke all after every token was revoked")
+	}
+	if r := c.get("/api-tokens"); strings.Contains(r.Body, `<span class="badge">`) || strings.Count(r.Body, "Widerrufen</span>") != 2 {
+		t.Error("a token is still valid after revoking all")
+	}
+	expectRedirect(t, c.post("/api-tokens/alle-widerrufen", nil), "/api-tokens?erledigt=alle-widerrufen&anzahl=0")
+	c.lang = "en"
+	expect(t, c.get("/api-tokens?erledigt=alle-widerrufen&anzahl=0"), http.StatusOK, "0 tokens revoked")
 }
 
 func TestOthersTokensCannotBeRevokedByStaff(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
-	tok, err := s.svc.Tokens.CreateAPIToken(context.Background(), s.admin, "Admin", 10)
+	tok, err := s.svc.Tokens.CreateAPIToken(context.Background(), s.admin, services.APITokenRequest{Name: "Admin", Days: 10, CurrentPassword: password})
 	if err != nil {
 		t.Fatal(err)
 	}

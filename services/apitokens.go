@@ -25,13 +25,25 @@ type NewAPIToken struct {
 	Token string
 }
 
+// APITokenRequest asks for a new API token.
+type APITokenRequest struct {
+	Name string
+	Days int
+	// CurrentPassword re-authenticates the owner: a stolen session alone
+	// must not be able to mint a credential that outlives it.
+	CurrentPassword string
+}
+
 // CreateAPIToken creates a named token that acts as the actor, who must be
-// staff or admin, for days days.
-func (a *Tokens) CreateAPIToken(ctx context.Context, actor Actor, name string, days int) (NewAPIToken, error) {
+// staff or admin, for req.Days days. The actor's current password is
+// checked as a login would check it, so guesses here are throttled and
+// count towards the account's lock.
+func (a *Tokens) CreateAPIToken(ctx context.Context, actor Actor, req APITokenRequest) (NewAPIToken, error) {
 	if !actor.IsStaff() || actor.APITokenID != 0 {
 		return NewAPIToken{}, ErrForbidden
 	}
-	name = cleanName(name)
+	name := cleanName(req.Name)
+	days := req.Days
 	verr := &ValidationError{}
 	if name == "" || utf8.RuneCountInString(name) > 100 {
 		verr.Add("name", CodeAPITokenNameLength, "min", 1, "max", 100)
@@ -41,7 +53,13 @@ func (a *Tokens) CreateAPIToken(ctx context.Context, actor Actor, name string, d
 	if days < 1 || days > MaxAPITokenDays {
 		verr.Add("expires_in_days", CodeAPITokenDays, "min", 1, "max", MaxAPITokenDays)
 	}
+	if req.CurrentPassword == "" {
+		verr.Add("current_password", CodeRequired)
+	}
 	if err := verr.Err(); err != nil {
+		return NewAPIToken{}, err
+	}
+	if _, err := a.checkCurrentPassword(ctx, actor, req.CurrentPassword); err != nil {
 		return NewAPIToken{}, err
 	}
 	secret, _ := newToken()
@@ -92,6 +110,28 @@ func (a *Tokens) RevokeAPIToken(ctx context.Context, actor Actor, id uint) error
 		}
 		return record(tx, actor, "api_token.revoked", "api_token", t.ID, nil, map[string]any{"name": t.Name})
 	})
+}
+
+// RevokeAllAPITokens ends every active token of the actor at once, as
+// someone does who fears one leaked; it returns how many it ended.
+func (a *Tokens) RevokeAllAPITokens(ctx context.Context, actor Actor) (int, error) {
+	if !actor.IsStaff() {
+		return 0, ErrForbidden
+	}
+	var n int
+	err := inTransaction(ctx, a.db, func(tx *gorm.DB) error {
+		res := tx.Model(&models.APIToken{}).Where("user_id = ? AND revoked_at IS NULL AND expires_at > ?", actor.UserID, a.now()).
+			Update("revoked_at", a.now())
+		if res.Error != nil {
+			return res.Error
+		}
+		n = int(res.RowsAffected)
+		if n == 0 {
+			return nil
+		}
+		return record(tx, actor, "api_token.revoked_all", "user", actor.UserID, nil, map[string]any{"count": n})
+	})
+	return n, err
 }
 
 // revokeAPITokens ends every token of userID for good, inside the caller's

@@ -217,7 +217,7 @@ func TestAuditActionFilterTakesUnderscoreLiterally(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	if _, err := e.svc.Tokens.CreateAPIToken(ctx, e.admin, "x", 1); err != nil {
+	if _, err := e.svc.Tokens.CreateAPIToken(ctx, e.admin, services.APITokenRequest{Name: "x", Days: 1, CurrentPassword: adminPassword}); err != nil {
 		t.Fatal(err)
 	}
 	audit := e.svc.Audit

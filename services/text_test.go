@@ -43,7 +43,10 @@ func TestBidiControlsAreRefusedInShownText(t *testing.T) {
 				_, err := e.svc.Users.Invite(ctx, e.admin, services.InviteInput{Email: "x@example.org", DisplayName: name, Role: models.RoleJuror})
 				return err
 			}()},
-			{"token", func() error { _, err := e.svc.Tokens.CreateAPIToken(ctx, e.admin, name, 30); return err }()},
+			{"token", func() error {
+				_, err := e.svc.Tokens.CreateAPIToken(ctx, e.admin, services.APITokenRequest{Name: name, Days: 30, CurrentPassword: adminPassword})
+				return err
+			}()},
 			{"participant", func() error {
 				_, err := e.svc.Participants.CreateParticipant(ctx, e.admin,
 					services.ParticipantInput{FirstName: name, LastName: "Muster", Email: "y@example.org"})
