@@ -169,7 +169,10 @@ func (a *accounts) reserve(ctx context.Context, attempt models.LoginAttempt, che
 	}
 	err := check(attempt.ID)
 	if err != nil {
-		a.db.WithContext(ctx).Delete(&attempt)
+		// Taken back even if the client has left meanwhile: otherwise every
+		// refusal of a flood whose connections close would stay behind and
+		// count as a failed guess.
+		a.db.WithContext(context.WithoutCancel(ctx)).Delete(&attempt)
 	}
 	return attempt, err
 }

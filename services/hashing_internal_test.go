@@ -2,8 +2,10 @@ package services
 
 import (
 	"context"
+	"errors"
 	"testing"
 
+	"kohorte/models"
 	"kohorte/models/dbtest"
 )
 
@@ -77,5 +79,34 @@ func TestNoConnectionWaitsForAHashingSlot(t *testing.T) {
 				t.Errorf("%s: %d database connections held while waiting for a hashing slot", step.name, n)
 			}
 		}
+	}
+}
+
+// TestARefusedAttemptIsNotCountedWhenTheClientLeaves pins that a
+// reservation refused by the throttle is taken back even when the client
+// has gone meanwhile: a flood whose connections close must not leave
+// refusals behind that count as failed guesses.
+func TestARefusedAttemptIsNotCountedWhenTheClientLeaves(t *testing.T) {
+	db := dbtest.Open(t)
+	svc, err := New(db, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	attempt := models.LoginAttempt{Email: "zoe@example.org", ClientAddr: "198.51.100.1", Purpose: models.AttemptLogin}
+	_, err = svc.Sessions.accounts.reserve(ctx, attempt, func(uint) error {
+		cancel() // the client closes its connection while the limit is checked
+		return ErrTooManyTries
+	})
+	if !errors.Is(err, ErrTooManyTries) {
+		t.Fatalf("reserve: %v, want ErrTooManyTries", err)
+	}
+	var n int64
+	if err := db.Model(&models.LoginAttempt{}).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d attempts recorded after a refusal whose client left, want 0", n)
 	}
 }
