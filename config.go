@@ -41,6 +41,8 @@ type config struct {
 	MetricsAddr string
 	// MetricsToken, if set, must be sent as a Bearer token to read /metrics.
 	MetricsToken string
+	// Scale, for demo, generates that many people instead of the demo course.
+	Scale int
 }
 
 func (c config) proxies() []string {
@@ -117,6 +119,7 @@ var (
 	optLifetimeS = option{"session-lifetime", []string{"KOHORTE_SESSION_LIFETIME"}}
 	optMetrics   = option{"metrics-addr", []string{"KOHORTE_METRICS_ADDR"}}
 	optMetricsT  = option{"metrics-token", []string{"KOHORTE_METRICS_TOKEN"}}
+	optScale     = option{"scale", []string{"KOHORTE_DEMO_SCALE"}}
 )
 
 // minMetricsToken is the shortest metrics token taken, so that it cannot
@@ -148,6 +151,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.DurationVar(&cfg.SessionMax, optLifetimeS.flag, 12*time.Hour, "a login ends this long after it began")
 	fs.StringVar(&cfg.MetricsAddr, optMetrics.flag, "", "serve /metrics on this address of its own (host:port, e.g. 127.0.0.1:9090) instead of beside the application")
 	fs.StringVar(&cfg.MetricsToken, optMetricsT.flag, "", "require this Bearer token (at least 16 characters) to read /metrics; prefer the environment variable, which the process list does not show")
+	fs.IntVar(&cfg.Scale, optScale.flag, 0, "demo: instead of the demo course, generate a region of this many people (e.g. 40000) in courses and cohorts of 8 to 30, to measure Kohorte at scale")
 	fs.Usage = func() { usage(fs) }
 
 	for _, opt := range allOptions() {
@@ -171,7 +175,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 
 func allOptions() []option {
 	return []option{optAddr, optDataDir, optDB, optMaxOpen, optMaxIdle, optLifetime,
-		optLogFormat, optLogLevel, optNoMigrate, optShutdown, optTLSCert, optTLSKey, optProxies, optBaseURL, optAdmin, optIdle, optLifetimeS, optMetrics, optMetricsT}
+		optLogFormat, optLogLevel, optNoMigrate, optShutdown, optTLSCert, optTLSKey, optProxies, optBaseURL, optAdmin, optIdle, optLifetimeS, optMetrics, optMetricsT, optScale}
 }
 
 func setFromEnv(fs *flag.FlagSet, opt option, getenv func(string) string) error {
@@ -200,6 +204,7 @@ func (c config) check() error {
 		{c.LogFormat == "text" || c.LogFormat == "json", optLogFormat, "must be text or json"},
 		{validLevel(c.LogLevel), optLogLevel, "must be debug, info, warn or error"},
 		{c.DBMaxOpenConns > 0, optMaxOpen, "must be at least 1"},
+		{c.Scale >= 0 && c.Scale <= 1_000_000, optScale, "must be between 0 and 1000000"},
 		{c.DBMaxIdleConns >= 0 && c.DBMaxIdleConns <= c.DBMaxOpenConns, optMaxIdle, "must be between 0 and the most open connections"},
 		{c.ShutdownTimeout > 0, optShutdown, "must be positive"},
 		{(c.TLSCert == "") == (c.TLSKey == ""), optTLSCert, "set both the certificate and the key, or neither"},

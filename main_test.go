@@ -474,6 +474,23 @@ func TestDemoCommandLoadsOnce(t *testing.T) {
 	}
 }
 
+func TestDemoScaleGeneratesARegion(t *testing.T) {
+	t.Parallel()
+	args := append([]string{"demo", "--scale", "600"}, dbArgs(t)...)
+	var out lockedBuffer
+	if err := run(context.Background(), args, env(map[string]string{"KOHORTE_ADMIN_PASSWORD": "Demo-Admin-2026"}), &out); err != nil {
+		t.Fatalf("demo --scale 600: %v\n%s", err, out.String())
+	}
+	// 600 people: 600/200 = 3 courses, everyone in one small cohort.
+	if !regexp.MustCompile(`Generated 3 courses, \d+ cohorts, 600 participants and 600 enrollments in [\d.]+ s\.`).MatchString(out.String()) {
+		t.Fatalf("output:\n%s", out.String())
+	}
+	err := run(context.Background(), append([]string{"demo"}, dbArgs(t)...), env(map[string]string{"KOHORTE_DEMO_SCALE": "-1"}), io.Discard)
+	if code := exitCode(err); code != 2 || !strings.Contains(err.Error(), "must be between 0 and 1000000") {
+		t.Errorf("KOHORTE_DEMO_SCALE=-1: %v (exit code %d), want exit code 2 naming the range", err, code)
+	}
+}
+
 func TestNoMigrateRefusesAnUnmigratedDatabase(t *testing.T) {
 	t.Parallel()
 	args := append([]string{"--no-migrate", "--addr", "127.0.0.1:0"}, dbArgs(t)...)

@@ -98,11 +98,26 @@ func demo(ctx context.Context, cfg config, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Scale > 0 {
+		return demoScale(ctx, svc, actor, cfg.Scale, stdout)
+	}
 	res, err := svc.LoadDemo(ctx, actor)
 	if err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(stdout, "Loaded the demo: 1 course, %d cohorts, %d participants. Start Kohorte with: kohorte serve\n", res.Cohorts, res.Participants)
+	return err
+}
+
+// demoScale generates a region of people for measuring at scale.
+func demoScale(ctx context.Context, svc *services.Services, actor services.Actor, people int, stdout io.Writer) error {
+	began := time.Now()
+	res, err := svc.LoadScale(ctx, actor, people)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "Generated %d courses, %d cohorts, %d participants and %d enrollments in %.1f s.\n",
+		res.Courses, res.Cohorts, res.Participants, res.Enrollments, time.Since(began).Seconds())
 	return err
 }
 

@@ -149,13 +149,16 @@ func demoPerson(n int, state string) ParticipantInput {
 		Organisation: demoOrgs[n%len(demoOrgs)] + " " + demoPlaces[state], NetworkType: network, FederalState: state}
 }
 
+// asciiFolder writes letters with diacritics as plain ASCII; built once, as
+// the generator folds tens of thousands of names.
+var asciiFolder = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss", "ø", "oe", "å", "aa", "æ", "ae",
+	"ł", "l", "đ", "d", "ı", "i", "ş", "s", "ç", "c", "ğ", "g", "ć", "c", "č", "c", "š", "s", "ž", "z",
+	"é", "e", "è", "e", "ë", "e", "á", "a", "í", "i", "ó", "o", "ú", "u", "ñ", "n", "ś", "s", "ń", "n",
+	"ż", "z", "ź", "z", "ę", "e", "ą", "a", "ū", "u", "ė", "e", "ã", "a", "ễ", "e", "ị", "i", "ě", "e", "ř", "r")
+
 // asciiFold writes letters with diacritics as plain ASCII for e-mail addresses.
 func asciiFold(s string) string {
-	repl := strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss", "ø", "oe", "å", "aa", "æ", "ae",
-		"ł", "l", "đ", "d", "ı", "i", "ş", "s", "ç", "c", "ğ", "g", "ć", "c", "č", "c", "š", "s", "ž", "z",
-		"é", "e", "è", "e", "ë", "e", "á", "a", "í", "i", "ó", "o", "ú", "u", "ñ", "n", "ś", "s", "ń", "n",
-		"ż", "z", "ź", "z", "ę", "e", "ą", "a", "ū", "u", "ė", "e", "ã", "a", "ễ", "e", "ị", "i", "ě", "e", "ř", "r")
-	out := repl.Replace(s)
+	out := asciiFolder.Replace(s)
 	return strings.Map(func(r rune) rune {
 		if r < 128 {
 			return r

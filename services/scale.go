@@ -1,0 +1,247 @@
+package services
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kohorte/models"
+)
+
+// ScaleResult says what LoadScale generated.
+type ScaleResult struct {
+	Courses      int
+	Cohorts      int
+	Participants int
+	Enrollments  int
+}
+
+// The shape of a generated data set, as a whole IHK region keeps it over
+// years: a course per 200 people, small cohorts of 8 to 30 that hold
+// everyone once, and per 20,000 people one cohort of 10,000 drawn from all
+// of them again.
+const (
+	scalePeoplePerCourse   = 200
+	scaleMinCohort         = 8
+	scaleMaxCohort         = 30
+	scaleBigCohort         = 10000
+	scalePeoplePerBig      = 20000
+	scaleWithdrawnPerCent  = 8
+	scaleNotPassedPerCent  = 4
+	scaleFirstYear         = 2015
+	scaleBatch             = 100 // rows per statement: the SQLite driver binds in time square to the parameters
+	scaleMaxPeople         = 1_000_000
+	scaleWithdrawalReason  = "Stellenwechsel"
+	scaleArchiveAfterYears = 3
+)
+
+// LoadScale fills an empty database with people generated data of the
+// shape a region collects over years, for measuring Kohorte at scale. It
+// writes in batches, bypassing the per-row rules that the generated rows
+// meet by construction, in one transaction, records one audit event, and
+// then has the database gather statistics on what it loaded, as its
+// autovacuum would later. The same seed gives the same data.
+func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (ScaleResult, error) {
+	if !actor.IsStaff() {
+		return ScaleResult{}, ErrForbidden
+	}
+	if people < 1 || people > scaleMaxPeople {
+		return ScaleResult{}, invalid("scale", CodeOutOfRange, "min", 1, "max", scaleMaxPeople)
+	}
+	var res ScaleResult
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&models.Course{}).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrDemoLoaded
+		}
+		g := &scaleGen{rnd: rand.New(rand.NewPCG(uint64(people), 2023)), today: s.Cohorts.now()}
+		var err error
+		if res, err = g.load(tx, people); err != nil {
+			return err
+		}
+		return record(tx, actor, "demo.scale_loaded", "", "", nil, res)
+	})
+	if err != nil {
+		return res, err
+	}
+	return res, analyze(ctx, s.db, "courses", "course_issuers", "course_signatories", "cohorts", "participants", "enrollments")
+}
+
+// analyze gathers the planner's statistics on tables just loaded in bulk:
+// without them, PostgreSQL without a recent autovacuum plans as if they
+// were empty.
+func analyze(ctx context.Context, db *gorm.DB, tables ...string) error {
+	for _, t := range tables {
+		if err := db.WithContext(ctx).Exec("ANALYZE " + t).Error; err != nil {
+			return fmt.Errorf("analyze %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// scaleGen generates one data set.
+type scaleGen struct {
+	rnd   *rand.Rand
+	today models.Date
+}
+
+func (g *scaleGen) load(tx *gorm.DB, people int) (ScaleResult, error) {
+	courses := g.courses(max(1, people/scalePeoplePerCourse))
+	if err := tx.CreateInBatches(courses, 100).Error; err != nil {
+		return ScaleResult{}, fmt.Errorf("courses: %w", err)
+	}
+	persons := g.people(people)
+	if err := tx.CreateInBatches(persons, scaleBatch).Error; err != nil {
+		return ScaleResult{}, fmt.Errorf("participants: %w", err)
+	}
+	cohorts, members := g.cohorts(courses, persons)
+	perCohort := g.enrollments(cohorts, members, persons)
+	if err := tx.CreateInBatches(cohorts, scaleBatch).Error; err != nil {
+		return ScaleResult{}, fmt.Errorf("cohorts: %w", err)
+	}
+	var enrollments []models.Enrollment
+	for ci, es := range perCohort {
+		for i := range es {
+			es[i].CohortID = cohorts[ci].ID
+		}
+		enrollments = append(enrollments, es...)
+	}
+	if err := tx.CreateInBatches(enrollments, scaleBatch).Error; err != nil {
+		return ScaleResult{}, fmt.Errorf("enrollments: %w", err)
+	}
+	return ScaleResult{Courses: len(courses), Cohorts: len(cohorts), Participants: len(persons), Enrollments: len(enrollments)}, nil
+}
+
+func (g *scaleGen) courses(n int) []models.Course {
+	out := make([]models.Course, n)
+	base := demoCourse()
+	for i := range out {
+		c := models.Course{Description: base.Description, Topics: base.Topics, Format: base.Format,
+			DurationWeeks: 12, MinAttendancePercent: 80, ClosingRequired: true, MinJuryPercent: 50,
+			CertificatePrefix: fmt.Sprintf("K%03d", i%1000)}
+		c.Title = fmt.Sprintf("%s – %s %d", base.Title, demoPlaces[states[i%len(states)]], i+1)
+		c.CertificateTitle = base.CertificateTitle
+		for j, is := range base.Issuers {
+			c.Issuers = append(c.Issuers, models.CourseIssuer{Position: j, Name: is.Name, City: is.City})
+		}
+		for j, sg := range base.Signatories {
+			c.Signatories = append(c.Signatories, models.CourseSignatory{Position: j, Name: sg.Name, Function: sg.Function})
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// states are the Länder the generated people come from, all sixteen.
+var states = []string{"BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH"}
+
+func (g *scaleGen) people(n int) []models.Participant {
+	out := make([]models.Participant, n)
+	for i := range out {
+		in := demoPerson(i, states[g.rnd.IntN(len(states))])
+		p := models.Participant{FirstName: in.FirstName, LastName: in.LastName, Email: in.Email,
+			Organisation: in.Organisation, NetworkType: models.NetworkType(in.NetworkType), FederalState: in.FederalState,
+			DirectoryConsent: g.rnd.IntN(2) == 0}
+		p.SearchText, p.SortName = participantSearchKey(p), participantSortName(p)
+		out[i] = p
+	}
+	return out
+}
+
+// cohorts cuts the people into small cohorts in turn, then draws the big
+// ones from everyone; members holds each cohort's people by index.
+func (g *scaleGen) cohorts(courses []models.Course, persons []models.Participant) ([]models.Cohort, [][]int) {
+	var out []models.Cohort
+	var members [][]int
+	years := g.today.Year() - scaleFirstYear + 1
+	for next := 0; next < len(persons); {
+		size, rest := scaleMinCohort+g.rnd.IntN(scaleMaxCohort-scaleMinCohort+1), len(persons)-next
+		switch {
+		case rest <= scaleMaxCohort:
+			size = rest
+		case rest-size < scaleMinCohort:
+			size = rest - scaleMinCohort // leaves a last cohort of the smallest size
+		}
+		out = append(out, g.cohort(courses, len(out), size, years))
+		members = append(members, seq(next, size))
+		next += size
+	}
+	for range len(persons) / scalePeoplePerBig {
+		size := min(scaleBigCohort, len(persons))
+		out = append(out, g.cohort(courses, len(out), size, years))
+		members = append(members, g.rnd.Perm(len(persons))[:size])
+	}
+	return out, members
+}
+
+func seq(from, n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = from + i
+	}
+	return out
+}
+
+// cohort is cohort number i of a course, in spring or autumn of a year
+// between the first and next year; its status follows from the dates.
+func (g *scaleGen) cohort(courses []models.Course, i, size, years int) models.Cohort {
+	year := scaleFirstYear + g.rnd.IntN(years+1)
+	season, month := "Frühjahr", time.March
+	if g.rnd.IntN(2) == 1 {
+		season, month = "Herbst", time.September
+	}
+	start := models.NewDate(year, month, 1+g.rnd.IntN(28))
+	end := start.AddDays(7 * 12)
+	c := models.Cohort{CourseID: courses[i%len(courses)].ID, Name: fmt.Sprintf("%s %d (%d)", season, year, i+1),
+		StartDate: start, EndDate: end, Capacity: size, Venue: "IHK, Plenarsaal", Status: models.CohortPlanned}
+	switch {
+	case end.Before(g.today.AddDays(-365 * scaleArchiveAfterYears).Time):
+		c.Status = models.CohortArchived
+	case end.Before(g.today.Time):
+		c.Status = models.CohortCompleted
+	case !start.After(g.today.Time):
+		c.Status = models.CohortRunning
+	}
+	return c
+}
+
+// enrollments enrols each cohort's people a few weeks before the start;
+// some withdrew during the cohort, and in ended cohorts the others passed
+// or, a few, did not. It counts each cohort's places as it goes.
+func (g *scaleGen) enrollments(cohorts []models.Cohort, members [][]int, persons []models.Participant) [][]models.Enrollment {
+	out := make([][]models.Enrollment, len(cohorts))
+	for ci := range cohorts {
+		c := &cohorts[ci]
+		out[ci] = make([]models.Enrollment, len(members[ci]))
+		for i, pi := range members[ci] {
+			e := models.Enrollment{ParticipantID: persons[pi].ID, Status: models.EnrollmentEnrolled,
+				EnrolledAt: c.StartDate.AddDays(-7 - g.rnd.IntN(28))}
+			g.outcome(c, &e)
+			if holdsPlace(e.Status) {
+				c.EnrolledCount++
+			}
+			out[ci][i] = e
+		}
+	}
+	return out
+}
+
+func (g *scaleGen) outcome(c *models.Cohort, e *models.Enrollment) {
+	ended := c.Status == models.CohortCompleted || c.Status == models.CohortArchived
+	switch roll := g.rnd.IntN(100); {
+	case roll < scaleWithdrawnPerCent && c.Status != models.CohortPlanned:
+		day := c.StartDate.AddDays(g.rnd.IntN(7 * 12))
+		e.Status, e.WithdrawnAt, e.WithdrawalReason = models.EnrollmentWithdrawn, &day, scaleWithdrawalReason
+	case !ended:
+	case roll < scaleWithdrawnPerCent+scaleNotPassedPerCent:
+		e.Status = models.EnrollmentNotPassed
+	default:
+		e.Status = models.EnrollmentCompleted
+	}
+}

@@ -1,0 +1,122 @@
+package services_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"kohorte/models"
+	"kohorte/services"
+)
+
+func TestLoadScaleGeneratesAConsistentRegion(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	res, err := e.svc.LoadScale(ctx, e.admin, 400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 400 people: 400/200 = 2 courses, no cohort of 10,000 (one per 20,000),
+	// and everyone enrolled once in a small cohort.
+	if res.Courses != 2 || res.Participants != 400 || res.Enrollments != 400 {
+		t.Fatalf("LoadScale(400) = %+v, want 2 courses, 400 participants, 400 enrollments", res)
+	}
+	if res.Cohorts < 400/30 || res.Cohorts > 400/8 {
+		t.Errorf("%d cohorts for 400 people in cohorts of 8 to 30", res.Cohorts)
+	}
+
+	var cohorts []models.Cohort
+	if err := e.db.Find(&cohorts).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(cohorts) != res.Cohorts {
+		t.Fatalf("%d cohorts stored, %d reported", len(cohorts), res.Cohorts)
+	}
+	today := models.DateOf(e.clock.Now())
+	for _, c := range cohorts {
+		checkScaledCohort(t, e, c, today)
+	}
+
+	list, total, err := e.svc.Participants.ListParticipants(ctx, e.admin, services.ParticipantFilter{Search: "cosic"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total == 0 || len(list) == 0 || list[0].LastName != "Ćosić-Şahin" {
+		t.Errorf("searching the generated people for cosic found %d: %+v", total, list)
+	}
+
+	if _, err := e.svc.LoadScale(ctx, e.admin, 10); !errors.Is(err, services.ErrDemoLoaded) {
+		t.Errorf("a second load: %v, want ErrDemoLoaded", err)
+	}
+}
+
+// checkScaledCohort checks that a generated cohort could have come about
+// through the services: size, counted places, statuses and dates agree.
+func checkScaledCohort(t *testing.T, e *env, c models.Cohort, today models.Date) {
+	t.Helper()
+	var es []models.Enrollment
+	if err := e.db.Where("cohort_id = ?", c.ID).Find(&es).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(es) < 8 || len(es) > 30 || len(es) != c.Capacity {
+		t.Errorf("cohort %s: %d people, capacity %d; want 8 to 30, all places", c.Name, len(es), c.Capacity)
+	}
+	placed := 0
+	for _, en := range es {
+		switch en.Status {
+		case models.EnrollmentWithdrawn:
+			if c.Status == models.CohortPlanned {
+				t.Errorf("cohort %s has not started but %d withdrew", c.Name, en.ID)
+			}
+			if en.WithdrawnAt == nil || en.WithdrawnAt.Before(c.StartDate.Time) || en.WithdrawnAt.After(c.EndDate.Time) {
+				t.Errorf("cohort %s (%s–%s): withdrawn on %v", c.Name, c.StartDate, c.EndDate, en.WithdrawnAt)
+			}
+		case models.EnrollmentCompleted, models.EnrollmentNotPassed:
+			placed++
+			if c.Status != models.CohortCompleted && c.Status != models.CohortArchived {
+				t.Errorf("cohort %s is %s but enrollment %d is %s", c.Name, c.Status, en.ID, en.Status)
+			}
+		default:
+			placed++
+		}
+	}
+	if c.EnrolledCount != placed {
+		t.Errorf("cohort %s counts %d places, %d people hold one", c.Name, c.EnrolledCount, placed)
+	}
+	ended := c.EndDate.Before(today.Time)
+	if ended != (c.Status == models.CohortCompleted || c.Status == models.CohortArchived) {
+		t.Errorf("cohort %s ends %s, today %s, status %s", c.Name, c.EndDate, today, c.Status)
+	}
+}
+
+func TestLoadScaleIsForStaffAndBounded(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	juror := services.Actor{UserID: 99, Role: models.RoleJuror}
+	if _, err := e.svc.LoadScale(context.Background(), juror, 10); !errors.Is(err, services.ErrForbidden) {
+		t.Errorf("a juror's load: %v, want ErrForbidden", err)
+	}
+	for _, n := range []int{0, 1_000_001} {
+		if _, err := e.svc.LoadScale(context.Background(), e.admin, n); fieldCode(err, "scale") != services.CodeOutOfRange {
+			t.Errorf("LoadScale(%d): %v, want out_of_range on scale", n, err)
+		}
+	}
+	var n int64
+	if err := e.db.Model(&models.Participant{}).Count(&n).Error; err != nil || n != 0 {
+		t.Errorf("%d people after refused loads (%v), want 0", n, err)
+	}
+}
+
+// BenchmarkLoadScale measures loading the 40,000-person region; run it
+// with -benchtime=1x, once per engine.
+func BenchmarkLoadScale(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		e := newEnv(b)
+		b.StartTimer()
+		if _, err := e.svc.LoadScale(context.Background(), e.admin, 40000); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
