@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"kohorte/load"
 	"kohorte/models"
 	"kohorte/models/dbtest"
 )
@@ -488,6 +491,51 @@ func TestDemoScaleGeneratesARegion(t *testing.T) {
 	err := run(context.Background(), append([]string{"demo"}, dbArgs(t)...), env(map[string]string{"KOHORTE_DEMO_SCALE": "-1"}), io.Discard)
 	if code := exitCode(err); code != 2 || !strings.Contains(err.Error(), "must be between 0 and 1000000") {
 		t.Errorf("KOHORTE_DEMO_SCALE=-1: %v (exit code %d), want exit code 2 naming the range", err, code)
+	}
+}
+
+// TestLoadHarnessRunsEveryJourney sends each journey of the load harness a
+// few requests against a generated region, with the bare server on the
+// same database: every answer must be a success. It measures nothing;
+// PERFORMANCE.md says how to.
+func TestLoadHarnessRunsEveryJourney(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg := dbtest.Config(t)
+	args := []string{"--data-dir", cfg.DataDir}
+	if cfg.URL != "" {
+		args = []string{"--database-url", cfg.URL}
+	}
+	vars := map[string]string{"KOHORTE_ADMIN_PASSWORD": "Load-Admin-2026", "KOHORTE_ADMIN_EMAIL": "admin@kohorte.test"}
+	if err := run(ctx, append([]string{"demo", "--scale", "300"}, args...), env(vars), io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	base, stop := startRun(t, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), vars)
+	defer stop()
+	db, err := models.Open(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer models.Close(db)
+	bare := httptest.NewServer(load.Bare(db))
+	defer bare.Close()
+
+	site, err := load.Connect(ctx, base, "admin@kohorte.test", "Load-Admin-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	journeys := site.Journeys(bare.URL)
+	if len(journeys) < 10 {
+		t.Fatalf("%d journeys", len(journeys))
+	}
+	for _, j := range journeys {
+		r, err := load.Run(ctx, j, load.Settings{Connections: 2, Duration: 10 * time.Second, MaxRequests: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Requests < 10 || r.Success != 1 {
+			t.Errorf("%s: %d requests, answers %v, errors %v", j.Name, r.Requests, r.Codes, r.Errors)
+		}
 	}
 }
 

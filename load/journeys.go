@@ -1,0 +1,182 @@
+package load
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Site is a running Kohorte as the journeys need it: logged in as staff
+// with a session and an API token, and the ids of the objects to read.
+type Site struct {
+	Base      string
+	Cookie    string
+	Token     string
+	Person    uint // a participant, for the point lookups
+	People    int64
+	BigCohort uint // the cohort with the most people
+	BigSize   int
+}
+
+// Connect logs in to the Kohorte at base, creates an API token for the
+// harness and finds the objects the journeys read.
+func Connect(ctx context.Context, base, email, password string) (*Site, error) {
+	if err := loopbackOnly(base); err != nil {
+		return nil, err
+	}
+	s := &Site{Base: strings.TrimSuffix(base, "/")}
+	if err := s.login(ctx, email, password); err != nil {
+		return nil, err
+	}
+	if err := s.createToken(ctx, password); err != nil {
+		return nil, err
+	}
+	if err := s.findPeople(ctx); err != nil {
+		return nil, err
+	}
+	return s, s.findBigCohort(ctx)
+}
+
+func (s *Site) login(ctx context.Context, email, password string) error {
+	res, err := s.call(ctx, http.MethodPost, "/api/v1/auth/login", map[string]string{"email": email, "password": password}, nil)
+	if err != nil {
+		return fmt.Errorf("login: %w", err)
+	}
+	for _, c := range res.Cookies() {
+		if strings.HasSuffix(c.Name, "kohorte_session") {
+			s.Cookie = c.Name + "=" + c.Value
+		}
+	}
+	if s.Cookie == "" {
+		return fmt.Errorf("login: no session cookie")
+	}
+	return nil
+}
+
+func (s *Site) createToken(ctx context.Context, password string) error {
+	var tok struct {
+		Token string `json:"token"`
+	}
+	body := map[string]any{"name": "Lasttest " + time.Now().Format(time.DateTime), "expires_in_days": 1, "current_password": password}
+	if _, err := s.call(ctx, http.MethodPost, "/api/v1/tokens", body, &tok); err != nil {
+		return fmt.Errorf("API token: %w", err)
+	}
+	s.Token = tok.Token
+	return nil
+}
+
+func (s *Site) findPeople(ctx context.Context) error {
+	var list struct {
+		Items []struct {
+			ID uint `json:"id"`
+		} `json:"items"`
+		Total int64 `json:"total"`
+	}
+	if _, err := s.call(ctx, http.MethodGet, "/api/v1/participants?page_size=1", nil, &list); err != nil {
+		return fmt.Errorf("participants: %w", err)
+	}
+	if len(list.Items) == 0 {
+		return fmt.Errorf("participants: none; load data first, e.g. kohorte demo --scale 40000")
+	}
+	s.Person, s.People = list.Items[0].ID, list.Total
+	return nil
+}
+
+func (s *Site) findBigCohort(ctx context.Context) error {
+	var list struct {
+		Items []struct {
+			ID            uint `json:"id"`
+			EnrolledCount int  `json:"enrolled_count"`
+		} `json:"items"`
+	}
+	if _, err := s.call(ctx, http.MethodGet, "/api/v1/cohorts", nil, &list); err != nil {
+		return fmt.Errorf("cohorts: %w", err)
+	}
+	for _, c := range list.Items {
+		if c.EnrolledCount > s.BigSize {
+			s.BigCohort, s.BigSize = c.ID, c.EnrolledCount
+		}
+	}
+	if s.BigCohort == 0 {
+		return fmt.Errorf("cohorts: none with people")
+	}
+	return nil
+}
+
+// call sends one request as the logged-in staff member and decodes a JSON
+// answer into out, if given.
+func (s *Site) call(ctx context.Context, method, path string, body, out any) (*http.Response, error) {
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, s.Base+path, r)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", s.Base)
+	if s.Cookie != "" {
+		req.Header.Set("Cookie", s.Cookie)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		return res, err
+	}
+	if res.StatusCode >= 300 {
+		return res, fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, data)
+	}
+	if out != nil {
+		return res, json.Unmarshal(data, out)
+	}
+	return res, nil
+}
+
+func (s *Site) bearer() http.Header {
+	return http.Header{"Authorization": {"Bearer " + s.Token}}
+}
+
+func (s *Site) cookie() http.Header {
+	return http.Header{"Cookie": {s.Cookie}}
+}
+
+// Journeys are the requests that issue 10's targets name, against s; bare
+// is the reference server's address, empty to leave it out.
+func (s *Site) Journeys(bare string) []Journey {
+	lastPage := max(1, (s.People+49)/50)
+	big := fmt.Sprint(s.BigCohort)
+	var js []Journey
+	if bare != "" {
+		js = append(js, Get("bare lookup", fmt.Sprintf("%s%s%d", strings.TrimSuffix(bare, "/"), BarePath, s.Person), nil))
+	}
+	return append(js,
+		Get("healthz", s.Base+"/healthz", nil),
+		Get("participant by id (token)", fmt.Sprintf("%s/api/v1/participants/%d", s.Base, s.Person), s.bearer()),
+		Get("participant by id (cookie)", fmt.Sprintf("%s/api/v1/participants/%d", s.Base, s.Person), s.cookie()),
+		Get("statistics (API)", s.Base+"/api/v1/statistics", s.bearer()),
+		Get("statistics (page)", s.Base+"/statistik", s.cookie()),
+		Get("cohort statistics (API)", s.Base+"/api/v1/cohorts/"+big+"/statistics", s.bearer()),
+		Get("participants, first page", s.Base+"/api/v1/participants", s.bearer()),
+		Get("participants, last page", fmt.Sprintf("%s/api/v1/participants?page=%d", s.Base, lastPage), s.bearer()),
+		Get("search Ćosić", s.Base+"/api/v1/participants?search="+url.QueryEscape("Ćosić"), s.bearer()),
+		Get("big cohort, last page of people", fmt.Sprintf("%s/api/v1/cohorts/%s/enrollments?page=%d", s.Base, big, max(1, (s.BigSize+49)/50)), s.bearer()),
+		Get("big cohort page", s.Base+"/kohorten/"+big, s.cookie()),
+		Get("big cohort export CSV", s.Base+"/api/v1/cohorts/"+big+"/export?format=csv", s.bearer()),
+		Get("big cohort export XLSX", s.Base+"/api/v1/cohorts/"+big+"/export?format=xlsx", s.bearer()),
+	)
+}

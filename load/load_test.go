@@ -1,0 +1,47 @@
+package load
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRunLoadsOnlyThisMachineAndStopsByItself(t *testing.T) {
+	ctx := context.Background()
+	for _, u := range []string{"http://example.org/", "http://10.0.0.1:8080/", "http://[2001:db8::1]/"} {
+		if _, err := Run(ctx, Get("remote", u, nil), Settings{Duration: time.Second}); err == nil {
+			t.Errorf("Run(%s) loaded another host", u)
+		}
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	if _, err := Run(ctx, Get("endless", srv.URL, nil), Settings{}); err == nil {
+		t.Error("Run without a duration started a load that would not stop")
+	}
+	r, err := Run(ctx, Get("ten", srv.URL, nil), Settings{Connections: 2, Duration: time.Minute, MaxRequests: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two workers may each have one request in flight when the tenth ends.
+	if r.Requests < 10 || r.Requests > 12 || r.Success != 1 {
+		t.Errorf("ten requests: %d sent, success %.2f", r.Requests, r.Success)
+	}
+}
+
+func TestTableGivesEachThroughputAsARatioToTheBareLookup(t *testing.T) {
+	table := Table([]Result{
+		{Name: "bare lookup", Requests: 100, Throughput: 20000, P50: time.Millisecond, Success: 1},
+		{Name: "participant by id (token)", Requests: 50, Throughput: 5000, P99: 12500 * time.Microsecond, Success: 0.5},
+	}, "bare lookup")
+	for _, want := range []string{
+		"| bare lookup | 100 | 20000 | 1.00× | 1.0 ms |",
+		"| participant by id (token) | 50 | 5000 | 0.25× | 0.0 ms | 0.0 ms | 12.5 ms | 50.0 % |",
+	} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+}
