@@ -397,6 +397,15 @@ type sessionUser struct {
 	models.User `gorm:"embedded"`
 }
 
+// tokenUser is an API token row read together with its user.
+type tokenUser struct {
+	TokenID     uint
+	ExpiresAt   time.Time
+	RevokedAt   *time.Time
+	LastUsedAt  *time.Time
+	models.User `gorm:"embedded"`
+}
+
 // Logout ends the session with token; an unknown token is no error.
 func (a *Sessions) Logout(ctx context.Context, token string, actor Actor) error {
 	return inTransaction(ctx, a.db, func(tx *gorm.DB) error {
@@ -454,27 +463,28 @@ func (a *Sessions) AuthenticateAPIToken(ctx context.Context, token string, clien
 		return client, ErrUnauthorized
 	}
 	db := a.db.WithContext(ctx)
-	var t models.APIToken
-	if err := db.Where("token_hash = ?", hashToken(token)).Take(&t).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return client, ErrUnauthorized
-		}
-		return client, err
-	}
-	var user models.User
-	if err := db.Take(&user, t.UserID).Error; err != nil {
-		return client, err
-	}
-	now := a.now()
-	if t.RevokedAt != nil || !now.Before(t.ExpiresAt) || user.Status != models.UserActive || !(user.Role == models.RoleAdmin || user.Role == models.RoleStaff) {
+	// As with sessions, the token and its user are read in one query.
+	var tu tokenUser
+	err := db.Table("api_tokens").
+		Select("api_tokens.id AS token_id, api_tokens.expires_at, api_tokens.revoked_at, api_tokens.last_used_at, users.*").
+		Joins("JOIN users ON users.id = api_tokens.user_id").
+		Where("api_tokens.token_hash = ?", hashToken(token)).Take(&tu).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return client, ErrUnauthorized
 	}
-	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
-		if err := db.Model(&t).Update("last_used_at", now).Error; err != nil {
+	if err != nil {
+		return client, err
+	}
+	now, user := a.now(), tu.User
+	if tu.RevokedAt != nil || !now.Before(tu.ExpiresAt) || user.Status != models.UserActive || !(user.Role == models.RoleAdmin || user.Role == models.RoleStaff) {
+		return client, ErrUnauthorized
+	}
+	if tu.LastUsedAt == nil || now.Sub(*tu.LastUsedAt) > time.Minute {
+		if err := db.Model(&models.APIToken{}).Where("id = ?", tu.TokenID).Update("last_used_at", now).Error; err != nil {
 			return client, err
 		}
 	}
 	actor := actorOf(user, client)
-	actor.APITokenID = t.ID
+	actor.APITokenID = tu.TokenID
 	return actor, nil
 }

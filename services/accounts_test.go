@@ -435,6 +435,38 @@ func TestAuthenticateCostsOneQuery(t *testing.T) {
 	}
 }
 
+// Every request with an API token is authenticated: one query for the
+// token and its user together, and no write while last-used is fresh.
+func TestAuthenticateAPITokenCostsOneQuery(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	tok, err := e.svc.Tokens.CreateAPIToken(ctx, e.admin, services.APITokenRequest{Name: "CRM", Days: 30, CurrentPassword: adminPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Sessions.AuthenticateAPIToken(ctx, tok.Token, client("x")); err != nil {
+		t.Fatalf("first use: %v", err)
+	}
+	counter := &queryCounter{Interface: logger.Discard}
+	cfg := services.DefaultAccountsConfig()
+	cfg.Now = e.clock.Now
+	svc, err := services.New(e.db.Session(&gorm.Session{Logger: counter}), services.Options{Accounts: &cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor, err := svc.Sessions.AuthenticateAPIToken(ctx, tok.Token, client("x"))
+	if err != nil {
+		t.Fatalf("AuthenticateAPIToken: %v", err)
+	}
+	if actor.Email != "admin@example.org" || actor.DisplayName != "Administrator" || actor.Role != models.RoleAdmin || actor.APITokenID != tok.ID {
+		t.Fatalf("AuthenticateAPIToken: %+v", actor)
+	}
+	if n := counter.n.Load(); n != 1 {
+		t.Fatalf("%d queries, want 1", n)
+	}
+}
+
 func TestBusySessionOutlivesAShortIdleTimeout(t *testing.T) {
 	t.Parallel()
 	for _, idle := range []time.Duration{time.Minute, 90 * time.Second, 30 * time.Minute} {
