@@ -136,7 +136,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&cfg.DataDir, optDataDir.flag, "data", "directory of the embedded SQLite database")
 	fs.StringVar(&cfg.DatabaseURL, optDB.flag, "", "PostgreSQL URL (postgres://user:password@host:5432/db); empty uses SQLite in the data directory")
 	fs.IntVar(&cfg.DBMaxOpenConns, optMaxOpen.flag, 25, "PostgreSQL: most open connections")
-	fs.IntVar(&cfg.DBMaxIdleConns, optMaxIdle.flag, 10, "PostgreSQL: most idle connections kept")
+	fs.IntVar(&cfg.DBMaxIdleConns, optMaxIdle.flag, 25, "PostgreSQL: most idle connections kept; unless set, as many as --db-max-open-conns")
 	fs.DurationVar(&cfg.DBConnLifetime, optLifetime.flag, 30*time.Minute, "PostgreSQL: longest a connection is reused")
 	fs.StringVar(&cfg.LogFormat, optLogFormat.flag, "text", "log format: text or json")
 	fs.StringVar(&cfg.LogLevel, optLogLevel.flag, "info", "log level: debug, info, warn or error")
@@ -165,12 +165,25 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		}
 		return cfg, &usageError{msg: err.Error()}
 	}
+	// A smaller idle pool than the open one makes every load above it
+	// close and reopen connections, dozens a second.
+	if !isSet(fs, optMaxIdle.flag) {
+		cfg.DBMaxIdleConns = cfg.DBMaxOpenConns
+	}
 	if fs.NArg() > 0 {
 		return cfg, &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	cfg.AdminPassword = getenv("KOHORTE_ADMIN_PASSWORD")
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
 	return cfg, cfg.check()
+}
+
+// isSet tells whether a flag was given, on the command line or by its
+// environment variables.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func allOptions() []option {

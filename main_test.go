@@ -197,6 +197,31 @@ func TestFlagOverridesEnvironment(t *testing.T) {
 	}
 }
 
+// The idle pool follows the open pool unless set: a smaller one closes and
+// reopens connections under any load above it.
+func TestIdleConnectionsFollowOpenOnesUnlessSet(t *testing.T) {
+	cases := []struct {
+		args       []string
+		vars       map[string]string
+		open, idle int
+	}{
+		{nil, nil, 25, 25},
+		{[]string{"--db-max-open-conns", "40"}, nil, 40, 40},
+		{nil, map[string]string{"KOHORTE_DB_MAX_OPEN_CONNS": "8"}, 8, 8},
+		{[]string{"--db-max-open-conns", "40", "--db-max-idle-conns", "5"}, nil, 40, 5},
+		{[]string{"--db-max-open-conns", "40"}, map[string]string{"KOHORTE_DB_MAX_IDLE_CONNS": "0"}, 40, 0},
+	}
+	for _, tc := range cases {
+		cfg, err := parseConfig(tc.args, env(tc.vars), io.Discard)
+		if err != nil {
+			t.Fatalf("%v %v: %v", tc.args, tc.vars, err)
+		}
+		if cfg.DBMaxOpenConns != tc.open || cfg.DBMaxIdleConns != tc.idle {
+			t.Errorf("%v %v: open %d, idle %d; want %d, %d", tc.args, tc.vars, cfg.DBMaxOpenConns, cfg.DBMaxIdleConns, tc.open, tc.idle)
+		}
+	}
+}
+
 func TestVersionAndHelp(t *testing.T) {
 	var out lockedBuffer
 	if err := run(context.Background(), []string{"version"}, env(nil), &out); err != nil {
