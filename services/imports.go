@@ -230,8 +230,18 @@ func (s *Enrollments) CommitImport(ctx context.Context, actor Actor, cohortID ui
 		res, err = s.applyImport(tx, actor, cohortID, p)
 		return err
 	})
+	if err == nil && res.Created+res.Enrolled >= analyzeAfterRows {
+		// The import is in; statistics that fail to come only cost plans
+		// until autovacuum gathers them, so their error is not the caller's.
+		_ = analyze(context.WithoutCancel(ctx), s.db, "participants", "enrollments")
+	}
 	return res, err
 }
+
+// analyzeAfterRows is how many rows an import writes before Kohorte has the
+// database gather statistics on the tables it grew, instead of waiting for
+// autovacuum: until then the planner treats them as they were before.
+const analyzeAfterRows = 1000
 
 func (s *Enrollments) applyImport(tx *gorm.DB, actor Actor, cohortID uint, p ImportPreview) (ImportResult, error) {
 	res := ImportResult{Skipped: p.Skipped}

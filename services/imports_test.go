@@ -209,3 +209,50 @@ func BenchmarkImport10k(b *testing.B) {
 		}
 	}
 }
+
+// plannerRows is how many rows the planner believes participants holds:
+// -1 on PostgreSQL and 0 on SQLite until statistics were gathered.
+func plannerRows(t *testing.T, c *cohortEnv) int64 {
+	t.Helper()
+	var n int64
+	if models.EngineFor(c.db) == models.Postgres {
+		if err := c.db.Raw("SELECT reltuples::bigint FROM pg_class WHERE oid = 'participants'::regclass").Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	var stat string
+	err := c.db.Raw("SELECT stat FROM sqlite_stat1 WHERE tbl = 'participants' LIMIT 1").Scan(&stat).Error
+	if err != nil || stat == "" {
+		return 0 // no sqlite_stat1 yet: never analysed
+	}
+	fmt.Sscan(stat, &n)
+	return n
+}
+
+// A large import makes the database gather statistics on what it grew, as
+// autovacuum would only later: plans made before would treat the tables
+// as nearly empty.
+func TestALargeImportGathersStatistics(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 1500)
+	ctx := context.Background()
+	small := sheetOf(t, goodList)
+	if _, err := c.svc.Enrollments.CommitImport(ctx, c.admin, c.cohort.ID, small); err != nil {
+		t.Fatal(err)
+	}
+	if n := plannerRows(t, c); n > 0 {
+		t.Errorf("after importing 3 people the planner counts %d: a small import analysed", n)
+	}
+	var b strings.Builder
+	b.WriteString("Vorname;Nachname;E-Mail\n")
+	for i := range 1000 {
+		fmt.Fprintf(&b, "Person;Nr. %04d;p%d@example.org\n", i, i)
+	}
+	if _, err := c.svc.Enrollments.CommitImport(ctx, c.admin, c.cohort.ID, sheetOf(t, b.String())); err != nil {
+		t.Fatal(err)
+	}
+	if n := plannerRows(t, c); n != 1003 {
+		t.Errorf("after importing 1,003 people the planner counts %d", n)
+	}
+}
