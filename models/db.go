@@ -4,6 +4,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,12 +13,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	"gorm.io/plugin/dbresolver"
 )
 
 // Engine names the database system behind a connection.
@@ -135,7 +138,59 @@ func Open(ctx context.Context, cfg DBConfig, log *slog.Logger) (*gorm.DB, error)
 		Close(db)
 		return nil, err
 	}
+	if engine == SQLite {
+		if err := addSQLiteReaders(db, cfg.DataDir); err != nil {
+			Close(db)
+			return nil, err
+		}
+	}
 	return db, nil
+}
+
+// sqliteReaders is how many connections read an SQLite database beside its
+// one writer. WAL lets them read what was committed while a write goes on,
+// so a list does not wait for a long import.
+const sqliteReaders = 4
+
+// readers holds each SQLite database's reader pool by its writer's, for
+// Close.
+var readers sync.Map // *sql.DB → *sql.DB
+
+// addSQLiteReaders sends every read outside a transaction to a pool of
+// read-only connections; writes and transactions stay on the writer.
+func addSQLiteReaders(db *gorm.DB, dataDir string) error {
+	pool, err := sql.Open(sqlite.DriverName, sqliteReaderDSN(SQLitePath(dataDir)))
+	if err != nil {
+		return err
+	}
+	pool.SetMaxOpenConns(sqliteReaders)
+	pool.SetMaxIdleConns(sqliteReaders)
+	pool.SetConnMaxLifetime(0)
+	if err := db.Use(dbresolver.Register(dbresolver.Config{Replicas: []gorm.Dialector{sqlite.Dialector{Conn: pool}}})); err != nil {
+		pool.Close()
+		return err
+	}
+	writer, err := db.DB()
+	if err != nil {
+		pool.Close()
+		return err
+	}
+	readers.Store(writer, pool)
+	return nil
+}
+
+// Reading sends what db runs next to the readers, where an engine has
+// them: a transaction begun on it only reads, and must not wait for the
+// writer.
+func Reading(db *gorm.DB) *gorm.DB {
+	return db.Clauses(dbresolver.Read)
+}
+
+// sqliteReaderDSN opens connections that can only read: a write sent to
+// one by mistake fails instead of taking the write lock. They begin
+// transactions deferred, as readers, and keep the writer's journal mode.
+func sqliteReaderDSN(path string) string {
+	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=query_only(1)&_txlock=deferred"
 }
 
 // sqliteDSN puts the pragmas into the DSN so that every pooled connection gets
@@ -207,11 +262,14 @@ func connectCause(err error) string {
 	return strings.TrimSuffix(msg, "]")
 }
 
-// Close releases the database's connections.
+// Close releases the database's connections, its readers' too.
 func Close(db *gorm.DB) error {
 	sqlDB, err := db.DB()
 	if err != nil {
 		return err
+	}
+	if pool, ok := readers.LoadAndDelete(sqlDB); ok {
+		pool.(*sql.DB).Close()
 	}
 	return sqlDB.Close()
 }

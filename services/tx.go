@@ -52,14 +52,15 @@ func inTransaction(ctx context.Context, db *gorm.DB, f func(tx *gorm.DB) error) 
 
 // readTransaction runs f in a transaction that only reads, so that what
 // a page shows is one moment's state: the list and its count agree. On
-// PostgreSQL that takes a repeatable-read snapshot; SQLite's one
-// connection sees no other writer while it runs anyway.
+// PostgreSQL that takes a repeatable-read snapshot; on SQLite it runs on a
+// reader, whose transaction sees one moment of the WAL while the writer
+// goes on.
 func readTransaction(ctx context.Context, db *gorm.DB, f func(tx *gorm.DB) error) error {
 	var opts *sql.TxOptions
 	if db.Dialector.Name() == "postgres" {
 		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 	}
-	return db.WithContext(ctx).Transaction(f, opts)
+	return models.Reading(db.WithContext(ctx)).Transaction(f, opts)
 }
 
 // afterCommit schedules fn to run once the transaction tx belongs to has
