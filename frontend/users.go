@@ -81,9 +81,10 @@ func (ui *UI) usersPage(c *gin.Context) {
 }
 
 type inviteForm struct {
-	Email       string `form:"email" binding:"required,max=254" label:"FieldEmail"`
-	DisplayName string `form:"display_name" binding:"required,max=200" label:"FieldDisplayName"`
-	Role        string `form:"role" binding:"required" label:"FieldRole"`
+	// The service checks every field, so that all problems show at once.
+	Email       string `form:"email" label:"FieldEmail"`
+	DisplayName string `form:"display_name" label:"FieldDisplayName"`
+	Role        string `form:"role" label:"FieldRole"`
 }
 
 type invitePage struct {
@@ -116,9 +117,11 @@ func (ui *UI) invite(c *gin.Context) {
 		return
 	}
 	status := http.StatusUnprocessableEntity
-	if errs == nil {
-		inv, err := ui.svc.Users.Invite(c.Request.Context(), access.ActorOf(c), services.InviteInput{
-			Email: form.Email, DisplayName: form.DisplayName, Role: models.Role(form.Role)})
+	in := services.InviteInput{Email: form.Email, DisplayName: form.DisplayName, Role: models.Role(form.Role)}
+	if errs != nil {
+		errs = errs.check(&form, in.Check())
+	} else {
+		inv, err := ui.svc.Users.Invite(c.Request.Context(), access.ActorOf(c), in)
 		if err == nil {
 			ui.render(c, http.StatusOK, "invited", invitedPage{User: toUserView(inv.User),
 				Link: newPasswordLink(c, inv.Token, inv.ExpiresAt)})

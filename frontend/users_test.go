@@ -297,7 +297,8 @@ func TestAPITokenIsShownOnce(t *testing.T) {
 	expect(t, c.get("/api-tokens?erledigt=widerrufen"), http.StatusOK, "Das Token wurde widerrufen", "Widerrufen</span>")
 
 	expect(t, c.post("/api-tokens", url.Values{"name": {""}, "expires_in_days": {"400"}, "current_password": {password}}), http.StatusUnprocessableEntity,
-		`<a href="#name">Bezeichnung: Bitte füllen Sie dieses Feld aus.</a>`)
+		`<a href="#name">Bezeichnung: Bitte geben Sie eine Bezeichnung mit 1 bis 100 Zeichen ein.</a>`,
+		`<a href="#expires_in_days">Gültigkeit in Tagen: Bitte geben Sie eine Zahl von 1 bis 366 ein.</a>`)
 	expect(t, c.post("/api-tokens", url.Values{"name": {"CRM"}, "expires_in_days": {"400"}, "current_password": {password}}), http.StatusUnprocessableEntity,
 		"Bitte geben Sie eine Zahl von 1 bis 366 ein.", `value="CRM"`)
 }
