@@ -59,6 +59,15 @@ type usersPage struct {
 	Statuses []models.UserStatus
 	Users    []userView
 	Pager    pager
+	// Requests are the open "Passwort vergessen" requests, until e-mail
+	// answers them.
+	Requests []resetRequestRow
+}
+
+// resetRequestRow is a person waiting for a password link.
+type resetRequestRow struct {
+	User        userView
+	RequestedAt time.Time
 }
 
 func (ui *UI) usersPage(c *gin.Context) {
@@ -66,8 +75,14 @@ func (ui *UI) usersPage(c *gin.Context) {
 	if !ui.bindQuery(c, &q) {
 		return
 	}
-	users, total, err := ui.svc.Users.ListUsers(c.Request.Context(), access.ActorOf(c), services.UserFilter{
+	ctx, actor := c.Request.Context(), access.ActorOf(c)
+	users, total, err := ui.svc.Users.ListUsers(ctx, actor, services.UserFilter{
 		Search: q.Search, Role: models.Role(q.Role), Status: models.UserStatus(q.Status), Page: servicePage(q.Page)})
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	requests, err := ui.svc.Users.ResetRequests(ctx, actor)
 	if err != nil {
 		ui.fail(c, err)
 		return
@@ -76,6 +91,9 @@ func (ui *UI) usersPage(c *gin.Context) {
 		Pager: newPager("/benutzer", url.Values{"suche": {q.Search}, "rolle": {q.Role}, "status": {q.Status}}, q.Page, total)}
 	for _, u := range users {
 		page.Users = append(page.Users, toUserView(u))
+	}
+	for _, r := range requests {
+		page.Requests = append(page.Requests, resetRequestRow{User: toUserView(r.User), RequestedAt: r.RequestedAt})
 	}
 	ui.render(c, http.StatusOK, "users", page)
 }
