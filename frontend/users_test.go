@@ -254,7 +254,7 @@ func TestAuditLogListsLogins(t *testing.T) {
 	r := c.get("/protokoll?aktion=login.*")
 	expect(t, r, http.StatusOK, "Anmeldung fehlgeschlagen", "<code class=\"code\">login.failed</code>",
 		"<code class=\"code\">login.succeeded</code>", "192.0.2.1", "admin@kohorte.test",
-		`<summary>Anzeigen</summary>`, "&#34;email&#34;: &#34;admin@kohorte.test&#34;")
+		`<li><span class="changes__field">E-Mail:</span> admin@kohorte.test</li>`)
 	if !regexp.MustCompile(`<td data-label="Zeit" class="nowrap">\d\d\.\d\d\.\d{4} \d\d:\d\d</td>`).MatchString(r.Body) {
 		t.Error("no time in the form 21.11.2026 09:15")
 	}
