@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -385,5 +386,50 @@ func fieldCodeIs(field, code string) func(t *testing.T, r *apitest.Response) {
 			}
 		}
 		t.Errorf("no error for %s in %s", field, r.Body)
+	}
+}
+
+func TestUserListShowsOpenResetRequests(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.seedAdmin(t)
+	admin := f.login(t, "admin@example.org", adminPass)
+	zoe := f.addUser(t, admin, "zoe@example.org", models.RoleJuror, "Bewertung-2026")
+	f.addUser(t, admin, "mehmet@example.org", models.RoleJuror, "Bewertung-2026")
+	for _, email := range []string{"zoe@example.org", "nobody@example.org"} {
+		if r := f.client.Send(http.MethodPost, "/api/v1/auth/password-reset", map[string]string{"email": email}); r.Status != http.StatusAccepted {
+			t.Fatalf("request for %s: %d %s", email, r.Status, r.Body)
+		}
+	}
+	type item struct {
+		ID               uint
+		Email            string
+		ResetRequestedAt *time.Time `json:"reset_requested_at"`
+	}
+	var list struct {
+		Items []item
+		Total int
+	}
+	f.as(admin, http.MethodGet, "/api/v1/users?reset_requested=true", nil).JSON(t, &list)
+	if list.Total != 1 || len(list.Items) != 1 || list.Items[0].ID != zoe || list.Items[0].ResetRequestedAt == nil {
+		t.Fatalf("open requests: %+v, want zoe alone with a time", list)
+	}
+	f.as(admin, http.MethodGet, "/api/v1/users", nil).JSON(t, &list)
+	asked := map[string]bool{}
+	for _, u := range list.Items {
+		asked[u.Email] = u.ResetRequestedAt != nil
+	}
+	if diff := cmp.Diff(map[string]bool{"admin@example.org": false, "zoe@example.org": true, "mehmet@example.org": false}, asked); diff != "" {
+		t.Fatalf("reset_requested_at (-want +got):\n%s", diff)
+	}
+	if r := f.as(admin, http.MethodPost, "/api/v1/users/"+strconv.Itoa(int(zoe))+"/password-link", nil); r.Status != http.StatusCreated {
+		t.Fatalf("password link: %d %s", r.Status, r.Body)
+	}
+	f.as(admin, http.MethodGet, "/api/v1/users?reset_requested=true", nil).JSON(t, &list)
+	if list.Total != 0 {
+		t.Fatalf("after the link: %+v, want no open request", list)
+	}
+	if r := f.as(admin, http.MethodGet, "/api/v1/users?reset_requested=vielleicht", nil); r.Status != http.StatusBadRequest && r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("reset_requested=vielleicht: %d", r.Status)
 	}
 }

@@ -37,6 +37,16 @@ type userListQuery struct {
 	Search string `form:"search" binding:"max=200"`
 	Role   string `form:"role" binding:"omitempty,oneof=admin staff juror participant"`
 	Status string `form:"status" binding:"omitempty,oneof=active disabled"`
+	// ResetRequested keeps the users whose "forgot password" request
+	// waits for a link.
+	ResetRequested bool `form:"reset_requested"`
+}
+
+// userListItem is a user in the list, with their open password reset
+// request, if any, for an integration that answers them.
+type userListItem struct {
+	userResponse
+	ResetRequestedAt *time.Time `json:"reset_requested_at"`
 }
 
 func (h *handlers) listUsers(c *gin.Context) {
@@ -45,17 +55,35 @@ func (h *handlers) listUsers(c *gin.Context) {
 		return
 	}
 	page := q.page()
-	users, total, err := h.svc.Users.ListUsers(c.Request.Context(), access.ActorOf(c), services.UserFilter{
-		Search: q.Search, Role: models.Role(q.Role), Status: models.UserStatus(q.Status), Page: page})
+	ctx, actor := c.Request.Context(), access.ActorOf(c)
+	users, total, err := h.svc.Users.ListUsers(ctx, actor, services.UserFilter{Search: q.Search, Role: models.Role(q.Role),
+		Status: models.UserStatus(q.Status), ResetRequested: q.ResetRequested, Page: page})
 	if err != nil {
 		h.writeError(c, err)
 		return
 	}
-	items := make([]userResponse, len(users))
-	for i, u := range users {
-		items[i] = toUserResponse(u)
+	requests, err := h.svc.Users.ResetRequests(ctx, actor)
+	if err != nil {
+		h.writeError(c, err)
+		return
 	}
-	c.JSON(http.StatusOK, listResponse[userResponse]{Items: items, Total: total, Page: page.Number, PageSize: page.Size})
+	c.JSON(http.StatusOK, listResponse[userListItem]{Items: toUserListItems(users, requests), Total: total,
+		Page: page.Number, PageSize: page.Size})
+}
+
+func toUserListItems(users []models.User, requests []services.ResetRequest) []userListItem {
+	asked := make(map[uint]time.Time, len(requests))
+	for _, r := range requests {
+		asked[r.User.ID] = r.RequestedAt
+	}
+	items := make([]userListItem, len(users))
+	for i, u := range users {
+		items[i] = userListItem{userResponse: toUserResponse(u)}
+		if at, ok := asked[u.ID]; ok {
+			items[i].ResetRequestedAt = &at
+		}
+	}
+	return items
 }
 
 type inviteRequest struct {

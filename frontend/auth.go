@@ -152,7 +152,9 @@ func (ui *UI) changePassword(c *gin.Context) {
 		return
 	}
 	actor := access.ActorOf(c)
-	if errs == nil {
+	if errs != nil {
+		errs = errs.check(&form, services.CheckNewPassword(form.Password))
+	} else {
 		res, err := ui.svc.Passwords.ChangePassword(c.Request.Context(), actor, form.Current, form.Password)
 		if err == nil {
 			access.SetSessionCookie(c, res.Token)
@@ -200,7 +202,9 @@ func (ui *UI) setPassword(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if errs == nil {
+	if errs != nil {
+		errs = errs.check(&form, services.CheckNewPassword(form.Password))
+	} else {
 		res, err := ui.svc.Passwords.SetPasswordWithToken(c.Request.Context(), form.Token, form.Password, clientOf(c))
 		switch {
 		case err == nil:

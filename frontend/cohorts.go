@@ -161,18 +161,21 @@ func (ui *UI) createCohort(c *gin.Context) {
 	}
 	r := formReader{form: &form, errs: errs}
 	in := form.toInput(&r)
+	chooseCourse := formErrors{{Field: "course_id", Label: "FieldCourse", Message: newMessage("ErrChooseCourse")}}
 	courseID, err := strconv.ParseUint(form.Course, 10, 32)
 	if err != nil || courseID == 0 {
-		r.errs = append(formErrors{{Field: "course_id", Label: "FieldCourse", Message: newMessage("ErrChooseCourse")}}, r.errs...)
+		r.errs = r.errs.merge(&form, chooseCourse)
 	}
-	if r.errs == nil {
+	if r.errs != nil {
+		r.errs = r.errs.check(&form, in.Check())
+	} else {
 		cohort, err := ui.svc.Cohorts.CreateCohort(c.Request.Context(), access.ActorOf(c), uint(courseID), in)
 		switch {
 		case err == nil:
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kohorten/%d?erledigt=angelegt", cohort.ID))
 			return
 		case errors.Is(err, services.ErrNotFound):
-			r.errs = formErrors{{Field: "course_id", Label: "FieldCourse", Message: newMessage("ErrChooseCourse")}}
+			r.errs = chooseCourse.check(&form, in.Check())
 		default:
 			if r.errs = serviceFieldErrors(&form, err); r.errs == nil {
 				ui.fail(c, err)
@@ -357,7 +360,9 @@ func (ui *UI) updateCohort(c *gin.Context) {
 	}
 	r := formReader{form: &form, errs: errs}
 	in := form.toInput(&r)
-	if r.errs == nil {
+	if r.errs != nil {
+		r.errs = r.errs.check(&form, in.Check())
+	} else {
 		_, err := ui.svc.Cohorts.UpdateCohort(c.Request.Context(), access.ActorOf(c), id, in)
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kohorten/%d?erledigt=gespeichert", id))

@@ -78,7 +78,8 @@ func TestCohortCreateEditAndStatus(t *testing.T) {
 
 	expect(t, c.get("/kohorten"), http.StatusOK, "1 Kohorte", "Frühjahr 2023 (Oldenburg)", "Archiviert")
 	expect(t, c.get("/protokoll?objekttyp=cohort"), http.StatusOK, "Status der Kohorte geändert", "Kohorte angelegt",
-		fmt.Sprintf(`<a href="/kohorten/%d">Kohorte %d</a>`, id, id))
+		fmt.Sprintf(`<a href="/kohorten/%d">Frühjahr 2023 (Oldenburg)</a>`, id),
+		`<li><span class="changes__field">Status:</span> Abgeschlossen → Archiviert</li>`)
 	expect(t, c.get("/kohorten?status=planned"), http.StatusOK, "0 Kohorten", "Keine Kohorten gefunden.")
 	expect(t, c.get(fmt.Sprintf("/kohorten?kurs=%d&status=archived", course.ID)), http.StatusOK, "1 Kohorte")
 	expect(t, c.get("/kohorten?kurs=abc"), http.StatusBadRequest)

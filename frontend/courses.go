@@ -230,7 +230,9 @@ func (ui *UI) createCourse(c *gin.Context) {
 	}
 	r := formReader{form: &form, errs: errs}
 	in := form.toInput(&r)
-	if r.errs == nil {
+	if r.errs != nil {
+		r.errs = r.errs.check(&form, in.Check())
+	} else {
 		course, err := ui.svc.Courses.CreateCourse(c.Request.Context(), access.ActorOf(c), in)
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kurse/%d?erledigt=angelegt", course.ID))
@@ -318,7 +320,9 @@ func (ui *UI) updateCourse(c *gin.Context) {
 	}
 	r := formReader{form: &form, errs: errs}
 	in := form.toInput(&r)
-	if r.errs == nil {
+	if r.errs != nil {
+		r.errs = r.errs.check(&form, in.Check())
+	} else {
 		_, err := ui.svc.Courses.UpdateCourse(c.Request.Context(), access.ActorOf(c), id, in)
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kurse/%d?erledigt=gespeichert", id))

@@ -80,7 +80,7 @@ func (ui *UI) createAndEnroll(c *gin.Context) {
 }
 
 type withdrawForm struct {
-	Date   string `form:"date" label:"FieldWithdrawDate"`
+	Date   string `form:"date" service:"withdrawn_at" label:"FieldWithdrawDate"`
 	Reason string `form:"reason" label:"FieldWithdrawReason"`
 }
 
@@ -158,7 +158,9 @@ func (ui *UI) withdraw(c *gin.Context) {
 	r := formReader{form: &form, errs: errs}
 	day := r.date("date", form.Date)
 	status := http.StatusUnprocessableEntity
-	if r.errs == nil && page.Problem == nil {
+	if r.errs != nil {
+		r.errs = r.errs.check(&form, services.CheckWithdrawal(form.Reason))
+	} else if page.Problem == nil {
 		_, err := ui.svc.Enrollments.Withdraw(c.Request.Context(), access.ActorOf(c), e.ID, day, form.Reason)
 		switch {
 		case err == nil:

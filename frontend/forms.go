@@ -46,6 +46,44 @@ func (e formErrors) For(field string) *fieldError {
 	return nil
 }
 
+// merge adds the problems of more for inputs that have none yet: a value
+// the form could not read stays reported as such, not as what the service
+// made of it. All come back in the order form declares its inputs, which
+// is the order the page shows them.
+func (e formErrors) merge(form any, more formErrors) formErrors {
+	for _, m := range more {
+		if m.Field == "" || e.For(m.Field) == nil {
+			e = append(e, m)
+		}
+	}
+	return e.sorted(form)
+}
+
+// sorted orders the problems as form declares its inputs; those of no
+// input come first.
+func (e formErrors) sorted(form any) formErrors {
+	t := reflect.TypeOf(form).Elem()
+	slices.SortStableFunc(e, func(a, b fieldError) int { return inputIndex(t, a.Field) - inputIndex(t, b.Field) })
+	return e
+}
+
+// inputIndex is the position of the input named field in form; -1 for
+// none.
+func inputIndex(form reflect.Type, field string) int {
+	for i := range form.NumField() {
+		if form.Field(i).Tag.Get("form") == field {
+			return i
+		}
+	}
+	return -1
+}
+
+// check adds the problems a service finds with the values of form that
+// were read, to those of the values that could not be; see merge.
+func (e formErrors) check(form any, err error) formErrors {
+	return e.merge(form, serviceFieldErrors(form, err))
+}
+
 // bindForm reads the POST form into dst and checks its binding rules.
 // Broken rules come back as field errors. A body that is no form or too
 // large is answered here with 400, and ok is false.
@@ -157,15 +195,23 @@ func serviceFieldErrors(form any, err error) formErrors {
 		field := inputOf(t, f.Field)
 		errs = append(errs, fieldError{Field: field, Label: labelOf(t, field), Message: serviceMessage(f)})
 	}
-	return errs
+	return errs.sorted(form)
 }
 
 // inputOf finds the input a service error names. A list entered one item a
 // line, such as a course's topics, is one input, while the service names
 // each item: "topics[2]" is the input "topics".
+//
+// An input whose tag service names another field takes that field's
+// problems too: the withdrawal's "date" is the service's "withdrawn_at".
 func inputOf(form reflect.Type, field string) string {
 	if labelOf(form, field) != "" {
 		return field
+	}
+	for i := range form.NumField() {
+		if f := form.Field(i); f.Tag.Get("service") == field {
+			return f.Tag.Get("form")
+		}
 	}
 	if i := strings.IndexByte(field, '['); i > 0 && labelOf(form, field[:i]) != "" {
 		return field[:i]

@@ -20,10 +20,10 @@ type participantForm struct {
 	FirstName        string `form:"first_name" label:"FieldFirstName"`
 	LastName         string `form:"last_name" label:"FieldLastName"`
 	Email            string `form:"email" label:"FieldEmail"`
+	Phone            string `form:"phone" label:"FieldPhone"`
 	Organisation     string `form:"organisation" label:"FieldOrganisation"`
 	NetworkType      string `form:"network_type" label:"FieldNetworkType"`
 	FederalState     string `form:"federal_state" label:"FieldFederalState"`
-	Phone            string `form:"phone" label:"FieldPhone"`
 	DirectoryConsent bool   `form:"directory_consent" label:"FieldDirectoryConsent"`
 }
 

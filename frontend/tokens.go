@@ -41,9 +41,11 @@ func toTokenRow(t models.APIToken, now time.Time) tokenRow {
 }
 
 type tokenForm struct {
-	Name string `form:"name" binding:"required,max=100" label:"FieldTokenName"`
-	// Days is checked by the service, which names the allowed range.
-	Days int `form:"expires_in_days" label:"FieldTokenDays"`
+	// Name and Days are checked by the service, which names the allowed
+	// lengths and range; Days binds as text, so that one that is no
+	// number is reported beside the other problems.
+	Name string `form:"name" label:"FieldTokenName"`
+	Days string `form:"expires_in_days" label:"FieldTokenDays"`
 	// Current is checked by the service, which throttles guesses; the page
 	// never shows it again.
 	Current string `form:"current_password" binding:"max=1024" label:"FieldCurrentPassword"`
@@ -76,7 +78,7 @@ func (p tokensPage) AnyActive() bool {
 }
 
 func (ui *UI) tokensPage(c *gin.Context) {
-	page := tokensPage{Form: tokenForm{Days: defaultTokenDays}}
+	page := tokensPage{Form: tokenForm{Days: strconv.Itoa(defaultTokenDays)}}
 	switch c.Query("erledigt") {
 	case "widerrufen":
 		page.Notice = newMessage("TokenRevoked")
@@ -107,21 +109,25 @@ func (ui *UI) createToken(c *gin.Context) {
 	if !ok {
 		return
 	}
+	r := formReader{form: &form, errs: errs}
+	// Days that are no number are 0, which the service refuses before it
+	// checks the password, with the other problems of the form.
+	days := r.required("expires_in_days", form.Days)
 	if errs == nil {
 		t, err := ui.svc.Tokens.CreateAPIToken(c.Request.Context(), access.ActorOf(c),
-			services.APITokenRequest{Name: form.Name, Days: form.Days, CurrentPassword: form.Current})
+			services.APITokenRequest{Name: form.Name, Days: days, CurrentPassword: form.Current})
 		if err == nil {
 			created := &createdToken{Name: t.Name, Token: t.Token, Expires: t.ExpiresAt}
-			ui.showTokens(c, http.StatusOK, tokensPage{Form: tokenForm{Days: defaultTokenDays}, Created: created})
+			ui.showTokens(c, http.StatusOK, tokensPage{Form: tokenForm{Days: strconv.Itoa(defaultTokenDays)}, Created: created})
 			return
 		}
-		if errs = serviceFieldErrors(&form, err); errs == nil {
+		if r.errs = r.errs.check(&form, err); r.errs == nil {
 			ui.fail(c, err)
 			return
 		}
 	}
 	form.Current = ""
-	ui.showTokens(c, http.StatusUnprocessableEntity, tokensPage{Form: form, Errors: errs})
+	ui.showTokens(c, http.StatusUnprocessableEntity, tokensPage{Form: form, Errors: r.errs})
 }
 
 func (ui *UI) revokeToken(c *gin.Context) {

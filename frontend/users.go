@@ -59,6 +59,15 @@ type usersPage struct {
 	Statuses []models.UserStatus
 	Users    []userView
 	Pager    pager
+	// Requests are the open "Passwort vergessen" requests, until e-mail
+	// answers them.
+	Requests []resetRequestRow
+}
+
+// resetRequestRow is a person waiting for a password link.
+type resetRequestRow struct {
+	User        userView
+	RequestedAt time.Time
 }
 
 func (ui *UI) usersPage(c *gin.Context) {
@@ -66,8 +75,14 @@ func (ui *UI) usersPage(c *gin.Context) {
 	if !ui.bindQuery(c, &q) {
 		return
 	}
-	users, total, err := ui.svc.Users.ListUsers(c.Request.Context(), access.ActorOf(c), services.UserFilter{
+	ctx, actor := c.Request.Context(), access.ActorOf(c)
+	users, total, err := ui.svc.Users.ListUsers(ctx, actor, services.UserFilter{
 		Search: q.Search, Role: models.Role(q.Role), Status: models.UserStatus(q.Status), Page: servicePage(q.Page)})
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	requests, err := ui.svc.Users.ResetRequests(ctx, actor)
 	if err != nil {
 		ui.fail(c, err)
 		return
@@ -77,13 +92,17 @@ func (ui *UI) usersPage(c *gin.Context) {
 	for _, u := range users {
 		page.Users = append(page.Users, toUserView(u))
 	}
+	for _, r := range requests {
+		page.Requests = append(page.Requests, resetRequestRow{User: toUserView(r.User), RequestedAt: r.RequestedAt})
+	}
 	ui.render(c, http.StatusOK, "users", page)
 }
 
 type inviteForm struct {
-	Email       string `form:"email" binding:"required,max=254" label:"FieldEmail"`
-	DisplayName string `form:"display_name" binding:"required,max=200" label:"FieldDisplayName"`
-	Role        string `form:"role" binding:"required" label:"FieldRole"`
+	// The service checks every field, so that all problems show at once.
+	Email       string `form:"email" label:"FieldEmail"`
+	DisplayName string `form:"display_name" label:"FieldDisplayName"`
+	Role        string `form:"role" label:"FieldRole"`
 }
 
 type invitePage struct {
@@ -116,9 +135,11 @@ func (ui *UI) invite(c *gin.Context) {
 		return
 	}
 	status := http.StatusUnprocessableEntity
-	if errs == nil {
-		inv, err := ui.svc.Users.Invite(c.Request.Context(), access.ActorOf(c), services.InviteInput{
-			Email: form.Email, DisplayName: form.DisplayName, Role: models.Role(form.Role)})
+	in := services.InviteInput{Email: form.Email, DisplayName: form.DisplayName, Role: models.Role(form.Role)}
+	if errs != nil {
+		errs = errs.check(&form, in.Check())
+	} else {
+		inv, err := ui.svc.Users.Invite(c.Request.Context(), access.ActorOf(c), in)
 		if err == nil {
 			ui.render(c, http.StatusOK, "invited", invitedPage{User: toUserView(inv.User),
 				Link: newPasswordLink(c, inv.Token, inv.ExpiresAt)})

@@ -254,7 +254,7 @@ func TestAuditLogListsLogins(t *testing.T) {
 	r := c.get("/protokoll?aktion=login.*")
 	expect(t, r, http.StatusOK, "Anmeldung fehlgeschlagen", "<code class=\"code\">login.failed</code>",
 		"<code class=\"code\">login.succeeded</code>", "192.0.2.1", "admin@kohorte.test",
-		`<summary>Anzeigen</summary>`, "&#34;email&#34;: &#34;admin@kohorte.test&#34;")
+		`<li><span class="changes__field">E-Mail:</span> admin@kohorte.test</li>`)
 	if !regexp.MustCompile(`<td data-label="Zeit" class="nowrap">\d\d\.\d\d\.\d{4} \d\d:\d\d</td>`).MatchString(r.Body) {
 		t.Error("no time in the form 21.11.2026 09:15")
 	}
@@ -297,7 +297,8 @@ func TestAPITokenIsShownOnce(t *testing.T) {
 	expect(t, c.get("/api-tokens?erledigt=widerrufen"), http.StatusOK, "Das Token wurde widerrufen", "Widerrufen</span>")
 
 	expect(t, c.post("/api-tokens", url.Values{"name": {""}, "expires_in_days": {"400"}, "current_password": {password}}), http.StatusUnprocessableEntity,
-		`<a href="#name">Bezeichnung: Bitte füllen Sie dieses Feld aus.</a>`)
+		`<a href="#name">Bezeichnung: Bitte geben Sie eine Bezeichnung mit 1 bis 100 Zeichen ein.</a>`,
+		`<a href="#expires_in_days">Gültigkeit in Tagen: Bitte geben Sie eine Zahl von 1 bis 366 ein.</a>`)
 	expect(t, c.post("/api-tokens", url.Values{"name": {"CRM"}, "expires_in_days": {"400"}, "current_password": {password}}), http.StatusUnprocessableEntity,
 		"Bitte geben Sie eine Zahl von 1 bis 366 ein.", `value="CRM"`)
 }

@@ -49,6 +49,13 @@ func (in CohortInput) apply(c *models.Cohort, course models.Course) error {
 	return verr.Err()
 }
 
+// Check reports every problem of the input that needs no database, for a
+// form that cannot send it on because another of its fields did not even
+// parse: the page still shows all problems at once.
+func (in CohortInput) Check() error {
+	return in.apply(&models.Cohort{}, models.Course{})
+}
+
 // CreateCohort adds a planned cohort to a course.
 func (s *Cohorts) CreateCohort(ctx context.Context, actor Actor, courseID uint, in CohortInput) (models.Cohort, error) {
 	if !actor.IsStaff() {

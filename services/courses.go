@@ -86,6 +86,12 @@ func (in CourseInput) apply(c *models.Course) error {
 	return verr.Err()
 }
 
+// Check reports every problem of the input that needs no database; see
+// CohortInput.Check.
+func (in CourseInput) Check() error {
+	return in.apply(&models.Course{})
+}
+
 // issuers matches each input to an existing issuer, by ID or else by
 // name, so that a logo stays with its organisation when others are added,
 // removed or reordered.

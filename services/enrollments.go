@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -121,6 +122,22 @@ func requireParticipant(tx *gorm.DB, id uint) error {
 	return nil
 }
 
+// CheckWithdrawal reports the problems of a withdrawal's reason, for a
+// form whose day could not be read: the page still shows both at once.
+func CheckWithdrawal(reason string) error {
+	return checkWithdrawal(strings.TrimSpace(reason)).Err()
+}
+
+func checkWithdrawal(reason string) *ValidationError {
+	verr := &ValidationError{}
+	if utf8.RuneCountInString(reason) > 2000 {
+		verr.Add("reason", CodeTooLong, "max", 2000)
+	} else if code := ParagraphCode(reason); code != "" {
+		verr.Add("reason", code)
+	}
+	return verr
+}
+
 // Withdraw records that a participant left a cohort on day, for reason,
 // and frees the place.
 func (s *Enrollments) Withdraw(ctx context.Context, actor Actor, enrollmentID uint, day models.Date, reason string) (models.Enrollment, error) {
@@ -128,17 +145,8 @@ func (s *Enrollments) Withdraw(ctx context.Context, actor Actor, enrollmentID ui
 		return models.Enrollment{}, ErrForbidden
 	}
 	reason = strings.TrimSpace(reason)
-	if utf8.RuneCountInString(reason) > 2000 {
-		return models.Enrollment{}, invalid("reason", CodeTooLong, "max", 2000)
-	}
-	if code := ParagraphCode(reason); code != "" {
-		return models.Enrollment{}, invalid("reason", code)
-	}
-	verr := &ValidationError{}
+	verr := checkWithdrawal(reason)
 	checkDate(verr, "withdrawn_at", day)
-	if err := verr.Err(); err != nil {
-		return models.Enrollment{}, err
-	}
 	if day.IsZero() {
 		day = s.now()
 	}
@@ -152,8 +160,13 @@ func (s *Enrollments) Withdraw(ctx context.Context, actor Actor, enrollmentID ui
 		if e.Status != models.EnrollmentEnrolled {
 			return refuse(ErrInvalidAction, CodeEnrollmentNotEnrolled)
 		}
-		if day.Before(e.EnrolledAt.Time) {
-			return invalid("date", CodeWithdrawalBeforeEnroll, "date", e.EnrolledAt.German())
+		// A copy, because a retried transaction runs this again.
+		problems := &ValidationError{Fields: slices.Clone(verr.Fields)}
+		if day.InRange() && day.Before(e.EnrolledAt.Time) {
+			problems.Add("date", CodeWithdrawalBeforeEnroll, "date", e.EnrolledAt.German())
+		}
+		if err := problems.Err(); err != nil {
+			return err
 		}
 		before := enrollmentSnapshot(e)
 		e.Status, e.WithdrawnAt, e.WithdrawalReason = models.EnrollmentWithdrawn, &day, reason

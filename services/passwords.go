@@ -69,6 +69,16 @@ func checkPassword(password, email string) (Code, []any) {
 	return "", nil
 }
 
+// CheckNewPassword reports the rule a new password breaks, for a form
+// whose other fields keep it from reaching the service; the rule against
+// the account's own address is checked when the password is set.
+func CheckNewPassword(password string) error {
+	if code, p := checkPassword(password, ""); code != "" {
+		return invalid("password", code, p...)
+	}
+	return nil
+}
+
 func localPart(email string) string {
 	local, _, _ := strings.Cut(email, "@")
 	return local

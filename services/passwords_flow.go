@@ -83,6 +83,15 @@ func (a *Passwords) ChangePassword(ctx context.Context, actor Actor, current, pa
 		return LoginResult{}, ErrForbidden
 	}
 	user, err := a.checkCurrentPassword(ctx, actor, current)
+	var wrong *ValidationError
+	if errors.As(err, &wrong) {
+		// The new password's problems are reported with it, so that the
+		// form is corrected in one go.
+		if code, p := checkPassword(password, user.Email); code != "" {
+			wrong.Add("password", code, p...)
+		}
+		return LoginResult{}, wrong
+	}
 	if err != nil {
 		return LoginResult{}, err
 	}

@@ -15,7 +15,10 @@ type UserFilter struct {
 	Search string
 	Role   models.Role
 	Status models.UserStatus
-	Page   Page
+	// ResetRequested keeps the users with an open password reset request;
+	// see ResetRequests.
+	ResetRequested bool
+	Page           Page
 }
 
 // ListUsers returns one page of users, ordered by name, and how many match.
@@ -36,6 +39,17 @@ func (a *Users) ListUsers(ctx context.Context, actor Actor, f UserFilter) ([]mod
 	}
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
+	}
+	if f.ResetRequested {
+		requests, err := a.ResetRequests(ctx, actor)
+		if err != nil {
+			return nil, 0, err
+		}
+		ids := make([]uint, len(requests))
+		for i, r := range requests {
+			ids[i] = r.User.ID
+		}
+		q = q.Where("id IN ?", append(ids, 0))
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {

@@ -127,6 +127,12 @@ func (in InviteInput) validate() (string, error) {
 	return email, verr.Err()
 }
 
+// Check reports every problem of the input; see CohortInput.Check.
+func (in InviteInput) Check() error {
+	_, err := in.validate()
+	return err
+}
+
 // Invitation is a new account and the one-time link token that lets its
 // person set a password.
 type Invitation struct {
