@@ -66,8 +66,13 @@ func startRun(t *testing.T, args []string, vars map[string]string) (string, func
 
 func startRunWith(t *testing.T, announce *regexp.Regexp, args []string, vars map[string]string) (string, func() error) {
 	t.Helper()
+	return startRunInto(t, &lockedBuffer{}, announce, args, vars)
+}
+
+// startRunInto is startRunWith for tests that read what the server prints, in out.
+func startRunInto(t *testing.T, out *lockedBuffer, announce *regexp.Regexp, args []string, vars map[string]string) (string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, env(vars), out) }()
 	deadline := time.Now().Add(15 * time.Second)
