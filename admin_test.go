@@ -8,6 +8,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"kohorte/models"
+	"kohorte/models/dbtest"
+	"kohorte/services"
 )
 
 const firstPassword = "Erstes-Passwort-2026"
@@ -139,5 +143,57 @@ func TestIgnoredAdminPasswordIsSaid(t *testing.T) {
 	}
 	if status, _, _ := login(t, url, "admin@kohorte.local", firstPassword); status != http.StatusUnauthorized {
 		t.Errorf("login with the ignored password: %d, want 401", status)
+	}
+}
+
+// TestAdminResetPasswordSaysAnAccountIsDisabled: the account stays disabled
+// and keeps its password; the command says why it did nothing.
+func TestAdminResetPasswordSaysAnAccountIsDisabled(t *testing.T) {
+	t.Parallel()
+	args := dbArgs(t)
+	if err := run(context.Background(), append([]string{"demo"}, args...), env(map[string]string{"KOHORTE_ADMIN_PASSWORD": firstPassword}), io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := parseConfig(args, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := openDB(context.Background(), cfg, dbtest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer models.Close(db)
+	svc, err := newServices(db, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	res, err := svc.Sessions.Login(ctx, "admin@kohorte.local", firstPassword, operator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := svc.Sessions.Authenticate(ctx, res.Token, operator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := svc.Users.Invite(ctx, admin, services.InviteInput{Email: "weg@kohorte.local", DisplayName: "Weg", Role: models.RoleStaff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Users.SetStatus(ctx, admin, inv.User.ID, models.UserDisabled); err != nil {
+		t.Fatal(err)
+	}
+
+	err = run(ctx, append([]string{"admin", "reset-password", "weg@kohorte.local"}, args...), env(nil), io.Discard)
+	want := "das Konto weg@kohorte.local ist gesperrt / the account weg@kohorte.local is disabled; nothing was changed (an admin can enable it on /benutzer)"
+	if err == nil || err.Error() != want || exitCode(err) != 1 {
+		t.Fatalf("reset of a disabled account: %v, want exit 1 and %q", err, want)
+	}
+	var after models.User
+	if err := db.Take(&after, inv.User.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if after.Status != models.UserDisabled || after.MustChangePassword || after.PasswordHash != "" {
+		t.Errorf("the disabled account changed: status %s, must change %v", after.Status, after.MustChangePassword)
 	}
 }

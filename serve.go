@@ -162,7 +162,7 @@ func migrateOrCheck(ctx context.Context, cfg config, db *gorm.DB) error {
 	}
 	applied, err := models.AppliedMigrations(ctx, db)
 	if err != nil || !slices.Equal(applied, models.MigrationIDs()) {
-		return &configError{opt: optNoMigrate, err: fmt.Errorf("the database has %d of %d migrations; run 'kohorte migrate' first", len(applied), len(models.MigrationIDs()))}
+		return &configError{opt: optNoMigrate, err: fmt.Errorf("the database has %d of %d migrations; run 'kohorte migrate' first (without a binary: go run . migrate)", len(applied), len(models.MigrationIDs()))}
 	}
 	return nil
 }
