@@ -94,13 +94,7 @@ func startRunInto(t *testing.T, out *lockedBuffer, announce *regexp.Regexp, args
 
 func get(t *testing.T, url string) int {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
+	return getWith(t, http.DefaultClient, url)
 }
 
 func TestServeAnswersHealthAndStops(t *testing.T) {
