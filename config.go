@@ -127,8 +127,20 @@ var (
 const minMetricsToken = 16
 
 // parseConfig reads the environment, then the flags, then checks the values
-// that can be checked without touching the network.
+// that can be checked without touching the network. It refuses arguments
+// that are not flags.
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
+	cfg, operands, err := parseCommandLine(args, getenv, out)
+	if err == nil && len(operands) > 0 {
+		return cfg, &usageError{msg: fmt.Sprintf("unexpected argument %q", operands[0])}
+	}
+	return cfg, err
+}
+
+// parseCommandLine is parseConfig for commands that take arguments besides
+// flags, such as an e-mail address; it returns them in order. Flags may
+// come before, between and after them.
+func parseCommandLine(args []string, getenv func(string) string, out io.Writer) (config, []string, error) {
 	var cfg config
 	fs := flag.NewFlagSet("kohorte", flag.ContinueOnError)
 	fs.SetOutput(out)
@@ -156,26 +168,32 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 
 	for _, opt := range allOptions() {
 		if err := setFromEnv(fs, opt, getenv); err != nil {
-			return cfg, err
+			return cfg, nil, err
 		}
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return cfg, errHelp
+	var operands []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return cfg, nil, errHelp
+			}
+			return cfg, nil, &usageError{msg: err.Error()}
 		}
-		return cfg, &usageError{msg: err.Error()}
+		if fs.NArg() == 0 {
+			break
+		}
+		// The flag package stops at the first argument that is not a flag.
+		operands = append(operands, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
 	// A smaller idle pool than the open one makes every load above it
 	// close and reopen connections, dozens a second.
 	if !isSet(fs, optMaxIdle.flag) {
 		cfg.DBMaxIdleConns = cfg.DBMaxOpenConns
 	}
-	if fs.NArg() > 0 {
-		return cfg, &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	}
 	cfg.AdminPassword = getenv("KOHORTE_ADMIN_PASSWORD")
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
-	return cfg, cfg.check()
+	return cfg, operands, cfg.check()
 }
 
 // isSet tells whether a flag was given, on the command line or by its
@@ -274,6 +292,8 @@ Commands:
   serve        start the web server (default)
   migrate      apply pending database migrations and exit
   demo         load the demo course with three cohorts into an empty database and exit
+  admin reset-password EMAIL
+               give the account of EMAIL a new one-time password, end its logins and links, and print it
   healthcheck  ask a running server at --addr whether it is up (for container health checks)
   version      print the version and exit
 

@@ -53,12 +53,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
-	cfg, err := parseConfig(args, getenv, stdout)
+	cfg, operands, err := parseCommandLine(args, getenv, stdout)
 	if errors.Is(err, errHelp) {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	if cmd == "admin" {
+		return admin(ctx, cfg, operands, stdout)
+	}
+	if len(operands) > 0 {
+		return &usageError{msg: fmt.Sprintf("unexpected argument %q", operands[0])}
 	}
 	switch cmd {
 	case "serve":
@@ -76,5 +82,5 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		parseConfig([]string{"-h"}, func(string) string { return "" }, stdout)
 		return nil
 	}
-	return &usageError{msg: fmt.Sprintf("unknown command %q (try: serve, migrate, demo, healthcheck, version, help)", cmd)}
+	return &usageError{msg: fmt.Sprintf("unknown command %q (try: serve, migrate, demo, admin, healthcheck, version, help)", cmd)}
 }

@@ -69,8 +69,13 @@ func startRun(t *testing.T, args []string, vars map[string]string) (string, func
 
 func startRunWith(t *testing.T, announce *regexp.Regexp, args []string, vars map[string]string) (string, func() error) {
 	t.Helper()
+	return startRunInto(t, &lockedBuffer{}, announce, args, vars)
+}
+
+// startRunInto is startRunWith for tests that read what the server prints, in out.
+func startRunInto(t *testing.T, out *lockedBuffer, announce *regexp.Regexp, args []string, vars map[string]string) (string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, env(vars), out) }()
 	deadline := time.Now().Add(15 * time.Second)
@@ -92,13 +97,7 @@ func startRunWith(t *testing.T, announce *regexp.Regexp, args []string, vars map
 
 func get(t *testing.T, url string) int {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
+	return getWith(t, http.DefaultClient, url)
 }
 
 func TestServeAnswersHealthAndStops(t *testing.T) {

@@ -105,7 +105,7 @@ func demo(ctx context.Context, cfg config, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "Loaded the demo: 1 course, %d cohorts, %d participants. Start Kohorte with: kohorte serve\n", res.Cohorts, res.Participants)
+	_, err = fmt.Fprintf(stdout, "Loaded the demo: 1 course, %d cohorts, %d participants. Start Kohorte with: go run . (or kohorte serve), or reload the page if it runs already\n", res.Cohorts, res.Participants)
 	return err
 }
 
@@ -177,7 +177,7 @@ func migrateOrCheck(ctx context.Context, cfg config, db *gorm.DB) error {
 	}
 	applied, err := models.AppliedMigrations(ctx, db)
 	if err != nil || !slices.Equal(applied, models.MigrationIDs()) {
-		return &configError{opt: optNoMigrate, err: fmt.Errorf("the database has %d of %d migrations; run 'kohorte migrate' first", len(applied), len(models.MigrationIDs()))}
+		return &configError{opt: optNoMigrate, err: fmt.Errorf("the database has %d of %d migrations; run 'kohorte migrate' first (without a binary: go run . migrate)", len(applied), len(models.MigrationIDs()))}
 	}
 	return nil
 }
@@ -239,8 +239,15 @@ func ensureAdmin(ctx context.Context, users *services.Users, cfg config, log *sl
 		}
 		return &configError{opt: optAdmin, err: errors.New(verr.Fields[0].Message)}
 	}
-	if err != nil || !res.Created {
+	if err != nil {
 		return err
+	}
+	if !res.Created {
+		if cfg.AdminPassword != "" {
+			// Said once per start, so that nobody waits for a password that was never set.
+			fmt.Fprintf(stdout, "KOHORTE_ADMIN_PASSWORD was ignored: an admin exists already. To get back in: go run . admin reset-password %s (or kohorte admin reset-password %s)\n", res.Email, res.Email)
+		}
+		return nil
 	}
 	log.Info("created the first admin")
 	if res.OneTimePassword != "" {

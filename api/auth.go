@@ -84,7 +84,8 @@ func (h *handlers) me(c *gin.Context) {
 }
 
 type changePasswordRequest struct {
-	CurrentPassword string `json:"current_password" binding:"required,max=1024"`
+	// CurrentPassword may be left out only while a generated password must be changed.
+	CurrentPassword string `json:"current_password" binding:"max=1024"`
 	Password        string `json:"password" binding:"required,max=1024"`
 }
 

@@ -107,7 +107,8 @@ func (ui *UI) logout(c *gin.Context) {
 }
 
 type passwordForm struct {
-	Current  string `form:"current_password" binding:"required,max=1024" label:"FieldCurrentPassword"`
+	// Current is not asked for while a generated password must be changed.
+	Current  string `form:"current_password" binding:"max=1024" label:"FieldCurrentPassword"`
 	Password string `form:"password" binding:"required,max=1024" label:"FieldNewPassword"`
 	Repeat   string `form:"password_repeat" binding:"required,eqfield=Password" label:"FieldRepeatPassword"`
 }

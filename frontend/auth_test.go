@@ -148,6 +148,8 @@ func TestChangePassword(t *testing.T) {
 	}{
 		{url.Values{"current_password": {"falsch falsch"}, "password": {newPassword}, "password_repeat": {newPassword}},
 			"Aktuelles Passwort: Das ist nicht Ihr aktuelles Passwort."},
+		{url.Values{"password": {newPassword}, "password_repeat": {newPassword}},
+			`<a href="#current_password">Aktuelles Passwort: `},
 		{url.Values{"current_password": {password}, "password": {newPassword}, "password_repeat": {"etwas anderes"}},
 			"Die beiden Passwörter stimmen nicht überein."},
 		{url.Values{"current_password": {password}, "password": {"kurz"}, "password_repeat": {"kurz"}},
@@ -187,7 +189,12 @@ func TestMustChangePassword(t *testing.T) {
 	c := s.client()
 	r := c.post("/anmelden", url.Values{"email": {"first@kohorte.test"}, "password": {first.OneTimePassword}, "next": {"/benutzer"}})
 	expectRedirect(t, r, "/passwort")
-	expect(t, c.get("/passwort"), http.StatusOK, "legen Sie bitte ein eigenes Passwort fest")
+	page := c.get("/passwort")
+	expect(t, page, http.StatusOK, "legen Sie bitte ein eigenes Passwort fest")
+	// The one-time password was just typed to log in; it is not asked for again.
+	if strings.Contains(page.Body, `name="current_password"`) {
+		t.Error("the forced change asks for the one-time password again")
+	}
 	for _, path := range []string{"/benutzer", "/benutzer/1", "/protokoll", "/api-tokens"} {
 		expectRedirect(t, c.get(path), "/passwort")
 	}
@@ -196,9 +203,10 @@ func TestMustChangePassword(t *testing.T) {
 		t.Error("the navigation offers user management before the password is changed")
 	}
 
-	r = c.post("/passwort", url.Values{"current_password": {first.OneTimePassword}, "password": {password}, "password_repeat": {password}})
+	r = c.post("/passwort", url.Values{"password": {password}, "password_repeat": {password}})
 	expect(t, r, http.StatusOK, "Passwort geändert")
 	expect(t, c.get("/benutzer"), http.StatusOK, "first@kohorte.test")
+	expect(t, c.get("/passwort"), http.StatusOK, `name="current_password"`)
 }
 
 func TestSetPasswordWithLink(t *testing.T) {

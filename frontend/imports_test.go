@@ -125,7 +125,7 @@ func TestImportRefusesFilesItCannotRead(t *testing.T) {
 		`<a href="#datei">Teilnehmerliste: Bitte wählen Sie eine Datei aus.</a>`, `id="datei-error"`)
 	expect(t, c.upload(page, "anders", "x.csv", []byte(goodCSV)), http.StatusUnprocessableEntity, "Bitte wählen Sie eine Datei aus.")
 	expect(t, c.upload(page+"/vorschau", "datei", "alt.xls", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest")), http.StatusOK,
-		"Alte Excel-Dateien (.xls) kann Kohorte nicht lesen.")
+		"Alte Excel-Dateien (.xls) können nicht gelesen werden.")
 	expect(t, c.upload(page+"/vorschau", "datei", "liste.csv", []byte("Name;Telefon;Mail;Mail-Adresse\r\nMüller;1;a@b.de;a@b.de\r\n")),
 		http.StatusOK, "Die Kopfzeile (Zeile 1) passt nicht:", "Es fehlen Pflichtspalten: „Vorname“",
 		"Diese Spalten bedeuten alle „E-Mail“; behalten Sie eine davon: „Mail“, „Mail-Adresse“")

@@ -204,7 +204,7 @@ func TestTheLastAdminStays(t *testing.T) {
 	}
 	expect(t, c.post(page+"/status", url.Values{"status": {"disabled"}}), http.StatusConflict, "Ihr eigenes Konto können Sie nicht sperren.")
 	expect(t, c.post(page+"/rolle", url.Values{"role": {"staff"}}), http.StatusConflict,
-		"Kohorte braucht mindestens ein aktives Konto mit der Rolle Administrator:in.")
+		"Es muss immer mindestens ein aktives Konto mit der Rolle Administrator:in geben.")
 }
 
 func TestStaffCannotChangeAdmins(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"gorm.io/gorm"
 
@@ -204,9 +203,7 @@ func (s *Participants) ListParticipants(ctx context.Context, actor Actor, f Part
 }
 
 func filterParticipants(q *gorm.DB, f ParticipantFilter) *gorm.DB {
-	if strings.TrimSpace(f.Search) != "" {
-		q = q.Where("participants.search_text LIKE ? ESCAPE '\\'", searchPattern(f.Search))
-	}
+	q = whereSearch(q, "participants.search_text", f.Search)
 	if code, ok := roster.ParseFederalState(f.FederalState); ok {
 		q = q.Where("participants.federal_state = ?", code)
 	}

@@ -232,3 +232,51 @@ func TestSearchIgnoresCaseAndAccentsOnBothEngines(t *testing.T) {
 		t.Fatalf("user search: %d results, want 1", len(users))
 	}
 }
+
+// TestSearchMatchesEachWordOnBothEngines: a name searched as shown, with
+// its punctuation, or as typed, word by word in any order, finds the person.
+func TestSearchMatchesEachWordOnBothEngines(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	for _, in := range []services.ParticipantInput{
+		{FirstName: "Zoë", LastName: "Ćosić-Şahin", Email: "zoe@example.org"},
+		{FirstName: "Zoran", LastName: "Ćosić", Email: "zoran@example.org"},
+	} {
+		if _, err := c.svc.Participants.CreateParticipant(ctx, c.admin, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.svc.Users.Invite(ctx, c.admin, services.InviteInput{Email: "zs@example.org", DisplayName: "Zoë Ćosić-Şahin", Role: models.RoleParticipant}); err != nil {
+		t.Fatal(err)
+	}
+	for term, want := range map[string]string{
+		"Ćosić-Şahin, Zoë": "[Ćosić-Şahin]",
+		"cosic sahin":      "[Ćosić-Şahin]",
+		"sahin cosic":      "[Ćosić-Şahin]",
+		"ZOE,COSIC":        "[Ćosić-Şahin]",
+		"cosic":            "[Ćosić Ćosić-Şahin]",
+		"cosic müller":     "[]",
+	} {
+		ps, _, err := c.svc.Participants.ListParticipants(ctx, c.admin, services.ParticipantFilter{Search: term})
+		if err != nil {
+			t.Fatalf("search %q: %v", term, err)
+		}
+		var names []string
+		for _, p := range ps {
+			names = append(names, p.LastName)
+		}
+		if got := fmtList(names); got != want {
+			t.Errorf("search %q: %s, want %s", term, got, want)
+		}
+	}
+	for term, want := range map[string]int{"Ćosić-Şahin, Zoë": 1, "cosic sahin": 1, "sahin admin": 0} {
+		users, _, err := c.svc.Users.ListUsers(ctx, c.admin, services.UserFilter{Search: term})
+		if err != nil {
+			t.Fatalf("user search %q: %v", term, err)
+		}
+		if len(users) != want {
+			t.Errorf("user search %q: %d results, want %d", term, len(users), want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"time"
@@ -63,14 +64,23 @@ func (a *Passwords) SetPasswordWithToken(ctx context.Context, token, password st
 			return ErrTokenInvalid
 		}
 		res, err = a.replacePassword(tx, user, hash, actorOf(user, client), "user.password_set_by_link")
-		return err
+		if err != nil {
+			return err
+		}
+		// The link logs the person in, so it is their last login.
+		now := a.now()
+		res.User.LastLoginAt = &now
+		return tx.Model(&res.User).Update("last_login_at", now).Error
 	})
 	return res, err
 }
 
 // ChangePassword sets a new password for the actor after checking the
 // current one. A wrong current password counts as a failed login of the
-// account from the actor's address, and is throttled the same way. All
+// account from the actor's address, and is throttled the same way. While a
+// generated password must be changed, an empty current password is not
+// asked for: the session was opened with it, and every session ends when
+// the password changes; the change still counts against the throttle. All
 // sessions end; the caller gets a fresh one. Both hashes are worked out
 // before the transaction, so that no database connection waits for a
 // hashing slot.
@@ -82,7 +92,7 @@ func (a *Passwords) ChangePassword(ctx context.Context, actor Actor, current, pa
 		// A token must not be able to lock its owner out.
 		return LoginResult{}, ErrForbidden
 	}
-	user, err := a.checkCurrentPassword(ctx, actor, current)
+	user, err := a.checkBeforeChange(ctx, actor, current)
 	var wrong *ValidationError
 	if errors.As(err, &wrong) {
 		// The new password's problems are reported with it, so that the
@@ -113,6 +123,27 @@ func (a *Passwords) ChangePassword(ctx context.Context, actor Actor, current, pa
 		return err
 	})
 	return res, err
+}
+
+// checkBeforeChange checks the current password for ChangePassword, or,
+// while a generated password must be changed and none is given, only
+// reserves the attempt, so that a locked account stays locked.
+func (a *accounts) checkBeforeChange(ctx context.Context, actor Actor, current string) (models.User, error) {
+	if current != "" {
+		return a.checkCurrentPassword(ctx, actor, current)
+	}
+	var user models.User
+	if err := a.db.WithContext(ctx).Take(&user, actor.UserID).Error; err != nil {
+		return user, err
+	}
+	if !user.MustChangePassword {
+		return user, invalid("current_password", CodeRequired)
+	}
+	attempt, err := a.reserveAttempt(ctx, user.Email, throttleKey(actor.ClientAddr))
+	if err != nil {
+		return user, err
+	}
+	return user, a.db.WithContext(ctx).Model(&attempt).Update("success", true).Error
 }
 
 // checkCurrentPassword checks the password of the actor's account as a
@@ -269,4 +300,54 @@ func (a *Passwords) RequestReset(ctx context.Context, rawEmail string, client Ac
 		}
 		return record(tx, client, "user.password_reset_requested", "user", objectID, nil, nil)
 	})
+}
+
+// ResetByOperator gives the account of email a new generated password that
+// must be changed at the next login, and ends its sessions and open
+// one-time links: the way back in for an operator who lost the first
+// admin's password. It checks no role, because whoever runs it at the
+// command line holds the database anyway; no route may call it. operator
+// is recorded in the audit log. A disabled account is refused and left as
+// it is.
+func (a *Passwords) ResetByOperator(ctx context.Context, rawEmail string, operator Actor) (string, error) {
+	email, ok := normalizeEmail(rawEmail)
+	if !ok {
+		return "", invalid("email", CodeEmailInvalid)
+	}
+	password := rand.Text()
+	hash, err := a.hashPassword(ctx, password)
+	if err != nil {
+		return "", err
+	}
+	err = inTransaction(ctx, a.db, func(tx *gorm.DB) error {
+		var found models.User
+		err := tx.Where("email = ?", email).Take(&found).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return fmt.Errorf("user %s: %w", email, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		user, err := lockUser(tx, found.ID)
+		if err != nil {
+			return err
+		}
+		if user.Status != models.UserActive {
+			return ErrAccountDisabled
+		}
+		if err := tx.Model(&user).Updates(map[string]any{"password_hash": hash, "must_change_password": true}).Error; err != nil {
+			return err
+		}
+		if err := endSessions(tx, user.ID); err != nil {
+			return err
+		}
+		if err := a.endLinks(tx, user.ID); err != nil {
+			return err
+		}
+		return record(tx, operator, "user.password_reset_by_operator", "user", user.ID, nil, nil)
+	})
+	if err != nil {
+		return "", err
+	}
+	return password, nil
 }

@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+	"gorm.io/gorm"
 )
 
 // searchFolder spells letters the way people type them when they search:
@@ -23,8 +24,26 @@ func searchKey(parts ...string) string {
 	return norm.NFC.String(searchFolder.Replace(b.String()))
 }
 
-// searchPattern turns a user's search term into a LIKE pattern over a
-// search key, with LIKE's wildcards in the term taken literally.
-func searchPattern(term string) string {
-	return "%" + escapeLike(searchKey(strings.TrimSpace(term))) + "%"
+// searchPatterns turns a user's search term into one LIKE pattern per
+// word over a search key: every word must match on its own, in any order,
+// and punctuation between them counts for nothing, so "Ćosić-Şahin, Zoë"
+// and "sahin cosic" both find "Zoë Ćosić-Şahin". The search key stays the
+// stored column it always was.
+func searchPatterns(term string) []string {
+	words := strings.FieldsFunc(searchKey(term), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
+	})
+	patterns := make([]string, len(words))
+	for i, w := range words {
+		patterns[i] = "%" + escapeLike(w) + "%"
+	}
+	return patterns
+}
+
+// whereSearch narrows q to the rows whose column holds every word of term.
+func whereSearch(q *gorm.DB, column, term string) *gorm.DB {
+	for _, p := range searchPatterns(term) {
+		q = q.Where(column+" LIKE ? ESCAPE '\\'", p)
+	}
+	return q
 }

@@ -1,6 +1,9 @@
 package services
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestSearchKeyFoldsLikePeopleType(t *testing.T) {
 	cases := map[string]string{
@@ -17,7 +20,16 @@ func TestSearchKeyFoldsLikePeopleType(t *testing.T) {
 			t.Errorf("searchKey(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if got := searchPattern(" 100%_Ö "); got != `%100\%\_o%` {
-		t.Errorf("searchPattern = %q", got)
+	for term, want := range map[string]string{
+		" 100%_Ö ":          "[%100% %o%]",
+		"Ćosić-Şahin, Zoë":  "[%cosic% %sahin% %zoe%]",
+		"cosic  sahin":      "[%cosic% %sahin%]",
+		"zoe.cosic@mail.de": "[%zoe% %cosic% %mail% %de%]",
+		"Straße 5":          "[%strasse% %5%]",
+		" -–, ":             "[]",
+	} {
+		if got := fmt.Sprint(searchPatterns(term)); got != want {
+			t.Errorf("searchPatterns(%q) = %s, want %s", term, got, want)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package services
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"gorm.io/gorm"
 
@@ -31,9 +30,7 @@ func (a *Users) ListUsers(ctx context.Context, actor Actor, f UserFilter) ([]mod
 		return nil, 0, err
 	}
 	q := a.db.WithContext(ctx).Model(&models.User{})
-	if strings.TrimSpace(f.Search) != "" {
-		q = q.Where("search_text LIKE ? ESCAPE '\\'", searchPattern(f.Search))
-	}
+	q = whereSearch(q, "search_text", f.Search)
 	if f.Role != "" {
 		q = q.Where("role = ?", f.Role)
 	}
