@@ -216,12 +216,13 @@ func (h *handlers) exportCohort(c *gin.Context) {
 		return
 	}
 	var buf bytes.Buffer
-	contentType, ext := "text/csv; charset=utf-8", "csv"
+	lang := requestLang(c.Request)
+	contentType, ext := csvType, "csv"
 	if q.Format == "xlsx" {
-		contentType, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
-		err = roster.WriteXLSX(&buf, cohort.Name, rows)
+		contentType, ext = xlsxType, "xlsx"
+		err = roster.WriteXLSXIn(&buf, lang, cohort.Name, rows)
 	} else {
-		err = roster.WriteCSV(&buf, rows)
+		err = roster.WriteCSVIn(&buf, lang, rows)
 	}
 	if err != nil {
 		h.writeError(c, err)

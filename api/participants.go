@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"net/http"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"kohorte/access"
 	"kohorte/models"
 	"kohorte/services"
+	"kohorte/services/roster"
 )
 
 type participantRequest struct {
@@ -220,21 +222,85 @@ func (h *handlers) withdraw(c *gin.Context) {
 	c.JSON(http.StatusOK, toEnrollmentResponse(e))
 }
 
-type statisticsResponse struct {
-	Participants   int64            `json:"participants"`
-	ByStatus       map[string]int64 `json:"by_status"`
-	ByFederalState map[string]int64 `json:"by_federal_state"`
-	ByNetworkType  map[string]int64 `json:"by_network_type"`
+// statusCountsResponse counts enrollments by status; started is their sum,
+// everyone who began whatever became of them.
+type statusCountsResponse struct {
+	Enrolled  int64 `json:"enrolled"`
+	Completed int64 `json:"completed"`
+	NotPassed int64 `json:"not_passed"`
+	Withdrawn int64 `json:"withdrawn"`
+	Started   int64 `json:"started"`
 }
 
+type groupCountsResponse struct {
+	Code string `json:"code"`
+	statusCountsResponse
+}
+
+type statisticsResponse struct {
+	Total          statusCountsResponse  `json:"total"`
+	ByStatus       map[string]int64      `json:"by_status"`
+	ByFederalState []groupCountsResponse `json:"by_federal_state"`
+	ByNetworkType  []groupCountsResponse `json:"by_network_type"`
+	People         int64                 `json:"people"`
+	FederalStates  int                   `json:"federal_states"`
+}
+
+func toStatusCountsResponse(c services.StatusCounts) statusCountsResponse {
+	return statusCountsResponse{Enrolled: c.Enrolled, Completed: c.Completed, NotPassed: c.NotPassed, Withdrawn: c.Withdrawn, Started: c.Started()}
+}
+
+func toGroupCountsResponses(groups []services.GroupCounts) []groupCountsResponse {
+	out := make([]groupCountsResponse, len(groups))
+	for i, g := range groups {
+		out[i] = groupCountsResponse{Code: g.Code, statusCountsResponse: toStatusCountsResponse(g.StatusCounts)}
+	}
+	return out
+}
+
+func toStatisticsResponse(st services.Statistics) statisticsResponse {
+	return statisticsResponse{Total: toStatusCountsResponse(st.Total), ByStatus: st.Total.ByStatus(),
+		ByFederalState: toGroupCountsResponses(st.ByFederalState), ByNetworkType: toGroupCountsResponses(st.ByNetworkType),
+		People: st.People, FederalStates: st.FederalStates}
+}
+
+type statisticsQuery struct {
+	Format string `form:"format" binding:"omitempty,oneof=json csv xlsx"`
+}
+
+// statistics answers JSON, or with format=csv or xlsx the same numbers as
+// the file the statistics page offers, in the language Accept-Language
+// prefers.
 func (h *handlers) statistics(c *gin.Context, cohortID uint) {
+	var q statisticsQuery
+	if !h.bindQuery(c, &q) {
+		return
+	}
 	st, err := h.svc.Cohorts.CohortStatistics(c.Request.Context(), access.ActorOf(c), cohortID)
 	if err != nil {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, statisticsResponse{Participants: st.Participants, ByStatus: st.ByStatus,
-		ByFederalState: st.ByFederalState, ByNetworkType: st.ByNetworkType})
+	if q.Format == "" || q.Format == "json" {
+		c.JSON(http.StatusOK, toStatisticsResponse(st))
+		return
+	}
+	lang := requestLang(c.Request)
+	table := st.Table(roster.AllCohorts(lang))
+	var buf bytes.Buffer
+	contentType, ext := csvType, ".csv"
+	if q.Format == "xlsx" {
+		contentType, ext = xlsxType, ".xlsx"
+		err = roster.WriteStatisticsXLSX(&buf, lang, table)
+	} else {
+		err = roster.WriteStatisticsCSV(&buf, lang, table)
+	}
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", roster.ContentDisposition(roster.StatisticsFileName(lang, table.Scope), ext))
+	c.Data(http.StatusOK, contentType, buf.Bytes())
 }
 
 func (h *handlers) overallStatistics(c *gin.Context) { h.statistics(c, 0) }

@@ -336,7 +336,7 @@ func (ui *UI) showCohort(c *gin.Context, status int, id uint, page cohortPage) {
 	page.Statuses, page.States = enrollmentStatuses, federalStateOptions()
 	page.Pager = newPager(path, q.values(), q.Page, o.Matching)
 	page.Sort = sortLinks(path, q.values(), q.Sort, enrollmentSorts)
-	page.Stats = toStatsView(o.Statistics)
+	page.Stats = toStatsView(o.Statistics, id)
 	for _, e := range o.Enrollments {
 		page.Enrollments = append(page.Enrollments, toEnrollmentRow(e))
 	}

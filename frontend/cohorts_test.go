@@ -124,7 +124,7 @@ func TestEnrollmentListFiltersSortsAndPages(t *testing.T) {
 	expect(t, c.get(page+"?sortierung=geheim"), http.StatusBadRequest)
 
 	// Statistics of the cohort, by German state names.
-	expect(t, c.get(page), http.StatusOK, "<caption>Nach Bundesland</caption>", "Niedersachsen", "Bayern",
+	expect(t, c.get(page), http.StatusOK, "<caption>Nach Bundesland und Status</caption>", "Niedersachsen", "Bayern",
 		`<meter class="bar" min="0" max="27" value="9" aria-hidden="true"></meter>`, "MINT-Region")
 }
 
@@ -235,8 +235,10 @@ func TestCohortPagesAreClosedToOthers(t *testing.T) {
 		{"POST", "/kohorten/" + co + "/austritt/" + tn}, {"GET", "/kohorten/" + co + "/import"},
 		{"POST", "/kohorten/" + co + "/import/vorschau"}, {"POST", "/kohorten/" + co + "/import"},
 		{"GET", "/kohorten/" + co + "/export.csv"}, {"GET", "/kohorten/" + co + "/export.xlsx"},
+		{"GET", "/import-vorlage.csv"}, {"GET", "/import-vorlage.xlsx"},
 		{"GET", "/teilnehmende"}, {"GET", "/teilnehmende/neu"}, {"POST", "/teilnehmende/neu"}, {"GET", "/teilnehmende/" + tn},
 		{"POST", "/teilnehmende/" + tn}, {"POST", "/teilnehmende/" + tn + "/zugang"}, {"GET", "/statistik"},
+		{"GET", "/statistik/export.csv"}, {"GET", "/statistik/export.xlsx"},
 	}
 	values := form("title", "X", "status", "running", "participant_id", tn, "first_name", "X", "last_name", "Y",
 		"email", "x@kohorte.test", "name", "X", "start_date", "2023-01-01", "capacity", "1", "date", "2023-03-02")

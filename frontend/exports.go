@@ -19,19 +19,41 @@ const (
 )
 
 func (ui *UI) exportCSV(c *gin.Context) {
-	ui.export(c, ".csv", csvType, func(w io.Writer, _ string, rows []roster.ExportRow) error {
-		return roster.WriteCSV(w, rows)
+	ui.export(c, ".csv", csvType, func(w io.Writer, lang roster.Lang, _ string, rows []roster.ExportRow) error {
+		return roster.WriteCSVIn(w, lang, rows)
 	})
 }
 
 func (ui *UI) exportXLSX(c *gin.Context) {
-	ui.export(c, ".xlsx", xlsxType, roster.WriteXLSX)
+	ui.export(c, ".xlsx", xlsxType, roster.WriteXLSXIn)
 }
 
-// export writes a cohort's participant list as a download. The file is
+// importTemplateCSV and importTemplateXLSX send the empty list an import
+// reads: the export's first columns, headed in the page's language.
+func (ui *UI) importTemplateCSV(c *gin.Context) {
+	ui.importTemplate(c, ".csv", csvType, roster.WriteTemplateCSV)
+}
+
+func (ui *UI) importTemplateXLSX(c *gin.Context) {
+	ui.importTemplate(c, ".xlsx", xlsxType, roster.WriteTemplateXLSX)
+}
+
+func (ui *UI) importTemplate(c *gin.Context, ext, contentType string, write func(io.Writer, roster.Lang) error) {
+	lang := roster.Lang(ui.langOf(c.Request))
+	var buf bytes.Buffer
+	if err := write(&buf, lang); err != nil {
+		ui.fail(c, fmt.Errorf("import template: %w", err))
+		return
+	}
+	c.Header("Content-Disposition", roster.ContentDisposition(roster.TemplateFileName(lang), ext))
+	c.Data(http.StatusOK, contentType, buf.Bytes())
+}
+
+// export writes a cohort's participant list as a download, headers and
+// labels in the page's language. The file is
 // written into a buffer first, so that a failure is a clean error page and
 // not half a file; a cohort's list is small.
-func (ui *UI) export(c *gin.Context, ext, contentType string, write func(io.Writer, string, []roster.ExportRow) error) {
+func (ui *UI) export(c *gin.Context, ext, contentType string, write func(io.Writer, roster.Lang, string, []roster.ExportRow) error) {
 	id, ok := ui.pathID(c)
 	if !ok {
 		return
@@ -42,7 +64,7 @@ func (ui *UI) export(c *gin.Context, ext, contentType string, write func(io.Writ
 		return
 	}
 	var buf bytes.Buffer
-	if err := write(&buf, cohort.Name, rows); err != nil {
+	if err := write(&buf, roster.Lang(ui.langOf(c.Request)), cohort.Name, rows); err != nil {
 		ui.fail(c, fmt.Errorf("export cohort %d: %w", id, err))
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"kohorte/services"
+	"kohorte/services/roster"
 )
 
 // message is a catalogue message that a handler picks at run time, with the
@@ -56,6 +57,7 @@ func (ui *UI) parseFuncs() template.FuncMap {
 		"datetime":    func(any) (string, error) { return "", errUnbound },
 		"date":        func(any) (string, error) { return "", errUnbound },
 		"num":         func(int) (string, error) { return "", errUnbound },
+		"percent":     func(float64) (string, error) { return "", errUnbound },
 	}
 }
 
@@ -68,6 +70,7 @@ func (ui *UI) parseFuncs() template.FuncMap {
 //	{{datetime .CreatedAt}}   a time in Europe/Berlin
 //	{{date .StartDate}}       a calendar day
 //	{{num 10000}}             a number with thousands separated: 10.000
+//	{{percent 33.3}}          a share with one decimal: 33,3 %
 func (ui *UI) langFuncs(loc *i18n.Localizer, code string) template.FuncMap {
 	t := translator(loc)
 	return template.FuncMap{
@@ -82,6 +85,7 @@ func (ui *UI) langFuncs(loc *i18n.Localizer, code string) template.FuncMap {
 		"datetime": ui.timeFormatter(timeLayouts[code]),
 		"date":     dateFormatter(dateLayouts[code]),
 		"num":      numberFormatter(thousandsSeparators[code]),
+		"percent":  percentFormatter(code),
 	}
 }
 
@@ -114,6 +118,18 @@ func (ui *UI) timeFormatter(layout string) func(any) (string, error) {
 			return v.In(ui.zone).Format(layout), nil
 		}
 		return "", fmt.Errorf("datetime: %T is no time", v)
+	}
+}
+
+// percentFormatter returns the template function percent: a share with
+// one decimal as the language writes it, "33,3 %" or "33.3%".
+func percentFormatter(code string) func(float64) string {
+	return func(share float64) string {
+		text := roster.FormatShare(roster.Lang(code), share)
+		if code == "de" {
+			return text + "\u00a0%"
+		}
+		return text + "%"
 	}
 }
 

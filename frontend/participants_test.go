@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
+
 	"kohorte/models"
 	"kohorte/services"
 )
@@ -162,9 +165,11 @@ func TestAccountForAStaffAddressIsRefused(t *testing.T) {
 		"Zu dieser E-Mail-Adresse gibt es schon ein Konto")
 }
 
-func TestStatisticsPage(t *testing.T) {
-	t.Parallel()
-	s := newStack(t)
+// statisticsExample is the worked example of the statistics: Zoë (NI) in
+// spring and autumn, Jürgen (HB) in spring, Ayşe (no state) withdrawn
+// from autumn. It returns the autumn cohort.
+func (s *stack) statisticsExample() models.Cohort {
+	s.t.Helper()
 	course := s.course("Netzwerkkoordinator:in")
 	spring := s.cohort(course.ID, "Frühjahr 2023", 16)
 	autumn := s.cohort(course.ID, "Herbst 2023", 16)
@@ -174,24 +179,118 @@ func TestStatisticsPage(t *testing.T) {
 	s.enroll(spring.ID, s.person("Jürgen", "Müller", "juergen@beispiel.de", "HB").ID)
 	e := s.enroll(autumn.ID, s.person("Ayşe", "Yılmaz", "ayse@beispiel.de", "").ID)
 	if _, err := s.svc.Enrollments.Withdraw(context.Background(), s.admin, e.ID, models.Date{}, ""); err != nil {
-		t.Fatal(err)
+		s.t.Fatal(err)
 	}
+	return autumn
+}
+
+func TestStatisticsPage(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	autumn := s.statisticsExample()
 	c := s.adminClient()
 
-	// Zoë is in two cohorts and counts once; Ayşe withdrew.
+	// By hand: four enrollments started, three hold a place, three people
+	// from two states; NI is 2 of 4 = 50 %.
 	r := c.get("/statistik")
-	expect(t, r, http.StatusOK, "Teilnehmende aller Kohorten.",
-		"<dt>Personen mit Platz</dt><dd>2</dd>", "<dt>Eingeschrieben</dt><dd>3</dd>", "<dt>Ausgetreten</dt><dd>1</dd>",
-		"<caption>Nach Bundesland</caption>", "<th scope=\"row\">Niedersachsen</th>", "<th scope=\"row\">Bremen</th>",
-		`<meter class="bar" min="0" max="2" value="1" aria-hidden="true"></meter>`)
+	expect(t, r, http.StatusOK, "Alle Kohorten zusammen.")
+	page := collapse(r.Body)
+	for _, want := range []string{
+		"<dt>Begonnen</dt><dd>4</dd>", "<dt>Mit Platz</dt><dd>3</dd>", "<dt>Personen</dt><dd>3</dd>", "<dt>Bundesländer</dt><dd>2</dd>",
+		"Alle Einschreibungen jedes Status, auch Ausgetretene.",
+		`<th scope="row">Eingeschrieben<span class="hint">hat einen Platz; die Kohorte läuft oder ist noch nicht ausgewertet</span></th><td class="num" data-label="Einschreibungen">3</td><td class="num" data-label="Anteil an allen Begonnenen">75,0` + "\u00a0%</td>",
+		"<caption>Nach Bundesland und Status</caption>",
+		`<th scope="row">Niedersachsen</th><td class="num" data-label="Eingeschrieben">2</td><td class="num" data-label="Abgeschlossen">0</td><td class="num" data-label="Nicht bestanden">0</td><td class="num" data-label="Ausgetreten">0</td><td class="num" data-label="Begonnen">2</td><td class="num" data-label="Anteil an allen Begonnenen">50,0` + "\u00a0%</td>",
+		`<th scope="row"><span class="muted">ohne Angabe</span></th><td class="num" data-label="Eingeschrieben">0</td><td class="num" data-label="Abgeschlossen">0</td><td class="num" data-label="Nicht bestanden">0</td><td class="num" data-label="Ausgetreten">1</td><td class="num" data-label="Begonnen">1</td><td class="num" data-label="Anteil an allen Begonnenen">25,0` + "\u00a0%</td>",
+		`<th scope="row">Summe</th><td class="num" data-label="Eingeschrieben">3</td><td class="num" data-label="Abgeschlossen">0</td><td class="num" data-label="Nicht bestanden">0</td><td class="num" data-label="Ausgetreten">1</td><td class="num" data-label="Begonnen">4</td>`,
+		`<a href="/statistik/export.csv" download>`, `<a href="/statistik/export.xlsx" download>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the statistics lack %s", want)
+		}
+	}
 	r = c.get(fmt.Sprintf("/statistik?kohorte=%d", autumn.ID))
-	expect(t, r, http.StatusOK, "Teilnehmende der Kohorte „Herbst 2023“", "<dt>Personen mit Platz</dt><dd>1</dd>",
+	expect(t, r, http.StatusOK, "Die Kohorte „Herbst 2023“", fmt.Sprintf(`href="/statistik/export.csv?kohorte=%d"`, autumn.ID),
 		fmt.Sprintf(`<option value="%d" selected>Herbst 2023 · Netzwerkkoordinator:in</option>`, autumn.ID))
+	page = collapse(r.Body)
+	for _, want := range []string{"<dt>Begonnen</dt><dd>2</dd>", "<dt>Mit Platz</dt><dd>1</dd>", "<dt>Personen</dt><dd>2</dd>", "<dt>Bundesländer</dt><dd>1</dd>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the autumn cohort lacks %s", want)
+		}
+	}
 	if strings.Contains(r.Body, "Bremen</th>") {
 		t.Error("the autumn cohort counts Bremen")
 	}
 	expect(t, c.get("/statistik?kohorte=999"), http.StatusNotFound)
 	expect(t, c.get("/statistik?kohorte=x"), http.StatusBadRequest)
 	c.lang = "en"
-	expect(t, c.get("/statistik"), http.StatusOK, "By federal state", "People holding a place")
+	expect(t, c.get("/statistik"), http.StatusOK, "By federal state and status", "Holding a place", "75.0%",
+		"Distinct persons among those who started.")
+}
+
+// collapse drops the white space between tags, so that a test can look for
+// a table row whatever the template's indentation.
+func collapse(html string) string {
+	return regexp.MustCompile(`>\s+<`).ReplaceAllString(html, "><")
+}
+
+// TestStatisticsDownloads pins the files of the statistics page: the same
+// numbers as the page, worked out by hand as in TestStatisticsPage, as
+// German Excel reads CSV, and as a workbook with numbers in number cells.
+func TestStatisticsDownloads(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	autumn := s.statisticsExample()
+	c := s.adminClient()
+
+	r := c.get("/statistik/export.csv")
+	expect(t, r, http.StatusOK)
+	want := "\ufeffAufschlüsselung;Wert;Eingeschrieben;Abgeschlossen;Nicht bestanden;Ausgetreten;Begonnen (alle Status);Anteil an allen Begonnenen (%);Verschiedene Personen;Bundesländer\r\n" +
+		"Gesamt;Alle Kohorten;3;0;0;1;4;100,0;3;2\r\n" +
+		"Bundesland;Niedersachsen;2;0;0;0;2;50,0;;\r\n" +
+		"Bundesland;Bremen;1;0;0;0;1;25,0;;\r\n" +
+		"Bundesland;ohne Angabe;0;0;0;1;1;25,0;;\r\n" +
+		"Netzwerk;MINT-Region;3;0;0;1;4;100,0;;\r\n"
+	if r.Body != want {
+		t.Errorf("CSV:\n%q\nwant\n%q", r.Body, want)
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if got := r.Header.Get("Content-Disposition"); !strings.Contains(got, `filename="kohorte-statistik-alle-kohorten.csv"`) {
+		t.Errorf("Content-Disposition %q", got)
+	}
+
+	r = c.get(fmt.Sprintf("/statistik/export.xlsx?kohorte=%d", autumn.ID))
+	expect(t, r, http.StatusOK)
+	f, err := excelize.OpenReader(strings.NewReader(r.Body))
+	if err != nil {
+		t.Fatalf("the XLSX does not open: %v", err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Statistik")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRows := [][]string{
+		{"Aufschlüsselung", "Wert", "Eingeschrieben", "Abgeschlossen", "Nicht bestanden", "Ausgetreten", "Begonnen (alle Status)", "Anteil an allen Begonnenen (%)", "Verschiedene Personen", "Bundesländer"},
+		{"Gesamt", "Herbst 2023", "1", "0", "0", "1", "2", "100.0", "2", "1"},
+		{"Bundesland", "Niedersachsen", "1", "0", "0", "0", "1", "50.0"},
+		{"Bundesland", "ohne Angabe", "0", "0", "0", "1", "1", "50.0"},
+		{"Netzwerk", "MINT-Region", "1", "0", "0", "1", "2", "100.0"},
+	}
+	if diff := cmp.Diff(wantRows, rows); diff != "" {
+		t.Errorf("XLSX rows (-want +got):\n%s", diff)
+	}
+	if typ, _ := f.GetCellType("Statistik", "G2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("started is a %v cell, want a number", typ)
+	}
+
+	c.lang = "en"
+	r = c.get("/statistik/export.csv")
+	if !strings.HasPrefix(r.Body, "\ufeffBreakdown;Value;Enrolled;Completed;Not passed;Withdrawn;Started (any status);Share of all who started (%);Distinct people;Federal states\r\nTotal;All cohorts;3;0;0;1;4;100.0;3;2\r\n") {
+		t.Errorf("English CSV:\n%q", r.Body)
+	}
+	expect(t, c.get("/statistik/export.csv?kohorte=999"), http.StatusNotFound)
+	expect(t, c.get("/statistik/export.xlsx?kohorte=x"), http.StatusBadRequest)
 }

@@ -78,6 +78,8 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	g.POST(access.Staff, "/kohorten/:id/import", ui.commitImport)
 	page(access.Staff, "/kohorten/:id/export.csv", ui.exportCSV)
 	page(access.Staff, "/kohorten/:id/export.xlsx", ui.exportXLSX)
+	page(access.Staff, "/import-vorlage.csv", ui.importTemplateCSV)
+	page(access.Staff, "/import-vorlage.xlsx", ui.importTemplateXLSX)
 
 	// People across cohorts.
 	page(access.Staff, "/teilnehmende", ui.participantsPage)
@@ -88,6 +90,8 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	g.POST(access.Staff, "/teilnehmende/:id/zugang", ui.createAccount)
 
 	page(access.Staff, "/statistik", ui.statisticsPage)
+	page(access.Staff, "/statistik/export.csv", ui.statisticsCSV)
+	page(access.Staff, "/statistik/export.xlsx", ui.statisticsXLSX)
 
 	// A participant's own cohorts; the service shows only their own.
 	page(access.Participant, "/meine-kurse", ui.myCoursesPage)

@@ -78,10 +78,14 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"/kohorten/:id/import":                 access.Staff,
 		"/kohorten/:id/export.csv":             access.Staff,
 		"/kohorten/:id/export.xlsx":            access.Staff,
+		"/import-vorlage.csv":                  access.Staff,
+		"/import-vorlage.xlsx":                 access.Staff,
 		"/teilnehmende":                        access.Staff,
 		"/teilnehmende/neu":                    access.Staff,
 		"/teilnehmende/:id":                    access.Staff,
 		"/statistik":                           access.Staff,
+		"/statistik/export.csv":                access.Staff,
+		"/statistik/export.xlsx":               access.Staff,
 		"/meine-kurse":                         {Roles: []models.Role{models.RoleParticipant}},
 	} {
 		want["GET "+path] = rule

@@ -1,69 +1,89 @@
 package frontend
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"net/http"
-	"slices"
-	"strings"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"kohorte/access"
 	"kohorte/models"
 	"kohorte/services"
+	"kohorte/services/roster"
 )
 
-// countRow is one line of a statistics table. Code is a federal state or
-// network type code, "" for people without one.
-type countRow struct {
-	Code  string
-	Count int64
+// statusRow is one status of the status table: its enrollments and their
+// share of all who started.
+type statusRow struct {
+	Status models.EnrollmentStatus
+	Count  int64
+	Share  float64
+}
+
+// groupRow is one federal state or network type ("" for people without
+// one) by status, with its share of all who started.
+type groupRow struct {
+	Code string
+	services.StatusCounts
+	Started int64
+	Share   float64
+}
+
+// groupTable is one breakdown by status: Caption and Column are catalogue
+// keys, States says whether codes are federal states or network types.
+type groupTable struct {
+	Caption, Column string
+	States          bool
+	Rows            []groupRow
+	Total           groupRow
 }
 
 // statsView is the statistics of one cohort or of all, as the part
-// "statistics" shows them.
+// "statistics" shows them. Every table counts enrollments, so each adds up
+// to Total; People alone counts persons. Export is the query of the
+// download links.
 type statsView struct {
-	Participants int64
-	Enrolled     int64
-	Completed    int64
-	NotPassed    int64
-	Withdrawn    int64
-	States       []countRow
-	Networks     []countRow
+	Total         groupRow
+	Holding       int64
+	People        int64
+	FederalStates int
+	Statuses      []statusRow
+	States        groupTable
+	Networks      groupTable
+	Export        string
 }
 
-func toStatsView(st services.Statistics) statsView {
-	return statsView{
-		Participants: st.Participants,
-		Enrolled:     st.ByStatus[string(models.EnrollmentEnrolled)],
-		Completed:    st.ByStatus[string(models.EnrollmentCompleted)],
-		NotPassed:    st.ByStatus[string(models.EnrollmentNotPassed)],
-		Withdrawn:    st.ByStatus[string(models.EnrollmentWithdrawn)],
-		States:       countRows(st.ByFederalState, func(code string) string { return stateName(code) }),
-		Networks:     countRows(st.ByNetworkType, func(code string) string { return code }),
+func toStatsView(st services.Statistics, cohortID uint) statsView {
+	started := st.Total.Started()
+	total := toGroupRow(services.GroupCounts{StatusCounts: st.Total}, started)
+	v := statsView{Total: total, Holding: st.Total.Holding(), People: st.People, FederalStates: st.FederalStates,
+		States: groupTable{Caption: "StatsByState", Column: "FieldFederalState", States: true,
+			Rows: toGroupRows(st.ByFederalState, started), Total: total},
+		Networks: groupTable{Caption: "StatsByNetwork", Column: "FieldNetworkType",
+			Rows: toGroupRows(st.ByNetworkType, started), Total: total}}
+	counts := st.Total.ByStatus()
+	for _, status := range enrollmentStatuses {
+		n := counts[string(status)]
+		v.Statuses = append(v.Statuses, statusRow{Status: status, Count: n, Share: roster.Share(n, started)})
 	}
+	if cohortID != 0 {
+		v.Export = "?kohorte=" + strconv.FormatUint(uint64(cohortID), 10)
+	}
+	return v
 }
 
-// countRows orders counts largest first, then by name; people without a
-// value come last, because they say least.
-func countRows(counts map[string]int64, name func(string) string) []countRow {
-	rows := make([]countRow, 0, len(counts))
-	for code, n := range counts {
-		if n > 0 {
-			rows = append(rows, countRow{Code: code, Count: n})
-		}
+func toGroupRow(g services.GroupCounts, started int64) groupRow {
+	return groupRow{Code: g.Code, StatusCounts: g.StatusCounts, Started: g.Started(), Share: roster.Share(g.Started(), started)}
+}
+
+func toGroupRows(groups []services.GroupCounts, started int64) []groupRow {
+	rows := make([]groupRow, len(groups))
+	for i, g := range groups {
+		rows[i] = toGroupRow(g, started)
 	}
-	slices.SortFunc(rows, func(a, b countRow) int {
-		if (a.Code == "") != (b.Code == "") {
-			if a.Code == "" {
-				return 1
-			}
-			return -1
-		}
-		if a.Count != b.Count {
-			return int(b.Count - a.Count)
-		}
-		return strings.Compare(name(a.Code), name(b.Code))
-	})
 	return rows
 }
 
@@ -96,7 +116,7 @@ func (ui *UI) statisticsPage(c *gin.Context) {
 		ui.fail(c, err)
 		return
 	}
-	page := statisticsPage{Query: q, Stats: toStatsView(stats)}
+	page := statisticsPage{Query: q, Stats: toStatsView(stats, q.Cohort)}
 	for _, co := range cohorts {
 		v := toCohortView(co)
 		page.Cohorts = append(page.Cohorts, v)
@@ -105,4 +125,35 @@ func (ui *UI) statisticsPage(c *gin.Context) {
 		}
 	}
 	ui.render(c, http.StatusOK, "statistics", page)
+}
+
+// statisticsCSV and statisticsXLSX download what the statistics page shows,
+// in the page's language.
+func (ui *UI) statisticsCSV(c *gin.Context) {
+	ui.statisticsFile(c, ".csv", csvType, roster.WriteStatisticsCSV)
+}
+
+func (ui *UI) statisticsXLSX(c *gin.Context) {
+	ui.statisticsFile(c, ".xlsx", xlsxType, roster.WriteStatisticsXLSX)
+}
+
+func (ui *UI) statisticsFile(c *gin.Context, ext, contentType string, write func(io.Writer, roster.Lang, roster.StatisticsTable) error) {
+	var q statisticsQuery
+	if !ui.bindQuery(c, &q) {
+		return
+	}
+	stats, err := ui.svc.Cohorts.CohortStatistics(c.Request.Context(), access.ActorOf(c), q.Cohort)
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	lang := roster.Lang(ui.langOf(c.Request))
+	table := stats.Table(roster.AllCohorts(lang))
+	var buf bytes.Buffer
+	if err := write(&buf, lang, table); err != nil {
+		ui.fail(c, fmt.Errorf("export statistics of cohort %d: %w", q.Cohort, err))
+		return
+	}
+	c.Header("Content-Disposition", roster.ContentDisposition(roster.StatisticsFileName(lang, table.Scope), ext))
+	c.Data(http.StatusOK, contentType, buf.Bytes())
 }

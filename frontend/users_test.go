@@ -31,6 +31,10 @@ func staffRoutes(userID uint) []struct{ method, path string } {
 		{http.MethodPost, "/api-tokens"},
 		{http.MethodPost, "/api-tokens/1/widerrufen"},
 		{http.MethodPost, "/api-tokens/alle-widerrufen"},
+		{http.MethodGet, "/statistik/export.csv"},
+		{http.MethodGet, "/statistik/export.xlsx"},
+		{http.MethodGet, "/import-vorlage.csv"},
+		{http.MethodGet, "/import-vorlage.xlsx"},
 	}
 }
 

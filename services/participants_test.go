@@ -3,6 +3,7 @@ package services_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -131,28 +132,25 @@ func TestStatisticsByStateNetworkAndStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Five enrolled, one of them (in NI) withdrew: four hold places, two in NI.
-	if n := st.ByStatus["enrolled"]; n != 4 {
-		t.Fatalf("by status %v: %d enrolled, want 4", st.ByStatus, n)
+	// Five started, one of them (in NI) withdrew: four hold places; NI
+	// counts the withdrawn person too, by status.
+	if st.Total != (services.StatusCounts{Enrolled: 4, Withdrawn: 1}) || st.Total.Holding() != 4 {
+		t.Fatalf("total %+v, want 4 enrolled and 1 withdrawn", st.Total)
 	}
-	if n := st.ByStatus["withdrawn"]; n != 1 {
-		t.Fatalf("by status %v: %d withdrawn, want 1", st.ByStatus, n)
-	}
-	if st.Participants != 4 {
-		t.Fatalf("%d participants, want 4", st.Participants)
-	}
-	if diff := cmp.Diff(map[string]int64{"NI": 2, "HB": 1, "SL": 1}, st.ByFederalState); diff != "" {
+	wantStates := []services.GroupCounts{{Code: "NI", StatusCounts: services.StatusCounts{Enrolled: 2, Withdrawn: 1}},
+		{Code: "HB", StatusCounts: services.StatusCounts{Enrolled: 1}}, {Code: "SL", StatusCounts: services.StatusCounts{Enrolled: 1}}}
+	if diff := cmp.Diff(wantStates, st.ByFederalState); diff != "" {
 		t.Fatalf("by state (-want +got):\n%s", diff)
 	}
-	if st.ByNetworkType["mint_region"] != 4 {
+	if len(st.ByNetworkType) != 1 || st.ByNetworkType[0].Code != "mint_region" || st.ByNetworkType[0].Started() != 5 {
 		t.Fatalf("by network %v", st.ByNetworkType)
 	}
 	all, err := c.svc.Cohorts.CohortStatistics(ctx, c.admin, 0)
 	if err != nil {
 		t.Fatalf("overall: %v", err)
 	}
-	if all.Participants != 4 {
-		t.Fatalf("overall %d participants, want 4: %+v", all.Participants, all)
+	if all.People != 5 || all.FederalStates != 3 {
+		t.Fatalf("overall %d people from %d states, want 5 from 3: %+v", all.People, all.FederalStates, all)
 	}
 	if _, err := c.svc.Cohorts.CohortStatistics(ctx, c.admin, 999); !errors.Is(err, services.ErrNotFound) {
 		t.Fatalf("unknown cohort: %v", err)
@@ -192,10 +190,10 @@ func TestDemoLoadsTheThreeCohortsOnce(t *testing.T) {
 			continue
 		}
 		st, _ := courses.CohortStatistics(ctx, c.admin, co.ID)
-		if len(st.ByFederalState) != 7 {
-			t.Fatalf("Frühjahr 2023 states %v, want 7", st.ByFederalState)
+		if st.FederalStates != 7 || st.Total.Started() != 16 {
+			t.Fatalf("Frühjahr 2023: %+v, want 16 from 7 states", st)
 		}
-		if st.ByFederalState["SL"] == 0 {
+		if !slices.ContainsFunc(st.ByFederalState, func(g services.GroupCounts) bool { return g.Code == "SL" }) {
 			t.Fatalf("Frühjahr 2023 states %v, want the Saarland among them", st.ByFederalState)
 		}
 	}

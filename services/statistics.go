@@ -2,27 +2,75 @@ package services
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"gorm.io/gorm"
 
 	"kohorte/models"
+	"kohorte/services/roster"
 )
 
-// Statistics counts participants of one cohort, or of all cohorts.
-type Statistics struct {
-	// Enrollments by status: enrolled, completed, not_passed, withdrawn.
-	ByStatus map[string]int64
-	// Participants holding a place (not withdrawn), by federal state code
-	// and by network type; "" counts those without one.
-	ByFederalState map[string]int64
-	ByNetworkType  map[string]int64
-	// Participants is the number of distinct people holding a place.
-	Participants int64
+// StatusCounts counts enrollments by their status. One enrollment is one
+// person's place in one cohort, so across cohorts a person who took part
+// twice counts twice; Statistics.People counts people instead.
+type StatusCounts struct {
+	Enrolled, Completed, NotPassed, Withdrawn int64
 }
 
-type countRow struct {
-	K string
-	N int64
+// Started counts every enrollment whatever its status: everyone who began,
+// including those who withdrew. Funders count this.
+func (c StatusCounts) Started() int64 {
+	return c.Enrolled + c.Completed + c.NotPassed + c.Withdrawn
+}
+
+// Holding counts the enrollments that hold a place: all but the withdrawn.
+func (c StatusCounts) Holding() int64 { return c.Started() - c.Withdrawn }
+
+// ByStatus returns the counts keyed by status code, as the API names them.
+func (c StatusCounts) ByStatus() map[string]int64 {
+	return map[string]int64{
+		string(models.EnrollmentEnrolled): c.Enrolled, string(models.EnrollmentCompleted): c.Completed,
+		string(models.EnrollmentNotPassed): c.NotPassed, string(models.EnrollmentWithdrawn): c.Withdrawn,
+	}
+}
+
+func (c *StatusCounts) add(status string, n int64) {
+	switch models.EnrollmentStatus(status) {
+	case models.EnrollmentEnrolled:
+		c.Enrolled += n
+	case models.EnrollmentCompleted:
+		c.Completed += n
+	case models.EnrollmentNotPassed:
+		c.NotPassed += n
+	case models.EnrollmentWithdrawn:
+		c.Withdrawn += n
+	}
+}
+
+// GroupCounts is the status breakdown of one federal state or network type;
+// Code "" holds the people without one.
+type GroupCounts struct {
+	Code string
+	StatusCounts
+}
+
+// Statistics counts the enrollments of one cohort, or of all cohorts, by
+// status, and each federal state and network type by status too, so that
+// every row adds up to its total. The unit is the enrollment throughout;
+// People alone counts distinct persons.
+type Statistics struct {
+	Total          StatusCounts
+	ByFederalState []GroupCounts
+	ByNetworkType  []GroupCounts
+	// People counts the distinct persons who started: someone in two
+	// cohorts counts once. Within one cohort it equals Total.Started().
+	People int64
+	// FederalStates counts the distinct federal states of those who
+	// started, without "not given": the "from 7 states" of a report.
+	FederalStates int
+	// CohortName names the cohort counted; "" when all were.
+	CohortName string
 }
 
 // CohortStatistics counts one cohort; cohortID 0 counts all cohorts.
@@ -31,15 +79,25 @@ func (s *Cohorts) CohortStatistics(ctx context.Context, actor Actor, cohortID ui
 		return Statistics{}, ErrForbidden
 	}
 	db := s.db.WithContext(ctx)
+	var cohort models.Cohort
 	if cohortID != 0 {
-		if err := db.Select("id").Take(&models.Cohort{}, cohortID).Error; err != nil {
+		if err := db.Select("id", "name").Take(&cohort, cohortID).Error; err != nil {
 			return Statistics{}, notFoundAs(err, "cohort", cohortID)
 		}
 	}
-	return countCohort(db, cohortID)
+	st, err := countCohort(db, cohortID)
+	st.CohortName = cohort.Name
+	return st, err
 }
 
-// countCohort counts one cohort, or all for cohortID 0, in four queries.
+type statisticsRow struct {
+	Status, State, Network string
+	N                      int64
+}
+
+// countCohort counts one cohort, or all for cohortID 0, in two queries: one
+// grouped count from which every breakdown is summed, so the breakdowns
+// cannot disagree, and the distinct people.
 func countCohort(db *gorm.DB, cohortID uint) (Statistics, error) {
 	scope := func() *gorm.DB {
 		q := db.Table("enrollments")
@@ -48,38 +106,86 @@ func countCohort(db *gorm.DB, cohortID uint) (Statistics, error) {
 		}
 		return q
 	}
-	placed := func() *gorm.DB {
-		return scope().Joins("JOIN participants ON participants.id = enrollments.participant_id").
-			Where("enrollments.status <> ?", models.EnrollmentWithdrawn)
+	var rows []statisticsRow
+	err := scope().Joins("JOIN participants ON participants.id = enrollments.participant_id").
+		Select("enrollments.status AS status, participants.federal_state AS state, participants.network_type AS network, COUNT(*) AS n").
+		Group("enrollments.status, participants.federal_state, participants.network_type").Scan(&rows).Error
+	if err != nil {
+		return Statistics{}, err
 	}
-	var st Statistics
-	var err error
-	if st.ByStatus, err = countBy(scope(), "enrollments.status"); err != nil {
-		return st, err
-	}
-	// A person in two cohorts counts once overall.
-	if st.ByFederalState, err = countBy(placed(), "participants.federal_state", "COUNT(DISTINCT participants.id)"); err != nil {
-		return st, err
-	}
-	if st.ByNetworkType, err = countBy(placed(), "participants.network_type", "COUNT(DISTINCT participants.id)"); err != nil {
-		return st, err
-	}
-	err = placed().Select("COUNT(DISTINCT participants.id)").Scan(&st.Participants).Error
+	st := sumStatistics(rows)
+	err = scope().Select("COUNT(DISTINCT enrollments.participant_id)").Scan(&st.People).Error
 	return st, err
 }
 
-func countBy(q *gorm.DB, column string, count ...string) (map[string]int64, error) {
-	agg := "COUNT(*)"
-	if len(count) > 0 {
-		agg = count[0]
-	}
-	var rows []countRow
-	if err := q.Select(column + " AS k, " + agg + " AS n").Group(column).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	out := make(map[string]int64, len(rows))
+func sumStatistics(rows []statisticsRow) Statistics {
+	var st Statistics
+	states := map[string]*StatusCounts{}
+	networks := map[string]*StatusCounts{}
 	for _, r := range rows {
-		out[r.K] = r.N
+		st.Total.add(r.Status, r.N)
+		groupOf(states, r.State).add(r.Status, r.N)
+		groupOf(networks, r.Network).add(r.Status, r.N)
 	}
-	return out, nil
+	st.ByFederalState = sortedGroups(states)
+	st.ByNetworkType = sortedGroups(networks)
+	for _, g := range st.ByFederalState {
+		if g.Code != "" {
+			st.FederalStates++
+		}
+	}
+	return st
+}
+
+func groupOf(m map[string]*StatusCounts, code string) *StatusCounts {
+	if m[code] == nil {
+		m[code] = &StatusCounts{}
+	}
+	return m[code]
+}
+
+// sortedGroups orders groups largest first, then by code; "not given" comes
+// last, because it says least.
+func sortedGroups(m map[string]*StatusCounts) []GroupCounts {
+	out := make([]GroupCounts, 0, len(m))
+	for code, c := range m {
+		out = append(out, GroupCounts{Code: code, StatusCounts: *c})
+	}
+	slices.SortFunc(out, func(a, b GroupCounts) int {
+		if (a.Code == "") != (b.Code == "") {
+			if a.Code == "" {
+				return 1
+			}
+			return -1
+		}
+		if a.Started() != b.Started() {
+			return int(b.Started() - a.Started())
+		}
+		return strings.Compare(a.Code, b.Code)
+	})
+	return out
+}
+
+// Table returns the statistics as one table for export: the total first,
+// named by the cohort or by allCohorts, then federal states, then network
+// types.
+func (s Statistics) Table(allCohorts string) roster.StatisticsTable {
+	scope := s.CohortName
+	if scope == "" {
+		scope = allCohorts
+	}
+	t := roster.StatisticsTable{Scope: scope, People: s.People, FederalStates: s.FederalStates}
+	t.Rows = append(t.Rows, statisticsRowOf(roster.BreakdownTotal, "", s.Total))
+	for _, g := range s.ByFederalState {
+		t.Rows = append(t.Rows, statisticsRowOf(roster.BreakdownFederalState, g.Code, g.StatusCounts))
+	}
+	for _, g := range s.ByNetworkType {
+		t.Rows = append(t.Rows, statisticsRowOf(roster.BreakdownNetworkType, g.Code, g.StatusCounts))
+	}
+	return t
+}
+
+func statisticsRowOf(breakdown, code string, c StatusCounts) roster.StatisticsRow {
+	return roster.StatisticsRow{Breakdown: breakdown, Code: code,
+		Enrolled: c.Enrolled, Completed: c.Completed, NotPassed: c.NotPassed, Withdrawn: c.Withdrawn}
 }

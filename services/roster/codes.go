@@ -117,8 +117,9 @@ func NetworkTypes() []NetworkType {
 var networkTypeIndex = buildIndex(map[string][]string{
 	"mint_region": {"mint_region", "MINT-Region", "MINT", "MINT-Regionen", "MINT-Netzwerk"},
 	"fachkraeftesicherung": {"fachkraeftesicherung", "Fachkräftesicherung", "Fachkräftenetzwerk",
-		"Fachkräftesicherungsnetzwerk", "Netzwerk Fachkräftesicherung", "Skilled workers", "Skilled labour"},
-	"other": {"other", "Sonstiges", "Sonstige", "Andere", "Anderes", "Others"},
+		"Fachkräftesicherungsnetzwerk", "Netzwerk Fachkräftesicherung", "Skilled workers", "Skilled labour",
+		"Skilled labour network"},
+	"other": {"other", "Sonstiges", "Sonstige", "Andere", "Anderes", "Other", "Others"},
 })
 
 // ParseNetworkType recognises a network type by code ("mint_region") or by
@@ -141,17 +142,7 @@ func NetworkTypeLabel(code string) (string, bool) {
 }
 
 // StatusLabel returns the German label of an enrollment status code
-// ("enrolled" → "eingeschrieben").
+// ("enrolled" → "Eingeschrieben").
 func StatusLabel(code string) (string, bool) {
-	switch code {
-	case "enrolled":
-		return "eingeschrieben", true
-	case "completed":
-		return "abgeschlossen", true
-	case "not_passed":
-		return "nicht bestanden", true
-	case "withdrawn":
-		return "ausgetreten", true
-	}
-	return "", false
+	return StatusLabelIn(German, code)
 }

@@ -99,7 +99,7 @@ func TestParseNetworkType(t *testing.T) {
 func TestStatusLabel(t *testing.T) {
 	t.Parallel()
 	for code, want := range map[string]string{
-		"enrolled": "eingeschrieben", "completed": "abgeschlossen", "not_passed": "nicht bestanden", "withdrawn": "ausgetreten",
+		"enrolled": "Eingeschrieben", "completed": "Abgeschlossen", "not_passed": "Nicht bestanden", "withdrawn": "Ausgetreten",
 	} {
 		if got, ok := StatusLabel(code); !ok {
 			t.Errorf("StatusLabel(%s) does not know it", code)

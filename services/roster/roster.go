@@ -3,8 +3,10 @@
 // Excel's UTF-16 "Unicode text"; `;`, `,` or tab) and XLSX. Parse maps German
 // or English headers to fields, normalises every cell and reports each
 // problem with its row, column and reason, so the caller can show a preview
-// and commit all rows or none. WriteCSV and WriteXLSX export a cohort's list
-// with German headers.
+// and commit all rows or none. WriteCSVIn and WriteXLSXIn export a cohort's
+// list in German or English, WriteTemplateCSV and WriteTemplateXLSX write the
+// empty list an import reads, and WriteStatisticsCSV and WriteStatisticsXLSX
+// write the statistics page as a table.
 //
 // The package is pure: no database, no HTTP, no package-level mutable state.
 package roster

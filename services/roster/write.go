@@ -14,7 +14,8 @@ import (
 )
 
 // ExportRow is one enrollment of a cohort's participant list. NetworkType,
-// FederalState and Status are codes; the writers print German labels.
+// FederalState and Status are codes; the writers print their labels in the
+// file's language (federal states by their German names, as the UI does).
 type ExportRow struct {
 	LastName, FirstName, Email, Organisation string
 	NetworkType, FederalState, Phone, Status string
@@ -23,18 +24,12 @@ type ExportRow struct {
 	WithdrawalReason                         string
 }
 
-// exportColumns are the German headers with their XLSX column widths. The
-// first seven map back to fields when an export is imported.
-var exportColumns = [...]struct {
-	header string
-	width  float64
-}{
-	{"Nachname", 20}, {"Vorname", 18}, {"E-Mail", 32}, {"Organisation", 32},
-	{"Netzwerk", 20}, {"Bundesland", 22}, {"Telefon", 18}, {"Status", 16},
-	{"Eingeschrieben am", 18}, {"Ausgetreten am", 16}, {"Austrittsgrund", 40},
-}
+// exportWidths are the XLSX widths of the export's columns; their headers
+// in each language are in labelsOf. The first seven columns map back to
+// fields when an export is imported, and make the import template.
+var exportWidths = [...]float64{20, 18, 32, 32, 20, 22, 18, 16, 18, 16, 40}
 
-// Positions of the date columns in exportColumns.
+// Positions of the date columns in the export.
 const (
 	colEnrolledAt  = 8
 	colWithdrawnAt = 9
@@ -49,10 +44,34 @@ const (
 func exportHeader(f Field) string {
 	for i, g := range allFields {
 		if g == f {
-			return exportColumns[i].header
+			return labelsOf[German].headers[i]
 		}
 	}
 	return string(f)
+}
+
+// WriteTemplateCSV writes the import template: the header row of the
+// columns an import reads, in the export's order and in lang, and no rows,
+// so that nothing a course office forgets to delete is imported.
+func WriteTemplateCSV(w io.Writer, lang Lang) error {
+	return writeCSVColumns(w, lang, len(allFields), nil)
+}
+
+// TemplateFileName is the template's file name in lang, without extension.
+func TemplateFileName(lang Lang) string {
+	if lang == English {
+		return "kohorte-import-template"
+	}
+	return "kohorte-importvorlage"
+}
+
+// WriteTemplateXLSX writes the import template as a workbook.
+func WriteTemplateXLSX(w io.Writer, lang Lang) error {
+	sheet := "Teilnehmende"
+	if lang == English {
+		sheet = "Participants"
+	}
+	return writeXLSXColumns(w, lang, len(allFields), sheet, nil)
 }
 
 // WriteCSV writes rows as CSV for German Excel: UTF-8 with BOM, ';', CRLF,
@@ -60,21 +79,30 @@ func exportHeader(f Field) string {
 // (starting with = + - @, tab or CR) gets a leading apostrophe; Parse removes
 // it again.
 func WriteCSV(w io.Writer, rows []ExportRow) error {
+	return WriteCSVIn(w, German, rows)
+}
+
+// WriteCSVIn writes rows as WriteCSV does, with headers and labels in lang.
+func WriteCSVIn(w io.Writer, lang Lang, rows []ExportRow) error {
+	return writeCSVColumns(w, lang, len(exportWidths), rows)
+}
+
+// writeCSVColumns writes the first n columns of the export.
+func writeCSVColumns(w io.Writer, lang Lang, n int, rows []ExportRow) error {
+	words := labelsFor(lang)
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(bomUTF8); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	cw := csv.NewWriter(bw)
 	cw.Comma, cw.UseCRLF = ';', true
-	record := make([]string, len(exportColumns))
-	for i, c := range exportColumns {
-		record[i] = c.header
-	}
+	record := make([]string, n, len(exportWidths))
+	copy(record, words.headers[:n])
 	if err := cw.Write(record); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	for _, r := range rows {
-		if err := cw.Write(r.csvRecord(record)); err != nil {
+		if err := cw.Write(r.csvRecord(words, record)[:n]); err != nil {
 			return fmt.Errorf("write csv: %w", err)
 		}
 	}
@@ -89,8 +117,8 @@ func WriteCSV(w io.Writer, rows []ExportRow) error {
 }
 
 // csvRecord fills dst with the row's cells, guarded against formulas.
-func (r ExportRow) csvRecord(dst []string) []string {
-	dst = r.texts(dst[:0])
+func (r ExportRow) csvRecord(words labels, dst []string) []string {
+	dst = r.texts(words, dst[:0])
 	dst = append(dst, formatDate(r.EnrolledAt), formatDate(deref(r.WithdrawnAt)), r.WithdrawalReason)
 	for i, s := range dst {
 		dst[i] = escapeFormula(s)
@@ -99,16 +127,23 @@ func (r ExportRow) csvRecord(dst []string) []string {
 }
 
 // texts appends the cells before the dates: names, contact, labels.
-func (r ExportRow) texts(dst []string) []string {
+func (r ExportRow) texts(words labels, dst []string) []string {
 	return append(dst, r.LastName, r.FirstName, r.Email, r.Organisation,
-		labelOr(NetworkTypeLabel, r.NetworkType), labelOr(FederalStateName, r.FederalState),
-		r.Phone, labelOr(StatusLabel, r.Status))
+		labelOr(words.network, r.NetworkType), stateLabel(r.FederalState),
+		r.Phone, labelOr(words.status, r.Status))
 }
 
 // labelOr returns the label of code, or code itself when it has none.
-func labelOr(label func(string) (string, bool), code string) string {
-	if l, ok := label(code); ok {
+func labelOr(label map[string]string, code string) string {
+	if l, ok := label[code]; ok {
 		return l
+	}
+	return code
+}
+
+func stateLabel(code string) string {
+	if name, ok := FederalStateName(code); ok {
+		return name
 	}
 	return code
 }
@@ -139,18 +174,30 @@ func deref(t *time.Time) time.Time {
 // headers in bold and frozen, fixed column widths, dates as date cells shown
 // as DD.MM.YYYY. Rows are streamed, so memory stays flat. Cells are strings,
 // never formulas, so no apostrophe guard is needed.
-func WriteXLSX(w io.Writer, sheetName string, rows []ExportRow) (err error) {
+func WriteXLSX(w io.Writer, sheetName string, rows []ExportRow) error {
+	return WriteXLSXIn(w, German, sheetName, rows)
+}
+
+// WriteXLSXIn writes rows as WriteXLSX does, with headers and labels in
+// lang.
+func WriteXLSXIn(w io.Writer, lang Lang, sheetName string, rows []ExportRow) error {
+	return writeXLSXColumns(w, lang, len(exportWidths), sheetName, rows)
+}
+
+// writeXLSXColumns writes the first n columns of the export.
+func writeXLSXColumns(w io.Writer, lang Lang, n int, sheetName string, rows []ExportRow) (err error) {
+	words := labelsFor(lang)
 	f := excelize.NewFile()
 	defer closeInto(f, &err)
 	name := sanitizeSheetName(sheetName)
 	if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
-	sw, err := newExportStream(f, name)
+	sw, err := newExportStream(f, name, words.headers[:n])
 	if err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
-	if err := writeXLSXRows(f, sw, rows); err != nil {
+	if err := writeXLSXRows(f, sw, words, n, rows); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
 	if err := f.Write(w); err != nil {
@@ -161,13 +208,13 @@ func WriteXLSX(w io.Writer, sheetName string, rows []ExportRow) (err error) {
 
 // newExportStream opens a stream writer with the column widths, the frozen
 // header and the bold header row.
-func newExportStream(f *excelize.File, sheet string) (*excelize.StreamWriter, error) {
+func newExportStream(f *excelize.File, sheet string, headers []string) (*excelize.StreamWriter, error) {
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return nil, err
 	}
-	for i, c := range exportColumns {
-		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+	for i, width := range exportWidths[:len(headers)] {
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
 			return nil, err
 		}
 	}
@@ -179,30 +226,30 @@ func newExportStream(f *excelize.File, sheet string) (*excelize.StreamWriter, er
 	if err != nil {
 		return nil, err
 	}
-	cells := make([]any, len(exportColumns))
-	for i, c := range exportColumns {
-		cells[i] = excelize.Cell{StyleID: bold, Value: c.header}
+	cells := make([]any, len(headers))
+	for i, h := range headers {
+		cells[i] = excelize.Cell{StyleID: bold, Value: h}
 	}
 	return sw, sw.SetRow("A1", cells)
 }
 
-func writeXLSXRows(f *excelize.File, sw *excelize.StreamWriter, rows []ExportRow) error {
+func writeXLSXRows(f *excelize.File, sw *excelize.StreamWriter, words labels, n int, rows []ExportRow) error {
 	dateFmt := "dd.mm.yyyy"
 	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
 	if err != nil {
 		return err
 	}
-	cells := make([]any, len(exportColumns))
-	texts := make([]string, 0, len(exportColumns))
+	cells := make([]any, len(exportWidths))
+	texts := make([]string, 0, len(exportWidths))
 	for i, r := range rows {
-		texts = r.texts(texts[:0])
+		texts = r.texts(words, texts[:0])
 		for j, s := range texts {
 			cells[j] = s
 		}
 		cells[colEnrolledAt] = dateCell(r.EnrolledAt, dateStyle)
 		cells[colWithdrawnAt] = dateCell(deref(r.WithdrawnAt), dateStyle)
 		cells[colWithdrawnAt+1] = r.WithdrawalReason
-		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), cells); err != nil {
+		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), cells[:n]); err != nil {
 			return err
 		}
 	}

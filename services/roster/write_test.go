@@ -31,9 +31,9 @@ func TestWriteCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "\uFEFFNachname;Vorname;E-Mail;Organisation;Netzwerk;Bundesland;Telefon;Status;Eingeschrieben am;Ausgetreten am;Austrittsgrund\r\n" +
-		`Ćosić-Şahin;Zoë;zoe@example.org;"Stadt Oldenburg; Amt für ""Wirtschaft""";MINT-Region;Niedersachsen;'+49 441 123456;eingeschrieben;01.03.2023;;` + "\r\n" +
-		`Müller;Jürgen;j.mueller@example.org;"'=HYPERLINK(""http://x"")";Fachkräftesicherung;Thüringen;;ausgetreten;01.03.2023;15.04.2023;"Jobwechsel` + "\r\n" + `neue Stelle"` + "\r\n" +
-		`'@Anna;'-Ben;x@example.org;;Sonstiges;XX;;nicht bestanden;;;` + "\r\n"
+		`Ćosić-Şahin;Zoë;zoe@example.org;"Stadt Oldenburg; Amt für ""Wirtschaft""";MINT-Region;Niedersachsen;'+49 441 123456;Eingeschrieben;01.03.2023;;` + "\r\n" +
+		`Müller;Jürgen;j.mueller@example.org;"'=HYPERLINK(""http://x"")";Fachkräftesicherung;Thüringen;;Ausgetreten;01.03.2023;15.04.2023;"Jobwechsel` + "\r\n" + `neue Stelle"` + "\r\n" +
+		`'@Anna;'-Ben;x@example.org;;Sonstiges;XX;;Nicht bestanden;;;` + "\r\n"
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%q\nwant\n%q", got, want)
 	}
@@ -60,9 +60,9 @@ func TestWriteXLSX(t *testing.T) {
 	}
 	want := [][]string{
 		{"Nachname", "Vorname", "E-Mail", "Organisation", "Netzwerk", "Bundesland", "Telefon", "Status", "Eingeschrieben am", "Ausgetreten am", "Austrittsgrund"},
-		{"Ćosić-Şahin", "Zoë", "zoe@example.org", `Stadt Oldenburg; Amt für "Wirtschaft"`, "MINT-Region", "Niedersachsen", "+49 441 123456", "eingeschrieben", "01.03.2023"},
-		{"Müller", "Jürgen", "j.mueller@example.org", `=HYPERLINK("http://x")`, "Fachkräftesicherung", "Thüringen", "", "ausgetreten", "01.03.2023", "15.04.2023", "Jobwechsel\nneue Stelle"},
-		{"@Anna", "-Ben", "x@example.org", "", "Sonstiges", "XX", "", "nicht bestanden"},
+		{"Ćosić-Şahin", "Zoë", "zoe@example.org", `Stadt Oldenburg; Amt für "Wirtschaft"`, "MINT-Region", "Niedersachsen", "+49 441 123456", "Eingeschrieben", "01.03.2023"},
+		{"Müller", "Jürgen", "j.mueller@example.org", `=HYPERLINK("http://x")`, "Fachkräftesicherung", "Thüringen", "", "Ausgetreten", "01.03.2023", "15.04.2023", "Jobwechsel\nneue Stelle"},
+		{"@Anna", "-Ben", "x@example.org", "", "Sonstiges", "XX", "", "Nicht bestanden"},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("rows =\n%q\nwant\n%q", rows, want)
@@ -100,16 +100,23 @@ func TestWriteXLSX(t *testing.T) {
 	}
 }
 
-// An export imports again: the German headers map back to fields, the
-// other columns are reported as ignored, labels become codes again.
+// An export imports again, in either language: the headers map back to
+// fields, the other columns are reported as ignored, labels (German and
+// English network types) become codes again.
 func TestRoundTrip(t *testing.T) {
 	t.Parallel()
 	rows := exportRows(40)
 	rows[3].Organisation = "=1+2"
 	rows[4].LastName = "-Strich"
 	writers := map[string]func(*bytes.Buffer) error{
-		"export.csv":  func(b *bytes.Buffer) error { return WriteCSV(b, rows) },
-		"export.xlsx": func(b *bytes.Buffer) error { return WriteXLSX(b, "Kohorte", rows) },
+		"export.csv":     func(b *bytes.Buffer) error { return WriteCSV(b, rows) },
+		"export.xlsx":    func(b *bytes.Buffer) error { return WriteXLSX(b, "Kohorte", rows) },
+		"export-en.csv":  func(b *bytes.Buffer) error { return WriteCSVIn(b, English, rows) },
+		"export-en.xlsx": func(b *bytes.Buffer) error { return WriteXLSXIn(b, English, "Cohort", rows) },
+	}
+	ignored := map[bool][]string{
+		false: {"Status", "Eingeschrieben am", "Ausgetreten am", "Austrittsgrund"},
+		true:  {"Status", "Enrolled on", "Withdrawn on", "Reason for withdrawal"},
 	}
 	for name, write := range writers {
 		t.Run(name, func(t *testing.T) {
@@ -119,17 +126,15 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			sh := parseBytes(t, buf.Bytes(), name)
-			if want := []string{"Status", "Eingeschrieben am", "Ausgetreten am", "Austrittsgrund"}; !reflect.DeepEqual(sh.IgnoredColumns, want) {
-				t.Errorf("ignored = %q", sh.IgnoredColumns)
+			english := strings.Contains(name, "-en")
+			if want := ignored[english]; !reflect.DeepEqual(sh.IgnoredColumns, want) {
+				t.Errorf("ignored = %q, want %q", sh.IgnoredColumns, want)
 			}
 			if len(sh.Columns) != 7 {
 				t.Errorf("%d columns %v, want 7", len(sh.Columns), sh.Columns)
 			}
-			if got := sh.Columns[FieldEmail]; got != "E-Mail" {
-				t.Errorf("e-mail column %q, want E-Mail", got)
-			}
-			if got := sh.Columns[FieldNetworkType]; got != "Netzwerk" {
-				t.Errorf("network column %q, want Netzwerk", got)
+			if got, want := sh.Columns[FieldNetworkType], ExportHeaders(map[bool]Lang{false: German, true: English}[english])[4]; got != want {
+				t.Errorf("network column %q, want %q", got, want)
 			}
 			if len(sh.Rows) != len(rows) {
 				t.Fatalf("%d rows, want %d", len(sh.Rows), len(rows))
