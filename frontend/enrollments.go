@@ -80,7 +80,7 @@ func (ui *UI) createAndEnroll(c *gin.Context) {
 }
 
 type withdrawForm struct {
-	Date   string `form:"date" label:"FieldWithdrawDate"`
+	Date   string `form:"date" service:"withdrawn_at" label:"FieldWithdrawDate"`
 	Reason string `form:"reason" label:"FieldWithdrawReason"`
 }
 

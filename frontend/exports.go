@@ -36,7 +36,7 @@ func (ui *UI) export(c *gin.Context, ext, contentType string, write func(io.Writ
 	if !ok {
 		return
 	}
-	cohort, rows, err := ui.svc.Enrollments.ExportRows(c.Request.Context(), access.ActorOf(c), id)
+	cohort, rows, err := ui.svc.Enrollments.ExportRows(c.Request.Context(), access.ActorOf(c), id, nil)
 	if err != nil {
 		ui.fail(c, err)
 		return
