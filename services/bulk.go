@@ -38,12 +38,13 @@ type selected struct {
 }
 
 // selection reads the enrollments ids names, with their participants, in
-// the order of the list and each once, locked for the change that follows.
-// An id that is not an enrollment of the cohort is refused into verr,
-// which then refuses the whole list.
+// the order of the list and each once. An id that is not an enrollment of
+// the cohort is refused into verr, which then refuses the whole list. The
+// changes that follow hold the cohort's lock, as every change to its
+// enrollments does, so the rows need no lock of their own.
 func selection(tx *gorm.DB, cohortID uint, ids []uint, verr *ValidationError) ([]selected, error) {
 	var es []models.Enrollment
-	if err := tx.Clauses(lockForUpdate()).Where("cohort_id = ? AND id IN ?", cohortID, ids).Find(&es).Error; err != nil {
+	if err := tx.Where("cohort_id = ? AND id IN ?", cohortID, ids).Find(&es).Error; err != nil {
 		return nil, err
 	}
 	people := make([]uint, len(es))
@@ -90,6 +91,34 @@ func (s selected) personName() string {
 func (s selected) refuse(verr *ValidationError, code Code, kv ...any) {
 	kv = append(kv, "id", s.enrollment.ID, "name", s.personName())
 	verr.Add(selectionField(s.index), code, kv...)
+}
+
+// Selected returns the enrollments of a cohort that ids names, with their
+// participants, in the order of the list, for a page that asks to confirm
+// a bulk action. An id of another cohort refuses the list.
+func (s *Enrollments) Selected(ctx context.Context, actor Actor, cohortID uint, ids []uint) ([]models.Enrollment, error) {
+	if !actor.IsStaff() {
+		return nil, ErrForbidden
+	}
+	verr := &ValidationError{}
+	if checkSelection(verr, ids); verr.Err() != nil {
+		return nil, verr
+	}
+	var out []models.Enrollment
+	err := readTransaction(ctx, s.db, func(tx *gorm.DB) error {
+		if _, err := findCohort(tx, cohortID); err != nil {
+			return err
+		}
+		sel, err := selection(tx, cohortID, ids, verr)
+		for _, se := range sel {
+			out = append(out, *se.enrollment)
+		}
+		if err != nil {
+			return err
+		}
+		return verr.Err()
+	})
+	return out, err
 }
 
 // WithdrawMany withdraws several people of a cohort on one day for one
