@@ -56,6 +56,8 @@ var apiAccess = map[string]string{
 	"POST /api/v1/cohorts/:id/status":                "staff",
 	"GET /api/v1/cohorts/:id/enrollments":            "staff",
 	"POST /api/v1/cohorts/:id/enrollments":           "staff",
+	"POST /api/v1/cohorts/:id/enrollments/withdraw":  "staff",
+	"POST /api/v1/cohorts/:id/enrollments/accounts":  "staff",
 	"POST /api/v1/cohorts/:id/import/preview":        "staff",
 	"POST /api/v1/cohorts/:id/import":                "staff",
 	"GET /api/v1/cohorts/:id/export":                 "staff",

@@ -198,6 +198,8 @@ func writeImportProblem(c *gin.Context, p services.ImportPreview) {
 
 type exportQuery struct {
 	Format string `form:"format" binding:"omitempty,oneof=csv xlsx"`
+	// IDs selects enrollments of the cohort; none exports all.
+	IDs []uint `form:"ids" binding:"max=1000,dive,min=1,max=2147483647"`
 }
 
 // exportCohort sends a cohort's participant list as CSV (the default) or XLSX.
@@ -210,7 +212,7 @@ func (h *handlers) exportCohort(c *gin.Context) {
 	if !h.bindQuery(c, &q) {
 		return
 	}
-	cohort, rows, err := h.svc.Enrollments.ExportRows(c.Request.Context(), access.ActorOf(c), id)
+	cohort, rows, err := h.svc.Enrollments.ExportRows(c.Request.Context(), access.ActorOf(c), id, q.IDs)
 	if err != nil {
 		h.writeError(c, err)
 		return

@@ -222,6 +222,71 @@ func (h *handlers) withdraw(c *gin.Context) {
 	c.JSON(http.StatusOK, toEnrollmentResponse(e))
 }
 
+// selectionRequest names enrollments of one cohort for a bulk action.
+type selectionRequest struct {
+	EnrollmentIDs []uint `json:"enrollment_ids" binding:"dive,min=1,max=2147483647"`
+}
+
+type withdrawManyRequest struct {
+	selectionRequest
+	WithdrawnAt *models.Date `json:"withdrawn_at"`
+	Reason      string       `json:"reason" binding:"max=2000"`
+}
+
+// withdrawMany withdraws several people of a cohort at once: all or none.
+func (h *handlers) withdrawMany(c *gin.Context) {
+	id, ok := h.pathID(c)
+	var req withdrawManyRequest
+	if !ok || !h.bindJSON(c, &req) {
+		return
+	}
+	var day models.Date
+	if req.WithdrawnAt != nil {
+		day = *req.WithdrawnAt
+	}
+	es, err := h.svc.Enrollments.WithdrawMany(c.Request.Context(), access.ActorOf(c), id, req.EnrollmentIDs, day, req.Reason)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	items := make([]enrollmentResponse, len(es))
+	for i, e := range es {
+		items[i] = toEnrollmentResponse(e)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+type createdAccountResponse struct {
+	ParticipantID uint `json:"participant_id"`
+	passwordLinkResponse
+}
+
+type accountsResponse struct {
+	Created []createdAccountResponse `json:"created"`
+	Skipped int                      `json:"skipped"`
+}
+
+// createAccounts invites several people of a cohort to log in; those with
+// an account already are skipped.
+func (h *handlers) createAccounts(c *gin.Context) {
+	id, ok := h.pathID(c)
+	var req selectionRequest
+	if !ok || !h.bindJSON(c, &req) {
+		return
+	}
+	res, err := h.svc.Participants.CreateAccounts(c.Request.Context(), access.ActorOf(c), id, req.EnrollmentIDs)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	out := accountsResponse{Created: make([]createdAccountResponse, len(res.Created)), Skipped: res.Skipped}
+	for i, a := range res.Created {
+		out.Created[i] = createdAccountResponse{ParticipantID: a.Participant.ID, passwordLinkResponse: passwordLinkResponse{
+			User: toUserResponse(a.User), PasswordLink: passwordLink(c, a.Token), ExpiresAt: a.ExpiresAt}}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
 // statusCountsResponse counts enrollments by status; started is their sum,
 // everyone who began whatever became of them.
 type statusCountsResponse struct {

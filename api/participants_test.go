@@ -23,7 +23,8 @@ func (f *fixture) seedEnrollment(t *testing.T, staff *http.Cookie, cohort uint, 
 	}
 	r.JSON(t, &p)
 	var e struct{ ID uint }
-	r = f.as(staff, http.MethodPost, "/api/v1/cohorts/"+strconv.Itoa(int(cohort))+"/enrollments", map[string]any{"participant_id": p.ID})
+	r = f.as(staff, http.MethodPost, "/api/v1/cohorts/"+strconv.Itoa(int(cohort))+"/enrollments",
+		map[string]any{"participant_id": p.ID, "enrolled_at": "2023-02-15"})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("enroll: %d %s", r.Status, r.Body)
 	}
@@ -72,7 +73,7 @@ func TestEnrollWithdrawAndList(t *testing.T) {
 		{Name: "second enrollment", Cookie: admin, Method: http.MethodPost, Path: base + "/enrollments",
 			Body: map[string]any{"participant_id": person}, Status: http.StatusConflict},
 		{Name: "withdraw", Cookie: admin, Method: http.MethodPost, Path: "/api/v1/enrollments/" + strconv.Itoa(int(enrollment)) + "/withdraw",
-			Body:   map[string]any{"withdrawn_at": "2026-11-21", "reason": "Jobwechsel"},
+			Body:   map[string]any{"withdrawn_at": "2023-04-20", "reason": "Jobwechsel"},
 			Status: http.StatusOK, Want: struct {
 				WithdrawalReason string `json:"withdrawal_reason"`
 			}{"Jobwechsel"}},
@@ -210,4 +211,97 @@ func TestParticipantSeesOnlyOwnEnrollments(t *testing.T) {
 		{Name: "staff participant route", Cookie: me, Method: http.MethodGet, Path: "/api/v1/participants/" + strconv.Itoa(int(zoe)),
 			Status: http.StatusForbidden},
 	})
+}
+
+// bulkError is one entry of a bulk action's problem.
+type bulkError struct {
+	Field  string
+	Code   string
+	Params map[string]any
+}
+
+type bulkProblem struct {
+	Code   string
+	Errors []bulkError
+}
+
+func TestBulkActionsOnACohort(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.seedAdmin(t)
+	admin := f.login(t, "admin@example.org", adminPass)
+	course, cohort := f.seedCourse(t, admin)
+	_, zoe := f.seedEnrollment(t, admin, cohort, "zoe@example.org")
+	_, ayse := f.seedEnrollment(t, admin, cohort, "ayse@example.org")
+	var other struct{ ID uint }
+	f.as(admin, http.MethodPost, "/api/v1/courses/"+strconv.Itoa(int(course))+"/cohorts",
+		map[string]any{"name": "Herbst 2023", "start_date": "2023-09-01", "capacity": 16}).JSON(t, &other)
+	_, elsewhere := f.seedEnrollment(t, admin, other.ID, "juergen@example.org")
+	base := "/api/v1/cohorts/" + strconv.Itoa(int(cohort))
+	id := func(n uint) string { return strconv.Itoa(int(n)) }
+
+	before := f.fingerprint(t)
+	f.client.Run(t, []apitest.Row{
+		{Name: "another cohort's enrollment", Cookie: admin, Method: http.MethodPost, Path: base + "/enrollments/withdraw",
+			Body: map[string]any{"enrollment_ids": []uint{zoe, elsewhere}, "withdrawn_at": "2023-04-20"}, Status: http.StatusUnprocessableEntity,
+			Want: bulkProblem{Code: "invalid_input", Errors: []bulkError{{Field: "enrollment_ids[1]", Code: "enrollment.not_in_cohort",
+				Params: map[string]any{"id": float64(elsewhere)}}}}},
+		{Name: "today is after the cohort's end", Cookie: admin, Method: http.MethodPost, Path: base + "/enrollments/withdraw",
+			Body: map[string]any{"enrollment_ids": []uint{zoe}}, Status: http.StatusUnprocessableEntity,
+			Want: bulkProblem{Code: "invalid_input", Errors: []bulkError{{Field: "withdrawn_at", Code: "withdrawal.after_end",
+				Params: map[string]any{"date": "24.05.2023"}}}}},
+		{Name: "nobody selected", Cookie: admin, Method: http.MethodPost, Path: base + "/enrollments/withdraw",
+			Body: map[string]any{"withdrawn_at": "2023-04-20"}, Status: http.StatusUnprocessableEntity,
+			Want: bulkProblem{Code: "invalid_input", Errors: []bulkError{{Field: "enrollment_ids", Code: "too_few",
+				Params: map[string]any{"min": float64(1)}}}}},
+		{Name: "export with another cohort's id", Cookie: admin, Method: http.MethodGet, Path: base + "/export?ids=" + id(zoe) + "&ids=" + id(elsewhere),
+			Status: http.StatusUnprocessableEntity},
+		{Name: "accounts with another cohort's id", Cookie: admin, Method: http.MethodPost, Path: base + "/enrollments/accounts",
+			Body: map[string]any{"enrollment_ids": []uint{elsewhere}}, Status: http.StatusUnprocessableEntity},
+	})
+	if after := f.fingerprint(t); after != before {
+		t.Fatalf("refused bulk actions changed data: %s → %s", before, after)
+	}
+
+	exported := f.as(admin, http.MethodGet, base+"/export?ids="+id(ayse), nil)
+	if exported.Status != http.StatusOK || !strings.Contains(string(exported.Body), "ayse@example.org") || strings.Contains(string(exported.Body), "zoe@example.org") {
+		t.Fatalf("export of one: %d %s", exported.Status, exported.Body)
+	}
+	type created struct {
+		ParticipantID uint             `json:"participant_id"`
+		PasswordLink  apitest.NonEmpty `json:"password_link"`
+	}
+	type accounts struct {
+		Created []created
+		Skipped int
+	}
+	type withdrawn struct {
+		Status      string
+		WithdrawnAt string `json:"withdrawn_at"`
+	}
+	f.client.Run(t, []apitest.Row{
+		{Name: "accounts for both", Cookie: admin, Method: http.MethodPost, Path: base + "/enrollments/accounts",
+			Body: map[string]any{"enrollment_ids": []uint{zoe, ayse}}, Status: http.StatusOK,
+			Want: accounts{Created: []created{{1, true}, {2, true}}}},
+		{Name: "again: both have one", Cookie: admin, Method: http.MethodPost, Path: base + "/enrollments/accounts",
+			Body: map[string]any{"enrollment_ids": []uint{zoe, ayse}}, Status: http.StatusOK,
+			Want: accounts{Created: []created{}, Skipped: 2}},
+		{Name: "withdraw both", Cookie: admin, Method: http.MethodPost, Path: base + "/enrollments/withdraw",
+			Body: map[string]any{"enrollment_ids": []uint{zoe, ayse}, "withdrawn_at": "2023-04-20", "reason": "Umzug"}, Status: http.StatusOK,
+			Want: struct{ Items []withdrawn }{[]withdrawn{{"withdrawn", "2023-04-20"}, {"withdrawn", "2023-04-20"}}}},
+		{Name: "archive: running", Cookie: admin, Method: http.MethodPost, Path: base + "/status", Body: map[string]string{"status": "running"}, Status: http.StatusOK},
+		{Name: "archive: completed", Cookie: admin, Method: http.MethodPost, Path: base + "/status", Body: map[string]string{"status": "completed"}, Status: http.StatusOK},
+		{Name: "archive: archived", Cookie: admin, Method: http.MethodPost, Path: base + "/status", Body: map[string]string{"status": "archived"}, Status: http.StatusOK},
+		{Name: "an archived cohort's venue", Cookie: admin, Method: http.MethodPut, Path: base,
+			Body:   map[string]any{"name": "Frühjahr 2023", "start_date": "2023-03-01", "capacity": 16, "venue": "Hamburg"},
+			Status: http.StatusConflict, Want: bulkProblem{Code: "cohort.archived"}},
+		{Name: "re-enroll in an archived cohort", Cookie: admin, Method: http.MethodPost, Path: base + "/enrollments",
+			Body: map[string]any{"participant_id": 1, "enrolled_at": "2023-04-21"}, Status: http.StatusConflict, Want: bulkProblem{Code: "cohort.archived"}},
+		{Name: "accounts through an archived cohort", Cookie: admin, Method: http.MethodPost, Path: base + "/enrollments/accounts",
+			Body: map[string]any{"enrollment_ids": []uint{zoe}}, Status: http.StatusConflict, Want: bulkProblem{Code: "cohort.archived"}},
+	})
+	imported := f.upload(admin, base+"/import", "liste.csv", importCSV)
+	if imported.Status != http.StatusConflict || !strings.Contains(string(imported.Body), `"code":"cohort.archived"`) {
+		t.Fatalf("import into an archived cohort: %d %s", imported.Status, imported.Body)
+	}
 }

@@ -138,6 +138,8 @@ func NewRouter(d Deps) (*Router, error) {
 	v1.POST(access.Staff, "/cohorts/:id/status", h.setCohortStatus)
 	v1.GET(access.Staff, "/cohorts/:id/enrollments", h.listEnrollments)
 	v1.POST(access.Staff, "/cohorts/:id/enrollments", h.enroll)
+	v1.POST(access.Staff, "/cohorts/:id/enrollments/withdraw", h.withdrawMany)
+	v1.POST(access.Staff, "/cohorts/:id/enrollments/accounts", h.createAccounts)
 	v1.POST(access.Staff, "/cohorts/:id/import/preview", h.previewImport)
 	v1.POST(access.Staff, "/cohorts/:id/import", h.commitImport)
 	v1.GET(access.Staff, "/cohorts/:id/export", h.exportCohort)

@@ -37,16 +37,18 @@ type cohortView struct {
 	Status        models.CohortStatus
 	// Next is the status the cohort can move to; "" when archived.
 	Next models.CohortStatus
-	// Open says whether the cohort still takes enrollments. It repeats
-	// the services' rule only to offer the forms that can succeed.
-	Open bool
+	// Open says whether the cohort still takes enrollments, Changeable
+	// whether anything in it may change. They repeat the services' rules
+	// only to offer the forms that can succeed.
+	Open       bool
+	Changeable bool
 }
 
 func toCohortView(c models.Cohort) cohortView {
 	v := cohortView{ID: c.ID, Name: c.Name, CourseID: c.CourseID, StartDate: c.StartDate, EndDate: c.EndDate,
 		Capacity: c.Capacity, Enrolled: c.EnrolledCount, Free: max(0, c.Capacity-c.EnrolledCount), Venue: c.Venue,
 		Status: c.Status, Next: c.Status.Next(),
-		Open: c.Status.AcceptsEnrollments()}
+		Open: c.Status.AcceptsEnrollments(), Changeable: c.Status.Changeable()}
 	if c.Course != nil {
 		v.CourseTitle, v.DurationWeeks = c.Course.Title, c.Course.DurationWeeks
 	}
@@ -202,6 +204,10 @@ type enrollmentQuery struct {
 	Created  int `form:"neu"`
 	Enrolled int `form:"eingeschrieben"`
 	Skipped  int `form:"uebersprungen"`
+	// All selects every person of the page for a bulk action; Count is
+	// how many a bulk withdrawal withdrew.
+	All   bool `form:"alle"`
+	Count int  `form:"anzahl"`
 }
 
 // values are the list's filters, which its links keep.
@@ -221,6 +227,8 @@ var enrollmentStatuses = []models.EnrollmentStatus{models.EnrollmentEnrolled, mo
 
 // enrollmentRow is one person of a cohort's list.
 type enrollmentRow struct {
+	EnrollmentID  uint
+	Selected      bool
 	ParticipantID uint
 	FirstName     string
 	LastName      string
@@ -236,7 +244,7 @@ type enrollmentRow struct {
 }
 
 func toEnrollmentRow(e models.Enrollment) enrollmentRow {
-	row := enrollmentRow{ParticipantID: e.ParticipantID, Status: e.Status, EnrolledAt: e.EnrolledAt,
+	row := enrollmentRow{EnrollmentID: e.ID, ParticipantID: e.ParticipantID, Status: e.Status, EnrolledAt: e.EnrolledAt,
 		WithdrawnAt: e.WithdrawnAt, Reason: e.WithdrawalReason, Withdrawn: e.Status == models.EnrollmentWithdrawn}
 	if p := e.Participant; p != nil {
 		row.FirstName, row.LastName, row.Email, row.Organisation = p.FirstName, p.LastName, p.Email, p.Organisation
@@ -271,6 +279,10 @@ type cohortPage struct {
 	// "neu".
 	Open   string
 	edited bool
+	// SelectAll and SelectNone reload the list with every box of the page
+	// ticked or none, so that selecting works without script.
+	SelectAll  string
+	SelectNone string
 }
 
 // enrollSearchSize is how many people the enroll search shows; a longer
@@ -295,6 +307,9 @@ func (ui *UI) cohortPage(c *gin.Context) {
 	page := cohortPage{Query: q}
 	if notice, ok := cohortNotices[q.Done]; ok {
 		page.Notice = newMessage(notice)
+	}
+	if q.Done == "ausgetreten-mehrere" {
+		page.Notice = newMessage("WithdrawManyDone", "Count", q.Count)
 	}
 	if q.Done == "import" {
 		page.Notice = newMessage("ImportDone", "Created", q.Created, "Count", q.Enrolled, "Skipped", q.Skipped)
@@ -337,8 +352,11 @@ func (ui *UI) showCohort(c *gin.Context, status int, id uint, page cohortPage) {
 	page.Pager = newPager(path, q.values(), q.Page, o.Matching)
 	page.Sort = sortLinks(path, q.values(), q.Sort, enrollmentSorts)
 	page.Stats = toStatsView(o.Statistics, id)
+	page.SelectAll, page.SelectNone = selectLinks(path, q)
 	for _, e := range o.Enrollments {
-		page.Enrollments = append(page.Enrollments, toEnrollmentRow(e))
+		row := toEnrollmentRow(e)
+		row.Selected = q.All
+		page.Enrollments = append(page.Enrollments, row)
 	}
 	if !page.edited {
 		page.Edit.Form = toCohortForm(o.Cohort)
@@ -366,6 +384,10 @@ func (ui *UI) updateCohort(c *gin.Context) {
 		_, err := ui.svc.Cohorts.UpdateCohort(c.Request.Context(), access.ActorOf(c), id, in)
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kohorten/%d?erledigt=gespeichert", id))
+			return
+		}
+		if m := invalidAction(err); m != nil {
+			ui.showCohort(c, http.StatusConflict, id, cohortPage{Problem: m})
 			return
 		}
 		if r.errs = serviceFieldErrors(&form, err); r.errs == nil {
@@ -400,4 +422,24 @@ func (ui *UI) advanceCohort(c *gin.Context) {
 		return
 	}
 	ui.fail(c, err)
+}
+
+// selectLinks are the addresses of the list's page as it is, with every
+// box ticked and with none.
+func selectLinks(path string, q enrollmentQuery) (all, none string) {
+	v := url.Values{}
+	for k, vs := range q.values() {
+		if vs[0] != "" {
+			v.Set(k, vs[0])
+		}
+	}
+	if q.Page > 1 {
+		v.Set("seite", strconv.Itoa(q.Page))
+	}
+	none = path + "#teilnehmende"
+	if len(v) > 0 {
+		none = path + "?" + v.Encode() + "#teilnehmende"
+	}
+	v.Set("alle", "1")
+	return path + "?" + v.Encode() + "#teilnehmende", none
 }

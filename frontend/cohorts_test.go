@@ -3,6 +3,7 @@ package frontend_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -220,7 +221,7 @@ func TestCohortPagesAreClosedToOthers(t *testing.T) {
 	course := s.course("Netzwerkkoordinator:in")
 	cohort := s.cohort(course.ID, "Frühjahr 2023", 16)
 	p := s.person("Zoë", "Ćosić-Şahin", "zoe@kohorte.test", "NI")
-	s.enroll(cohort.ID, p.ID)
+	e := s.enroll(cohort.ID, p.ID)
 	juror, _ := s.loggedIn(models.RoleJuror)
 	participant, _ := s.loggedIn(models.RoleParticipant)
 	staff, _ := s.loggedIn(models.RoleStaff)
@@ -232,7 +233,9 @@ func TestCohortPagesAreClosedToOthers(t *testing.T) {
 		{"GET", "/kohorten"}, {"GET", "/kohorten/neu"}, {"POST", "/kohorten/neu"}, {"GET", "/kohorten/" + co},
 		{"POST", "/kohorten/" + co}, {"POST", "/kohorten/" + co + "/status"}, {"POST", "/kohorten/" + co + "/einschreiben"},
 		{"POST", "/kohorten/" + co + "/neu-einschreiben"}, {"GET", "/kohorten/" + co + "/austritt/" + tn},
-		{"POST", "/kohorten/" + co + "/austritt/" + tn}, {"GET", "/kohorten/" + co + "/import"},
+		{"POST", "/kohorten/" + co + "/austritt/" + tn}, {"GET", "/kohorten/" + co + "/austritt?ids=" + itoa(e.ID)},
+		{"POST", "/kohorten/" + co + "/austritt"}, {"POST", "/kohorten/" + co + "/zugaenge"},
+		{"GET", "/kohorten/" + co + "/export.csv?auswahl=1&ids=" + itoa(e.ID)}, {"GET", "/kohorten/" + co + "/import"},
 		{"POST", "/kohorten/" + co + "/import/vorschau"}, {"POST", "/kohorten/" + co + "/import"},
 		{"GET", "/kohorten/" + co + "/export.csv"}, {"GET", "/kohorten/" + co + "/export.xlsx"},
 		{"GET", "/import-vorlage.csv"}, {"GET", "/import-vorlage.xlsx"},
@@ -241,7 +244,7 @@ func TestCohortPagesAreClosedToOthers(t *testing.T) {
 		{"GET", "/statistik/export.csv"}, {"GET", "/statistik/export.xlsx"},
 	}
 	values := form("title", "X", "status", "running", "participant_id", tn, "first_name", "X", "last_name", "Y",
-		"email", "x@kohorte.test", "name", "X", "start_date", "2023-01-01", "capacity", "1", "date", "2023-03-02")
+		"email", "x@kohorte.test", "name", "X", "start_date", "2023-01-01", "capacity", "1", "date", "2023-03-02", "ids", itoa(e.ID))
 	for _, rt := range routes {
 		send := func(c *client) response {
 			if rt.method == http.MethodPost {
@@ -250,7 +253,7 @@ func TestCohortPagesAreClosedToOthers(t *testing.T) {
 			return c.get(rt.path)
 		}
 		r := send(s.client())
-		want := "/anmelden?next=" + strings.ReplaceAll(rt.path, "/", "%2F")
+		want := "/anmelden?next=" + url.QueryEscape(rt.path)
 		if rt.method == http.MethodPost {
 			want = "/anmelden"
 		}

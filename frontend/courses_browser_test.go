@@ -55,8 +55,10 @@ func TestBrowserCourseToWithdrawal(t *testing.T) {
 	// The new-cohort form is open on a course without cohorts. A date
 	// input takes keys in the browser's locale, so the test sets its
 	// value as a date picker would.
+	// The cohort began a week ago, so that today's withdrawal lies within it.
+	start := today().AddDays(-7)
 	b.Type("#name", "Frühjahr 2023")
-	browsertest.Eval[string](b, `document.querySelector("#start_date").value = "2023-04-05"`)
+	browsertest.Eval[string](b, `document.querySelector("#start_date").value = "`+start.String()+`"`)
 	b.Type("#venue", "IHK Oldenburg, Plenarsaal")
 	if status := b.ClickAndWait(`form[action="/kohorten/neu"] button[type=submit]`); status != http.StatusOK {
 		t.Fatalf("create the cohort: status %d", status)
@@ -64,7 +66,7 @@ func TestBrowserCourseToWithdrawal(t *testing.T) {
 	if got := b.Text("h1"); !strings.HasPrefix(got, "Frühjahr 2023") {
 		t.Fatalf("cohort page heading %q", got)
 	}
-	if got := b.Text(".facts"); !strings.Contains(got, "05.04.2023 – 28.06.2023") {
+	if got := b.Text(".facts"); !strings.Contains(got, start.German()+" – "+start.AddDays(84).German()) {
 		t.Errorf("the cohort's dates: %q, want the end twelve weeks after the start", got)
 	}
 
@@ -215,9 +217,12 @@ func seedDemoCohort(t *testing.T, s *stack) demoIDs {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e := s.enroll(cohort.ID, p.ID)
+		e, err := s.svc.Enrollments.Enroll(ctx, s.admin, cohort.ID, p.ID, models.NewDate(2023, 3, 20))
+		if err != nil {
+			t.Fatal(err)
+		}
 		if i == 3 {
-			if _, err := s.svc.Enrollments.Withdraw(ctx, s.admin, e.ID, models.Date{}, "Stellenwechsel in eine andere Region"); err != nil {
+			if _, err := s.svc.Enrollments.Withdraw(ctx, s.admin, e.ID, models.NewDate(2023, 5, 2), "Stellenwechsel in eine andere Region"); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -29,11 +29,12 @@ func (s *stack) course(title string) models.Course {
 	return c
 }
 
-// cohort adds a planned cohort starting on 1 March 2023.
+// cohort adds a planned cohort from 1 March 2023 until a year from today,
+// so that people enrolled and withdrawn today lie within it.
 func (s *stack) cohort(courseID uint, name string, capacity int) models.Cohort {
 	s.t.Helper()
 	c, err := s.svc.Cohorts.CreateCohort(context.Background(), s.admin, courseID, services.CohortInput{
-		Name: name, StartDate: models.NewDate(2023, 3, 1), Capacity: capacity, Venue: "IHK Oldenburg"})
+		Name: name, StartDate: models.NewDate(2023, 3, 1), EndDate: today().AddDays(365), Capacity: capacity, Venue: "IHK Oldenburg"})
 	if err != nil {
 		s.t.Fatal(err)
 	}

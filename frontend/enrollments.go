@@ -137,7 +137,11 @@ func (ui *UI) withdrawPage(c *gin.Context) {
 		return
 	}
 	page.Form.Date = isoDate(ui.today())
-	ui.render(c, http.StatusOK, "withdraw", page)
+	status := http.StatusOK
+	if !page.Cohort.Changeable {
+		status, page.Problem = http.StatusConflict, codeMessage(services.CodeCohortArchived, nil)
+	}
+	ui.render(c, status, "withdraw", page)
 }
 
 // maxWithdrawFormBytes leaves room for a reason of 2,000 characters,

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"kohorte/access"
+	"kohorte/services"
 	"kohorte/services/roster"
 )
 
@@ -49,8 +51,9 @@ func (ui *UI) importTemplate(c *gin.Context, ext, contentType string, write func
 	c.Data(http.StatusOK, contentType, buf.Bytes())
 }
 
-// export writes a cohort's participant list as a download, headers and
-// labels in the page's language. The file is
+// export writes a cohort's participant list, or the selection of it that
+// the list's bulk form sends, as a download, headers and labels in the
+// page's language. The file is
 // written into a buffer first, so that a failure is a clean error page and
 // not half a file; a cohort's list is small.
 func (ui *UI) export(c *gin.Context, ext, contentType string, write func(io.Writer, roster.Lang, string, []roster.ExportRow) error) {
@@ -58,7 +61,16 @@ func (ui *UI) export(c *gin.Context, ext, contentType string, write func(io.Writ
 	if !ok {
 		return
 	}
-	cohort, rows, err := ui.svc.Enrollments.ExportRows(c.Request.Context(), access.ActorOf(c), id)
+	ids, ok := ui.exportSelection(c)
+	if !ok {
+		return
+	}
+	cohort, rows, err := ui.svc.Enrollments.ExportRows(c.Request.Context(), access.ActorOf(c), id, ids)
+	if errors.As(err, new(*services.ValidationError)) {
+		// Only a forged or outdated selection names people of another cohort.
+		ui.renderError(c, http.StatusUnprocessableEntity, "BulkNotInCohortTitle", "BulkNotInCohort")
+		return
+	}
 	if err != nil {
 		ui.fail(c, err)
 		return

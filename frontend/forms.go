@@ -201,10 +201,14 @@ func serviceFieldErrors(form any, err error) formErrors {
 // inputOf finds the input a service error names. A list entered one item a
 // line, such as a course's topics, is one input, while the service names
 // each item: "topics[2]" is the input "topics".
-//
-// An input whose tag service names another field takes that field's
-// problems too: the withdrawal's "date" is the service's "withdrawn_at".
+// A form may name its input differently from the service's field, as the
+// withdrawal's "date" is the service's "withdrawn_at"; a `service` tag says so.
 func inputOf(form reflect.Type, field string) string {
+	for i := range form.NumField() {
+		if f := form.Field(i); f.Tag.Get("service") == field {
+			return f.Tag.Get("form")
+		}
+	}
 	if labelOf(form, field) != "" {
 		return field
 	}
@@ -290,11 +294,14 @@ var codeMessages = map[services.Code]string{
 	services.CodeCohortCapacityBelowEnroll: "ErrCapacityBelowEnrolled",
 	services.CodeCohortNameTaken:           "ErrCohortNameTaken",
 	services.CodeCohortClosed:              "ErrCohortClosed",
+	services.CodeCohortArchived:            "ErrCohortArchived",
 	services.CodeCohortStatusStep:          "ErrStatusStep",
 	services.CodeCohortFull:                "ErrCohortFull",
 	services.CodeEnrollmentExists:          "ErrAlreadyEnrolled",
 	services.CodeEnrollmentNotEnrolled:     "ErrNotEnrolled",
 	services.CodeWithdrawalBeforeEnroll:    "ErrWithdrawBeforeEnrolled",
+	services.CodeWithdrawalAfterEnd:        "ErrWithdrawAfterEnd",
+	services.CodeEnrollmentNotInCohort:     "ErrEnrollmentNotInCohort",
 	services.CodeParticipantEmailTaken:     "ErrParticipantEmailTaken",
 	services.CodeParticipantAccountRole:    "ErrAccountOtherRole",
 	services.CodeNetworkTypeInvalid:        "ErrNetworkType",

@@ -136,7 +136,7 @@ func TestParticipantAccess(t *testing.T) {
 	r = zoe.get("/")
 	expect(t, r, http.StatusOK, `<a href="/meine-kurse" data-nav="my-courses">Meine Kurse</a>`)
 	expect(t, zoe.get("/meine-kurse"), http.StatusOK, "Meine Kurse", "Netzwerkkoordinator:in", "<h2>Frühjahr 2023</h2>",
-		"01.03.2023 – 24.05.2023", "IHK Oldenburg", `<span class="badge badge--enrolled">Eingeschrieben</span>`)
+		"01.03.2023 – "+today().AddDays(365).German(), "IHK Oldenburg", `<span class="badge badge--enrolled">Eingeschrieben</span>`)
 	expect(t, zoe.get(fmt.Sprintf("/kohorten/%d", cohort.ID)), http.StatusForbidden, "Kein Zugriff")
 
 	// With the account in use, a second one, from a page that is out of

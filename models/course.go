@@ -80,6 +80,22 @@ func (s CohortStatus) AcceptsEnrollments() bool {
 	return s == CohortPlanned || s == CohortRunning
 }
 
+// Changeable tells whether anything in a cohort of status s may still
+// change. What each status allows:
+//
+//   - planned and running: everything: the cohort's name, dates, places and
+//     venue; enrolling, importing and re-enrolling people; withdrawals;
+//     participant accounts.
+//   - completed: the course is over, so nobody joins any more
+//     (AcceptsEnrollments), but the course office still corrects the
+//     cohort's data before the certificates print its dates, records a
+//     withdrawal it learns of late (dated within the cohort), and gives
+//     graduates accounts to fetch their certificates.
+//   - archived: nothing; the cohort is a record of what happened.
+func (s CohortStatus) Changeable() bool {
+	return s != CohortArchived
+}
+
 // Cohort is one run of a course, e.g. "Frühjahr 2023". EnrolledCount is
 // kept in the same transaction as every enrollment change, and the
 // database refuses it above Capacity.

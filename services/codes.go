@@ -72,12 +72,15 @@ const (
 	CodeCohortEndBeforeStart      Code = "cohort.end_before_start"
 	CodeCohortCapacityBelowEnroll Code = "cohort.capacity_below_enrolled" // count
 	CodeCohortNameTaken           Code = "cohort.name_taken"
-	CodeCohortClosed              Code = "cohort.closed"      // status
+	CodeCohortClosed              Code = "cohort.closed" // status
+	CodeCohortArchived            Code = "cohort.archived"
 	CodeCohortStatusStep          Code = "cohort.status_step" // from, to
 	CodeCohortFull                Code = "cohort.full"
 	CodeEnrollmentExists          Code = "enrollment.exists"
 	CodeEnrollmentNotEnrolled     Code = "enrollment.not_enrolled"
 	CodeWithdrawalBeforeEnroll    Code = "withdrawal.before_enrollment" // date
+	CodeWithdrawalAfterEnd        Code = "withdrawal.after_end"         // date: the cohort's last day
+	CodeEnrollmentNotInCohort     Code = "enrollment.not_in_cohort"     // id
 	CodeParticipantEmailTaken     Code = "participant.email_taken"
 	CodeParticipantAccountRole    Code = "participant.account_role" // role
 	CodeNetworkTypeInvalid        Code = "network_type.invalid"     // value
@@ -176,11 +179,14 @@ var codeMessages = map[Code]string{
 	CodeCohortCapacityBelowEnroll: "must be at least the {count} participants enrolled",
 	CodeCohortNameTaken:           "another cohort of this course has this name",
 	CodeCohortClosed:              "a {status} cohort takes no enrollments",
+	CodeCohortArchived:            "the cohort is archived: nothing in it can change",
 	CodeCohortStatusStep:          "a {from} cohort cannot become {to}",
 	CodeCohortFull:                "the cohort is full",
 	CodeEnrollmentExists:          "the participant is enrolled in this cohort already",
 	CodeEnrollmentNotEnrolled:     "only an enrolled participant can withdraw",
 	CodeWithdrawalBeforeEnroll:    "must not be before the enrollment day {date}",
+	CodeWithdrawalAfterEnd:        "must not be after the cohort's last day {date}",
+	CodeEnrollmentNotInCohort:     "enrollment {id} is not in this cohort",
 	CodeParticipantEmailTaken:     "another participant has this e-mail address",
 	CodeParticipantAccountRole:    "the address belongs to a {role} account",
 	CodeNetworkTypeInvalid:        "is not a known network type",

@@ -88,9 +88,26 @@ func cohortConflict(err error) error {
 	return err
 }
 
-// UpdateCohort changes a cohort's name, dates, capacity and venue.
+// ErrCohortArchived refuses every change to an archived cohort and to the
+// enrollments in it; models.CohortStatus.Changeable says what each status
+// allows.
+var ErrCohortArchived = refuse(ErrInvalidAction, CodeCohortArchived)
+
+// requireChangeable refuses a change to an archived cohort.
+func requireChangeable(c models.Cohort) error {
+	if !c.Status.Changeable() {
+		return ErrCohortArchived
+	}
+	return nil
+}
+
+// UpdateCohort changes a cohort's name, dates, capacity and venue, unless
+// it is archived.
 func (s *Cohorts) UpdateCohort(ctx context.Context, actor Actor, id uint, in CohortInput) (models.Cohort, error) {
 	return s.changeCohort(ctx, actor, id, "cohort.updated", func(tx *gorm.DB, c *models.Cohort) error {
+		if err := requireChangeable(*c); err != nil {
+			return err
+		}
 		course, err := loadCourse(tx, c.CourseID)
 		if err != nil {
 			return err

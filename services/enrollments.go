@@ -54,10 +54,14 @@ func enrollTx(tx *gorm.DB, actor Actor, cohortID, participantID uint, day models
 	}
 	// Enrollments of one cohort take turns, so that two requests cannot
 	// both re-enroll the same withdrawn person and count the place twice.
-	if _, err := lockCohort(tx, cohortID); err != nil {
+	cohort, err := lockCohort(tx, cohortID)
+	if err != nil {
 		return e, err
 	}
-	err := tx.Where("cohort_id = ? AND participant_id = ?", cohortID, participantID).Take(&e).Error
+	if err := requireChangeable(cohort); err != nil {
+		return e, err
+	}
+	err = tx.Where("cohort_id = ? AND participant_id = ?", cohortID, participantID).Take(&e).Error
 	switch {
 	case err == nil && holdsPlace(e.Status):
 		return e, ErrAlreadyEnrolled
@@ -139,22 +143,27 @@ func checkWithdrawal(reason string) *ValidationError {
 }
 
 // Withdraw records that a participant left a cohort on day, for reason,
-// and frees the place.
+// and frees the place. The day lies between the enrollment day and the
+// cohort's last day: people cancel before the kick-off, but nobody leaves
+// a cohort that has ended, so the default "today" is refused for it.
 func (s *Enrollments) Withdraw(ctx context.Context, actor Actor, enrollmentID uint, day models.Date, reason string) (models.Enrollment, error) {
 	if !actor.IsStaff() {
 		return models.Enrollment{}, ErrForbidden
 	}
-	reason = strings.TrimSpace(reason)
-	verr := checkWithdrawal(reason)
-	checkDate(verr, "withdrawn_at", day)
-	if day.IsZero() {
-		day = s.now()
-	}
+	day, reason, verr := s.withdrawal(day, reason)
 	var e models.Enrollment
 	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
-		if err := tx.Clauses(lockForUpdate()).Take(&e, enrollmentID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-			return fmt.Errorf("enrollment %d: %w", enrollmentID, ErrNotFound)
-		} else if err != nil {
+		if err := tx.Select("cohort_id").Take(&e, enrollmentID).Error; err != nil {
+			return notFoundAs(err, "enrollment", enrollmentID)
+		}
+		cohort, err := lockCohort(tx, e.CohortID)
+		if err != nil {
+			return err
+		}
+		if err := requireChangeable(cohort); err != nil {
+			return err
+		}
+		if err := tx.Clauses(lockForUpdate()).Take(&e, enrollmentID).Error; err != nil {
 			return err
 		}
 		if e.Status != models.EnrollmentEnrolled {
@@ -162,28 +171,67 @@ func (s *Enrollments) Withdraw(ctx context.Context, actor Actor, enrollmentID ui
 		}
 		// A copy, because a retried transaction runs this again.
 		problems := &ValidationError{Fields: slices.Clone(verr.Fields)}
-		if day.InRange() && day.Before(e.EnrolledAt.Time) {
-			problems.Add("date", CodeWithdrawalBeforeEnroll, "date", e.EnrolledAt.German())
+		if day.InRange() && day.After(cohort.EndDate.Time) {
+			problems.Add("withdrawn_at", CodeWithdrawalAfterEnd, "date", cohort.EndDate.German())
+		} else if day.InRange() && day.Before(e.EnrolledAt.Time) {
+			problems.Add("withdrawn_at", CodeWithdrawalBeforeEnroll, "date", e.EnrolledAt.German())
 		}
 		if err := problems.Err(); err != nil {
 			return err
 		}
-		before := enrollmentSnapshot(e)
-		e.Status, e.WithdrawnAt, e.WithdrawalReason = models.EnrollmentWithdrawn, &day, reason
-		if err := tx.Save(&e).Error; err != nil {
+		if err := withdrawTx(tx, actor, cohort.ID, []*models.Enrollment{&e}, day, reason); err != nil {
 			return err
 		}
-		if err := tx.Model(&models.Cohort{}).Where("id = ?", e.CohortID).
-			UpdateColumn("enrolled_count", gorm.Expr("enrolled_count - 1")).Error; err != nil {
-			return err
-		}
-		var err error
-		if e.Participant, err = participantOf(tx, e.ParticipantID); err != nil {
-			return err
-		}
-		return record(tx, actor, "enrollment.withdrawn", "enrollment", e.ID, before, enrollmentSnapshot(e))
+		e.Participant, err = participantOf(tx, e.ParticipantID)
+		return err
 	})
 	return e, err
+}
+
+// withdrawal checks a withdrawal's reason and day, and dates it today
+// when no day is given. The problems it finds are reported together with
+// those found against the enrollment and its cohort.
+func (s *Enrollments) withdrawal(day models.Date, reason string) (models.Date, string, *ValidationError) {
+	reason = strings.TrimSpace(reason)
+	verr := checkWithdrawal(reason)
+	checkDate(verr, "withdrawn_at", day)
+	if day.IsZero() {
+		day = s.now()
+	}
+	return day, reason, verr
+}
+
+// withdrawableCohort locks the cohort people withdraw from on day, and
+// refuses if it is archived or ended before day.
+func withdrawableCohort(tx *gorm.DB, cohortID uint, day models.Date) (models.Cohort, error) {
+	cohort, err := lockCohort(tx, cohortID)
+	if err != nil {
+		return cohort, err
+	}
+	if err := requireChangeable(cohort); err != nil {
+		return cohort, err
+	}
+	if day.After(cohort.EndDate.Time) {
+		return cohort, invalid("withdrawn_at", CodeWithdrawalAfterEnd, "date", cohort.EndDate.German())
+	}
+	return cohort, nil
+}
+
+// withdrawTx withdraws enrollments of one cohort, checked already, and
+// frees their places, each audited as on its own.
+func withdrawTx(tx *gorm.DB, actor Actor, cohortID uint, es []*models.Enrollment, day models.Date, reason string) error {
+	for _, e := range es {
+		before := enrollmentSnapshot(*e)
+		e.Status, e.WithdrawnAt, e.WithdrawalReason = models.EnrollmentWithdrawn, &day, reason
+		if err := tx.Select("status", "withdrawn_at", "withdrawal_reason", "updated_at").Updates(e).Error; err != nil {
+			return err
+		}
+		if err := record(tx, actor, "enrollment.withdrawn", "enrollment", e.ID, before, enrollmentSnapshot(*e)); err != nil {
+			return err
+		}
+	}
+	return tx.Model(&models.Cohort{}).Where("id = ?", cohortID).
+		UpdateColumn("enrolled_count", gorm.Expr("enrolled_count - ?", len(es))).Error
 }
 
 func enrollmentSnapshot(e models.Enrollment) map[string]any {
@@ -293,21 +341,34 @@ func (s *Enrollments) FindEnrollment(ctx context.Context, actor Actor, cohortID,
 	return e, err
 }
 
-// ExportRows returns every enrollment of a cohort with its participant,
-// ordered by name, for the CSV and XLSX exports.
-func (s *Enrollments) ExportRows(ctx context.Context, actor Actor, cohortID uint) (models.Cohort, []roster.ExportRow, error) {
+// ExportRows returns the enrollments of a cohort with their participants,
+// ordered by name, for the CSV and XLSX exports: all of them, or those ids
+// selects, which must all be of this cohort.
+func (s *Enrollments) ExportRows(ctx context.Context, actor Actor, cohortID uint, ids []uint) (models.Cohort, []roster.ExportRow, error) {
 	if !actor.IsStaff() {
 		return models.Cohort{}, nil, ErrForbidden
 	}
-	cohort, err := findCohort(s.db.WithContext(ctx), cohortID)
-	if err != nil {
-		return cohort, nil, err
+	if len(ids) > MaxSelection {
+		return models.Cohort{}, nil, invalid("ids", CodeTooMany, "max", MaxSelection)
 	}
+	var cohort models.Cohort
 	var es []models.Enrollment
-	err = s.db.WithContext(ctx).Preload("Participant").
-		Joins("JOIN participants ON participants.id = enrollments.participant_id").
-		Where("enrollments.cohort_id = ?", cohortID).
-		Order("participants.sort_name, enrollments.id").Find(&es).Error
+	err := readTransaction(ctx, s.db, func(tx *gorm.DB) error {
+		var err error
+		if cohort, err = findCohort(tx, cohortID); err != nil {
+			return err
+		}
+		q := tx.Preload("Participant").
+			Joins("JOIN participants ON participants.id = enrollments.participant_id").
+			Where("enrollments.cohort_id = ?", cohortID)
+		if ids != nil {
+			q = q.Where("enrollments.id IN ?", ids)
+		}
+		if err := q.Order("participants.sort_name, enrollments.id").Find(&es).Error; err != nil {
+			return err
+		}
+		return checkExported(ids, es)
+	})
 	if err != nil {
 		return cohort, nil, err
 	}
@@ -323,4 +384,20 @@ func (s *Enrollments) ExportRows(ctx context.Context, actor Actor, cohortID uint
 		}
 	}
 	return cohort, rows, nil
+}
+
+// checkExported refuses a selection that names enrollments the export did
+// not find in the cohort, naming each entry by its place in ids.
+func checkExported(ids []uint, es []models.Enrollment) error {
+	found := make(map[uint]bool, len(es))
+	for _, e := range es {
+		found[e.ID] = true
+	}
+	verr := &ValidationError{}
+	for i, id := range ids {
+		if !found[id] {
+			verr.Add(fmt.Sprintf("ids[%d]", i), CodeEnrollmentNotInCohort, "id", id)
+		}
+	}
+	return verr.Err()
 }

@@ -120,6 +120,8 @@ func previewImport(tx *gorm.DB, cohortID uint, sheet *roster.Sheet) (ImportPrevi
 	}
 	p.FreeSeats = cohort.Capacity - cohort.EnrolledCount
 	switch {
+	case !cohort.Status.Changeable():
+		p.Problem = ErrCohortArchived
 	case !cohort.Status.AcceptsEnrollments():
 		p.Problem = refuse(ErrInvalidAction, CodeCohortClosed, "status", cohort.Status)
 	case p.New+p.Existing > p.FreeSeats:

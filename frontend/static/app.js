@@ -31,3 +31,25 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// "Select all on this page" on a cohort's list reloads the page with every
+// box ticked, which works without script. With script it ticks or clears
+// the boxes in place and keeps what the reader ticked elsewhere on the page.
+// The list is swapped in by htmx when filtered, hence one listener on the
+// document.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest?.("a[data-select]");
+  const form = link?.closest("form[id]");
+  if (!form) {
+    return;
+  }
+  event.preventDefault();
+  const all = link.dataset.select === "all";
+  for (const box of document.querySelectorAll(`input[type="checkbox"][form="${form.id}"]`)) {
+    box.checked = all;
+  }
+  const other = link.dataset.other;
+  link.dataset.other = link.textContent;
+  link.textContent = other;
+  link.dataset.select = all ? "none" : "all";
+});
