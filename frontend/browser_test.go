@@ -210,19 +210,49 @@ func TestBrowserPagesFitAPhone(t *testing.T) {
 	submit("invite-errors")
 }
 
-// checkWidth fails the test if the page is wider than the phone screen it
-// is shown on, and with -screenshots saves it on the phone and on a laptop.
+// fitWidths are the screens every page must fit: a laptop, the most
+// common phone and the narrowest one.
+var fitWidths = []struct{ width, height int }{{1280, 800}, {375, 812}, {360, 740}}
+
+// widthProblems lists what is wider than the screen: the page itself,
+// and each table wider than the box around it, unless that box scrolls
+// sideways on purpose.
+const widthProblems = `(() => {
+  const problems = [];
+  const page = document.documentElement.scrollWidth - window.innerWidth;
+  if (page > 0) problems.push("the page is " + page + " px wider than the screen");
+  document.querySelectorAll("main table").forEach((table, i) => {
+    const box = table.parentElement;
+    if (["auto", "scroll"].includes(getComputedStyle(box).overflowX)) return;
+    const over = Math.max(box.scrollWidth - box.clientWidth,
+      table.getBoundingClientRect().right - box.getBoundingClientRect().right);
+    if (over > 0.5) problems.push("table " + i + " (" + table.className + ") sticks out of its box by " + Math.ceil(over) + " px");
+  });
+  return problems;
+})()`
+
+// checkWidth fails the test if the page does not fit any of fitWidths,
+// and with -screenshots saves it on a phone and on a laptop. It leaves the
+// viewport at 360 px.
 func checkWidth(t *testing.T, b *browsertest.Browser, name string) {
 	t.Helper()
-	if overflow := browsertest.Eval[int](b, "document.documentElement.scrollWidth - window.innerWidth"); overflow > 0 {
-		t.Errorf("%s is %d px wider than a 360 px phone screen", name, overflow)
+	for _, size := range fitWidths {
+		b.Viewport(size.width, size.height)
+		for _, p := range browsertest.Eval[[]string](b, widthProblems) {
+			t.Errorf("%s at %d px: %s", name, size.width, p)
+		}
 	}
-	if *screenshots == "" {
-		return
+	if *screenshots != "" {
+		saveScreenshots(t, b, name)
 	}
+}
+
+func saveScreenshots(t *testing.T, b *browsertest.Browser, name string) {
+	t.Helper()
 	if err := os.MkdirAll(*screenshots, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	b.Viewport(375, 812)
 	b.SaveScreenshot(filepath.Join(*screenshots, name+"-phone.png"))
 	b.Viewport(1280, 800)
 	b.SaveScreenshot(filepath.Join(*screenshots, name+".png"))
