@@ -112,6 +112,58 @@ func TestBrowserNavigationPerRole(t *testing.T) {
 	b.NoConsoleErrors()
 }
 
+// headerRows counts the rows the header's visible parts take: parts that
+// overlap vertically share a row.
+const headerRows = `(() => {
+  const rows = [];
+  for (const e of document.querySelector(".site-header__inner").children) {
+    if (!e.checkVisibility()) continue;
+    const r = e.getBoundingClientRect();
+    if (!rows.some(row => r.top < row.bottom && r.bottom > row.top)) rows.push(r);
+  }
+  return rows.length;
+})()`
+
+// TestBrowserMenuOnAPhone: on a phone the navigation folds into a menu
+// button, so that the header is one row; the menu opens without
+// JavaScript and holds every entry, logout included.
+func TestBrowserMenuOnAPhone(t *testing.T) {
+	_, srv := newServer(t)
+	staffNav := []string{"home", "courses", "cohorts", "participants", "statistics", "users", "audit", "tokens", "password", "logout"}
+	b := browsertest.New(t)
+	b.DisableScripts()
+	b.Navigate(srv.URL + "/")
+	for _, width := range []int{375, 360} {
+		b.Viewport(width, 740)
+		if rows := browsertest.Eval[int](b, headerRows); rows != 1 {
+			t.Errorf("a visitor's header takes %d rows at %d px, want 1", rows, width)
+		}
+	}
+	loginAs(t, b, srv.URL, "admin@kohorte.test")
+	for _, width := range []int{375, 360} {
+		b.Viewport(width, 740)
+		if rows := browsertest.Eval[int](b, headerRows); rows != 1 {
+			t.Errorf("the staff header takes %d rows at %d px, want 1", rows, width)
+		}
+		if got := browsertest.Eval[[]string](b, visibleNav); len(got) != 0 {
+			t.Errorf("at %d px with the menu closed the header shows %v", width, got)
+		}
+	}
+	b.Click(".menu__button")
+	if got := browsertest.Eval[[]string](b, visibleNav); !slices.Equal(got, staffNav) {
+		t.Errorf("the open menu shows %v, want %v", got, staffNav)
+	}
+	if got := browsertest.Eval[string](b, `document.querySelector(".menu__button").textContent`); got != "Menü" {
+		t.Errorf("the menu button says %q", got)
+	}
+	if b.ClickAndWait(`[data-nav="logout"]`) != http.StatusOK {
+		t.Fatal("logout from the menu failed")
+	}
+	if got := browsertest.Eval[[]string](b, visibleNav); !slices.Equal(got, []string{"login"}) {
+		t.Errorf("after logout the phone header shows %v, want the login", got)
+	}
+}
+
 // TestBrowserDisabledUserIsLoggedOut: disabling a user ends their open
 // session at its next request.
 func TestBrowserDisabledUserIsLoggedOut(t *testing.T) {

@@ -163,7 +163,9 @@ func TestBrowserCoursePagesFitAPhone(t *testing.T) {
 	checkWidth(t, b, "import-preview")
 	b.NoConsoleErrors()
 
-	// A participant's own page, after they set their password.
+	// A participant's own page, after they set their password. On a phone
+	// the logout button is in the menu.
+	b.Click(".menu__button")
 	b.ClickAndWait(`[data-nav="logout"]`)
 	b.Navigate(srv.URL + "/passwort-setzen?token=" + inv.Token)
 	b.Type("#password", password)
@@ -293,6 +295,7 @@ func TestBrowserStartPagesFit(t *testing.T) {
 		}
 		checkWidth(t, b, "start-"+tc.role)
 		if tc.email != "" {
+			b.Click(".menu__button")
 			b.ClickAndWait(`[data-nav="logout"]`)
 		}
 	}
