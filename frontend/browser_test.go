@@ -212,9 +212,9 @@ func TestBrowserUserSearchWithoutReload(t *testing.T) {
 	b.NoConsoleErrors()
 }
 
-// TestBrowserPagesFitAPhone opens the main pages at 360 px, the narrowest
-// common phone, and checks that none is wider than the screen: jurors score
-// on their phones.
+// TestBrowserPagesFitAPhone opens the account pages on a laptop and on
+// phones down to 360 px, the narrowest common one, and checks that none is
+// wider than the screen and no table sticks out of its box (checkWidth).
 func TestBrowserPagesFitAPhone(t *testing.T) {
 	s, srv := newServer(t)
 	juror := s.user("juror@kohorte.test", "Jana Jury", models.RoleJuror)

@@ -123,9 +123,9 @@ func TestBrowserCourseToWithdrawal(t *testing.T) {
 }
 
 // TestBrowserCoursePagesFitAPhone opens the course, cohort and
-// participant pages at 360 px, with realistic content, and checks that
-// none is wider than the screen. With -screenshots it saves each on a
-// phone and on a laptop.
+// participant pages with realistic content at every width of fitWidths,
+// and checks that none is wider than the screen and no table sticks out of
+// its box. With -screenshots it saves each on a phone and on a laptop.
 func TestBrowserCoursePagesFitAPhone(t *testing.T) {
 	s, srv := newServer(t)
 	ids := seedDemoCohort(t, s)
