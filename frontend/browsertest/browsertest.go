@@ -34,8 +34,10 @@ const (
 	// ChromiumPath is where Debian's chromium package installs the browser.
 	// Tests never download a browser.
 	ChromiumPath = "/usr/bin/chromium"
-	// Timeout bounds everything a test does in its browser.
-	Timeout = 30 * time.Second
+	// Timeout bounds everything a test does in its browser. A page test
+	// checks each page at three widths, which on a busy two-core machine
+	// takes more than half a minute.
+	Timeout = 60 * time.Second
 	// cleanupTimeout bounds the failure screenshot and the browser's
 	// shutdown, which run after Timeout may have passed.
 	cleanupTimeout = 10 * time.Second
