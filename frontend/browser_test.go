@@ -112,6 +112,58 @@ func TestBrowserNavigationPerRole(t *testing.T) {
 	b.NoConsoleErrors()
 }
 
+// headerRows counts the rows the header's visible parts take: parts that
+// overlap vertically share a row.
+const headerRows = `(() => {
+  const rows = [];
+  for (const e of document.querySelector(".site-header__inner").children) {
+    if (!e.checkVisibility()) continue;
+    const r = e.getBoundingClientRect();
+    if (!rows.some(row => r.top < row.bottom && r.bottom > row.top)) rows.push(r);
+  }
+  return rows.length;
+})()`
+
+// TestBrowserMenuOnAPhone: on a phone the navigation folds into a menu
+// button, so that the header is one row; the menu opens without
+// JavaScript and holds every entry, logout included.
+func TestBrowserMenuOnAPhone(t *testing.T) {
+	_, srv := newServer(t)
+	staffNav := []string{"home", "courses", "cohorts", "participants", "statistics", "users", "audit", "tokens", "password", "logout"}
+	b := browsertest.New(t)
+	b.DisableScripts()
+	b.Navigate(srv.URL + "/")
+	for _, width := range []int{375, 360} {
+		b.Viewport(width, 740)
+		if rows := browsertest.Eval[int](b, headerRows); rows != 1 {
+			t.Errorf("a visitor's header takes %d rows at %d px, want 1", rows, width)
+		}
+	}
+	loginAs(t, b, srv.URL, "admin@kohorte.test")
+	for _, width := range []int{375, 360} {
+		b.Viewport(width, 740)
+		if rows := browsertest.Eval[int](b, headerRows); rows != 1 {
+			t.Errorf("the staff header takes %d rows at %d px, want 1", rows, width)
+		}
+		if got := browsertest.Eval[[]string](b, visibleNav); len(got) != 0 {
+			t.Errorf("at %d px with the menu closed the header shows %v", width, got)
+		}
+	}
+	b.Click(".menu__button")
+	if got := browsertest.Eval[[]string](b, visibleNav); !slices.Equal(got, staffNav) {
+		t.Errorf("the open menu shows %v, want %v", got, staffNav)
+	}
+	if got := browsertest.Eval[string](b, `document.querySelector(".menu__button").textContent`); got != "Menü" {
+		t.Errorf("the menu button says %q", got)
+	}
+	if b.ClickAndWait(`[data-nav="logout"]`) != http.StatusOK {
+		t.Fatal("logout from the menu failed")
+	}
+	if got := browsertest.Eval[[]string](b, visibleNav); !slices.Equal(got, []string{"login"}) {
+		t.Errorf("after logout the phone header shows %v, want the login", got)
+	}
+}
+
 // TestBrowserDisabledUserIsLoggedOut: disabling a user ends their open
 // session at its next request.
 func TestBrowserDisabledUserIsLoggedOut(t *testing.T) {
@@ -160,9 +212,9 @@ func TestBrowserUserSearchWithoutReload(t *testing.T) {
 	b.NoConsoleErrors()
 }
 
-// TestBrowserPagesFitAPhone opens the main pages at 360 px, the narrowest
-// common phone, and checks that none is wider than the screen: jurors score
-// on their phones.
+// TestBrowserPagesFitAPhone opens the account pages on a laptop and on
+// phones down to 360 px, the narrowest common one, and checks that none is
+// wider than the screen and no table sticks out of its box (checkWidth).
 func TestBrowserPagesFitAPhone(t *testing.T) {
 	s, srv := newServer(t)
 	juror := s.user("juror@kohorte.test", "Jana Jury", models.RoleJuror)
@@ -210,19 +262,49 @@ func TestBrowserPagesFitAPhone(t *testing.T) {
 	submit("invite-errors")
 }
 
-// checkWidth fails the test if the page is wider than the phone screen it
-// is shown on, and with -screenshots saves it on the phone and on a laptop.
+// fitWidths are the screens every page must fit: a laptop, the most
+// common phone and the narrowest one.
+var fitWidths = []struct{ width, height int }{{1280, 800}, {375, 812}, {360, 740}}
+
+// widthProblems lists what is wider than the screen: the page itself,
+// and each table wider than the box around it, unless that box scrolls
+// sideways on purpose.
+const widthProblems = `(() => {
+  const problems = [];
+  const page = document.documentElement.scrollWidth - window.innerWidth;
+  if (page > 0) problems.push("the page is " + page + " px wider than the screen");
+  document.querySelectorAll("main table").forEach((table, i) => {
+    const box = table.parentElement;
+    if (["auto", "scroll"].includes(getComputedStyle(box).overflowX)) return;
+    const over = Math.max(box.scrollWidth - box.clientWidth,
+      table.getBoundingClientRect().right - box.getBoundingClientRect().right);
+    if (over > 0.5) problems.push("table " + i + " (" + table.className + ") sticks out of its box by " + Math.ceil(over) + " px");
+  });
+  return problems;
+})()`
+
+// checkWidth fails the test if the page does not fit any of fitWidths,
+// and with -screenshots saves it on a phone and on a laptop. It leaves the
+// viewport at 360 px.
 func checkWidth(t *testing.T, b *browsertest.Browser, name string) {
 	t.Helper()
-	if overflow := browsertest.Eval[int](b, "document.documentElement.scrollWidth - window.innerWidth"); overflow > 0 {
-		t.Errorf("%s is %d px wider than a 360 px phone screen", name, overflow)
+	for _, size := range fitWidths {
+		b.Viewport(size.width, size.height)
+		for _, p := range browsertest.Eval[[]string](b, widthProblems) {
+			t.Errorf("%s at %d px: %s", name, size.width, p)
+		}
 	}
-	if *screenshots == "" {
-		return
+	if *screenshots != "" {
+		saveScreenshots(t, b, name)
 	}
+}
+
+func saveScreenshots(t *testing.T, b *browsertest.Browser, name string) {
+	t.Helper()
 	if err := os.MkdirAll(*screenshots, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	b.Viewport(375, 812)
 	b.SaveScreenshot(filepath.Join(*screenshots, name+"-phone.png"))
 	b.Viewport(1280, 800)
 	b.SaveScreenshot(filepath.Join(*screenshots, name+".png"))

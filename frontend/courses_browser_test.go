@@ -125,9 +125,9 @@ func TestBrowserCourseToWithdrawal(t *testing.T) {
 }
 
 // TestBrowserCoursePagesFitAPhone opens the course, cohort and
-// participant pages at 360 px, with realistic content, and checks that
-// none is wider than the screen. With -screenshots it saves each on a
-// phone and on a laptop.
+// participant pages with realistic content at every width of fitWidths,
+// and checks that none is wider than the screen and no table sticks out of
+// its box. With -screenshots it saves each on a phone and on a laptop.
 func TestBrowserCoursePagesFitAPhone(t *testing.T) {
 	s, srv := newServer(t)
 	ids := seedDemoCohort(t, s)
@@ -165,7 +165,9 @@ func TestBrowserCoursePagesFitAPhone(t *testing.T) {
 	checkWidth(t, b, "import-preview")
 	b.NoConsoleErrors()
 
-	// A participant's own page, after they set their password.
+	// A participant's own page, after they set their password. On a phone
+	// the logout button is in the menu.
+	b.Click(".menu__button")
 	b.ClickAndWait(`[data-nav="logout"]`)
 	b.Navigate(srv.URL + "/passwort-setzen?token=" + inv.Token)
 	b.Type("#password", password)
@@ -232,4 +234,75 @@ func seedDemoCohort(t *testing.T, s *stack) demoIDs {
 	}
 	ids.course, ids.cohort = course.ID, cohort.ID
 	return ids
+}
+
+// TestBrowserDemoPagesFit opens the staff pages of the demo, whose
+// addresses are longer than the other tests' and whose cohorts are full, at
+// every width of fitWidths: no page scrolls sideways and no table sticks
+// out of its box.
+func TestBrowserDemoPagesFit(t *testing.T) {
+	s, srv := newServer(t)
+	ctx := context.Background()
+	demo, err := s.svc.LoadDemo(ctx, s.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cohorts, err := s.svc.Cohorts.ListCohorts(ctx, s.admin, services.CohortFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cohorts) != demo.Cohorts {
+		t.Fatalf("%d cohorts listed, the demo made %d", len(cohorts), demo.Cohorts)
+	}
+
+	b := browsertest.New(t)
+	open := func(name, path string) {
+		t.Helper()
+		if status := b.Navigate(srv.URL + path); status != http.StatusOK {
+			t.Errorf("GET %s = %d", path, status)
+		}
+		checkWidth(t, b, name)
+	}
+	loginAs(t, b, srv.URL, "admin@kohorte.test")
+	open("demo-start", "/")
+	open("demo-course", fmt.Sprintf("/kurse/%d", demo.CourseID))
+	open("demo-cohorts", "/kohorten")
+	for _, c := range cohorts {
+		open(fmt.Sprintf("demo-cohort-%d", c.ID), fmt.Sprintf("/kohorten/%d", c.ID))
+	}
+	open("demo-participants", "/teilnehmende")
+	open("demo-statistics", "/statistik")
+	open("demo-audit", "/protokoll")
+	b.NoConsoleErrors()
+}
+
+// TestBrowserStartPagesFit opens the start page of each role with its
+// content, at every width of fitWidths.
+func TestBrowserStartPagesFit(t *testing.T) {
+	s, srv := newServer(t)
+	ids := seedDemoCohort(t, s)
+	s.user("juror@kohorte.test", "Jana Jury", models.RoleJuror)
+	inv, err := s.svc.Participants.CreateAccount(context.Background(), s.admin, ids.person)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.Passwords.SetPasswordWithToken(context.Background(), inv.Token, password, services.Actor{ClientAddr: "seed"}); err != nil {
+		t.Fatal(err)
+	}
+	b := browsertest.New(t)
+	for _, tc := range []struct{ role, email string }{
+		{"nobody", ""}, {"staff", "admin@kohorte.test"}, {"juror", "juror@kohorte.test"}, {"participant", inv.User.Email},
+	} {
+		if tc.email != "" {
+			loginAs(t, b, srv.URL, tc.email)
+		} else {
+			b.Navigate(srv.URL + "/")
+		}
+		checkWidth(t, b, "start-"+tc.role)
+		if tc.email != "" {
+			b.Click(".menu__button")
+			b.ClickAndWait(`[data-nav="logout"]`)
+		}
+	}
+	b.NoConsoleErrors()
 }

@@ -13,10 +13,6 @@ import (
 	"kohorte/services"
 )
 
-func (ui *UI) home(c *gin.Context) {
-	ui.render(c, http.StatusOK, "home", nil)
-}
-
 // NotFound answers a request for a page that does not exist with an HTML page
 // in the reader's language.
 func (ui *UI) NotFound(c *gin.Context) {

@@ -7,6 +7,7 @@ import (
 
 	"kohorte/access"
 	"kohorte/models"
+	"kohorte/services"
 )
 
 // myEnrollment is one of the reader's own cohorts.
@@ -28,19 +29,28 @@ type myCoursesPage struct {
 // myCoursesPage lists the cohorts of the participant linked to the
 // reader's account; the service shows nobody else's.
 func (ui *UI) myCoursesPage(c *gin.Context) {
-	es, err := ui.svc.Participants.MyEnrollments(c.Request.Context(), access.ActorOf(c))
+	es, err := ui.myEnrollments(c, access.ActorOf(c))
 	if err != nil {
 		ui.fail(c, err)
 		return
 	}
-	var page myCoursesPage
+	ui.render(c, http.StatusOK, "my_courses", myCoursesPage{Enrollments: es})
+}
+
+// myEnrollments reads the reader's own cohorts, newest first.
+func (ui *UI) myEnrollments(c *gin.Context, actor services.Actor) ([]myEnrollment, error) {
+	es, err := ui.svc.Participants.MyEnrollments(c.Request.Context(), actor)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]myEnrollment, 0, len(es))
 	for _, e := range es {
 		row := myEnrollment{CohortName: e.Cohort.Name, StartDate: e.Cohort.StartDate, EndDate: e.Cohort.EndDate,
 			Venue: e.Cohort.Venue, Status: e.Status, EnrolledAt: e.EnrolledAt, WithdrawnAt: e.WithdrawnAt}
 		if e.Cohort.Course != nil {
 			row.CourseTitle = e.Cohort.Course.Title
 		}
-		page.Enrollments = append(page.Enrollments, row)
+		rows = append(rows, row)
 	}
-	ui.render(c, http.StatusOK, "my_courses", page)
+	return rows, nil
 }

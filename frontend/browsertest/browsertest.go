@@ -22,17 +22,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 const (
 	// ChromiumPath is where Debian's chromium package installs the browser.
 	// Tests never download a browser.
 	ChromiumPath = "/usr/bin/chromium"
-	// Timeout bounds everything a test does in its browser.
-	Timeout = 30 * time.Second
+	// Timeout bounds everything a test does in its browser. A page test
+	// checks each page at three widths, which on a busy two-core machine
+	// takes more than half a minute.
+	Timeout = 60 * time.Second
 	// cleanupTimeout bounds the failure screenshot and the browser's
 	// shutdown, which run after Timeout may have passed.
 	cleanupTimeout = 10 * time.Second
@@ -212,6 +217,15 @@ func (b *Browser) Type(selector, text string) {
 	b.do("type into "+selector, chromedp.SendKeys(chromedp.CSS(selector), text, chromedp.NodeVisible))
 }
 
+// Press sends one key, such as "Escape", to the element that has the focus.
+func (b *Browser) Press(key string) {
+	b.t.Helper()
+	b.do("press "+key, chromedp.KeyEvent(keyOf[key]))
+}
+
+// keyOf maps key names to what chromedp.KeyEvent sends for them.
+var keyOf = map[string]string{"Escape": kb.Escape, "Enter": kb.Enter, "Tab": kb.Tab}
+
 // Upload chooses files in the file input that matches the CSS selector, as
 // a person would in the browser's file dialog. The paths must be absolute.
 func (b *Browser) Upload(selector string, files ...string) {
@@ -255,6 +269,16 @@ func (b *Browser) Text(selector string) string {
 func (b *Browser) Viewport(width, height int) {
 	b.t.Helper()
 	b.do("set viewport", chromedp.EmulateViewport(int64(width), int64(height)))
+}
+
+// DisableScripts turns JavaScript off in the tab, for this and every later
+// page, to check that a page works without it.
+func (b *Browser) DisableScripts() {
+	b.t.Helper()
+	b.do("disable scripts", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
 }
 
 // Screenshot returns a PNG of the whole page, beyond the viewport.

@@ -53,3 +53,49 @@ document.addEventListener("click", (event) => {
   link.textContent = other;
   link.dataset.select = all ? "none" : "all";
 });
+
+// A button with data-confirm asks before its form is sent, in a modal
+// dialog: showModal keeps the focus inside and gives it back on close, and
+// Escape cancels. Without this script the form's confirm-check box asks
+// instead, so the box gives way here.
+document.addEventListener("DOMContentLoaded", () => {
+  const dialog = document.getElementById("confirm-dialog");
+  if (!dialog || typeof dialog.showModal !== "function") {
+    return;
+  }
+  for (const check of document.querySelectorAll(".confirm-check")) {
+    check.querySelector("input").required = false;
+    check.hidden = true;
+  }
+  const text = document.getElementById("confirm-dialog-text");
+  let pending = null;
+  document.addEventListener("submit", (event) => {
+    const button = event.submitter;
+    const form = event.target;
+    if (!button?.dataset.confirm || form === dialog.querySelector("form")) {
+      return;
+    }
+    if (form.dataset.confirmed === "yes") {
+      delete form.dataset.confirmed;
+      return;
+    }
+    event.preventDefault();
+    pending = { form, button };
+    text.textContent = button.dataset.confirm;
+    dialog.returnValue = "";
+    dialog.showModal();
+  });
+  dialog.addEventListener("close", () => {
+    const asked = pending;
+    pending = null;
+    if (!asked || dialog.returnValue !== "confirm") {
+      return;
+    }
+    const check = asked.form.querySelector(".confirm-check input");
+    if (check) {
+      check.checked = true;
+    }
+    asked.form.dataset.confirmed = "yes";
+    asked.form.requestSubmit(asked.button);
+  });
+});
