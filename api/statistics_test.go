@@ -31,13 +31,13 @@ func (f *fixture) seedStatistics(t *testing.T, admin *http.Cookie, cohort uint) 
 		}
 		r.JSON(t, &created)
 		var e struct{ ID uint }
-		r = f.as(admin, http.MethodPost, "/api/v1/cohorts/"+strconv.Itoa(int(cohort))+"/enrollments", map[string]any{"participant_id": created.ID})
+		r = f.as(admin, http.MethodPost, "/api/v1/cohorts/"+strconv.Itoa(int(cohort))+"/enrollments", map[string]any{"participant_id": created.ID, "enrolled_at": "2023-02-15"})
 		if r.Status != http.StatusCreated {
 			t.Fatalf("enroll %s: %d %s", p.email, r.Status, r.Body)
 		}
 		r.JSON(t, &e)
 		if p.state == "HB" {
-			r = f.as(admin, http.MethodPost, "/api/v1/enrollments/"+strconv.Itoa(int(e.ID))+"/withdraw", map[string]any{"withdrawn_at": "2026-11-21"})
+			r = f.as(admin, http.MethodPost, "/api/v1/enrollments/"+strconv.Itoa(int(e.ID))+"/withdraw", map[string]any{"withdrawn_at": "2023-04-20"})
 			if r.Status != http.StatusOK {
 				t.Fatalf("withdraw %s: %d %s", p.email, r.Status, r.Body)
 			}
