@@ -100,7 +100,7 @@ func takePlace(tx *gorm.DB, cohortID uint) error {
 	}
 	var c models.Cohort
 	if err := tx.Take(&c, cohortID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-		return fmt.Errorf("cohort %d: %w", cohortID, ErrNotFound)
+		return notFound("cohort", cohortID)
 	} else if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func requireParticipant(tx *gorm.DB, id uint) error {
 		return err
 	}
 	if n == 0 {
-		return fmt.Errorf("participant %d: %w", id, ErrNotFound)
+		return notFound("participant", id)
 	}
 	return nil
 }
@@ -145,7 +145,7 @@ func (s *Enrollments) Withdraw(ctx context.Context, actor Actor, enrollmentID ui
 	var e models.Enrollment
 	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Clauses(lockForUpdate()).Take(&e, enrollmentID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-			return fmt.Errorf("enrollment %d: %w", enrollmentID, ErrNotFound)
+			return notFound("enrollment", enrollmentID)
 		} else if err != nil {
 			return err
 		}
