@@ -31,9 +31,9 @@ type Problem struct {
 	Code      string          `json:"code"`
 	Params    services.Params `json:"params,omitempty"`
 	Detail    string          `json:"detail,omitempty"`
-	Instance  string       `json:"instance,omitempty"`
-	RequestID string       `json:"request_id,omitempty"`
-	Errors    []FieldError `json:"errors,omitempty"`
+	Instance  string          `json:"instance,omitempty"`
+	RequestID string          `json:"request_id,omitempty"`
+	Errors    []FieldError    `json:"errors,omitempty"`
 }
 
 // FieldError names one invalid field by its JSON name, the rule it broke by
