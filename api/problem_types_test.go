@@ -92,7 +92,7 @@ func TestUnauthorizedSaysHowToAuthenticate(t *testing.T) {
 	f := newFixture(t)
 	f.client.Run(t, []apitest.Row{
 		{Name: "no credentials", Method: http.MethodGet, Path: "/api/v1/cohorts", Status: http.StatusUnauthorized,
-			Want: problem{Type: "/api/docs#problem-unauthorized", Status: 401, Code: "unauthorized", Detail: "Please log in or send an API token."},
+			Want:  problem{Type: "/api/docs#problem-unauthorized", Status: 401, Code: "unauthorized", Detail: "Please log in or send an API token."},
 			Check: header("WWW-Authenticate", `Bearer realm="kohorte"`)},
 		{Name: "an ended session", Cookie: &http.Cookie{Name: "kohorte_session", Value: "ended"}, Method: http.MethodGet,
 			Path: "/api/v1/cohorts", Status: http.StatusUnauthorized, Check: header("WWW-Authenticate", `Bearer realm="kohorte"`)},

@@ -17,6 +17,7 @@ import (
 
 	"kohorte/errhttp"
 	"kohorte/services"
+	"kohorte/services/roster"
 )
 
 var updateProblemTypes = flag.Bool("update-problem-types", false,
@@ -118,6 +119,12 @@ func problemStatuses(t *testing.T) map[services.Code][]int {
 	}
 	for c, tp := range transportProblems {
 		add(c, tp.Status)
+	}
+	// writeSheetError answers a list over its size or row limit with 413.
+	for _, kind := range []roster.LimitKind{roster.LimitBytes, roster.LimitRows} {
+		if code, _ := services.SheetCode(&roster.TooLargeError{Kind: kind}); code != "" {
+			add(code, http.StatusRequestEntityTooLarge)
+		}
 	}
 	consts := codeConstants(t)
 	eachCall(t, "../services", func(name string, args []ast.Expr) {

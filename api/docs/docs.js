@@ -2,20 +2,6 @@
 // the page needs no inline script under its Content-Security-Policy.
 "use strict";
 
-// showProblem scrolls to the problem type that the address names, as a
-// problem's "type" (/api/docs#problem-cohort.full) links to it; Swagger UI
-// renders the page after load, so the browser cannot do it by itself.
-function showProblem() {
-  var hash = decodeURIComponent(location.hash.slice(1));
-  if (hash.indexOf("problem-") !== 0) {
-    return;
-  }
-  var target = document.getElementById(hash);
-  if (target) {
-    target.scrollIntoView();
-  }
-}
-
 window.ui = SwaggerUIBundle({
   url: "/api/openapi.json",
   dom_id: "#swagger-ui",
@@ -27,5 +13,4 @@ window.ui = SwaggerUIBundle({
   defaultModelsExpandDepth: 1,
   showCommonExtensions: true,
   validatorUrl: null,
-  onComplete: showProblem,
 });
