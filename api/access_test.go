@@ -26,7 +26,7 @@ var apiAccess = map[string]string{
 	"GET /metrics":                                   "public",
 	"GET /api/openapi.json":                          "public",
 	"GET /api/docs":                                  "public",
-	"GET /api/docs/docs.css":                         "public",
+	"GET /api/docs/:file":                            "public",
 	"GET /api/v1/version":                            "public",
 	"POST /api/v1/auth/login":                        "public",
 	"POST /api/v1/auth/password-reset":               "public",

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -25,7 +26,7 @@ func TestOpenAPIDocumentNamesEveryCode(t *testing.T) {
 		documented = append(documented, v.(string))
 	}
 	var want []string
-	for _, c := range append(services.Codes(), transportCodes...) {
+	for _, c := range append(services.Codes(), slices.Collect(maps.Keys(transportProblems))...) {
 		want = append(want, string(c))
 	}
 	slices.Sort(documented)

@@ -115,7 +115,7 @@ func (h *handlers) createCourse(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, toCourseResponse(course))
+	created(c, apiPath("/api/v1/courses/%d", course.ID), toCourseResponse(course))
 }
 
 func (h *handlers) getCourse(c *gin.Context) {
@@ -244,6 +244,9 @@ func (h *handlers) createCohort(c *gin.Context) {
 		return
 	}
 	cohort, err := h.svc.Cohorts.CreateCohort(c.Request.Context(), access.ActorOf(c), id, req.toInput())
+	if err == nil {
+		c.Header("Location", apiPath("/api/v1/cohorts/%d", cohort.ID))
+	}
 	h.respondCohort(c, http.StatusCreated, cohort, err)
 }
 

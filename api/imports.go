@@ -174,7 +174,7 @@ func (h *handlers) commitImport(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, importResultResponse{Created: res.Created, Enrolled: res.Enrolled, Skipped: res.Skipped})
+	created(c, apiPath("/api/v1/cohorts/%d/enrollments", id), importResultResponse{Created: res.Created, Enrolled: res.Enrolled, Skipped: res.Skipped})
 }
 
 func writeImportProblem(c *gin.Context, p services.ImportPreview) {

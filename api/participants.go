@@ -87,7 +87,7 @@ func (h *handlers) createParticipant(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, toParticipantResponse(p))
+	created(c, apiPath("/api/v1/participants/%d", p.ID), toParticipantResponse(p))
 }
 
 func (h *handlers) getParticipant(c *gin.Context) {
@@ -193,7 +193,7 @@ func (h *handlers) enroll(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, toEnrollmentResponse(e))
+	created(c, apiPath("/api/v1/cohorts/%d/enrollments", id), toEnrollmentResponse(e))
 }
 
 type withdrawRequest struct {
@@ -386,7 +386,7 @@ func (h *handlers) createParticipantAccount(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, passwordLinkResponse{User: toUserResponse(inv.User), PasswordLink: passwordLink(c, inv.Token), ExpiresAt: inv.ExpiresAt})
+	created(c, apiPath("/api/v1/users/%d", inv.User.ID), passwordLinkResponse{User: toUserResponse(inv.User), PasswordLink: passwordLink(c, inv.Token), ExpiresAt: inv.ExpiresAt})
 }
 
 type myEnrollmentResponse struct {

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -20,16 +21,19 @@ import (
 )
 
 // Problem is the RFC 9457 error envelope of every failed API request. Code
-// names the refusal for clients to branch on; Detail explains it in English.
+// names the refusal for clients to branch on, Type is the same as a URI of
+// its documentation, Params are the values the refusal names (the missing
+// object of a 404, the limit of a rule); Detail explains it in English.
 type Problem struct {
-	Type      string       `json:"type"`
-	Title     string       `json:"title"`
-	Status    int          `json:"status"`
-	Code      string       `json:"code"`
-	Detail    string       `json:"detail,omitempty"`
-	Instance  string       `json:"instance,omitempty"`
-	RequestID string       `json:"request_id,omitempty"`
-	Errors    []FieldError `json:"errors,omitempty"`
+	Type      string          `json:"type"`
+	Title     string          `json:"title"`
+	Status    int             `json:"status"`
+	Code      string          `json:"code"`
+	Params    services.Params `json:"params,omitempty"`
+	Detail    string          `json:"detail,omitempty"`
+	Instance  string          `json:"instance,omitempty"`
+	RequestID string          `json:"request_id,omitempty"`
+	Errors    []FieldError    `json:"errors,omitempty"`
 }
 
 // FieldError names one invalid field by its JSON name, the rule it broke by
@@ -56,35 +60,75 @@ const (
 	codeMethodNotAllowed     services.Code = "method.not_allowed"
 	codeCrossOrigin          services.Code = "cross_origin"
 	codePasswordChange       services.Code = "password.change_required"
+	codeUnknownQuery         services.Code = "query.unknown"
 )
 
-// transportCodes lists them for the test that the OpenAPI document names
-// every code.
-var transportCodes = []services.Code{codeUnsupportedMediaType, codeMalformed, codeTooLarge, codeUnknownField,
-	codeWrongType, codeNoRoute, codeMethodNotAllowed, codeCrossOrigin, codePasswordChange}
+// transportProblems are the transport's codes with the status each is
+// answered with and what it means, for the OpenAPI document's list of
+// problem types, which a test keeps equal to them.
+var transportProblems = map[services.Code]struct {
+	Status  int
+	Meaning string
+}{
+	codeUnsupportedMediaType: {http.StatusUnsupportedMediaType, "The body is not sent as application/json."},
+	codeMalformed:            {http.StatusBadRequest, "The body is empty, not JSON, or more than one JSON value."},
+	codeTooLarge:             {http.StatusRequestEntityTooLarge, "The body or file is larger than allowed."},
+	codeUnknownField:         {http.StatusUnprocessableEntity, "The body holds a field the operation does not know (in `errors`)."},
+	codeWrongType:            {http.StatusUnprocessableEntity, "A field or query parameter has the wrong type (in `errors`)."},
+	codeNoRoute:              {http.StatusNotFound, "No operation at this path."},
+	codeMethodNotAllowed:     {http.StatusMethodNotAllowed, "The path does not answer this method; `Allow` names those it does."},
+	codeCrossOrigin:          {http.StatusForbidden, "A state-changing request from another site."},
+	codePasswordChange:       {http.StatusForbidden, "The account must replace its one-time password first."},
+	codeUnknownQuery:         {http.StatusUnprocessableEntity, "The query holds a parameter the operation does not declare (in `errors`, with the `allowed` ones)."},
+}
 
 const problemJSON = "application/problem+json"
+
+// ProblemType is the type URI of the problems of code: the entry of the
+// code in the API reference's list of problem types. It is relative, so
+// that it resolves on whichever host serves Kohorte, and as stable as the
+// code it is made of.
+func ProblemType(code services.Code) string {
+	return "/api/docs#problem-" + string(code)
+}
 
 // writeProblem answers the request with a problem of the given status and
 // code and aborts the chain.
 func writeProblem(c *gin.Context, status int, code services.Code, detail string, fields []FieldError) {
-	p := Problem{
-		Type:      "about:blank",
-		Title:     http.StatusText(status),
-		Status:    status,
-		Code:      string(code),
-		Detail:    detail,
-		Instance:  c.Request.URL.Path,
-		RequestID: requestID(c),
-		Errors:    fields,
-	}
+	sendProblem(c, Problem{Status: status, Code: string(code), Detail: detail, Errors: fields})
+}
+
+// sendProblem completes p with what every problem carries and answers it.
+// A 401 always says how to authenticate (RFC 9110 requires the header).
+func sendProblem(c *gin.Context, p Problem) {
+	p.Type = ProblemType(services.Code(p.Code))
+	p.Title = http.StatusText(p.Status)
+	p.Instance = c.Request.URL.Path
+	p.RequestID = requestID(c)
+	status := p.Status
 	body, err := json.Marshal(p)
 	if err != nil {
-		body = []byte(`{"type":"about:blank","title":"Internal Server Error","status":500,"code":"internal"}`)
+		body = []byte(`{"type":"/api/docs#problem-internal","title":"Internal Server Error","status":500,"code":"internal"}`)
 		status = http.StatusInternalServerError
+	}
+	if status == http.StatusUnauthorized && c.Writer.Header().Get("WWW-Authenticate") == "" {
+		c.Header("WWW-Authenticate", bearerChallenge(c.GetHeader("Authorization")))
 	}
 	c.Abort()
 	c.Data(status, problemJSON, body)
+}
+
+// bearerChallenge is the WWW-Authenticate of a 401 (RFC 6750): a request
+// without credentials learns only the scheme; one that sent a token learns
+// that the token is not accepted, one with another scheme that it is malformed.
+func bearerChallenge(authorization string) string {
+	switch {
+	case authorization == "":
+		return `Bearer realm="kohorte"`
+	case strings.HasPrefix(authorization, "Bearer "):
+		return `Bearer realm="kohorte", error="invalid_token"`
+	}
+	return `Bearer realm="kohorte", error="invalid_request"`
 }
 
 // invalidInput answers 422 with the given field errors.
@@ -92,15 +136,48 @@ func invalidInput(c *gin.Context, detail string, fields []FieldError) {
 	writeProblem(c, http.StatusUnprocessableEntity, services.CodeInvalidInput, detail, fields)
 }
 
-// detailOf is the English explanation of err: a refused action (409) and
-// a refused login say why in the domain's words; any other problem says
-// only what its kind is, so that a missing link reads like a missing
-// course and nothing internal leaks.
+// detailOf is the English explanation of err, as a sentence: a missing
+// object is named; a refusal says why in the domain's words, except a 404,
+// so that an expired password link reads like any missing thing; any other
+// problem says only what its kind is, so that nothing internal leaks.
 func detailOf(err error, status int) string {
-	if status == http.StatusConflict || (status == http.StatusUnauthorized && errors.As(err, new(*services.Refusal))) {
-		return err.Error()
+	var missing *services.NotFoundError
+	var refusal *services.Refusal
+	switch {
+	case errors.As(err, &missing):
+		return sentence(missing.Error())
+	case status != http.StatusNotFound && errors.As(err, &refusal):
+		return sentence(refusal.Message())
 	}
 	return services.KindOf(err).English(nil)
+}
+
+// paramsOf are the values the problem of err names: the missing object
+// of a 404, the parameters of a refusal.
+func paramsOf(err error, status int) services.Params {
+	var missing *services.NotFoundError
+	var refusal *services.Refusal
+	switch {
+	case errors.As(err, &missing):
+		return services.Params{"object": missing.Object, "id": missing.ID}
+	case status != http.StatusNotFound && errors.As(err, &refusal):
+		return refusal.Params
+	}
+	return nil
+}
+
+// sentence turns a message such as "the cohort is full" into one that
+// stands alone: "The cohort is full."
+func sentence(msg string) string {
+	if msg == "" {
+		return msg
+	}
+	r, size := utf8.DecodeRuneInString(msg)
+	msg = string(unicode.ToUpper(r)) + msg[size:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
 }
 
 // writeError answers with the problem that err stands for; errhttp decides
@@ -131,7 +208,7 @@ func (h *handlers) writeError(c *gin.Context, err error) {
 		h.log.ErrorContext(c.Request.Context(), "request failed",
 			"request_id", requestID(c), "route", c.FullPath(), "error", err)
 	}
-	writeProblem(c, status, code, detailOf(err, status), nil)
+	sendProblem(c, Problem{Status: status, Code: string(code), Params: paramsOf(err, status), Detail: detailOf(err, status)})
 }
 
 func toFieldErrors(verr *services.ValidationError) []FieldError {

@@ -100,9 +100,9 @@ func NewRouter(d Deps) (*Router, error) {
 	}
 	ops.GET(access.Public, "/api/openapi.json", h.openAPI)
 	ops.GET(access.Public, "/api/docs", h.apiDocs)
-	ops.GET(access.Public, "/api/docs/docs.css", h.apiDocsCSS)
+	ops.GET(access.Public, "/api/docs/:file", h.apiDocsFile)
 
-	v1 := routes.Group(r.Group("/api/v1", storableQuery), h.deny)
+	v1 := routes.Group(r.Group("/api/v1", storableQuery, h.knownQuery), h.deny)
 	v1.GET(access.Public, "/version", h.getVersion)
 
 	v1.POST(access.Public, "/auth/login", h.login)
@@ -182,7 +182,6 @@ func (h *handlers) methodNotAllowed(c *gin.Context) {
 // deny answers a refused API request: 401 asks to log in, 403 says no.
 func (h *handlers) deny(c *gin.Context, status int) {
 	if status == http.StatusUnauthorized {
-		c.Header("WWW-Authenticate", `Bearer realm="kohorte"`)
 		writeProblem(c, status, services.CodeUnauthorized, "Please log in or send an API token.", nil)
 		return
 	}

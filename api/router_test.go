@@ -265,15 +265,27 @@ func TestOpenAPIDocumentIsServedAndValid(t *testing.T) {
 	if page.Status != http.StatusOK {
 		t.Fatalf("GET /api/docs = %d, want 200", page.Status)
 	}
-	for _, want := range []string{"/api/v1/version", `id="schema-Problem"`} {
+	for _, want := range []string{`<script src="/api/docs/swagger-ui-bundle.js">`, `<script src="/api/docs/docs.js">`, `href="/api/docs/swagger-ui.css"`} {
 		if !bytes.Contains(page.Body, []byte(want)) {
 			t.Fatalf("GET /api/docs: page lacks %s", want)
 		}
 	}
-	for _, banned := range []string{"<script", "style=", "http://"} {
+	for _, banned := range []string{"<script>", "style=", "http://", "https://"} {
 		if bytes.Contains(page.Body, []byte(banned)) {
 			t.Fatalf("reference page has inline code or external assets: %s", banned)
 		}
+	}
+	if csp := page.Header.Get("Content-Security-Policy"); strings.Contains(csp, "unsafe") || !strings.Contains(csp, "default-src 'self'") {
+		t.Fatalf("GET /api/docs: Content-Security-Policy %q", csp)
+	}
+	for file, kind := range map[string]string{"swagger-ui-bundle.js": "text/javascript", "docs.js": "text/javascript", "swagger-ui.css": "text/css", "docs.css": "text/css"} {
+		r := f.client.Get("/api/docs/" + file)
+		if r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), kind) {
+			t.Errorf("GET /api/docs/%s = %d %s, want 200 %s", file, r.Status, r.Header.Get("Content-Type"), kind)
+		}
+	}
+	if r := f.client.Get("/api/docs/index.html"); r.Status != http.StatusNotFound {
+		t.Errorf("GET /api/docs/index.html = %d, want 404", r.Status)
 	}
 }
 

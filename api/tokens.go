@@ -62,7 +62,7 @@ func (h *handlers) createToken(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, createdTokenResponse{tokenResponse: toTokenResponse(t.APIToken), Token: t.Token})
+	created(c, apiPath("/api/v1/tokens/%d", t.APIToken.ID), createdTokenResponse{tokenResponse: toTokenResponse(t.APIToken), Token: t.Token})
 }
 
 func (h *handlers) revokeToken(c *gin.Context) {

@@ -109,7 +109,7 @@ func (h *handlers) inviteUser(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, passwordLinkResponse{User: toUserResponse(inv.User), PasswordLink: passwordLink(c, inv.Token), ExpiresAt: inv.ExpiresAt})
+	created(c, apiPath("/api/v1/users/%d", inv.User.ID), passwordLinkResponse{User: toUserResponse(inv.User), PasswordLink: passwordLink(c, inv.Token), ExpiresAt: inv.ExpiresAt})
 }
 
 // passwordLink is the page where a person sets their password with token.
@@ -171,7 +171,7 @@ func (h *handlers) createPasswordLink(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, passwordLinkResponse{User: toUserResponse(link.User), PasswordLink: passwordLink(c, link.Token), ExpiresAt: link.ExpiresAt})
+	created(c, apiPath("/api/v1/users/%d", link.User.ID), passwordLinkResponse{User: toUserResponse(link.User), PasswordLink: passwordLink(c, link.Token), ExpiresAt: link.ExpiresAt})
 }
 
 type auditQuery struct {

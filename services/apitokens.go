@@ -3,7 +3,6 @@ package services
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 	"unicode/utf8"
 
@@ -98,7 +97,7 @@ func (a *Tokens) RevokeAPIToken(ctx context.Context, actor Actor, id uint) error
 			q = q.Where("user_id = ?", actor.UserID)
 		}
 		if err := q.Take(&t).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-			return fmt.Errorf("api token %d: %w", id, ErrNotFound)
+			return notFound("API token", id)
 		} else if err != nil {
 			return err
 		}

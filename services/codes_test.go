@@ -66,7 +66,7 @@ func TestRefusalsMatchByCodeAndUnwrapToTheirKind(t *testing.T) {
 	if errors.Is(err, ErrCohortFull) {
 		t.Error("a refusal matches one of another code")
 	}
-	if got, want := err.Error(), "action not allowed in this state: a archived cohort takes no enrollments"; got != want {
+	if got, want := err.Error(), "action not allowed in this state: the cohort is archived and takes no enrollments"; got != want {
 		t.Errorf("message %q, want %q", got, want)
 	}
 	for _, tc := range []struct {

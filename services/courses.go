@@ -248,7 +248,7 @@ func loadCourse(tx *gorm.DB, id uint) (models.Course, error) {
 		Preload("Signatories", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
 		Take(&c, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return c, fmt.Errorf("course %d: %w", id, ErrNotFound)
+		return c, notFound("course", id)
 	}
 	return c, err
 }
@@ -303,7 +303,7 @@ func (s *Courses) SetIssuerLogo(ctx context.Context, actor Actor, courseID uint,
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return fmt.Errorf("issuer %d of course %d: %w", position, courseID, ErrNotFound)
+			return notFound("issuer", position)
 		}
 		return record(tx, actor, "course.logo_set", "course", courseID, nil,
 			map[string]any{"position": position, "content_type": contentType, "bytes": len(logo)})

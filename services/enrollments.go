@@ -105,7 +105,7 @@ func takePlace(tx *gorm.DB, cohortID uint) error {
 	}
 	var c models.Cohort
 	if err := tx.Take(&c, cohortID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-		return fmt.Errorf("cohort %d: %w", cohortID, ErrNotFound)
+		return notFound("cohort", cohortID)
 	} else if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func requireParticipant(tx *gorm.DB, id uint) error {
 		return err
 	}
 	if n == 0 {
-		return fmt.Errorf("participant %d: %w", id, ErrNotFound)
+		return notFound("participant", id)
 	}
 	return nil
 }

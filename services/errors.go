@@ -71,6 +71,20 @@ func english(code Code, p Params) string {
 	return msg
 }
 
+// NotFoundError names the object that does not exist, so that a 404 can
+// say what is missing: "cohort 42 not found". It unwraps to ErrNotFound.
+type NotFoundError struct {
+	Object string // in English, lower-case: "cohort", "participant"
+	ID     any
+}
+
+func notFound(object string, id any) error { return &NotFoundError{Object: object, ID: id} }
+
+func (e *NotFoundError) Error() string { return fmt.Sprintf("%s %v not found", e.Object, e.ID) }
+
+// Unwrap returns ErrNotFound.
+func (e *NotFoundError) Unwrap() error { return ErrNotFound }
+
 // Refusal is a rule that refused an action: a stable code with its
 // parameters, unwrapping to the kind (ErrConflict, ErrInvalidAction, …)
 // that decides how it is answered. errors.Is matches two refusals by code,

@@ -3,7 +3,6 @@ package services
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"gorm.io/gorm"
 
@@ -118,7 +117,7 @@ func (s *Participants) UpdateParticipant(ctx context.Context, actor Actor, id ui
 	var p models.Participant
 	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Clauses(lockForUpdate()).Take(&p, id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-			return fmt.Errorf("participant %d: %w", id, ErrNotFound)
+			return notFound("participant", id)
 		} else if err != nil {
 			return err
 		}
@@ -156,7 +155,7 @@ func (s *Participants) GetParticipant(ctx context.Context, actor Actor, id uint)
 		return p, ErrForbidden
 	}
 	if err := q.Take(&p).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-		return p, fmt.Errorf("participant %d: %w", id, ErrNotFound)
+		return p, notFound("participant", id)
 	} else if err != nil {
 		return p, err
 	}

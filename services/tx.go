@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -100,7 +99,7 @@ func lockUser(tx *gorm.DB, id uint) (models.User, error) {
 	var u models.User
 	err := tx.Clauses(lockForUpdate()).Take(&u, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return u, fmt.Errorf("user %d: %w", id, ErrNotFound)
+		return u, notFound("user", id)
 	}
 	return u, err
 }
@@ -108,7 +107,7 @@ func lockUser(tx *gorm.DB, id uint) (models.User, error) {
 // notFoundAs turns GORM's not-found into the domain's, naming the object.
 func notFoundAs(err error, kind string, id uint) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return fmt.Errorf("%s %d: %w", kind, id, ErrNotFound)
+		return notFound(kind, id)
 	}
 	return err
 }
@@ -139,7 +138,7 @@ func lockCohort(tx *gorm.DB, id uint) (models.Cohort, error) {
 	var c models.Cohort
 	err := tx.Clauses(lockForUpdate()).Take(&c, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return c, fmt.Errorf("cohort %d: %w", id, ErrNotFound)
+		return c, notFound("cohort", id)
 	}
 	return c, err
 }

@@ -2,7 +2,6 @@ package services
 
 import (
 	"context"
-	"fmt"
 
 	"gorm.io/gorm"
 
@@ -60,12 +59,12 @@ func (a *Users) ListUsers(ctx context.Context, actor Actor, f UserFilter) ([]mod
 // GetUser returns one user: any user for staff, only themselves for others.
 func (a *Users) GetUser(ctx context.Context, actor Actor, id uint) (models.User, error) {
 	if !actor.IsStaff() && actor.UserID != id {
-		return models.User{}, fmt.Errorf("user %d: %w", id, ErrNotFound)
+		return models.User{}, notFound("user", id)
 	}
 	var u models.User
 	err := a.db.WithContext(ctx).Take(&u, id).Error
 	if err == gorm.ErrRecordNotFound {
-		return u, fmt.Errorf("user %d: %w", id, ErrNotFound)
+		return u, notFound("user", id)
 	}
 	return u, err
 }

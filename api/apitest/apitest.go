@@ -113,6 +113,9 @@ func (c *Client) Do(req *http.Request) *Response {
 	if resp.Status == http.StatusInternalServerError && !c.allow500 {
 		c.t.Errorf("%s %s answered 500: %s", req.Method, req.URL.Path, resp.Body)
 	}
+	if err := checkHeaders(req, resp); err != nil {
+		c.t.Errorf("%s %s answered %d: %v", req.Method, req.URL.Path, resp.Status, err)
+	}
 	if err := c.Check(req, resp); err != nil {
 		c.t.Errorf("%s %s answered %d, which the OpenAPI document does not allow: %v\nbody: %s",
 			req.Method, req.URL.Path, resp.Status, err, resp.Body)
@@ -140,6 +143,22 @@ func (c *Client) Check(req *http.Request, resp *Response) error {
 	}
 	input.SetBodyBytes(resp.Body)
 	return openapi3filter.ValidateResponse(context.Background(), input)
+}
+
+// checkHeaders holds every answer of the API to the headers its status
+// requires: a 201 says where the new object is (Location), and a 401 how to
+// authenticate (WWW-Authenticate, RFC 9110).
+func checkHeaders(req *http.Request, resp *Response) error {
+	if !strings.HasPrefix(req.URL.Path, "/api/") {
+		return nil
+	}
+	switch {
+	case resp.Status == http.StatusCreated && resp.Header.Get("Location") == "":
+		return errors.New("201 without Location")
+	case resp.Status == http.StatusUnauthorized && resp.Header.Get("WWW-Authenticate") == "":
+		return errors.New("401 without WWW-Authenticate")
+	}
+	return nil
 }
 
 func (c *Client) governed(path string) bool {
