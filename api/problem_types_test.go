@@ -61,8 +61,8 @@ func TestProblemsNameTheirTypeAndSayWhatWentWrong(t *testing.T) {
 	f.client.Run(t, []apitest.Row{
 		{Name: "enroll into an archived cohort", Cookie: admin, Method: http.MethodPost, Path: cohort + "/enrollments",
 			Body: map[string]any{"participant_id": person.ID}, Status: http.StatusConflict,
-			Want: problem{Type: "/api/docs#problem-cohort.closed", Status: 409, Code: "cohort.closed",
-				Params: map[string]any{"status": "archived"}, Detail: "The cohort is archived and takes no enrollments."}},
+			Want: problem{Type: "/api/docs#problem-cohort.archived", Status: 409, Code: "cohort.archived",
+				Detail: "The cohort is archived and nothing in it can change."}},
 		{Name: "a step back", Cookie: admin, Method: http.MethodPost, Path: cohort + "/status",
 			Body: map[string]string{"status": "running"}, Status: http.StatusConflict,
 			Want: problem{Type: "/api/docs#problem-cohort.status_step", Status: 409, Code: "cohort.status_step",
