@@ -31,7 +31,7 @@ func TestAuditLogNamesObjectsAndShowsChanges(t *testing.T) {
 	r := c.get("/protokoll?objekttyp=cohort")
 	expect(t, r, http.StatusOK, cohortLink, fmt.Sprintf("Kohorte %d", cohort.ID),
 		`<li><span class="changes__field">Plätze:</span> 16 → 18</li>`,
-		`<li><span class="changes__field">Ende:</span> 24.05.2023 → 14.06.2023</li>`,
+		fmt.Sprintf(`<li><span class="changes__field">Ende:</span> %s → 14.06.2023</li>`, cohort.EndDate.German()),
 		`<li><span class="changes__field">Status:</span> Geplant → Läuft</li>`,
 		// A new cohort lists what it was created with.
 		`<li><span class="changes__field">Name:</span> Frühjahr 2023</li>`,

@@ -155,6 +155,10 @@ func (ui *UI) changePassword(c *gin.Context) {
 	actor := access.ActorOf(c)
 	if errs != nil {
 		errs = errs.check(&form, services.CheckNewPassword(form.Password))
+		if form.Current == "" && !actor.MustChangePassword {
+			// Only the service knows it is required here; say so with the rest.
+			errs = errs.check(&form, &services.ValidationError{Fields: []services.FieldError{{Field: "current_password", Code: services.CodeRequired}}})
+		}
 	} else {
 		res, err := ui.svc.Passwords.ChangePassword(c.Request.Context(), actor, form.Current, form.Password)
 		if err == nil {
