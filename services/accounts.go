@@ -172,7 +172,9 @@ func (a *accounts) reserve(ctx context.Context, attempt models.LoginAttempt, che
 		// Taken back even if the client has left meanwhile: otherwise every
 		// refusal of a flood whose connections close would stay behind and
 		// count as a failed guess.
-		a.db.WithContext(context.WithoutCancel(ctx)).Delete(&attempt)
+		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		a.db.WithContext(cleanup).Delete(&attempt)
 	}
 	return attempt, err
 }

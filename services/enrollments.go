@@ -164,12 +164,12 @@ func (s *Enrollments) Withdraw(ctx context.Context, actor Actor, enrollmentID ui
 			return err
 		}
 		if err := tx.Clauses(lockForUpdate()).Take(&e, enrollmentID).Error; err != nil {
-			return err
+			return notFoundAs(err, "enrollment", enrollmentID)
 		}
 		if e.Status != models.EnrollmentEnrolled {
 			return refuse(ErrInvalidAction, CodeEnrollmentNotEnrolled)
 		}
-		// A copy, because a retried transaction runs this again.
+		// A copy, so that the closure leaves the caller's problems as they were.
 		problems := &ValidationError{Fields: slices.Clone(verr.Fields)}
 		if day.InRange() && day.After(cohort.EndDate.Time) {
 			problems.Add("withdrawn_at", CodeWithdrawalAfterEnd, "date", cohort.EndDate.German())

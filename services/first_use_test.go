@@ -183,3 +183,37 @@ func TestForcedChangeStaysThrottled(t *testing.T) {
 		t.Errorf("forced change while locked: %v, want too many tries", err)
 	}
 }
+
+// TestForcedChangeRecordsNoLogin: the forced change checks no password, so
+// it must not count as a successful login, which would clear the
+// account's failed ones.
+func TestForcedChangeRecordsNoLogin(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	e.addUser(t, "staff@example.org", models.RoleStaff, "Staff-Passwort-2026")
+	password, err := e.svc.Passwords.ResetByOperator(ctx, "staff@example.org", operator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.svc.Sessions.Login(ctx, "staff@example.org", password, client("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	attempts := func() (ok, failed int64) {
+		e.db.Model(&models.LoginAttempt{}).Where("email = ? AND success = ?", "staff@example.org", true).Count(&ok)
+		e.db.Model(&models.LoginAttempt{}).Where("email = ? AND success = ?", "staff@example.org", false).Count(&failed)
+		return ok, failed
+	}
+	okBefore, failedBefore := attempts()
+	if _, err := e.svc.Passwords.ChangePassword(ctx, actor, "", "Eigenes-Passwort-2026"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, failed := attempts(); ok != okBefore || failed != failedBefore {
+		t.Errorf("the forced change left %d successful and %d failed attempts, want %d and %d", ok, failed, okBefore, failedBefore)
+	}
+}

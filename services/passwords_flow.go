@@ -143,7 +143,10 @@ func (a *accounts) checkBeforeChange(ctx context.Context, actor Actor, current s
 	if err != nil {
 		return user, err
 	}
-	return user, a.db.WithContext(ctx).Model(&attempt).Update("success", true).Error
+	// The reservation only asked whether the account is locked: no password
+	// was checked, so it counts neither as a success, which would clear the
+	// account's failures, nor as a failure.
+	return user, a.db.WithContext(ctx).Delete(&attempt).Error
 }
 
 // checkCurrentPassword checks the password of the actor's account as a

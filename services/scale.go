@@ -221,7 +221,7 @@ func (g *scaleGen) enrollments(cohorts []models.Cohort, members [][]int, persons
 		out[ci] = make([]models.Enrollment, len(members[ci]))
 		for i, pi := range members[ci] {
 			e := models.Enrollment{ParticipantID: persons[pi].ID, Status: models.EnrollmentEnrolled,
-				EnrolledAt: c.StartDate.AddDays(-7 - g.rnd.IntN(28))}
+				EnrolledAt: g.notAfterToday(c.StartDate.AddDays(-7 - g.rnd.IntN(28)))}
 			g.outcome(c, &e)
 			if holdsPlace(e.Status) {
 				c.EnrolledCount++
@@ -236,7 +236,7 @@ func (g *scaleGen) outcome(c *models.Cohort, e *models.Enrollment) {
 	ended := c.Status == models.CohortCompleted || c.Status == models.CohortArchived
 	switch roll := g.rnd.IntN(100); {
 	case roll < scaleWithdrawnPerCent && c.Status != models.CohortPlanned:
-		day := c.StartDate.AddDays(g.rnd.IntN(7 * 12))
+		day := g.notAfterToday(c.StartDate.AddDays(g.rnd.IntN(7 * 12)))
 		e.Status, e.WithdrawnAt, e.WithdrawalReason = models.EnrollmentWithdrawn, &day, scaleWithdrawalReason
 	case !ended:
 	case roll < scaleWithdrawnPerCent+scaleNotPassedPerCent:
@@ -244,4 +244,13 @@ func (g *scaleGen) outcome(c *models.Cohort, e *models.Enrollment) {
 	default:
 		e.Status = models.EnrollmentCompleted
 	}
+}
+
+// notAfterToday keeps generated days out of the future: nobody enrolled or
+// withdrew on a day that has not come.
+func (g *scaleGen) notAfterToday(d models.Date) models.Date {
+	if d.After(g.today.Time) {
+		return g.today
+	}
+	return d
 }

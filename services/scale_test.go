@@ -64,6 +64,9 @@ func checkScaledCohort(t *testing.T, e *env, c models.Cohort, today models.Date)
 	}
 	placed := 0
 	for _, en := range es {
+		if en.EnrolledAt.After(today.Time) || en.WithdrawnAt != nil && (en.WithdrawnAt.After(today.Time) || en.WithdrawnAt.Before(en.EnrolledAt.Time)) {
+			t.Errorf("cohort %s: enrolled %s, withdrawn %v, today %s", c.Name, en.EnrolledAt, en.WithdrawnAt, today)
+		}
 		switch en.Status {
 		case models.EnrollmentWithdrawn:
 			if c.Status == models.CohortPlanned {
