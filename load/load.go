@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -63,16 +64,35 @@ func Run(ctx context.Context, j Journey, s Settings) (Result, error) {
 		vegeta.Connections(conns), vegeta.MaxConnections(conns),
 		vegeta.Workers(uint64(conns)), vegeta.MaxWorkers(uint64(conns)),
 		vegeta.KeepAlive(true), vegeta.Redirects(vegeta.NoFollow), vegeta.Timeout(30*time.Second))
+	targeter := vegeta.NewStaticTargeter(j.Target)
+	if s.MaxRequests > 0 {
+		targeter = atMost(targeter, s.MaxRequests)
+	}
 	var m vegeta.Metrics
-	results := attacker.Attack(vegeta.NewStaticTargeter(j.Target), vegeta.Rate{Freq: s.Rate, Per: time.Second}, s.Duration, j.Name)
+	results := attacker.Attack(targeter, vegeta.Rate{Freq: s.Rate, Per: time.Second}, s.Duration, j.Name)
 	for res := range results {
+		if res.Error == vegeta.ErrNoTargets.Error() {
+			continue // the end of atMost's targets, not an answer
+		}
 		m.Add(res)
-		if ctx.Err() != nil || s.MaxRequests > 0 && m.Requests >= s.MaxRequests {
+		if ctx.Err() != nil {
 			attacker.Stop()
 		}
 	}
 	m.Close()
 	return resultOf(j.Name, &m), ctx.Err()
+}
+
+// atMost hands out n targets and then none, which ends the attack: counting
+// answers instead would let the requests already in flight run over.
+func atMost(t vegeta.Targeter, n uint64) vegeta.Targeter {
+	var handed atomic.Uint64
+	return func(tgt *vegeta.Target) error {
+		if handed.Add(1) > n {
+			return vegeta.ErrNoTargets
+		}
+		return t(tgt)
+	}
 }
 
 func resultOf(name string, m *vegeta.Metrics) Result {
