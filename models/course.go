@@ -5,21 +5,26 @@ import "time"
 // Course is a certificate programme such as "Netzwerkkoordinator:in zur
 // Fachkräftesicherung (IHK)". Its rules decide who gets the certificate.
 type Course struct {
-	ID                   uint              `gorm:"primaryKey"`
-	Title                string            `gorm:"size:300;not null"`
-	CertificateTitle     string            `gorm:"size:300;not null"`
-	Description          string            `gorm:"type:text;not null;default:''"`
-	Topics               []string          `gorm:"serializer:json;type:text;not null"`
-	Format               string            `gorm:"size:50;not null;default:''"`
-	DurationWeeks        int               `gorm:"not null"`
-	CertificatePrefix    string            `gorm:"size:20;not null"`
-	MinAttendancePercent int               `gorm:"not null"`
-	ClosingRequired      bool              `gorm:"not null"`
-	MinJuryPercent       int               `gorm:"not null"`
-	Issuers              []CourseIssuer    `gorm:"constraint:OnDelete:CASCADE"`
-	Signatories          []CourseSignatory `gorm:"constraint:OnDelete:CASCADE"`
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
+	ID                   uint     `gorm:"primaryKey"`
+	Title                string   `gorm:"size:300;not null"`
+	CertificateTitle     string   `gorm:"size:300;not null"`
+	Description          string   `gorm:"type:text;not null;default:''"`
+	Topics               []string `gorm:"serializer:json;type:text;not null"`
+	Format               string   `gorm:"size:50;not null;default:''"`
+	DurationWeeks        int      `gorm:"not null"`
+	CertificatePrefix    string   `gorm:"size:20;not null"`
+	MinAttendancePercent int      `gorm:"not null"`
+	ClosingRequired      bool     `gorm:"not null"`
+	MinJuryPercent       int      `gorm:"not null"`
+	// Teaching units (UE, 45 minutes) a new session of each kind gets.
+	UnitsKickoff   int               `gorm:"not null;default:8"`
+	UnitsWebinar   int               `gorm:"not null;default:2"`
+	UnitsMentoring int               `gorm:"not null;default:1"`
+	UnitsClosing   int               `gorm:"not null;default:8"`
+	Issuers        []CourseIssuer    `gorm:"constraint:OnDelete:CASCADE"`
+	Signatories    []CourseSignatory `gorm:"constraint:OnDelete:CASCADE"`
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // CourseIssuer is an organisation that issues the certificate, e.g. a

@@ -19,5 +19,8 @@ func LiveModels() []any {
 		&Cohort{},
 		&Participant{},
 		&Enrollment{},
+		&CohortSession{},
+		&Attendance{},
+		&CalendarToken{},
 	}
 }

@@ -17,6 +17,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "202611210002_accounts", Migrate: migrateAccounts},
 		{ID: "202611210003_courses", Migrate: migrateCourses},
 		{ID: "202612020004_attempt_purpose", Migrate: migrateAttemptPurpose},
+		{ID: "202612020005_sessions", Migrate: migrateSessions},
 	}
 }
 
