@@ -16,6 +16,9 @@ type Options struct {
 	// Today tells the current day where the courses take place; the UTC
 	// day when nil.
 	Today func() models.Date
+	// Clock tells the current instant, for sessions that have started or
+	// check-in codes; time.Now when nil.
+	Clock func() time.Time
 	// ImportSlots is how many uploaded lists are read at once;
 	// DefaultImportSlots when zero or less.
 	ImportSlots int
@@ -41,6 +44,11 @@ type Services struct {
 	// withdraws them and exports the lists.
 	Enrollments  *Enrollments
 	Participants *Participants
+
+	// Schedule plans a cohort's sessions and publishes its calendars.
+	Schedule *Schedule
+	// Attendance records who came, and explains who is eligible.
+	Attendance *Attendance
 }
 
 // Sessions logs people in and out and authenticates their requests.
@@ -85,10 +93,21 @@ func New(db *gorm.DB, opts Options) (*Services, error) {
 	if opts.ImportSlots <= 0 {
 		opts.ImportSlots = DefaultImportSlots
 	}
-	return build(db, acc, opts.Today, make(chan struct{}, opts.ImportSlots)), nil
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	return build(db, acc, clocks{today: opts.Today, now: opts.Clock}, make(chan struct{}, opts.ImportSlots)), nil
 }
 
-func build(db *gorm.DB, acc *accounts, today func() models.Date, importSlots chan struct{}) *Services {
+// clocks are the services' two views of the time: the day where the
+// courses take place, and the instant.
+type clocks struct {
+	today func() models.Date
+	now   func() time.Time
+}
+
+func build(db *gorm.DB, acc *accounts, clk clocks, importSlots chan struct{}) *Services {
+	today := clk.today
 	return &Services{
 		db:           db,
 		Health:       &Health{db: db},
@@ -101,6 +120,8 @@ func build(db *gorm.DB, acc *accounts, today func() models.Date, importSlots cha
 		Cohorts:      &Cohorts{db: db, now: today},
 		Enrollments:  &Enrollments{db: db, now: today, importSlots: importSlots},
 		Participants: &Participants{db: db, accounts: acc},
+		Schedule:     &Schedule{db: db, today: today, now: clk.now},
+		Attendance:   &Attendance{db: db, today: today, now: clk.now},
 	}
 }
 
@@ -116,5 +137,5 @@ func (s *Services) Warm() error {
 func (s *Services) on(tx *gorm.DB) *Services {
 	acc := *s.Sessions.accounts
 	acc.db = tx
-	return build(tx, &acc, s.Cohorts.now, s.Enrollments.importSlots)
+	return build(tx, &acc, clocks{today: s.Cohorts.now, now: s.Schedule.now}, s.Enrollments.importSlots)
 }
