@@ -328,6 +328,9 @@ var codeMessages = map[services.Code]string{
 	services.CodeImportUnpackedTooLarge: "ImportUnpackedTooLarge",
 	services.CodeImportDamaged:          "ImportDamaged",
 	services.CodeImportBusy:             "ImportBusy",
+
+	services.CodeDocumentNotIssued: "ErrDocumentNotIssued",
+	services.CodeDocumentRevoked:   "ErrDocumentRevoked",
 }
 
 // codeMessage is the catalogue message of code, its parameters named as

@@ -22,5 +22,7 @@ func LiveModels() []any {
 		&CohortSession{},
 		&Attendance{},
 		&CalendarToken{},
+		&IssuedDocument{},
+		&DocumentCounter{},
 	}
 }

@@ -124,19 +124,27 @@ const (
 	CodeBidiControls Code = "text.bidi_controls"
 )
 
+// Codes of issued certificates and attendance confirmations.
+const (
+	CodeDocumentNotIssued Code = "document.not_issued"
+	CodeDocumentRevoked   Code = "document.revoked"
+)
+
 // codeMessages hold the English message of every code, with {name} where a
 // parameter goes. The API answers with them; a test checks that every code
 // declared above has one, and the pages' test that each has a translation.
 var codeMessages = map[Code]string{
-	CodeInternal:      "An internal error occurred.",
-	CodeInvalidInput:  "The input is invalid.",
-	CodeNotFound:      "The requested resource does not exist.",
-	CodeForbidden:     "You are not allowed to do this.",
-	CodeUnauthorized:  "Please log in.",
-	CodeTooManyTries:  "Too many attempts. Please wait and try again.",
-	CodeUnavailable:   "The service is temporarily unavailable.",
-	CodeInvalidAction: "The action is not allowed in this state.",
-	CodeConflict:      "The request conflicts with the current state.",
+	CodeDocumentNotIssued: "This file is not a document issued by Kohorte: it differs from every issued one, if only by one byte.",
+	CodeDocumentRevoked:   "The document has been revoked already.",
+	CodeInternal:          "An internal error occurred.",
+	CodeInvalidInput:      "The input is invalid.",
+	CodeNotFound:          "The requested resource does not exist.",
+	CodeForbidden:         "You are not allowed to do this.",
+	CodeUnauthorized:      "Please log in.",
+	CodeTooManyTries:      "Too many attempts. Please wait and try again.",
+	CodeUnavailable:       "The service is temporarily unavailable.",
+	CodeInvalidAction:     "The action is not allowed in this state.",
+	CodeConflict:          "The request conflicts with the current state.",
 
 	CodeRequired:     "is required",
 	CodeTooLong:      "must be at most {max} characters long",

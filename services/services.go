@@ -49,6 +49,9 @@ type Services struct {
 	Schedule *Schedule
 	// Attendance records who came, and explains who is eligible.
 	Attendance *Attendance
+	// Documents keeps the register of issued certificates and
+	// confirmations and verifies them.
+	Documents *Documents
 }
 
 // Sessions logs people in and out and authenticates their requests.
@@ -122,6 +125,7 @@ func build(db *gorm.DB, acc *accounts, clk clocks, importSlots chan struct{}) *S
 		Participants: &Participants{db: db, accounts: acc},
 		Schedule:     &Schedule{db: db, today: today, now: clk.now},
 		Attendance:   &Attendance{db: db, today: today, now: clk.now},
+		Documents:    &Documents{db: db, today: today, now: clk.now},
 	}
 }
 

@@ -1,0 +1,51 @@
+package models
+
+import "time"
+
+// DocumentKind is what an issued document certifies.
+type DocumentKind string
+
+// The document kinds.
+const (
+	KindCertificate  DocumentKind = "certificate"
+	KindConfirmation DocumentKind = "confirmation"
+)
+
+// IssuedDocument is a certificate or attendance confirmation as it was
+// issued: the PDF's bytes as rendered then, their SHA-256, and a random
+// verification token. Nothing in it is ever rendered again or deleted: a
+// revocation records its date and reason, and a correction issues a new
+// document that supersedes this one, so a verifier can always tell a
+// revoked or superseded document from a forged one.
+type IssuedDocument struct {
+	ID           uint         `gorm:"primaryKey"`
+	Kind         DocumentKind `gorm:"size:20;not null"`
+	Number       string       `gorm:"size:40;not null;uniqueIndex"`
+	CourseID     uint         `gorm:"not null;index"`
+	EnrollmentID uint         `gorm:"not null;index"`
+	Enrollment   *Enrollment  `gorm:"constraint:OnDelete:RESTRICT"`
+	Holder       string       `gorm:"size:210;not null"`
+	Lang         string       `gorm:"size:2;not null"`
+	IssuedOn     Date         `gorm:"not null"`
+	PDF          []byte       `gorm:"not null"`
+	SHA256       string       `gorm:"size:64;not null;index"`
+	Token        string       `gorm:"size:64;not null;uniqueIndex"`
+	IssuedByID   uint         `gorm:"not null"`
+	// OverrideReason is why staff issued a certificate despite a rule
+	// that did not hold; empty when every rule held.
+	OverrideReason string `gorm:"type:text;not null;default:''"`
+	SupersedesID   *uint  `gorm:"uniqueIndex"`
+	RevokedAt      *time.Time
+	RevokeReason   string `gorm:"type:text;not null;default:''"`
+	RevokedByID    *uint
+	CreatedAt      time.Time
+}
+
+// DocumentCounter hands out a course's document numbers of one kind and
+// year without gaps: the issuing transaction raises Last and uses it.
+type DocumentCounter struct {
+	CourseID uint         `gorm:"primaryKey;autoIncrement:false"`
+	Kind     DocumentKind `gorm:"primaryKey;size:20"`
+	Year     int          `gorm:"primaryKey;autoIncrement:false"`
+	Last     int          `gorm:"not null"`
+}

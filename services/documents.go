@@ -1,0 +1,214 @@
+package services
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kohorte/models"
+)
+
+// Documents keeps the register of issued certificates and attendance
+// confirmations: numbers without gaps, the PDFs as issued, revocation and
+// supersession, and the public verification.
+type Documents struct {
+	db    *gorm.DB
+	today func() models.Date
+	now   func() time.Time
+}
+
+// DocumentStatus is what verification answers about a document.
+type DocumentStatus string
+
+// The statuses a verifier can meet.
+const (
+	DocumentValid      DocumentStatus = "valid"
+	DocumentRevoked    DocumentStatus = "revoked"
+	DocumentSuperseded DocumentStatus = "superseded"
+)
+
+// Verification is everything a verifier learns of a document, and no more.
+type Verification struct {
+	Holder       string
+	Kind         models.DocumentKind
+	Number       string
+	Course       string
+	Cohort       string
+	IssuedOn     models.Date
+	Status       DocumentStatus
+	RevokedAt    *time.Time
+	RevokeReason string
+	// SupersededBy is the number of the document that replaced this one.
+	SupersededBy string
+	SHA256       string
+}
+
+// issueRequest is one document to put into the register: render gets the
+// number and verification URL the document prints.
+type issueRequest struct {
+	Kind           models.DocumentKind
+	Enrollment     models.Enrollment
+	Course         models.Course
+	Holder         string
+	Lang           string
+	IssuedOn       models.Date
+	VerifyBase     string
+	OverrideReason string
+	Supersedes     *uint
+	Render         func(number, verifyURL string) ([]byte, error)
+}
+
+// tokenBytes is the verification token's randomness: 256 bits, far more
+// than anyone can guess or enumerate.
+const tokenBytes = 32
+
+func newVerificationToken() string {
+	b := make([]byte, tokenBytes)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// issueDocument numbers, renders and stores one document in tx. The number
+// comes from the course's counter row for the kind and year, raised in
+// this transaction: concurrent issuers wait for each other on that row, so
+// numbers are unique and without gaps, and a rolled-back issue gives its
+// number back.
+func issueDocument(tx *gorm.DB, actor Actor, r issueRequest) (models.IssuedDocument, error) {
+	seq, err := nextDocumentNumber(tx, r.Course.ID, r.Kind, r.IssuedOn.Year())
+	if err != nil {
+		return models.IssuedDocument{}, err
+	}
+	number := documentNumber(r.Course.CertificatePrefix, r.Kind, r.IssuedOn.Year(), seq)
+	token := newVerificationToken()
+	pdf, err := r.Render(number, strings.TrimSuffix(r.VerifyBase, "/")+"/verify/"+token)
+	if err != nil {
+		return models.IssuedDocument{}, fmt.Errorf("render %s: %w", number, err)
+	}
+	sum := sha256.Sum256(pdf)
+	doc := models.IssuedDocument{
+		Kind: r.Kind, Number: number, CourseID: r.Course.ID, EnrollmentID: r.Enrollment.ID,
+		Holder: r.Holder, Lang: r.Lang, IssuedOn: r.IssuedOn, PDF: pdf, SHA256: hex.EncodeToString(sum[:]),
+		Token: token, IssuedByID: actor.UserID, OverrideReason: r.OverrideReason, SupersedesID: r.Supersedes,
+	}
+	if err := tx.Create(&doc).Error; err != nil {
+		return doc, err
+	}
+	after := map[string]any{"number": number, "kind": r.Kind, "enrollment_id": r.Enrollment.ID, "holder": r.Holder, "sha256": doc.SHA256}
+	if r.OverrideReason != "" {
+		after["override_reason"] = r.OverrideReason
+	}
+	if r.Supersedes != nil {
+		after["supersedes_id"] = *r.Supersedes
+	}
+	return doc, record(tx, actor, "document.issued", "document", doc.ID, nil, after)
+}
+
+// nextDocumentNumber raises the counter of course, kind and year by one
+// and returns it, creating the counter at its first use.
+func nextDocumentNumber(tx *gorm.DB, courseID uint, kind models.DocumentKind, year int) (int, error) {
+	if err := tx.Exec(`INSERT INTO document_counters (course_id, kind, year, last) VALUES (?, ?, ?, 0)
+		ON CONFLICT (course_id, kind, year) DO NOTHING`, courseID, kind, year).Error; err != nil {
+		return 0, err
+	}
+	var last int
+	err := tx.Raw(`UPDATE document_counters SET last = last + 1
+		WHERE course_id = ? AND kind = ? AND year = ? RETURNING last`, courseID, kind, year).Scan(&last).Error
+	if err == nil && last == 0 {
+		err = errors.New("document counter not raised")
+	}
+	return last, err
+}
+
+// documentNumber prints a number as KOH-2023-0016 for a certificate and
+// KOH-T-2023-0016 for an attendance confirmation (Teilnahmebescheinigung).
+func documentNumber(prefix string, kind models.DocumentKind, year, seq int) string {
+	if kind == models.KindConfirmation {
+		prefix += "-T"
+	}
+	return fmt.Sprintf("%s-%d-%04d", prefix, year, seq)
+}
+
+// Verify answers the public verification of token. Unknown tokens are
+// not found, like any other id.
+func (s *Documents) Verify(ctx context.Context, token string) (Verification, error) {
+	if len(token) != base64.RawURLEncoding.EncodedLen(tokenBytes) {
+		return Verification{}, notFound("document", "token")
+	}
+	return s.verification(ctx, "token = ?", token)
+}
+
+// VerifyPDF tells whether pdf is byte for byte a document of the register;
+// a single changed byte makes it one Kohorte never issued.
+func (s *Documents) VerifyPDF(ctx context.Context, pdf []byte) (Verification, error) {
+	sum := sha256.Sum256(pdf)
+	v, err := s.verification(ctx, "sha256 = ?", hex.EncodeToString(sum[:]))
+	if errors.Is(err, ErrNotFound) {
+		return v, refuse(ErrNotFound, CodeDocumentNotIssued)
+	}
+	return v, err
+}
+
+func (s *Documents) verification(ctx context.Context, where string, arg any) (Verification, error) {
+	var v Verification
+	err := readTransaction(ctx, s.db, func(tx *gorm.DB) error {
+		var d models.IssuedDocument
+		if err := tx.Omit("PDF").Where(where, arg).Preload("Enrollment").Take(&d).Error; err != nil {
+			return notFoundAs(err, "document", 0)
+		}
+		var c models.Cohort
+		if err := tx.Preload("Course").Take(&c, d.Enrollment.CohortID).Error; err != nil {
+			return err
+		}
+		v = Verification{Holder: d.Holder, Kind: d.Kind, Number: d.Number, Course: c.Course.Title, Cohort: c.Name,
+			IssuedOn: d.IssuedOn, Status: DocumentValid, RevokedAt: d.RevokedAt, RevokeReason: d.RevokeReason, SHA256: d.SHA256}
+		var next models.IssuedDocument
+		err := tx.Select("number").Where("supersedes_id = ?", d.ID).Take(&next).Error
+		switch {
+		case err == nil:
+			v.Status, v.SupersededBy = DocumentSuperseded, next.Number
+		case !errors.Is(err, gorm.ErrRecordNotFound):
+			return err
+		}
+		if d.RevokedAt != nil {
+			v.Status = DocumentRevoked
+		}
+		return nil
+	})
+	return v, err
+}
+
+// Revoke records that a document no longer holds, with the day and why.
+// It stays in the register, so that its verification says "revoked".
+func (s *Documents) Revoke(ctx context.Context, actor Actor, id uint, reason string) (models.IssuedDocument, error) {
+	if !actor.IsStaff() {
+		return models.IssuedDocument{}, ErrForbidden
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return models.IssuedDocument{}, invalid("reason", CodeRequired)
+	}
+	var d models.IssuedDocument
+	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
+		if err := tx.Omit("PDF").Clauses(lockForUpdate()).Take(&d, id).Error; err != nil {
+			return notFoundAs(err, "document", id)
+		}
+		if d.RevokedAt != nil {
+			return refuse(ErrInvalidAction, CodeDocumentRevoked)
+		}
+		now := s.now().UTC().Truncate(time.Microsecond)
+		d.RevokedAt, d.RevokeReason, d.RevokedByID = &now, reason, &actor.UserID
+		if err := tx.Model(&d).Select("RevokedAt", "RevokeReason", "RevokedByID").Updates(&d).Error; err != nil {
+			return err
+		}
+		return record(tx, actor, "document.revoked", "document", d.ID, nil, map[string]any{"number": d.Number, "reason": reason})
+	})
+	return d, err
+}
