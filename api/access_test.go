@@ -28,6 +28,8 @@ var apiAccess = map[string]string{
 	"GET /api/docs":                                  "public",
 	"GET /api/docs/:file":                            "public",
 	"GET /api/v1/version":                            "public",
+	"GET /api/v1/verify/:token":                      "public",
+	"POST /api/v1/verify":                            "public",
 	"POST /api/v1/auth/login":                        "public",
 	"POST /api/v1/auth/password-reset":               "public",
 	"POST /api/v1/auth/set-password":                 "public",

@@ -104,6 +104,8 @@ func NewRouter(d Deps) (*Router, error) {
 
 	v1 := routes.Group(r.Group("/api/v1", storableQuery, h.knownQuery), h.deny)
 	v1.GET(access.Public, "/version", h.getVersion)
+	v1.GET(access.Public, "/verify/:token", h.verifyToken)
+	v1.POST(access.Public, "/verify", h.verifyUpload)
 
 	v1.POST(access.Public, "/auth/login", h.login)
 	v1.POST(access.Self, "/auth/logout", h.logout)

@@ -190,15 +190,22 @@ func Reading(db *gorm.DB) *gorm.DB {
 // one by mistake fails instead of taking the write lock. They begin
 // transactions deferred, as readers, and keep the writer's journal mode.
 func sqliteReaderDSN(path string) string {
-	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=query_only(1)&_txlock=deferred"
+	return "file:" + uriPath(path) + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=query_only(1)&_txlock=deferred"
 }
 
 // sqliteDSN puts the pragmas into the DSN so that every pooled connection gets
 // them. _txlock=immediate takes the write lock at BEGIN, so that concurrent
 // read-then-write transactions wait for each other instead of failing.
 func sqliteDSN(path string) string {
-	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
+	return "file:" + uriPath(path) + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
 		"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+// uriPath escapes what a file: URI would read as its end or as an escape:
+// unescaped, a data directory named "Kurse #2" opened the file "Kurse "
+// without any of the pragmas that follow.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
 }
 
 // withConnectTimeout bounds the connection attempt so an unreachable host
