@@ -243,6 +243,50 @@ func (s *Schedule) UpdateSession(ctx context.Context, actor Actor, id uint, in S
 	})
 }
 
+// SessionPatch changes some fields of a session; nil leaves one as it is.
+type SessionPatch struct {
+	Kind      *models.SessionKind
+	Title     *string
+	StartsAt  *time.Time
+	EndsAt    *time.Time
+	Location  *string
+	OnlineURL *string
+	Required  *bool
+	Units     *int
+}
+
+// over returns the input that is s changed by p.
+func (p SessionPatch) over(s models.CohortSession) SessionInput {
+	in := SessionInput{Kind: s.Kind, Title: s.Title, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Location: s.Location,
+		OnlineURL: s.OnlineURL, Required: &s.Required, Units: &s.Units}
+	set(&in.Kind, p.Kind)
+	set(&in.Title, p.Title)
+	set(&in.StartsAt, p.StartsAt)
+	set(&in.EndsAt, p.EndsAt)
+	set(&in.Location, p.Location)
+	set(&in.OnlineURL, p.OnlineURL)
+	if p.Required != nil {
+		in.Required = p.Required
+	}
+	if p.Units != nil {
+		in.Units = p.Units
+	}
+	return in
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// PatchSession is UpdateSession for the fields p sets.
+func (s *Schedule) PatchSession(ctx context.Context, actor Actor, id uint, p SessionPatch) (models.CohortSession, error) {
+	return s.changeSession(ctx, actor, id, "session.updated", func(ss *models.CohortSession, cohort models.Cohort, course models.Course) error {
+		return p.over(*ss).apply(ss, cohort, course)
+	})
+}
+
 // CancelSession calls a session off with a reason. It stays in the
 // schedule and in calendars as cancelled, and counts for nobody.
 func (s *Schedule) CancelSession(ctx context.Context, actor Actor, id uint, reason string) (models.CohortSession, error) {
