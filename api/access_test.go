@@ -219,7 +219,7 @@ func TestAccessMatrix(t *testing.T) {
 	person, enrollment := f.seedEnrollment(t, admin, cohort, "zoe@example.org")
 	session := f.seedSession(t, admin, cohort)
 	// Ids of other people's objects: the admin's account and token, a course and a cohort.
-	ids := map[string]string{"sessions": strconv.Itoa(int(session)),"users": strconv.Itoa(1), "tokens": strconv.Itoa(int(tok.ID)),
+	ids := map[string]string{"sessions": strconv.Itoa(int(session)), "users": strconv.Itoa(1), "tokens": strconv.Itoa(int(tok.ID)),
 		"courses": strconv.Itoa(int(course)), "cohorts": strconv.Itoa(int(cohort)),
 		"participants": strconv.Itoa(int(person)), "enrollments": strconv.Itoa(int(enrollment))}
 

@@ -78,7 +78,7 @@ func TestSessionAPI(t *testing.T) {
 			Status: http.StatusOK, Want: apiSession{Title: "Webinar 1", Kind: "webinar", StartsAt: "2023-03-29T10:00:00+02:00",
 				EndsAt: "2023-03-29T11:30:00+02:00", Units: 2, Required: true, Sequence: 1}},
 		{Name: "before the cohort's first day", Cookie: admin, Method: http.MethodPost, Path: base + "/sessions",
-			Body: map[string]any{"kind": "kickoff", "title": "Auftakt", "starts_at": "2023-02-28T10:00:00+01:00", "ends_at": "2023-03-01T16:00:00+01:00"},
+			Body:   map[string]any{"kind": "kickoff", "title": "Auftakt", "starts_at": "2023-02-28T10:00:00+01:00", "ends_at": "2023-03-01T16:00:00+01:00"},
 			Status: http.StatusUnprocessableEntity, Want: invalidProblem{Code: "invalid_input",
 				Errors: []fieldProblem{{Field: "starts_at", Code: "session.outside_cohort"}}}},
 		{Name: "an unknown kind", Cookie: admin, Method: http.MethodPost, Path: base + "/sessions",
