@@ -43,8 +43,9 @@ const (
 	mentoringEnd   = 14 * 60
 )
 
-// parseClock reads 10:00 as minutes from midnight.
-func parseClock(s string) (int, bool) {
+// ParseClock reads a wall-clock time such as 10:00 as minutes from
+// midnight.
+func ParseClock(s string) (int, bool) {
 	h, m, ok := strings.Cut(strings.TrimSpace(s), ":")
 	hh, err1 := strconv.Atoi(h)
 	mm, err2 := strconv.Atoi(m)
@@ -62,8 +63,8 @@ func (tpl ScheduleTemplate) layOut(c models.Cohort, course models.Course) ([]mod
 	if tpl.WebinarWeekday < time.Sunday || tpl.WebinarWeekday > time.Saturday {
 		verr.Add("webinar_weekday", CodeOutOfRange, "min", 0, "max", 6)
 	}
-	start, okStart := parseClock(tpl.WebinarStart)
-	end, okEnd := parseClock(tpl.WebinarEnd)
+	start, okStart := ParseClock(tpl.WebinarStart)
+	end, okEnd := ParseClock(tpl.WebinarEnd)
 	if !okStart {
 		verr.Add("webinar_start", CodeScheduleTimeInvalid)
 	}
