@@ -365,3 +365,41 @@ func TestOnlyStaffPlanSessions(t *testing.T) {
 		t.Errorf("juror lists sessions: %v", err)
 	}
 }
+
+// The demo gives each of its cohorts the template with two mentoring
+// slots: 15 sessions. Frühjahr 2023 begins on Wednesday 5 April 2023 at
+// 10:00 (08:00 UTC, summer time) and closes on Monday and Tuesday of its
+// twelfth week, 26 and 27 June.
+func TestDemoCohortsHaveASchedule(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.svc.LoadDemo(ctx, e.admin); err != nil {
+		t.Fatal(err)
+	}
+	cohorts, err := e.svc.Cohorts.ListCohorts(ctx, e.admin, services.CohortFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, co := range cohorts {
+		sched, err := e.svc.Schedule.ListSessions(ctx, e.admin, co.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sched.Sessions) != 15 {
+			t.Errorf("%s: %d sessions, want 15", co.Name, len(sched.Sessions))
+			continue
+		}
+		if co.Name != "Frühjahr 2023" {
+			continue
+		}
+		first, last := sched.Sessions[0], sched.Sessions[14]
+		if first.Kind != models.SessionKickoff || !first.StartsAt.Equal(utc(2023, 4, 5, 8, 0)) || first.Location != "IHK Oldenburg, Plenarsaal" {
+			t.Errorf("kick-off %+v", first)
+		}
+		if last.Kind != models.SessionClosing || !last.StartsAt.Equal(utc(2023, 6, 27, 8, 0)) ||
+			!sched.Sessions[13].StartsAt.Equal(utc(2023, 6, 26, 8, 0)) {
+			t.Errorf("closing %+v, %+v", sched.Sessions[13], last)
+		}
+	}
+}
