@@ -36,7 +36,11 @@ func (s *Schedule) CohortCalendar(ctx context.Context, actor Actor, cohortID uin
 	if !actor.IsStaff() {
 		return CalendarLink{}, ErrForbidden
 	}
-	return activeLink(s.db.WithContext(ctx), "cohort_id = ?", cohortID)
+	db := s.db.WithContext(ctx)
+	if _, err := findCohort(db, cohortID); err != nil {
+		return CalendarLink{}, err
+	}
+	return activeLink(db, "cohort_id = ?", cohortID)
 }
 
 func activeLink(tx *gorm.DB, where string, id uint) (CalendarLink, error) {
