@@ -53,7 +53,7 @@ func TestSchedulePages(t *testing.T) {
 	r = c.post(page, form("kind", "webinar", "title", "Sonderwebinar", "date", "2023-06-01", "starts_at", "10:00", "ends_at", "09:00",
 		"required", "1"))
 	expect(t, r, http.StatusUnprocessableEntity,
-		`<a href="#starts_at">Beginn: Der Termin muss im Zeitraum der Kohorte liegen`,
+		`<a href="#starts_at">Beginn: Der Termin muss im Zeitraum der Kohorte liegen (06.03.2023 bis 29.05.2023).</a>`,
 		`<a href="#ends_at">Ende: Das Ende muss nach dem Beginn liegen.</a>`, `value="Sonderwebinar"`)
 	expect(t, c.post(page, form("kind", "webinar", "title", "X", "date", "2023-04-04", "starts_at", "zehn", "ends_at", "11:00")),
 		http.StatusUnprocessableEntity, `<a href="#starts_at">Beginn: Bitte geben Sie eine Uhrzeit ein`)

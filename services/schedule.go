@@ -142,9 +142,9 @@ func checkSessionTimes(verr *ValidationError, start, end time.Time, c models.Coh
 	}
 	first, after := berlinMidnight(c.StartDate), berlinMidnight(c.EndDate.AddDays(1))
 	if start.Before(first) || !start.Before(after) {
-		verr.Add("starts_at", CodeSessionOutsideCohort, "from", c.StartDate.String(), "to", c.EndDate.String())
+		verr.Add("starts_at", CodeSessionOutsideCohort, "from", c.StartDate.German(), "to", c.EndDate.German())
 	} else if end.After(after) {
-		verr.Add("ends_at", CodeSessionOutsideCohort, "from", c.StartDate.String(), "to", c.EndDate.String())
+		verr.Add("ends_at", CodeSessionOutsideCohort, "from", c.StartDate.German(), "to", c.EndDate.German())
 	}
 }
 

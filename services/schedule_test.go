@@ -200,7 +200,7 @@ func TestSessionRefusals(t *testing.T) {
 	t.Parallel()
 	c := newScheduleEnv(t)
 	ctx := context.Background()
-	period := services.Params{"from": "2023-03-06", "to": "2023-05-29"}
+	period := services.Params{"from": "06.03.2023", "to": "29.05.2023"}
 	cases := []struct {
 		name string
 		edit func(*services.SessionInput)
