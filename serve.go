@@ -116,8 +116,8 @@ func demoScale(ctx context.Context, svc *services.Services, actor services.Actor
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "Generated %d courses, %d cohorts, %d participants and %d enrollments in %.1f s.\n",
-		res.Courses, res.Cohorts, res.Participants, res.Enrollments, time.Since(began).Seconds())
+	_, err = fmt.Fprintf(stdout, "Generated %d courses, %d cohorts, %d participants and %d enrollments in %.1f s. Their schedules hold %d sessions.\n",
+		res.Courses, res.Cohorts, res.Participants, res.Enrollments, time.Since(began).Seconds(), res.Sessions)
 	return err
 }
 

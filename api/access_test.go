@@ -72,6 +72,21 @@ var apiAccess = map[string]string{
 	"PUT /api/v1/participants/:id":                   "staff",
 	"POST /api/v1/participants/:id/account":          "staff",
 	"GET /api/v1/me/enrollments":                     "participant",
+	"GET /api/v1/cohorts/:id/sessions":               "staff",
+	"POST /api/v1/cohorts/:id/sessions":              "staff",
+	"POST /api/v1/cohorts/:id/schedule":              "staff",
+	"POST /api/v1/cohorts/:id/clone":                 "staff",
+	"GET /api/v1/cohorts/:id/calendar":               "staff",
+	"POST /api/v1/cohorts/:id/calendar":              "staff",
+	"DELETE /api/v1/cohorts/:id/calendar":            "staff",
+	"GET /api/v1/sessions/:id":                       "staff",
+	"PATCH /api/v1/sessions/:id":                     "staff",
+	"POST /api/v1/sessions/:id/cancel":               "staff",
+	"GET /api/v1/me/sessions":                        "participant",
+	"GET /api/v1/me/calendar":                        "participant",
+	"POST /api/v1/me/calendar":                       "participant",
+	"DELETE /api/v1/me/calendar":                     "participant",
+	"GET /api/v1/calendars/:token":                   "public",
 }
 
 // unclassified lists the routes the router serves without a rule in its
@@ -158,7 +173,7 @@ func (f *fixture) fingerprint(t *testing.T) string {
 	t.Helper()
 	var out []string
 	for _, table := range []string{"users", "sessions", "user_tokens", "api_tokens", "audit_events", "courses", "cohorts",
-		"course_issuers", "participants", "enrollments"} {
+		"course_issuers", "participants", "enrollments", "cohort_sessions", "calendar_tokens"} {
 		var n int64
 		if err := f.db.Table(table).Count(&n).Error; err != nil {
 			t.Fatal(err)
@@ -172,6 +187,9 @@ func (f *fixture) fingerprint(t *testing.T) string {
 	var enrollments []string
 	f.db.Model(&models.Enrollment{}).Order("id").Pluck("status", &enrollments)
 	out = append(out, enrollments...)
+	var sessions []string
+	f.db.Model(&models.CohortSession{}).Order("id").Pluck("title || ':' || sequence || ':' || cancel_reason", &sessions)
+	out = append(out, sessions...)
 	var courses []string
 	f.db.Model(&models.Course{}).Order("id").Pluck("title", &courses)
 	out = append(append(append(out, roles...), cohorts...), courses...)
@@ -201,8 +219,9 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	course, cohort := f.seedCourse(t, admin)
 	person, enrollment := f.seedEnrollment(t, admin, cohort, "zoe@example.org")
+	session := f.seedSession(t, admin, cohort)
 	// Ids of other people's objects: the admin's account and token, a course and a cohort.
-	ids := map[string]string{"users": strconv.Itoa(1), "tokens": strconv.Itoa(int(tok.ID)),
+	ids := map[string]string{"sessions": strconv.Itoa(int(session)), "users": strconv.Itoa(1), "tokens": strconv.Itoa(int(tok.ID)),
 		"courses": strconv.Itoa(int(course)), "cohorts": strconv.Itoa(int(cohort)),
 		"participants": strconv.Itoa(int(person)), "enrollments": strconv.Itoa(int(enrollment))}
 

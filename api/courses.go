@@ -234,16 +234,37 @@ func (h *handlers) listCohorts(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }
 
+// createCohortRequest is a cohort and, when schedule is sent (even as
+// {}), the template to lay out its sessions with.
+type createCohortRequest struct {
+	Name      string           `json:"name" binding:"required,max=100"`
+	StartDate *models.Date     `json:"start_date" binding:"required"`
+	EndDate   *models.Date     `json:"end_date"`
+	Capacity  int              `json:"capacity" binding:"required,gte=1,lte=10000"`
+	Venue     string           `json:"venue" binding:"max=300"`
+	Schedule  *scheduleRequest `json:"schedule"`
+}
+
+func (r createCohortRequest) toInput() services.CohortInput {
+	return cohortRequest{Name: r.Name, StartDate: r.StartDate, EndDate: r.EndDate, Capacity: r.Capacity, Venue: r.Venue}.toInput()
+}
+
 func (h *handlers) createCohort(c *gin.Context) {
 	id, ok := h.pathID(c)
 	if !ok {
 		return
 	}
-	var req cohortRequest
+	var req createCohortRequest
 	if !h.bindJSON(c, &req) {
 		return
 	}
-	cohort, err := h.svc.Cohorts.CreateCohort(c.Request.Context(), access.ActorOf(c), id, req.toInput())
+	var cohort models.Cohort
+	var err error
+	if req.Schedule != nil {
+		cohort, err = h.svc.Schedule.CreateCohortWithSchedule(c.Request.Context(), access.ActorOf(c), id, req.toInput(), req.Schedule.toTemplate())
+	} else {
+		cohort, err = h.svc.Cohorts.CreateCohort(c.Request.Context(), access.ActorOf(c), id, req.toInput())
+	}
 	if err == nil {
 		c.Header("Location", apiPath("/api/v1/cohorts/%d", cohort.ID))
 	}

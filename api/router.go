@@ -58,6 +58,8 @@ type handlers struct {
 	maxBody int64
 	docs    *docs
 	ui      UI
+	// baseURL names the host in the UIDs of calendar events.
+	baseURL string
 }
 
 // Router is the HTTP handler of Kohorte with the rule of every route.
@@ -76,7 +78,7 @@ func NewRouter(d Deps) (*Router, error) {
 		return nil, err
 	}
 	h := &handlers{log: d.Logger, svc: d.Services,
-		version: d.Version, maxBody: d.MaxBody, docs: docs, ui: d.UI}
+		version: d.Version, maxBody: d.MaxBody, docs: docs, ui: d.UI, baseURL: d.BaseURL}
 	if h.maxBody <= 0 {
 		h.maxBody = 1 << 20
 	}
@@ -155,6 +157,24 @@ func NewRouter(d Deps) (*Router, error) {
 	v1.Handle(access.Staff, http.MethodPut, "/participants/:id", h.updateParticipant)
 	v1.POST(access.Staff, "/participants/:id/account", h.createParticipantAccount)
 	v1.GET(access.Participant, "/me/enrollments", h.myEnrollments)
+
+	// The schedule: sessions of a cohort, its template and clones, and
+	// private calendar feeds, public to whoever holds their token.
+	v1.GET(access.Staff, "/cohorts/:id/sessions", h.listSessions)
+	v1.POST(access.Staff, "/cohorts/:id/sessions", h.createSession)
+	v1.POST(access.Staff, "/cohorts/:id/schedule", h.layOutSchedule)
+	v1.POST(access.Staff, "/cohorts/:id/clone", h.cloneCohort)
+	v1.GET(access.Staff, "/cohorts/:id/calendar", h.cohortCalendar)
+	v1.POST(access.Staff, "/cohorts/:id/calendar", h.openCohortCalendar)
+	v1.DELETE(access.Staff, "/cohorts/:id/calendar", h.revokeCohortCalendar)
+	v1.GET(access.Staff, "/sessions/:id", h.getSession)
+	v1.PATCH(access.Staff, "/sessions/:id", h.patchSession)
+	v1.POST(access.Staff, "/sessions/:id/cancel", h.cancelSession)
+	v1.GET(access.Participant, "/me/sessions", h.mySessions)
+	v1.GET(access.Participant, "/me/calendar", h.myCalendar)
+	v1.POST(access.Participant, "/me/calendar", h.openMyCalendar)
+	v1.DELETE(access.Participant, "/me/calendar", h.revokeMyCalendar)
+	v1.GET(access.Public, "/calendars/:token", h.calendarFeed)
 
 	if d.UI != nil {
 		d.UI.Register(&r.RouterGroup, routes)

@@ -83,6 +83,7 @@ var objectPages = map[string]string{
 	"course":      "/kurse/",
 	"cohort":      "/kohorten/",
 	"participant": "/teilnehmende/",
+	"session":     "/termine/",
 }
 
 // auditChanges compares the recorded states of an object: for a change,

@@ -64,6 +64,8 @@ type cohortForm struct {
 	EndDate   string `form:"end_date" label:"FieldEndDate"`
 	Capacity  string `form:"capacity" label:"FieldCapacity"`
 	Venue     string `form:"venue" label:"FieldVenue"`
+	// WithSchedule lays out the course's schedule for a new cohort.
+	WithSchedule string `form:"with_schedule" label:"FieldWithSchedule"`
 }
 
 // cohortFields is what the part "cohort-fields" draws: the inputs of a
@@ -139,7 +141,7 @@ type newCohortPage struct {
 }
 
 func (ui *UI) newCohortPage(c *gin.Context) {
-	form := cohortForm{Course: c.Query("kurs"), Capacity: strconv.Itoa(defaultCapacity)}
+	form := cohortForm{Course: c.Query("kurs"), Capacity: strconv.Itoa(defaultCapacity), WithSchedule: "1"}
 	ui.showNewCohort(c, http.StatusOK, newCohortPage{Fields: newCohortFields(form, nil, 0)})
 }
 
@@ -171,13 +173,21 @@ func (ui *UI) createCohort(c *gin.Context) {
 	if r.errs != nil {
 		r.errs = r.errs.check(&form, in.Check())
 	} else {
-		cohort, err := ui.svc.Cohorts.CreateCohort(c.Request.Context(), access.ActorOf(c), uint(courseID), in)
+		var cohort models.Cohort
+		if form.WithSchedule == "1" {
+			cohort, err = ui.svc.Schedule.CreateCohortWithSchedule(c.Request.Context(), access.ActorOf(c), uint(courseID), in,
+				services.DefaultScheduleTemplate())
+		} else {
+			cohort, err = ui.svc.Cohorts.CreateCohort(c.Request.Context(), access.ActorOf(c), uint(courseID), in)
+		}
 		switch {
 		case err == nil:
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kohorten/%d?erledigt=angelegt", cohort.ID))
 			return
 		case errors.Is(err, services.ErrNotFound):
 			r.errs = chooseCourse.check(&form, in.Check())
+		case refusalOf(err) != nil:
+			r.errs = formErrors{{Field: "with_schedule", Label: "FieldWithSchedule", Message: refusalOf(err)}}
 		default:
 			if r.errs = serviceFieldErrors(&form, err); r.errs == nil {
 				ui.fail(c, err)

@@ -322,6 +322,14 @@ var codeMessages = map[services.Code]string{
 	services.CodeImportNotSpreadsheet: "ImportNotSpreadsheet",
 	services.CodeImportUnreadable:     "ImportUnreadable",
 
+	services.CodeSessionEndNotAfterStart: "ErrSessionEndNotAfterStart",
+	services.CodeSessionOutsideCohort:    "ErrSessionOutsideCohort",
+	services.CodeSessionCancelled:        "ErrSessionCancelled",
+	services.CodeSessionURLInvalid:       "ErrSessionURL",
+	services.CodeScheduleNotEmpty:        "ErrScheduleNotEmpty",
+	services.CodeScheduleTimeInvalid:     "ErrScheduleTime",
+	services.CodeScheduleTooShort:        "ErrScheduleTooShort",
+
 	services.CodeConcurrentChange:       "ErrConcurrentChange",
 	services.CodeDatabaseUnavailable:    "ErrUnavailable",
 	services.CodeBidiControls:           "ErrBidiControls",

@@ -24,17 +24,47 @@ type myEnrollment struct {
 
 type myCoursesPage struct {
 	Enrollments []myEnrollment
+	// Sessions are the reader's own schedule, Calendar their feed.
+	Sessions []sessionRow
+	Calendar calendarView
+	// HasParticipant says whether the account belongs to a participant,
+	// who can have a feed.
+	HasParticipant bool
+	Notice         *message
+	Table          sessionTable
+	CalendarBox    calendarBox
 }
 
 // myCoursesPage lists the cohorts of the participant linked to the
-// reader's account; the service shows nobody else's.
+// reader's account, with their schedule; the service shows nobody else's.
 func (ui *UI) myCoursesPage(c *gin.Context) {
-	es, err := ui.myEnrollments(c, access.ActorOf(c))
+	var notice *message
+	if c.Query("erledigt") == "widerrufen" {
+		notice = newMessage("CalendarRevoked")
+	}
+	ui.showMyCourses(c, calendarView{}, notice)
+}
+
+// showMyCourses renders the reader's own page; cal, when it holds an
+// address, is the feed just opened.
+func (ui *UI) showMyCourses(c *gin.Context, cal calendarView, notice *message) {
+	actor := access.ActorOf(c)
+	es, err := ui.myEnrollments(c, actor)
 	if err != nil {
 		ui.fail(c, err)
 		return
 	}
-	ui.render(c, http.StatusOK, "my_courses", myCoursesPage{Enrollments: es})
+	sessions, link, err := ui.mySchedule(c, actor)
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	if cal.URL == "" {
+		cal = link
+	}
+	ui.render(c, http.StatusOK, "my_courses", myCoursesPage{Enrollments: es, Sessions: sessions, Calendar: cal,
+		HasParticipant: len(es) > 0, Notice: notice, Table: sessionTable{Rows: sessions},
+		CalendarBox: calendarBox{View: cal, Action: "/meine-kurse/kalender"}})
 }
 
 // myEnrollments reads the reader's own cohorts, newest first.

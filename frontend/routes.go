@@ -81,6 +81,16 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	g.POST(access.Staff, "/kohorten/:id/import", ui.commitImport)
 	page(access.Staff, "/kohorten/:id/export.csv", ui.exportCSV)
 	page(access.Staff, "/kohorten/:id/export.xlsx", ui.exportXLSX)
+	// A cohort's schedule, its template, clones and calendar feed.
+	page(access.Staff, "/kohorten/:id/termine", ui.schedulePage)
+	g.POST(access.Staff, "/kohorten/:id/termine", ui.createSession)
+	g.POST(access.Staff, "/kohorten/:id/termine/vorlage", ui.layOutSchedule)
+	g.POST(access.Staff, "/kohorten/:id/termine/kalender", ui.openCohortCalendar)
+	g.POST(access.Staff, "/kohorten/:id/termine/kalender/widerrufen", ui.revokeCohortCalendar)
+	g.POST(access.Staff, "/kohorten/:id/kopieren", ui.cloneCohort)
+	page(access.Staff, "/termine/:id", ui.sessionPage)
+	g.POST(access.Staff, "/termine/:id", ui.updateSession)
+	g.POST(access.Staff, "/termine/:id/absagen", ui.cancelSession)
 	page(access.Staff, "/import-vorlage.csv", ui.importTemplateCSV)
 	page(access.Staff, "/import-vorlage.xlsx", ui.importTemplateXLSX)
 
@@ -98,4 +108,6 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 
 	// A participant's own cohorts; the service shows only their own.
 	page(access.Participant, "/meine-kurse", ui.myCoursesPage)
+	g.POST(access.Participant, "/meine-kurse/kalender", ui.openMyCalendar)
+	g.POST(access.Participant, "/meine-kurse/kalender/widerrufen", ui.revokeMyCalendar)
 }

@@ -35,12 +35,13 @@ var auditNamers = map[string]func(tx *gorm.DB, ids []uint) (map[uint]AuditObject
 	"participant": participantNames,
 	"api_token":   namesOf(&models.APIToken{}, "name"),
 	"enrollment":  enrollmentNames,
+	"session":     sessionNames,
 }
 
 // AuditObjectTypes are the object types the audit log records, for a
 // choice of them.
 func AuditObjectTypes() []string {
-	return []string{"user", "login", "api_token", "course", "cohort", "participant", "enrollment"}
+	return []string{"user", "login", "api_token", "course", "cohort", "participant", "enrollment", "session", "calendar"}
 }
 
 // ObjectNames names the objects that events are about. Objects that no
@@ -126,6 +127,28 @@ func enrollmentNames(tx *gorm.DB, ids []uint) (map[uint]AuditObject, error) {
 	out := make(map[uint]AuditObject, len(rows))
 	for _, r := range rows {
 		out[r.ID] = AuditObject{Name: r.name(), Within: r.CohortName, CohortID: r.CohortID}
+	}
+	return out, nil
+}
+
+// sessionNames name sessions by title, within their cohort.
+func sessionNames(tx *gorm.DB, ids []uint) (map[uint]AuditObject, error) {
+	var rows []struct {
+		ID         uint
+		Title      string
+		CohortID   uint
+		CohortName string
+	}
+	err := tx.Table("cohort_sessions").
+		Select("cohort_sessions.id, cohort_sessions.title, cohort_sessions.cohort_id, cohorts.name AS cohort_name").
+		Joins("JOIN cohorts ON cohorts.id = cohort_sessions.cohort_id").
+		Where("cohort_sessions.id IN ?", ids).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uint]AuditObject, len(rows))
+	for _, r := range rows {
+		out[r.ID] = AuditObject{Name: r.Title, Within: r.CohortName, CohortID: r.CohortID}
 	}
 	return out, nil
 }

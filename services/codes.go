@@ -105,6 +105,17 @@ const (
 	CodeImportUnreadable     Code = "import.unreadable"
 )
 
+// Codes of sessions and schedules.
+const (
+	CodeSessionEndNotAfterStart Code = "session.end_not_after_start"
+	CodeSessionOutsideCohort    Code = "session.outside_cohort" // from, to: the cohort's first and last day
+	CodeSessionCancelled        Code = "session.cancelled"
+	CodeSessionURLInvalid       Code = "session.url_invalid"
+	CodeScheduleNotEmpty        Code = "schedule.not_empty"
+	CodeScheduleTimeInvalid     Code = "schedule.time_invalid"
+	CodeScheduleTooShort        Code = "schedule.too_short" // weeks
+)
+
 // Codes of failures that are nobody's mistake.
 const (
 	CodeConcurrentChange    Code = "conflict.concurrent_change"
@@ -214,6 +225,14 @@ var codeMessages = map[Code]string{
 	CodeImportNoHeader:       "the file has no header row",
 	CodeImportNotSpreadsheet: "the file is neither CSV nor XLSX",
 	CodeImportUnreadable:     "the file cannot be read as a list",
+
+	CodeSessionEndNotAfterStart: "must be after the start",
+	CodeSessionOutsideCohort:    "must lie within the cohort's period, {from} to {to}",
+	CodeSessionCancelled:        "the session is cancelled and cannot change",
+	CodeSessionURLInvalid:       "must be an address starting with https:// or http://",
+	CodeScheduleNotEmpty:        "the cohort has sessions already; a schedule is laid out only for an empty one",
+	CodeScheduleTimeInvalid:     "must be a time such as 10:00",
+	CodeScheduleTooShort:        "the cohort's period is shorter than the {weeks} weeks of the course's schedule",
 
 	CodeConcurrentChange:       "someone else changed the same data at the same moment; please try again",
 	CodeDatabaseUnavailable:    "the database cannot be reached at the moment; please try again shortly",

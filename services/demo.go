@@ -117,6 +117,9 @@ func loadDemoCohort(ctx context.Context, actor Actor, s *Services, courseID uint
 	if err != nil {
 		return err
 	}
+	if _, err := s.Schedule.LayOutSchedule(ctx, actor, cohort.ID, demoSchedule(dc)); err != nil {
+		return err
+	}
 	for i := range dc.size {
 		p, err := s.Participants.CreateParticipant(ctx, actor, demoPerson(*person, dc.states[i%len(dc.states)]))
 		if err != nil {
@@ -133,6 +136,15 @@ func loadDemoCohort(ctx context.Context, actor Actor, s *Services, courseID uint
 		}
 	}
 	return nil
+}
+
+// demoSchedule is the course's template as the reports describe it:
+// Wednesday webinars, two mentoring slots, each cohort its own webinar room.
+func demoSchedule(dc demoCohort) ScheduleTemplate {
+	tpl := DefaultScheduleTemplate()
+	tpl.MentoringSlots = 2
+	tpl.OnlineURL = "https://meet.example.org/" + strings.NewReplacer(" ", "-", "/", "-").Replace(asciiFold(strings.ToLower(dc.name)))
+	return tpl
 }
 
 // demoPerson invents participant n from federal state; names and e-mails

@@ -17,6 +17,8 @@ type ScaleResult struct {
 	Cohorts      int
 	Participants int
 	Enrollments  int
+	// Sessions are the cohorts' schedules, each the course's template.
+	Sessions int
 }
 
 // The shape of a generated data set, as a whole IHK region keeps it over
@@ -70,7 +72,8 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 	if err != nil {
 		return res, err
 	}
-	return res, analyze(ctx, s.db, "courses", "course_issuers", "course_signatories", "cohorts", "participants", "enrollments")
+	return res, analyze(ctx, s.db, "courses", "course_issuers", "course_signatories", "cohorts", "participants", "enrollments",
+		"cohort_sessions")
 }
 
 // analyze gathers the planner's statistics on tables just loaded in bulk:
@@ -115,7 +118,35 @@ func (g *scaleGen) load(tx *gorm.DB, people int) (ScaleResult, error) {
 	if err := tx.CreateInBatches(enrollments, scaleBatch).Error; err != nil {
 		return ScaleResult{}, fmt.Errorf("enrollments: %w", err)
 	}
-	return ScaleResult{Courses: len(courses), Cohorts: len(cohorts), Participants: len(persons), Enrollments: len(enrollments)}, nil
+	sessions, err := scaleSessions(courses, cohorts)
+	if err != nil {
+		return ScaleResult{}, err
+	}
+	if err := tx.CreateInBatches(sessions, scaleBatch).Error; err != nil {
+		return ScaleResult{}, fmt.Errorf("sessions: %w", err)
+	}
+	return ScaleResult{Courses: len(courses), Cohorts: len(cohorts), Participants: len(persons), Enrollments: len(enrollments),
+		Sessions: len(sessions)}, nil
+}
+
+// scaleSessions lays out every cohort's schedule from the default
+// template, as staff creating the cohort would.
+func scaleSessions(courses []models.Course, cohorts []models.Cohort) ([]models.CohortSession, error) {
+	byID := make(map[uint]models.Course, len(courses))
+	for _, c := range courses {
+		byID[c.ID] = c
+	}
+	tpl := DefaultScheduleTemplate()
+	tpl.OnlineURL = "https://meet.example.org/kohorte"
+	out := make([]models.CohortSession, 0, 13*len(cohorts))
+	for _, c := range cohorts {
+		ss, err := tpl.layOut(c, byID[c.CourseID])
+		if err != nil {
+			return nil, fmt.Errorf("schedule of cohort %s: %w", c.Name, err)
+		}
+		out = append(out, ss...)
+	}
+	return out, nil
 }
 
 func (g *scaleGen) courses(n int) []models.Course {
@@ -124,6 +155,7 @@ func (g *scaleGen) courses(n int) []models.Course {
 	for i := range out {
 		c := models.Course{Description: base.Description, Topics: base.Topics, Format: base.Format,
 			DurationWeeks: 12, MinAttendancePercent: 80, ClosingRequired: true, MinJuryPercent: 50,
+			UnitsKickoff: 8, UnitsWebinar: 2, UnitsMentoring: 1, UnitsClosing: 8,
 			CertificatePrefix: fmt.Sprintf("K%03d", i%1000)}
 		c.Title = fmt.Sprintf("%s – %s %d", base.Title, demoPlaces[states[i%len(states)]], i+1)
 		c.CertificateTitle = base.CertificateTitle

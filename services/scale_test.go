@@ -22,6 +22,11 @@ func TestLoadScaleGeneratesAConsistentRegion(t *testing.T) {
 	if res.Courses != 2 || res.Participants != 400 || res.Enrollments != 400 {
 		t.Fatalf("LoadScale(400) = %+v, want 2 courses, 400 participants, 400 enrollments", res)
 	}
+	var sessions int64
+	e.db.Model(&models.CohortSession{}).Count(&sessions)
+	if res.Sessions != 13*res.Cohorts || sessions != int64(res.Sessions) {
+		t.Errorf("%d sessions reported, %d stored, want 13 for each of %d cohorts", res.Sessions, sessions, res.Cohorts)
+	}
 	if res.Cohorts < 400/30 || res.Cohorts > 400/8 {
 		t.Errorf("%d cohorts for 400 people in cohorts of 8 to 30", res.Cohorts)
 	}

@@ -52,6 +52,7 @@ type Response struct {
 // Excel file (";" between cells, "," as decimal mark) has inside cells.
 var readCSVAsText = sync.OnceFunc(func() {
 	openapi3filter.RegisterBodyDecoder("text/csv", openapi3filter.PlainBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("text/calendar", openapi3filter.PlainBodyDecoder)
 })
 
 // New returns a client for h that fails t on any response the OpenAPI
