@@ -1,0 +1,234 @@
+package services
+
+import (
+	"time"
+
+	"context"
+
+	"gorm.io/gorm"
+
+	"kohorte/models"
+)
+
+// AttendanceCell is one participant at one session in the grid. Expected
+// is false outside their enrollment (before it, or after withdrawal) and
+// for cancelled sessions; Recorded is false where nobody took attendance.
+type AttendanceCell struct {
+	SessionID uint
+	Expected  bool
+	Recorded  bool
+	Value     AttendanceValue
+	Note      string
+}
+
+// GridRow is one participant with their attendance at every session of
+// the cohort, in the sessions' order, and their eligibility.
+type GridRow struct {
+	Enrollment  models.Enrollment
+	Cells       []AttendanceCell
+	Eligibility Eligibility
+}
+
+// AttendanceGrid is a cohort's participants × sessions, each row with its
+// rate and eligibility, and who is at risk of missing the rate.
+type AttendanceGrid struct {
+	Cohort   models.Cohort
+	Sessions []models.CohortSession
+	Rows     []GridRow
+	// AtRisk are the indexes into Rows of those who can no longer reach
+	// the rate, then of those who would miss it after one more miss.
+	AtRisk []int
+}
+
+// Grid reads a cohort's attendance grid with every row's eligibility in
+// one read transaction of six queries, whatever the cohort's size: the
+// cohort, its course, its sessions, its enrollments, their participants and
+// all their attendance.
+func (s *Attendance) Grid(ctx context.Context, actor Actor, cohortID uint) (AttendanceGrid, error) {
+	if !actor.IsStaff() {
+		return AttendanceGrid{}, ErrForbidden
+	}
+	var g AttendanceGrid
+	err := readTransaction(ctx, s.db, func(tx *gorm.DB) error {
+		var err error
+		g, err = readGrid(tx, cohortID, nil, s.now())
+		return err
+	})
+	return g, err
+}
+
+// readGrid reads the grid of a cohort, of all its enrollments or of those
+// only.
+func readGrid(tx *gorm.DB, cohortID uint, only []uint, now time.Time) (AttendanceGrid, error) {
+	var g AttendanceGrid
+	var err error
+	if g.Cohort, err = findCohort(tx, cohortID); err != nil {
+		return g, err
+	}
+	if err := tx.Where("cohort_id = ?", cohortID).Order("starts_at, id").Find(&g.Sessions).Error; err != nil {
+		return g, err
+	}
+	q := tx.Preload("Participant").
+		Joins("JOIN participants ON participants.id = enrollments.participant_id").
+		Where("enrollments.cohort_id = ?", cohortID)
+	if only != nil {
+		q = q.Where("enrollments.id IN ?", only)
+	}
+	var es []models.Enrollment
+	if err := q.Order("participants.sort_name, enrollments.id").Find(&es).Error; err != nil {
+		return g, err
+	}
+	aq := tx.Joins("JOIN cohort_sessions ON cohort_sessions.id = attendances.session_id").
+		Where("cohort_sessions.cohort_id = ?", cohortID)
+	if only != nil {
+		aq = aq.Where("attendances.enrollment_id IN ?", only)
+	}
+	var rows []models.Attendance
+	if err := aq.Find(&rows).Error; err != nil {
+		return g, err
+	}
+	g.Rows = buildGrid(rulesOf(g.Cohort.Course), g.Sessions, es, rows, now)
+	g.AtRisk = atRisk(g.Rows)
+	return g, nil
+}
+
+// buildGrid lays out the rows in one pass over what was read.
+func buildGrid(rules eligibilityRules, sessions []models.CohortSession, es []models.Enrollment, rows []models.Attendance, now time.Time) []GridRow {
+	byEnrollment := make(map[uint]map[uint]models.Attendance, len(es))
+	for _, a := range rows {
+		m := byEnrollment[a.EnrollmentID]
+		if m == nil {
+			m = map[uint]models.Attendance{}
+			byEnrollment[a.EnrollmentID] = m
+		}
+		m[a.SessionID] = a
+	}
+	idx := indexSessions(sessions)
+	out := make([]GridRow, len(es))
+	for i, e := range es {
+		att := byEnrollment[e.ID]
+		cells := make([]AttendanceCell, len(sessions))
+		for j, sess := range sessions {
+			a, ok := att[sess.ID]
+			cells[j] = AttendanceCell{SessionID: sess.ID, Expected: !sess.Cancelled() && expects(e, idx.days[j]), Recorded: ok,
+				Value: AttendanceValue{a.Status, a.Modality}, Note: a.Note}
+		}
+		out[i] = GridRow{Enrollment: e, Cells: cells, Eligibility: evaluate(rules, idx, e, att, now)}
+	}
+	return out
+}
+
+func atRisk(rows []GridRow) []int {
+	var out []int
+	for _, risk := range []Risk{RiskCannotReach, RiskOneMoreMiss} {
+		for i, r := range rows {
+			if r.Eligibility.Risk == risk {
+				out = append(out, i)
+			}
+		}
+	}
+	return out
+}
+
+// SessionSheet is one session with everyone expected there, for taking
+// its attendance in one form.
+type SessionSheet struct {
+	Cohort  models.Cohort
+	Session models.CohortSession
+	Rows    []SheetRow
+}
+
+// SheetRow is one expected participant and what is recorded for them.
+type SheetRow struct {
+	Enrollment models.Enrollment
+	Recorded   bool
+	Value      AttendanceValue
+	Note       string
+}
+
+// Sheet reads a session with everyone expected at it, in one read of five
+// queries whatever the cohort's size.
+func (s *Attendance) Sheet(ctx context.Context, actor Actor, sessionID uint) (SessionSheet, error) {
+	if !actor.IsStaff() {
+		return SessionSheet{}, ErrForbidden
+	}
+	var sh SessionSheet
+	err := readTransaction(ctx, s.db, func(tx *gorm.DB) error {
+		if err := tx.Take(&sh.Session, sessionID).Error; err != nil {
+			return notFoundAs(err, "session", sessionID)
+		}
+		var err error
+		if sh.Cohort, err = findCohort(tx, sh.Session.CohortID); err != nil {
+			return err
+		}
+		var es []models.Enrollment
+		if err := tx.Preload("Participant").
+			Joins("JOIN participants ON participants.id = enrollments.participant_id").
+			Where("enrollments.cohort_id = ?", sh.Cohort.ID).
+			Order("participants.sort_name, enrollments.id").Find(&es).Error; err != nil {
+			return err
+		}
+		var rows []models.Attendance
+		if err := tx.Where("session_id = ?", sessionID).Find(&rows).Error; err != nil {
+			return err
+		}
+		sh.Rows = sheetRows(sh.Session, es, rows)
+		return nil
+	})
+	return sh, err
+}
+
+func sheetRows(session models.CohortSession, es []models.Enrollment, rows []models.Attendance) []SheetRow {
+	byEnrollment := make(map[uint]models.Attendance, len(rows))
+	for _, a := range rows {
+		byEnrollment[a.EnrollmentID] = a
+	}
+	day := SessionDay(session)
+	var out []SheetRow
+	for _, e := range es {
+		if !expects(e, day) {
+			continue
+		}
+		a, ok := byEnrollment[e.ID]
+		out = append(out, SheetRow{Enrollment: e, Recorded: ok, Value: AttendanceValue{a.Status, a.Modality}, Note: a.Note})
+	}
+	return out
+}
+
+// MyCohortAttendance is a participant's own attendance in one cohort.
+type MyCohortAttendance struct {
+	Cohort   models.Cohort
+	Sessions []models.CohortSession
+	Row      GridRow
+}
+
+// Mine returns the attendance and eligibility of the participant linked
+// to the actor's account, per cohort, newest cohort first; never anyone
+// else's.
+func (s *Attendance) Mine(ctx context.Context, actor Actor) ([]MyCohortAttendance, error) {
+	if !actor.Is(models.RoleParticipant) {
+		return nil, ErrForbidden
+	}
+	var out []MyCohortAttendance
+	err := readTransaction(ctx, s.db, func(tx *gorm.DB) error {
+		var es []models.Enrollment
+		if err := tx.Joins("JOIN participants ON participants.id = enrollments.participant_id").
+			Where("participants.user_id = ?", actor.UserID).
+			Order("enrollments.enrolled_at DESC, enrollments.id DESC").Find(&es).Error; err != nil {
+			return err
+		}
+		for _, e := range es {
+			// A person is in a handful of cohorts; each is read as the
+			// grid of their own row.
+			g, err := readGrid(tx, e.CohortID, []uint{e.ID}, s.now())
+			if err != nil {
+				return err
+			}
+			if len(g.Rows) == 1 {
+				out = append(out, MyCohortAttendance{Cohort: g.Cohort, Sessions: g.Sessions, Row: g.Rows[0]})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
