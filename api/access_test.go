@@ -70,6 +70,11 @@ var apiAccess = map[string]string{
 	"PUT /api/v1/participants/:id":                   "staff",
 	"POST /api/v1/participants/:id/account":          "staff",
 	"GET /api/v1/me/enrollments":                     "participant",
+	"GET /api/v1/cohorts/:id/attendance":             "staff",
+	"GET /api/v1/cohorts/:id/attendance/export":      "staff",
+	"GET /api/v1/sessions/:id/attendance":            "staff",
+	"PUT /api/v1/sessions/:id/attendance":            "staff",
+	"GET /api/v1/me/attendance":                      "participant",
 }
 
 // unclassified lists the routes the router serves without a rule in its
@@ -156,7 +161,7 @@ func (f *fixture) fingerprint(t *testing.T) string {
 	t.Helper()
 	var out []string
 	for _, table := range []string{"users", "sessions", "user_tokens", "api_tokens", "audit_events", "courses", "cohorts",
-		"course_issuers", "participants", "enrollments"} {
+		"course_issuers", "participants", "enrollments", "attendances"} {
 		var n int64
 		if err := f.db.Table(table).Count(&n).Error; err != nil {
 			t.Fatal(err)
@@ -199,8 +204,9 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	course, cohort := f.seedCourse(t, admin)
 	person, enrollment := f.seedEnrollment(t, admin, cohort, "zoe@example.org")
+	session := f.seedSession(t, cohort)
 	// Ids of other people's objects: the admin's account and token, a course and a cohort.
-	ids := map[string]string{"users": strconv.Itoa(1), "tokens": strconv.Itoa(int(tok.ID)),
+	ids := map[string]string{"sessions": strconv.Itoa(int(session)), "users": strconv.Itoa(1), "tokens": strconv.Itoa(int(tok.ID)),
 		"courses": strconv.Itoa(int(course)), "cohorts": strconv.Itoa(int(cohort)),
 		"participants": strconv.Itoa(int(person)), "enrollments": strconv.Itoa(int(enrollment))}
 
@@ -213,7 +219,11 @@ func TestAccessMatrix(t *testing.T) {
 			target := strings.Replace(path, ":id", ids[strings.Split(path, "/")[3]], 1)
 			target = strings.Replace(target, ":position", "1", 1)
 			before := f.fingerprint(t)
-			r := f.as(c.cookie, method, target, map[string]any{})
+			body := map[string]any{}
+			if strings.HasSuffix(path, "/attendance") && method == http.MethodPut {
+				body["entries"] = []map[string]any{{"enrollment_id": enrollment, "status": "absent"}}
+			}
+			r := f.as(c.cookie, method, target, body)
 			want := http.StatusForbidden
 			if c.role == "" {
 				want = http.StatusUnauthorized

@@ -154,6 +154,12 @@ func NewRouter(d Deps) (*Router, error) {
 	v1.POST(access.Staff, "/participants/:id/account", h.createParticipantAccount)
 	v1.GET(access.Participant, "/me/enrollments", h.myEnrollments)
 
+	v1.GET(access.Staff, "/cohorts/:id/attendance", h.attendanceGrid)
+	v1.GET(access.Staff, "/cohorts/:id/attendance/export", h.exportAttendance)
+	v1.GET(access.Staff, "/sessions/:id/attendance", h.sessionAttendance)
+	v1.Handle(access.Staff, http.MethodPut, "/sessions/:id/attendance", h.recordAttendance)
+	v1.GET(access.Participant, "/me/attendance", h.myAttendance)
+
 	if d.UI != nil {
 		d.UI.Register(&r.RouterGroup, routes)
 	}

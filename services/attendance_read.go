@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"kohorte/models"
+	"kohorte/services/roster"
 )
 
 // AttendanceCell is one participant at one session in the grid. Expected
@@ -231,4 +232,49 @@ func (s *Attendance) Mine(ctx context.Context, actor Actor) ([]MyCohortAttendanc
 		return nil
 	})
 	return out, err
+}
+
+// ExportTable returns a cohort's attendance as the CSV and XLSX exports
+// write it, read as the grid is: one column per session, totals, rate and
+// eligibility per participant.
+func (s *Attendance) ExportTable(ctx context.Context, actor Actor, cohortID uint) (models.Cohort, roster.AttendanceTable, error) {
+	g, err := s.Grid(ctx, actor, cohortID)
+	if err != nil {
+		return g.Cohort, roster.AttendanceTable{}, err
+	}
+	var t roster.AttendanceTable
+	for _, sess := range g.Sessions {
+		start, end := sess.StartsAt.In(attendanceZone()), sess.EndsAt.In(attendanceZone())
+		t.Sessions = append(t.Sessions, roster.AttendanceSession{Title: sess.Title, Date: start.Format("02.01.2006"),
+			Start: start.Format("15:04"), End: end.Format("15:04"), Cancelled: sess.Cancelled()})
+	}
+	for _, r := range g.Rows {
+		p := r.Enrollment.Participant
+		row := roster.AttendanceExportRow{LastName: p.LastName, FirstName: p.FirstName, Status: string(r.Enrollment.Status),
+			Attended: r.Eligibility.Count.Attended, Excused: r.Eligibility.Count.Excused, Held: r.Eligibility.Count.Held,
+			Remaining: r.Eligibility.Count.Remaining, RateTenths: r.Eligibility.Count.RateTenths,
+			Eligibility: string(r.Eligibility.State), Risk: string(r.Eligibility.Risk)}
+		for _, c := range r.Cells {
+			row.Cells = append(row.Cells, exportCell(c))
+			if c.Expected && c.Value.Status == models.AttendancePresent {
+				if c.Value.Modality == models.ModalityRemote {
+					row.Remote++
+				} else {
+					row.OnSite++
+				}
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return g.Cohort, t, nil
+}
+
+func exportCell(c AttendanceCell) string {
+	switch {
+	case !c.Expected:
+		return "-"
+	case !c.Recorded:
+		return ""
+	}
+	return c.Value.Key()
 }
