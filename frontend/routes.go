@@ -81,6 +81,12 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	g.POST(access.Staff, "/kohorten/:id/import", ui.commitImport)
 	page(access.Staff, "/kohorten/:id/export.csv", ui.exportCSV)
 	page(access.Staff, "/kohorten/:id/export.xlsx", ui.exportXLSX)
+	page(access.Staff, "/kohorten/:id/anwesenheit", ui.attendancePage)
+	g.POST(access.Staff, "/kohorten/:id/anwesenheit", ui.setCell)
+	page(access.Staff, "/kohorten/:id/anwesenheit.csv", ui.attendanceCSV)
+	page(access.Staff, "/kohorten/:id/anwesenheit.xlsx", ui.attendanceXLSX)
+	page(access.Staff, "/termine/:id/anwesenheit", ui.sessionSheetPage)
+	g.POST(access.Staff, "/termine/:id/anwesenheit", ui.recordSheet)
 	page(access.Staff, "/import-vorlage.csv", ui.importTemplateCSV)
 	page(access.Staff, "/import-vorlage.xlsx", ui.importTemplateXLSX)
 
@@ -98,4 +104,5 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 
 	// A participant's own cohorts; the service shows only their own.
 	page(access.Participant, "/meine-kurse", ui.myCoursesPage)
+	page(access.Participant, "/meine-anwesenheit", ui.myAttendancePage)
 }
