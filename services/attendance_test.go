@@ -24,7 +24,9 @@ var berlin = func() *time.Location {
 }()
 
 // at is an instant in Berlin.
-func at(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d, hh, mm, 0, 0, berlin) }
+func at(y int, m time.Month, d, hh, mm int) time.Time {
+	return time.Date(y, m, d, hh, mm, 0, 0, berlin)
+}
 
 // attendanceEnv is a cohort (course defaults: 80 %, closing required)
 // starting on Monday 7 September 2026, with the services on a clock the
