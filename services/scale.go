@@ -17,6 +17,9 @@ type ScaleResult struct {
 	Cohorts      int
 	Participants int
 	Enrollments  int
+	// Attendance counts the attendance generated for the sessions the
+	// data set has; none without sessions.
+	Attendance int
 }
 
 // The shape of a generated data set, as a whole IHK region keeps it over
@@ -60,7 +63,7 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 		if n > 0 {
 			return ErrDemoLoaded
 		}
-		g := &scaleGen{rnd: rand.New(rand.NewPCG(uint64(people), 2023)), today: s.Cohorts.now()}
+		g := &scaleGen{rnd: newScaleRand(people), today: s.Cohorts.now(), now: s.Attendance.now()}
 		var err error
 		if res, err = g.load(tx, people); err != nil {
 			return err
@@ -70,8 +73,11 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 	if err != nil {
 		return res, err
 	}
-	return res, analyze(ctx, s.db, "courses", "course_issuers", "course_signatories", "cohorts", "participants", "enrollments")
+	return res, analyze(ctx, s.db, "courses", "course_issuers", "course_signatories", "cohorts", "participants", "enrollments", "attendances")
 }
+
+// newScaleRand is the generator's source: the same size gives the same data.
+func newScaleRand(people int) *rand.Rand { return rand.New(rand.NewPCG(uint64(people), 2023)) }
 
 // analyze gathers the planner's statistics on tables just loaded in bulk:
 // without them, PostgreSQL without a recent autovacuum plans as if they
@@ -89,6 +95,7 @@ func analyze(ctx context.Context, db *gorm.DB, tables ...string) error {
 type scaleGen struct {
 	rnd   *rand.Rand
 	today models.Date
+	now   time.Time
 }
 
 func (g *scaleGen) load(tx *gorm.DB, people int) (ScaleResult, error) {
@@ -115,7 +122,14 @@ func (g *scaleGen) load(tx *gorm.DB, people int) (ScaleResult, error) {
 	if err := tx.CreateInBatches(enrollments, scaleBatch).Error; err != nil {
 		return ScaleResult{}, fmt.Errorf("enrollments: %w", err)
 	}
-	return ScaleResult{Courses: len(courses), Cohorts: len(cohorts), Participants: len(persons), Enrollments: len(enrollments)}, nil
+	// Attendance comes last: it needs the sessions, which are laid out for
+	// the cohorts before it.
+	attended, err := g.attendance(tx, g.now)
+	if err != nil {
+		return ScaleResult{}, err
+	}
+	return ScaleResult{Courses: len(courses), Cohorts: len(cohorts), Participants: len(persons), Enrollments: len(enrollments),
+		Attendance: attended}, nil
 }
 
 func (g *scaleGen) courses(n int) []models.Course {
