@@ -39,6 +39,12 @@ func (g *scaleGen) attendance(tx *gorm.DB, now time.Time) (int, error) {
 	if err := tx.Select("id", "cohort_id", "enrolled_at", "withdrawn_at").Order("cohort_id, id").Find(&es).Error; err != nil {
 		return 0, fmt.Errorf("enrollments: %w", err)
 	}
+	// PostgreSQL binds many parameters cheaply, so its statements carry
+	// more rows; SQLite's driver slows down with each one it binds.
+	batch := scaleBatch
+	if tx.Dialector.Name() == "postgres" {
+		batch = 1000
+	}
 	recorded := now.UTC().Truncate(time.Microsecond)
 	rows := make([]models.Attendance, 0, scaleAttendanceSink)
 	total := 0
@@ -46,7 +52,7 @@ func (g *scaleGen) attendance(tx *gorm.DB, now time.Time) (int, error) {
 		if len(rows) == 0 {
 			return nil
 		}
-		if err := tx.CreateInBatches(rows, scaleBatch).Error; err != nil {
+		if err := tx.CreateInBatches(rows, batch).Error; err != nil {
 			return fmt.Errorf("attendance: %w", err)
 		}
 		total += len(rows)
