@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -189,7 +190,8 @@ func (ui *UI) setCell(c *gin.Context) {
 // explains in place: a refused entry, a cancelled session, an archived
 // cohort.
 func attendanceProblem(err error) *message {
-	if verr, ok := err.(*services.ValidationError); ok && len(verr.Fields) > 0 {
+	var verr *services.ValidationError
+	if errors.As(err, &verr) && len(verr.Fields) > 0 {
 		return serviceMessage(verr.Fields[0])
 	}
 	return invalidAction(err)
@@ -308,7 +310,8 @@ func (ui *UI) recordSheet(c *gin.Context) {
 		return
 	}
 	var problems []*message
-	if verr, ok := err.(*services.ValidationError); ok {
+	var verr *services.ValidationError
+	if errors.As(err, &verr) {
 		for _, f := range verr.Fields {
 			problems = append(problems, serviceMessage(f))
 		}
