@@ -69,7 +69,7 @@ func readGrid(tx *gorm.DB, cohortID uint, only []uint, now time.Time) (Attendanc
 	if err := tx.Where("cohort_id = ?", cohortID).Order("starts_at, id").Find(&g.Sessions).Error; err != nil {
 		return g, err
 	}
-	q := tx.Preload("Participant").
+	q := tx.Preload("Participant", func(db *gorm.DB) *gorm.DB { return db.Select("id", "first_name", "last_name") }).
 		Joins("JOIN participants ON participants.id = enrollments.participant_id").
 		Where("enrollments.cohort_id = ?", cohortID)
 	if only != nil {
@@ -79,42 +79,80 @@ func readGrid(tx *gorm.DB, cohortID uint, only []uint, now time.Time) (Attendanc
 	if err := q.Order("participants.sort_name, enrollments.id").Find(&es).Error; err != nil {
 		return g, err
 	}
-	aq := tx.Joins("JOIN cohort_sessions ON cohort_sessions.id = attendances.session_id").
-		Where("cohort_sessions.cohort_id = ?", cohortID)
-	if only != nil {
-		aq = aq.Where("attendances.enrollment_id IN ?", only)
-	}
-	var rows []models.Attendance
-	if err := aq.Find(&rows).Error; err != nil {
+	marks, err := readMarks(tx, cohortID, only)
+	if err != nil {
 		return g, err
 	}
-	g.Rows = buildGrid(rulesOf(g.Cohort.Course), g.Sessions, es, rows, now)
+	g.Rows = buildGrid(rulesOf(g.Cohort.Course), g.Sessions, es, marks, now)
 	g.AtRisk = atRisk(g.Rows)
 	return g, nil
 }
 
-// buildGrid lays out the rows in one pass over what was read.
-func buildGrid(rules eligibilityRules, sessions []models.CohortSession, es []models.Enrollment, rows []models.Attendance, now time.Time) []GridRow {
-	byEnrollment := make(map[uint]map[uint]models.Attendance, len(es))
-	for _, a := range rows {
-		m := byEnrollment[a.EnrollmentID]
-		if m == nil {
-			m = map[uint]models.Attendance{}
-			byEnrollment[a.EnrollmentID] = m
+// mark is one stored attendance, as much of it as the grid shows.
+type mark struct {
+	sessionID, enrollmentID uint
+	value                   AttendanceValue
+	note                    string
+}
+
+// readMarks reads the attendance of a cohort's sessions (of the enrollments
+// only, if given) in one query, scanned by hand: a large cohort has
+// thousands of them.
+func readMarks(tx *gorm.DB, cohortID uint, only []uint) ([]mark, error) {
+	q := tx.Model(&models.Attendance{}).
+		Select("attendances.session_id, attendances.enrollment_id, attendances.status, attendances.modality, attendances.note").
+		Joins("JOIN cohort_sessions ON cohort_sessions.id = attendances.session_id").
+		Where("cohort_sessions.cohort_id = ?", cohortID)
+	if only != nil {
+		q = q.Where("attendances.enrollment_id IN ?", only)
+	}
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []mark
+	for rows.Next() {
+		var m mark
+		if err := rows.Scan(&m.sessionID, &m.enrollmentID, &m.value.Status, &m.value.Modality, &m.note); err != nil {
+			return nil, err
 		}
-		m[a.SessionID] = a
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// buildGrid lays out the rows in one pass over what was read: all cells
+// in one slice, each row a window of it, in the sessions' order.
+func buildGrid(rules eligibilityRules, sessions []models.CohortSession, es []models.Enrollment, marks []mark, now time.Time) []GridRow {
+	n := len(sessions)
+	col := make(map[uint]int, n)
+	for j, s := range sessions {
+		col[s.ID] = j
+	}
+	row := make(map[uint]int, len(es))
+	for i, e := range es {
+		row[e.ID] = i
 	}
 	idx := indexSessions(sessions)
+	cells := make([]AttendanceCell, len(es)*n)
+	for i, e := range es {
+		for j, s := range sessions {
+			cells[i*n+j] = AttendanceCell{SessionID: s.ID, Expected: !s.Cancelled() && expects(e, idx.days[j])}
+		}
+	}
+	for _, m := range marks {
+		i, okRow := row[m.enrollmentID]
+		j, okCol := col[m.sessionID]
+		if okRow && okCol {
+			c := &cells[i*n+j]
+			c.Recorded, c.Value, c.Note = true, m.value, m.note
+		}
+	}
 	out := make([]GridRow, len(es))
 	for i, e := range es {
-		att := byEnrollment[e.ID]
-		cells := make([]AttendanceCell, len(sessions))
-		for j, sess := range sessions {
-			a, ok := att[sess.ID]
-			cells[j] = AttendanceCell{SessionID: sess.ID, Expected: !sess.Cancelled() && expects(e, idx.days[j]), Recorded: ok,
-				Value: AttendanceValue{a.Status, a.Modality}, Note: a.Note}
-		}
-		out[i] = GridRow{Enrollment: e, Cells: cells, Eligibility: evaluate(rules, idx, e, att, now)}
+		own := cells[i*n : (i+1)*n : (i+1)*n]
+		out[i] = GridRow{Enrollment: e, Cells: own, Eligibility: evaluate(rules, idx, e, own, now)}
 	}
 	return out
 }

@@ -171,9 +171,10 @@ func indexSessions(sessions []models.CohortSession) sessionIndex {
 }
 
 // evaluate explains one enrollment's eligibility from the cohort's
-// sessions (ordered by start) and the person's attendance by session id,
-// in integers only: a rate meets min% when attended*100 >= min*held.
-func evaluate(rules eligibilityRules, idx sessionIndex, e models.Enrollment, att map[uint]models.Attendance, now time.Time) Eligibility {
+// sessions (ordered by start) and the person's cells, one per session in
+// the same order, in integers only: a rate meets min% when
+// attended*100 >= min*held.
+func evaluate(rules eligibilityRules, idx sessionIndex, e models.Enrollment, cells []AttendanceCell, now time.Time) Eligibility {
 	el := Eligibility{EnrollmentID: e.ID}
 	closingDay := 0
 	var closing []RuleLine
@@ -183,7 +184,7 @@ func evaluate(rules eligibilityRules, idx sessionIndex, e models.Enrollment, att
 		}
 		day := idx.days[i]
 		held := !s.StartsAt.After(now)
-		a, recorded := att[s.ID]
+		a, recorded := cells[i].Value, cells[i].Recorded
 		if s.Kind == models.SessionClosing {
 			closingDay++
 			closing = append(closing, closingLine(closingDay, day, expects(e, day), held, a, recorded))
@@ -237,7 +238,7 @@ func attendanceLine(min int, c AttendanceCount) RuleLine {
 	return line
 }
 
-func closingLine(n int, day models.Date, expected, held bool, a models.Attendance, recorded bool) RuleLine {
+func closingLine(n int, day models.Date, expected, held bool, a AttendanceValue, recorded bool) RuleLine {
 	line := RuleLine{Rule: RuleClosing, State: RuleNotMet, Params: params("day", n, "date", day.German())}
 	switch {
 	case !expected:
