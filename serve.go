@@ -118,6 +118,9 @@ func demoScale(ctx context.Context, svc *services.Services, actor services.Actor
 	}
 	_, err = fmt.Fprintf(stdout, "Generated %d courses, %d cohorts, %d participants and %d enrollments in %.1f s. Their schedules hold %d sessions.\n",
 		res.Courses, res.Cohorts, res.Participants, res.Enrollments, time.Since(began).Seconds(), res.Sessions)
+	if err == nil && res.Attendance > 0 {
+		_, err = fmt.Fprintf(stdout, "Generated %d attendance records for the sessions held.\n", res.Attendance)
+	}
 	return err
 }
 

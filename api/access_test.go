@@ -87,6 +87,11 @@ var apiAccess = map[string]string{
 	"POST /api/v1/me/calendar":                       "participant",
 	"DELETE /api/v1/me/calendar":                     "participant",
 	"GET /api/v1/calendars/:token":                   "public",
+	"GET /api/v1/cohorts/:id/attendance":             "staff",
+	"GET /api/v1/cohorts/:id/attendance/export":      "staff",
+	"GET /api/v1/sessions/:id/attendance":            "staff",
+	"PUT /api/v1/sessions/:id/attendance":            "staff",
+	"GET /api/v1/me/attendance":                      "participant",
 }
 
 // unclassified lists the routes the router serves without a rule in its
@@ -173,7 +178,7 @@ func (f *fixture) fingerprint(t *testing.T) string {
 	t.Helper()
 	var out []string
 	for _, table := range []string{"users", "sessions", "user_tokens", "api_tokens", "audit_events", "courses", "cohorts",
-		"course_issuers", "participants", "enrollments", "cohort_sessions", "calendar_tokens"} {
+		"course_issuers", "participants", "enrollments", "cohort_sessions", "calendar_tokens", "attendances"} {
 		var n int64
 		if err := f.db.Table(table).Count(&n).Error; err != nil {
 			t.Fatal(err)
@@ -234,7 +239,11 @@ func TestAccessMatrix(t *testing.T) {
 			target := strings.Replace(path, ":id", ids[strings.Split(path, "/")[3]], 1)
 			target = strings.Replace(target, ":position", "1", 1)
 			before := f.fingerprint(t)
-			r := f.as(c.cookie, method, target, map[string]any{})
+			body := map[string]any{}
+			if strings.HasSuffix(path, "/attendance") && method == http.MethodPut {
+				body["entries"] = []map[string]any{{"enrollment_id": enrollment, "status": "absent"}}
+			}
+			r := f.as(c.cookie, method, target, body)
 			want := http.StatusForbidden
 			if c.role == "" {
 				want = http.StatusUnauthorized

@@ -175,6 +175,11 @@ func NewRouter(d Deps) (*Router, error) {
 	v1.POST(access.Participant, "/me/calendar", h.openMyCalendar)
 	v1.DELETE(access.Participant, "/me/calendar", h.revokeMyCalendar)
 	v1.GET(access.Public, "/calendars/:token", h.calendarFeed)
+	v1.GET(access.Staff, "/cohorts/:id/attendance", h.attendanceGrid)
+	v1.GET(access.Staff, "/cohorts/:id/attendance/export", h.exportAttendance)
+	v1.GET(access.Staff, "/sessions/:id/attendance", h.sessionAttendance)
+	v1.Handle(access.Staff, http.MethodPut, "/sessions/:id/attendance", h.recordAttendance)
+	v1.GET(access.Participant, "/me/attendance", h.myAttendance)
 
 	if d.UI != nil {
 		d.UI.Register(&r.RouterGroup, routes)

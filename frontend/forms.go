@@ -312,6 +312,12 @@ var codeMessages = map[services.Code]string{
 	services.CodeImportTooFewPlaces:        "ImportProblemSeats",
 	services.CodeDemoNotEmpty:              "ErrDemoNotEmpty",
 
+	services.CodeAttendanceSessionCancelled: "ErrAttendanceSessionCancelled",
+	services.CodeAttendanceNotExpected:      "ErrAttendanceNotExpected",
+	services.CodeAttendanceNotStarted:       "ErrAttendanceNotStarted",
+	services.CodeAttendanceDuplicate:        "ErrAttendanceDuplicate",
+	services.CodeAttendanceModalityPresent:  "ErrAttendanceModalityPresent",
+
 	services.CodeImportFileMissing:    "ErrNoFile",
 	services.CodeImportTooLarge:       "ImportTooLarge",
 	services.CodeImportTooManyRows:    "ImportTooManyRows",

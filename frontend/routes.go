@@ -91,6 +91,12 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	page(access.Staff, "/termine/:id", ui.sessionPage)
 	g.POST(access.Staff, "/termine/:id", ui.updateSession)
 	g.POST(access.Staff, "/termine/:id/absagen", ui.cancelSession)
+	page(access.Staff, "/kohorten/:id/anwesenheit", ui.attendancePage)
+	g.POST(access.Staff, "/kohorten/:id/anwesenheit", ui.setCell)
+	page(access.Staff, "/kohorten/:id/anwesenheit.csv", ui.attendanceCSV)
+	page(access.Staff, "/kohorten/:id/anwesenheit.xlsx", ui.attendanceXLSX)
+	page(access.Staff, "/termine/:id/anwesenheit", ui.sessionSheetPage)
+	g.POST(access.Staff, "/termine/:id/anwesenheit", ui.recordSheet)
 	page(access.Staff, "/import-vorlage.csv", ui.importTemplateCSV)
 	page(access.Staff, "/import-vorlage.xlsx", ui.importTemplateXLSX)
 
@@ -110,4 +116,5 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	page(access.Participant, "/meine-kurse", ui.myCoursesPage)
 	g.POST(access.Participant, "/meine-kurse/kalender", ui.openMyCalendar)
 	g.POST(access.Participant, "/meine-kurse/kalender/widerrufen", ui.revokeMyCalendar)
+	page(access.Participant, "/meine-anwesenheit", ui.myAttendancePage)
 }

@@ -64,6 +64,8 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"POST /teilnehmende/neu":                         access.Staff,
 		"POST /teilnehmende/:id":                         access.Staff,
 		"POST /teilnehmende/:id/zugang":                  access.Staff,
+		"POST /kohorten/:id/anwesenheit":                 access.Staff,
+		"POST /termine/:id/anwesenheit":                  access.Staff,
 	}
 	for path, rule := range map[string]access.Rule{
 		"/":                   access.Public,
@@ -101,6 +103,11 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"/statistik/export.csv":                access.Staff,
 		"/statistik/export.xlsx":               access.Staff,
 		"/meine-kurse":                         {Roles: []models.Role{models.RoleParticipant}},
+		"/meine-anwesenheit":                   {Roles: []models.Role{models.RoleParticipant}},
+		"/kohorten/:id/anwesenheit":            access.Staff,
+		"/kohorten/:id/anwesenheit.csv":        access.Staff,
+		"/kohorten/:id/anwesenheit.xlsx":       access.Staff,
+		"/termine/:id/anwesenheit":             access.Staff,
 	} {
 		want["GET "+path] = rule
 		want["HEAD "+path] = rule

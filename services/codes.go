@@ -92,6 +92,15 @@ const (
 	CodeDemoNotEmpty              Code = "demo.not_empty"
 )
 
+// Codes of attendance.
+const (
+	CodeAttendanceSessionCancelled Code = "attendance.session_cancelled"
+	CodeAttendanceNotExpected      Code = "attendance.not_expected" // name, date: the session's day
+	CodeAttendanceNotStarted       Code = "attendance.not_started"  // date
+	CodeAttendanceDuplicate        Code = "attendance.duplicate"    // index: the entry naming the person first
+	CodeAttendanceModalityPresent  Code = "attendance.modality_present"
+)
+
 // Codes of a list file that cannot be read as a whole.
 const (
 	CodeImportFileMissing    Code = "import.file_missing"
@@ -215,6 +224,12 @@ var codeMessages = map[Code]string{
 	CodeImportRowMalformed:        "the row cannot be read",
 	CodeImportTooFewPlaces:        "the list would enroll {count} people, but only {free} places are free",
 	CodeDemoNotEmpty:              "the database holds courses already; the demo goes into an empty one",
+
+	CodeAttendanceSessionCancelled: "the session is cancelled and takes no attendance",
+	CodeAttendanceNotExpected:      "{name} is not expected at the session on {date}: it lies outside their enrollment",
+	CodeAttendanceNotStarted:       "the session on {date} has not started yet; only an excused absence can be recorded ahead",
+	CodeAttendanceDuplicate:        "the same person appears already in entry {index}",
+	CodeAttendanceModalityPresent:  "only someone present has a modality",
 
 	CodeImportFileMissing:    `send the list as the multipart field "file"`,
 	CodeImportTooLarge:       "the file is too large: at most {mb} MB are allowed",

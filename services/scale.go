@@ -19,6 +19,9 @@ type ScaleResult struct {
 	Enrollments  int
 	// Sessions are the cohorts' schedules, each the course's template.
 	Sessions int
+	// Attendance counts the attendance generated for the sessions the
+	// data set has; none without sessions.
+	Attendance int
 }
 
 // The shape of a generated data set, as a whole IHK region keeps it over
@@ -62,7 +65,7 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 		if n > 0 {
 			return ErrDemoLoaded
 		}
-		g := &scaleGen{rnd: rand.New(rand.NewPCG(uint64(people), 2023)), today: s.Cohorts.now()}
+		g := &scaleGen{rnd: newScaleRand(people), today: s.Cohorts.now(), now: s.Attendance.now()}
 		var err error
 		if res, err = g.load(tx, people); err != nil {
 			return err
@@ -73,8 +76,11 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 		return res, err
 	}
 	return res, analyze(ctx, s.db, "courses", "course_issuers", "course_signatories", "cohorts", "participants", "enrollments",
-		"cohort_sessions")
+		"cohort_sessions", "attendances")
 }
+
+// newScaleRand is the generator's source: the same size gives the same data.
+func newScaleRand(people int) *rand.Rand { return rand.New(rand.NewPCG(uint64(people), 2023)) }
 
 // analyze gathers the planner's statistics on tables just loaded in bulk:
 // without them, PostgreSQL without a recent autovacuum plans as if they
@@ -92,6 +98,7 @@ func analyze(ctx context.Context, db *gorm.DB, tables ...string) error {
 type scaleGen struct {
 	rnd   *rand.Rand
 	today models.Date
+	now   time.Time
 }
 
 func (g *scaleGen) load(tx *gorm.DB, people int) (ScaleResult, error) {
@@ -125,8 +132,13 @@ func (g *scaleGen) load(tx *gorm.DB, people int) (ScaleResult, error) {
 	if err := tx.CreateInBatches(sessions, scaleBatch).Error; err != nil {
 		return ScaleResult{}, fmt.Errorf("sessions: %w", err)
 	}
+	// Attendance comes last: it needs the sessions, laid out just before.
+	attended, err := g.attendance(tx, g.now)
+	if err != nil {
+		return ScaleResult{}, err
+	}
 	return ScaleResult{Courses: len(courses), Cohorts: len(cohorts), Participants: len(persons), Enrollments: len(enrollments),
-		Sessions: len(sessions)}, nil
+		Sessions: len(sessions), Attendance: attended}, nil
 }
 
 // scaleSessions lays out every cohort's schedule from the default

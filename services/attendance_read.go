@@ -1,0 +1,318 @@
+package services
+
+import (
+	"time"
+
+	"context"
+
+	"gorm.io/gorm"
+
+	"kohorte/models"
+	"kohorte/services/roster"
+)
+
+// AttendanceCell is one participant at one session in the grid. Expected
+// is false outside their enrollment (before it, or after withdrawal) and
+// for cancelled sessions; Recorded is false where nobody took attendance.
+type AttendanceCell struct {
+	SessionID uint
+	Expected  bool
+	Recorded  bool
+	Value     AttendanceValue
+	Note      string
+}
+
+// GridRow is one participant with their attendance at every session of
+// the cohort, in the sessions' order, and their eligibility.
+type GridRow struct {
+	Enrollment  models.Enrollment
+	Cells       []AttendanceCell
+	Eligibility Eligibility
+}
+
+// AttendanceGrid is a cohort's participants × sessions, each row with its
+// rate and eligibility, and who is at risk of missing the rate.
+type AttendanceGrid struct {
+	Cohort   models.Cohort
+	Sessions []models.CohortSession
+	Rows     []GridRow
+	// AtRisk are the indexes into Rows of those who can no longer reach
+	// the rate, then of those who would miss it after one more miss.
+	AtRisk []int
+}
+
+// Grid reads a cohort's attendance grid with every row's eligibility in
+// one read transaction of six queries, whatever the cohort's size: the
+// cohort, its course, its sessions, its enrollments, their participants and
+// all their attendance.
+func (s *Attendance) Grid(ctx context.Context, actor Actor, cohortID uint) (AttendanceGrid, error) {
+	if !actor.IsStaff() {
+		return AttendanceGrid{}, ErrForbidden
+	}
+	var g AttendanceGrid
+	err := readTransaction(ctx, s.db, func(tx *gorm.DB) error {
+		var err error
+		g, err = readGrid(tx, cohortID, nil, s.now())
+		return err
+	})
+	return g, err
+}
+
+// readGrid reads the grid of a cohort, of all its enrollments or of those
+// only.
+func readGrid(tx *gorm.DB, cohortID uint, only []uint, now time.Time) (AttendanceGrid, error) {
+	var g AttendanceGrid
+	var err error
+	if g.Cohort, err = findCohort(tx, cohortID); err != nil {
+		return g, err
+	}
+	if err := tx.Where("cohort_id = ?", cohortID).Order("starts_at, id").Find(&g.Sessions).Error; err != nil {
+		return g, err
+	}
+	q := tx.Preload("Participant", func(db *gorm.DB) *gorm.DB { return db.Select("id", "first_name", "last_name") }).
+		Joins("JOIN participants ON participants.id = enrollments.participant_id").
+		Where("enrollments.cohort_id = ?", cohortID)
+	if only != nil {
+		q = q.Where("enrollments.id IN ?", only)
+	}
+	var es []models.Enrollment
+	if err := q.Order("participants.sort_name, enrollments.id").Find(&es).Error; err != nil {
+		return g, err
+	}
+	marks, err := readMarks(tx, cohortID, only)
+	if err != nil {
+		return g, err
+	}
+	g.Rows = buildGrid(rulesOf(g.Cohort.Course), g.Sessions, es, marks, now)
+	g.AtRisk = atRisk(g.Rows)
+	return g, nil
+}
+
+// mark is one stored attendance, as much of it as the grid shows.
+type mark struct {
+	sessionID, enrollmentID uint
+	value                   AttendanceValue
+	note                    string
+}
+
+// readMarks reads the attendance of a cohort's sessions (of the enrollments
+// only, if given) in one query, scanned by hand: a large cohort has
+// thousands of them.
+func readMarks(tx *gorm.DB, cohortID uint, only []uint) ([]mark, error) {
+	q := tx.Model(&models.Attendance{}).
+		Select("attendances.session_id, attendances.enrollment_id, attendances.status, attendances.modality, attendances.note").
+		Joins("JOIN cohort_sessions ON cohort_sessions.id = attendances.session_id").
+		Where("cohort_sessions.cohort_id = ?", cohortID)
+	if only != nil {
+		q = q.Where("attendances.enrollment_id IN ?", only)
+	}
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []mark
+	for rows.Next() {
+		var m mark
+		if err := rows.Scan(&m.sessionID, &m.enrollmentID, &m.value.Status, &m.value.Modality, &m.note); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// buildGrid lays out the rows in one pass over what was read: all cells
+// in one slice, each row a window of it, in the sessions' order.
+func buildGrid(rules eligibilityRules, sessions []models.CohortSession, es []models.Enrollment, marks []mark, now time.Time) []GridRow {
+	n := len(sessions)
+	col := make(map[uint]int, n)
+	for j, s := range sessions {
+		col[s.ID] = j
+	}
+	row := make(map[uint]int, len(es))
+	for i, e := range es {
+		row[e.ID] = i
+	}
+	idx := indexSessions(sessions)
+	cells := make([]AttendanceCell, len(es)*n)
+	for i, e := range es {
+		for j, s := range sessions {
+			cells[i*n+j] = AttendanceCell{SessionID: s.ID, Expected: !s.Cancelled() && expects(e, idx.days[j])}
+		}
+	}
+	for _, m := range marks {
+		i, okRow := row[m.enrollmentID]
+		j, okCol := col[m.sessionID]
+		if okRow && okCol {
+			c := &cells[i*n+j]
+			c.Recorded, c.Value, c.Note = true, m.value, m.note
+		}
+	}
+	out := make([]GridRow, len(es))
+	for i, e := range es {
+		own := cells[i*n : (i+1)*n : (i+1)*n]
+		out[i] = GridRow{Enrollment: e, Cells: own, Eligibility: evaluate(rules, idx, e, own, now)}
+	}
+	return out
+}
+
+func atRisk(rows []GridRow) []int {
+	var out []int
+	for _, risk := range []Risk{RiskCannotReach, RiskOneMoreMiss} {
+		for i, r := range rows {
+			if r.Eligibility.Risk == risk {
+				out = append(out, i)
+			}
+		}
+	}
+	return out
+}
+
+// SessionSheet is one session with everyone expected there, for taking
+// its attendance in one form.
+type SessionSheet struct {
+	Cohort  models.Cohort
+	Session models.CohortSession
+	Rows    []SheetRow
+}
+
+// SheetRow is one expected participant and what is recorded for them.
+type SheetRow struct {
+	Enrollment models.Enrollment
+	Recorded   bool
+	Value      AttendanceValue
+	Note       string
+}
+
+// Sheet reads a session with everyone expected at it, in one read of five
+// queries whatever the cohort's size.
+func (s *Attendance) Sheet(ctx context.Context, actor Actor, sessionID uint) (SessionSheet, error) {
+	if !actor.IsStaff() {
+		return SessionSheet{}, ErrForbidden
+	}
+	var sh SessionSheet
+	err := readTransaction(ctx, s.db, func(tx *gorm.DB) error {
+		if err := tx.Take(&sh.Session, sessionID).Error; err != nil {
+			return notFoundAs(err, "session", sessionID)
+		}
+		var err error
+		if sh.Cohort, err = findCohort(tx, sh.Session.CohortID); err != nil {
+			return err
+		}
+		var es []models.Enrollment
+		if err := tx.Preload("Participant").
+			Joins("JOIN participants ON participants.id = enrollments.participant_id").
+			Where("enrollments.cohort_id = ?", sh.Cohort.ID).
+			Order("participants.sort_name, enrollments.id").Find(&es).Error; err != nil {
+			return err
+		}
+		var rows []models.Attendance
+		if err := tx.Where("session_id = ?", sessionID).Find(&rows).Error; err != nil {
+			return err
+		}
+		sh.Rows = sheetRows(sh.Session, es, rows)
+		return nil
+	})
+	return sh, err
+}
+
+func sheetRows(session models.CohortSession, es []models.Enrollment, rows []models.Attendance) []SheetRow {
+	byEnrollment := make(map[uint]models.Attendance, len(rows))
+	for _, a := range rows {
+		byEnrollment[a.EnrollmentID] = a
+	}
+	day := SessionDay(session)
+	var out []SheetRow
+	for _, e := range es {
+		if !expects(e, day) {
+			continue
+		}
+		a, ok := byEnrollment[e.ID]
+		out = append(out, SheetRow{Enrollment: e, Recorded: ok, Value: AttendanceValue{a.Status, a.Modality}, Note: a.Note})
+	}
+	return out
+}
+
+// MyCohortAttendance is a participant's own attendance in one cohort.
+type MyCohortAttendance struct {
+	Cohort   models.Cohort
+	Sessions []models.CohortSession
+	Row      GridRow
+}
+
+// Mine returns the attendance and eligibility of the participant linked
+// to the actor's account, per cohort, newest cohort first; never anyone
+// else's.
+func (s *Attendance) Mine(ctx context.Context, actor Actor) ([]MyCohortAttendance, error) {
+	if !actor.Is(models.RoleParticipant) {
+		return nil, ErrForbidden
+	}
+	var out []MyCohortAttendance
+	err := readTransaction(ctx, s.db, func(tx *gorm.DB) error {
+		var es []models.Enrollment
+		if err := tx.Joins("JOIN participants ON participants.id = enrollments.participant_id").
+			Where("participants.user_id = ?", actor.UserID).
+			Order("enrollments.enrolled_at DESC, enrollments.id DESC").Find(&es).Error; err != nil {
+			return err
+		}
+		for _, e := range es {
+			// A person is in a handful of cohorts; each is read as the
+			// grid of their own row.
+			g, err := readGrid(tx, e.CohortID, []uint{e.ID}, s.now())
+			if err != nil {
+				return err
+			}
+			if len(g.Rows) == 1 {
+				out = append(out, MyCohortAttendance{Cohort: g.Cohort, Sessions: g.Sessions, Row: g.Rows[0]})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ExportTable returns a cohort's attendance as the CSV and XLSX exports
+// write it, read as the grid is: one column per session, totals, rate and
+// eligibility per participant.
+func (s *Attendance) ExportTable(ctx context.Context, actor Actor, cohortID uint) (models.Cohort, roster.AttendanceTable, error) {
+	g, err := s.Grid(ctx, actor, cohortID)
+	if err != nil {
+		return g.Cohort, roster.AttendanceTable{}, err
+	}
+	var t roster.AttendanceTable
+	for _, sess := range g.Sessions {
+		start, end := sess.StartsAt.In(attendanceZone()), sess.EndsAt.In(attendanceZone())
+		t.Sessions = append(t.Sessions, roster.AttendanceSession{Title: sess.Title, Date: start.Format("02.01.2006"),
+			Start: start.Format("15:04"), End: end.Format("15:04"), Cancelled: sess.Cancelled()})
+	}
+	for _, r := range g.Rows {
+		p := r.Enrollment.Participant
+		row := roster.AttendanceExportRow{LastName: p.LastName, FirstName: p.FirstName, Status: string(r.Enrollment.Status),
+			Attended: r.Eligibility.Count.Attended, Excused: r.Eligibility.Count.Excused, Held: r.Eligibility.Count.Held,
+			Remaining: r.Eligibility.Count.Remaining, RateTenths: r.Eligibility.Count.RateTenths,
+			Eligibility: string(r.Eligibility.State), Risk: string(r.Eligibility.Risk)}
+		for _, c := range r.Cells {
+			row.Cells = append(row.Cells, exportCell(c))
+			if c.Expected && c.Value.Status == models.AttendancePresent {
+				if c.Value.Modality == models.ModalityRemote {
+					row.Remote++
+				} else {
+					row.OnSite++
+				}
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return g.Cohort, t, nil
+}
+
+func exportCell(c AttendanceCell) string {
+	switch {
+	case !c.Expected:
+		return "-"
+	case !c.Recorded:
+		return ""
+	}
+	return c.Value.Key()
+}

@@ -1,0 +1,296 @@
+package services
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"kohorte/models"
+)
+
+// RuleState is where one certificate rule stands for one participant.
+type RuleState string
+
+// The states of a rule. Pending means the rule can still go either way:
+// a closing day ahead, a rate that can still be reached, a jury to come.
+const (
+	RuleMet     RuleState = "met"
+	RuleNotMet  RuleState = "not_met"
+	RulePending RuleState = "pending"
+)
+
+// The certificate rules a line of an explanation belongs to.
+const (
+	RuleAttendance = "attendance"
+	RuleClosing    = "closing"
+	RuleJury       = "jury"
+)
+
+// Reason names one line of an eligibility explanation; like a Code, it
+// carries parameters and is translated by the pages, never parsed.
+type Reason string
+
+// The reasons, with their parameters.
+const (
+	// attended, held, rate (tenths of a percent, floored), min
+	ReasonAttendanceMet    Reason = "eligibility.attendance.met"
+	ReasonAttendanceNotMet Reason = "eligibility.attendance.not_met"
+	// attended, held, rate, min, remaining: below the threshold now, but
+	// it can still be reached.
+	ReasonAttendanceOpen Reason = "eligibility.attendance.open"
+	// min: no required session has been held in the person's time yet.
+	ReasonAttendanceNoneHeld Reason = "eligibility.attendance.none_held"
+	// day (1, 2 …), date: one closing day.
+	ReasonClosingPresent    Reason = "eligibility.closing.present"
+	ReasonClosingAbsent     Reason = "eligibility.closing.absent"
+	ReasonClosingExcused    Reason = "eligibility.closing.excused"
+	ReasonClosingUnrecorded Reason = "eligibility.closing.unrecorded"
+	ReasonClosingAhead      Reason = "eligibility.closing.ahead"
+	ReasonClosingNotExpect  Reason = "eligibility.closing.not_expected"
+	ReasonClosingNone       Reason = "eligibility.closing.none"
+	ReasonClosingOptional   Reason = "eligibility.closing.not_required"
+	// min: the jury's result is not there yet.
+	ReasonJuryPending Reason = "eligibility.jury.pending"
+)
+
+// reasonMessages are the English lines of the explanation; the pages
+// translate the reasons.
+var reasonMessages = map[Reason]string{
+	ReasonAttendanceMet:      "Attendance {attended} of {held} required sessions = {rate} % ≥ {min} %: met",
+	ReasonAttendanceNotMet:   "Attendance {attended} of {held} required sessions = {rate} % < {min} %: not met",
+	ReasonAttendanceOpen:     "Attendance {attended} of {held} required sessions = {rate} % < {min} %: open, {remaining} required sessions to come",
+	ReasonAttendanceNoneHeld: "Attendance: no required session held yet: open",
+	ReasonClosingPresent:     "Closing day {day} ({date}): present: met",
+	ReasonClosingAbsent:      "Closing day {day} ({date}): absent: not met",
+	ReasonClosingExcused:     "Closing day {day} ({date}): excused: not met",
+	ReasonClosingUnrecorded:  "Closing day {day} ({date}): not recorded: not met",
+	ReasonClosingAhead:       "Closing day {day} ({date}): still ahead: open",
+	ReasonClosingNotExpect:   "Closing day {day} ({date}): after the withdrawal: not met",
+	ReasonClosingNone:        "Closing: no closing day planned yet: open",
+	ReasonClosingOptional:    "Closing: not required by this course: met",
+	ReasonJuryPending:        "Jury: still open",
+}
+
+// Reasons lists every reason, for the tests that check each is translated.
+func Reasons() []Reason { return slices.Sorted(maps.Keys(reasonMessages)) }
+
+// RuleLine is one line of an explanation: which rule, where it stands,
+// and why, as a reason with its numbers.
+type RuleLine struct {
+	Rule   string
+	State  RuleState
+	Reason Reason
+	Params Params
+}
+
+// English renders the line in English.
+func (l RuleLine) English() string {
+	msg := reasonMessages[l.Reason]
+	for _, k := range slices.Sorted(maps.Keys(l.Params)) {
+		v := l.Params[k]
+		if k == "rate" {
+			v = FormatTenths(v.(int), ".")
+		}
+		msg = strings.ReplaceAll(msg, "{"+k+"}", fmt.Sprint(v))
+	}
+	return msg
+}
+
+// FormatTenths writes tenths of a percent with one decimal, with sep as
+// the decimal separator: 818 is "81.8" or "81,8".
+func FormatTenths(tenths int, sep string) string {
+	return fmt.Sprintf("%d%s%d", tenths/10, sep, tenths%10)
+}
+
+// Risk says how close a participant is to missing the attendance rate.
+type Risk string
+
+// The risks. CannotReach: even attending every remaining required session
+// leaves the rate below the threshold. OneMoreMiss: missing one more
+// required session would.
+const (
+	RiskNone        Risk = ""
+	RiskCannotReach Risk = "cannot_reach"
+	RiskOneMoreMiss Risk = "one_more_miss"
+)
+
+// AttendanceCount is the numbers behind a participant's attendance rate.
+type AttendanceCount struct {
+	// Held are the required, not cancelled sessions that have started in
+	// the person's time, without those they were excused from.
+	Held     int
+	Attended int
+	Excused  int
+	// Remaining are the required sessions still ahead in the person's time.
+	Remaining int
+	// RateTenths is Attended/Held in tenths of a percent, rounded down;
+	// 0 while nothing is held.
+	RateTenths int
+}
+
+// Eligibility explains, rule by rule, where one participant stands with
+// the certificate. State is not_met if any line is, else pending if any
+// line is, else met. A jury rule joins the lines once juries exist.
+type Eligibility struct {
+	EnrollmentID uint
+	State        RuleState
+	Lines        []RuleLine
+	Count        AttendanceCount
+	Risk         Risk
+}
+
+// eligibilityRules are the course's certificate rules.
+type eligibilityRules struct {
+	minPercent      int
+	closingRequired bool
+	minJuryPercent  int
+}
+
+func rulesOf(c *models.Course) eligibilityRules {
+	if c == nil {
+		return eligibilityRules{minPercent: 80, closingRequired: true, minJuryPercent: 50}
+	}
+	return eligibilityRules{minPercent: c.MinAttendancePercent, closingRequired: c.ClosingRequired, minJuryPercent: c.MinJuryPercent}
+}
+
+// sessionIndex holds a cohort's sessions with their days, read once and
+// shared by every participant's evaluation.
+type sessionIndex struct {
+	sessions []models.CohortSession
+	days     []models.Date
+}
+
+func indexSessions(sessions []models.CohortSession) sessionIndex {
+	idx := sessionIndex{sessions: sessions, days: make([]models.Date, len(sessions))}
+	for i, s := range sessions {
+		idx.days[i] = SessionDay(s)
+	}
+	return idx
+}
+
+// evaluate explains one enrollment's eligibility from the cohort's
+// sessions (ordered by start) and the person's cells, one per session in
+// the same order, in integers only: a rate meets min% when
+// attended*100 >= min*held.
+func evaluate(rules eligibilityRules, idx sessionIndex, e models.Enrollment, cells []AttendanceCell, now time.Time) Eligibility {
+	el := Eligibility{EnrollmentID: e.ID}
+	closingDay := 0
+	var closing []RuleLine
+	for i, s := range idx.sessions {
+		if s.Cancelled() {
+			continue
+		}
+		day := idx.days[i]
+		held := !s.StartsAt.After(now)
+		a, recorded := cells[i].Value, cells[i].Recorded
+		if s.Kind == models.SessionClosing {
+			closingDay++
+			closing = append(closing, closingLine(closingDay, day, expects(e, day), held, a, recorded))
+		}
+		if !s.Required || !expects(e, day) {
+			continue
+		}
+		switch {
+		case !held:
+			el.Count.Remaining++
+		case recorded && a.Status == models.AttendanceExcused:
+			el.Count.Excused++
+		default:
+			el.Count.Held++
+			if recorded && a.Status == models.AttendancePresent {
+				el.Count.Attended++
+			}
+		}
+	}
+	if el.Count.Held > 0 {
+		el.Count.RateTenths = el.Count.Attended * 1000 / el.Count.Held
+	}
+	el.Lines = append(el.Lines, attendanceLine(rules.minPercent, el.Count))
+	el.Lines = append(el.Lines, closingLines(rules.closingRequired, closing)...)
+	el.Lines = append(el.Lines, RuleLine{Rule: RuleJury, State: RulePending, Reason: ReasonJuryPending, Params: params("min", rules.minJuryPercent)})
+	el.State = overall(el.Lines)
+	if e.Status != models.EnrollmentWithdrawn {
+		el.Risk = riskOf(rules.minPercent, el.Count)
+	}
+	return el
+}
+
+// meets tells whether attended of held reaches min percent, exactly and
+// in integers: 8 of 10 meets 80 %.
+func meets(attended, held, min int) bool { return attended*100 >= min*held }
+
+func attendanceLine(min int, c AttendanceCount) RuleLine {
+	p := params("attended", c.Attended, "held", c.Held, "rate", c.RateTenths, "min", min)
+	line := RuleLine{Rule: RuleAttendance, Params: p}
+	switch {
+	case c.Held == 0:
+		line.State, line.Reason, line.Params = RulePending, ReasonAttendanceNoneHeld, params("min", min)
+	case meets(c.Attended, c.Held, min):
+		line.State, line.Reason = RuleMet, ReasonAttendanceMet
+	case c.Remaining > 0 && meets(c.Attended+c.Remaining, c.Held+c.Remaining, min):
+		line.State, line.Reason = RulePending, ReasonAttendanceOpen
+		p["remaining"] = c.Remaining
+	default:
+		line.State, line.Reason = RuleNotMet, ReasonAttendanceNotMet
+	}
+	return line
+}
+
+func closingLine(n int, day models.Date, expected, held bool, a AttendanceValue, recorded bool) RuleLine {
+	line := RuleLine{Rule: RuleClosing, State: RuleNotMet, Params: params("day", n, "date", day.German())}
+	switch {
+	case !expected:
+		line.Reason = ReasonClosingNotExpect
+	case !held:
+		line.State, line.Reason = RulePending, ReasonClosingAhead
+	case !recorded:
+		line.Reason = ReasonClosingUnrecorded
+	case a.Status == models.AttendancePresent:
+		line.State, line.Reason = RuleMet, ReasonClosingPresent
+	case a.Status == models.AttendanceExcused:
+		line.Reason = ReasonClosingExcused
+	default:
+		line.Reason = ReasonClosingAbsent
+	}
+	return line
+}
+
+func closingLines(required bool, days []RuleLine) []RuleLine {
+	switch {
+	case !required:
+		return []RuleLine{{Rule: RuleClosing, State: RuleMet, Reason: ReasonClosingOptional}}
+	case len(days) == 0:
+		return []RuleLine{{Rule: RuleClosing, State: RulePending, Reason: ReasonClosingNone}}
+	}
+	return days
+}
+
+func overall(lines []RuleLine) RuleState {
+	state := RuleMet
+	for _, l := range lines {
+		switch l.State {
+		case RuleNotMet:
+			return RuleNotMet
+		case RulePending:
+			state = RulePending
+		}
+	}
+	return state
+}
+
+// riskOf tells whether the rate is out of reach even if every remaining
+// required session is attended, or would be after one more miss.
+func riskOf(min int, c AttendanceCount) Risk {
+	best, total := c.Attended+c.Remaining, c.Held+c.Remaining
+	switch {
+	case total == 0:
+		return RiskNone
+	case !meets(best, total, min):
+		return RiskCannotReach
+	case c.Remaining > 0 && !meets(best-1, total, min):
+		return RiskOneMoreMiss
+	}
+	return RiskNone
+}
