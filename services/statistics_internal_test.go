@@ -1,0 +1,198 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"gorm.io/gorm"
+
+	"kohorte/models"
+	"kohorte/models/dbtest"
+)
+
+// TestStatisticsReadModelMatchesARecount pins the read model the
+// statistics come from: after many mixed changes, made through services and
+// straight in SQL (status changes, moves between cohorts, people who change
+// state or network, deleted and new enrollments, a rolled-back
+// transaction), every cohort and the whole agree exactly with a count from
+// enrollments and participants.
+func TestStatisticsReadModelMatchesARecount(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	svc, err := New(db, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Users.EnsureAdmin(ctx, "admin@example.org", "a-long-enough-password-for-tests"); err != nil {
+		t.Fatal(err)
+	}
+	var user models.User
+	must(t, db.Where("email = ?", "admin@example.org").Take(&user).Error)
+	admin := Actor{UserID: user.ID, Email: user.Email, Role: models.RoleAdmin}
+	if _, err := svc.LoadScale(ctx, admin, 300); err != nil {
+		t.Fatal(err)
+	}
+	compareStatistics(t, db, "after loading")
+	var cohorts, people []uint
+	must(t, db.Model(&models.Cohort{}).Order("id").Pluck("id", &cohorts).Error)
+	must(t, db.Model(&models.Participant{}).Order("id").Pluck("id", &people).Error)
+	rnd := rand.New(rand.NewPCG(7, 11))
+	for i := range 400 {
+		change := mixedChanges[i%len(mixedChanges)]
+		if err := change(db, rnd, cohorts, people); err != nil {
+			t.Fatalf("change %d: %v", i, err)
+		}
+	}
+	compareStatistics(t, db, "after mixed changes")
+
+	// A rolled-back transaction leaves the counts as they were.
+	rollback := errors.New("roll back")
+	err = db.Transaction(func(tx *gorm.DB) error {
+		for _, change := range mixedChanges {
+			if err := change(tx, rnd, cohorts, people); err != nil {
+				return err
+			}
+		}
+		return rollback
+	})
+	if !errors.Is(err, rollback) {
+		t.Fatal(err)
+	}
+	compareStatistics(t, db, "after a rollback")
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func compareStatistics(t *testing.T, db *gorm.DB, when string) {
+	t.Helper()
+	var cohorts []uint
+	must(t, db.Model(&models.Cohort{}).Order("id").Pluck("id", &cohorts).Error)
+	for _, id := range append([]uint{0}, cohorts...) {
+		fast, err := countCohort(db, id)
+		must(t, err)
+		slow, err := recountCohort(db, id)
+		must(t, err)
+		if diff := cmp.Diff(slow, fast); diff != "" {
+			t.Errorf("%s, cohort %d: read model differs from a recount (-recount +read model):\n%s", when, id, diff)
+		}
+	}
+}
+
+var (
+	testStatuses = []string{"enrolled", "completed", "not_passed", "withdrawn"}
+	testStates   = []string{"", "NI", "HB", "BY", "SN", "BE"}
+	testNetworks = []string{"", "mint_region", "fachkraeftesicherung"}
+)
+
+func pick[T any](rnd *rand.Rand, s []T) T { return s[rnd.IntN(len(s))] }
+
+// anEnrollment returns a random enrollment, or ok false when there is none.
+func anEnrollment(db *gorm.DB, rnd *rand.Rand) (models.Enrollment, bool, error) {
+	var n int64
+	if err := db.Model(&models.Enrollment{}).Count(&n).Error; err != nil || n == 0 {
+		return models.Enrollment{}, false, err
+	}
+	var e models.Enrollment
+	err := db.Order("id").Offset(rnd.IntN(int(n))).Take(&e).Error
+	return e, err == nil, err
+}
+
+// notIn returns a person not in cohort, or 0.
+func notIn(db *gorm.DB, rnd *rand.Rand, people []uint, cohort uint) (uint, error) {
+	for range 20 {
+		p := pick(rnd, people)
+		var n int64
+		if err := db.Model(&models.Enrollment{}).Where("cohort_id = ? AND participant_id = ?", cohort, p).Count(&n).Error; err != nil {
+			return 0, err
+		}
+		if n == 0 {
+			return p, nil
+		}
+	}
+	return 0, nil
+}
+
+var mixedChanges = []func(db *gorm.DB, rnd *rand.Rand, cohorts, people []uint) error{
+	// a status change
+	func(db *gorm.DB, rnd *rand.Rand, _, _ []uint) error {
+		e, ok, err := anEnrollment(db, rnd)
+		if !ok {
+			return err
+		}
+		return db.Model(&e).Update("status", pick(rnd, testStatuses)).Error
+	},
+	// a person moves or changes network, or both, through Save (all columns)
+	func(db *gorm.DB, rnd *rand.Rand, _, people []uint) error {
+		var p models.Participant
+		if err := db.Take(&p, pick(rnd, people)).Error; err != nil {
+			return err
+		}
+		p.FederalState = pick(rnd, testStates)
+		if rnd.IntN(2) == 0 {
+			p.NetworkType = models.NetworkType(pick(rnd, testNetworks))
+		}
+		return db.Save(&p).Error
+	},
+	// an enrollment is deleted
+	func(db *gorm.DB, rnd *rand.Rand, _, _ []uint) error {
+		e, ok, err := anEnrollment(db, rnd)
+		if !ok {
+			return err
+		}
+		return db.Delete(&e).Error
+	},
+	// someone is enrolled
+	func(db *gorm.DB, rnd *rand.Rand, cohorts, people []uint) error {
+		c := pick(rnd, cohorts)
+		p, err := notIn(db, rnd, people, c)
+		if p == 0 {
+			return err
+		}
+		return db.Create(&models.Enrollment{CohortID: c, ParticipantID: p, Status: models.EnrollmentStatus(pick(rnd, testStatuses)),
+			EnrolledAt: models.NewDate(2024, 1, 8)}).Error
+	},
+	// an enrollment moves to another cohort
+	func(db *gorm.DB, rnd *rand.Rand, cohorts, _ []uint) error {
+		e, ok, err := anEnrollment(db, rnd)
+		if !ok {
+			return err
+		}
+		c := pick(rnd, cohorts)
+		var n int64
+		if err := db.Model(&models.Enrollment{}).Where("cohort_id = ? AND participant_id = ?", c, e.ParticipantID).Count(&n).Error; err != nil || n > 0 {
+			return err
+		}
+		return db.Model(&e).Update("cohort_id", c).Error
+	},
+	// an enrollment passes to another person
+	func(db *gorm.DB, rnd *rand.Rand, _, people []uint) error {
+		e, ok, err := anEnrollment(db, rnd)
+		if !ok {
+			return err
+		}
+		p, err := notIn(db, rnd, people, e.CohortID)
+		if p == 0 {
+			return err
+		}
+		return db.Model(&e).Update("participant_id", p).Error
+	},
+	// a whole cohort completes in one statement
+	func(db *gorm.DB, rnd *rand.Rand, cohorts, _ []uint) error {
+		return db.Exec("UPDATE enrollments SET status = ? WHERE cohort_id = ? AND status = ?",
+			pick(rnd, testStatuses), pick(rnd, cohorts), "enrolled").Error
+	},
+	// everyone of a state changes network in one statement
+	func(db *gorm.DB, rnd *rand.Rand, _, _ []uint) error {
+		return db.Exec("UPDATE participants SET network_type = ?, federal_state = ? WHERE federal_state = ?",
+			pick(rnd, testNetworks), pick(rnd, testStates), pick(rnd, testStates)).Error
+	},
+}
