@@ -13,12 +13,35 @@ import (
 // instead of an aggregate over the whole enrollments-participants join.
 // The counts start from the data already there.
 func migrateStatistics(tx *gorm.DB) error {
+	for _, s := range statisticsTables {
+		if err := tx.Exec(s).Error; err != nil {
+			return err
+		}
+	}
+	if err := createStatisticsTriggers(tx); err != nil {
+		return err
+	}
+	return recountStatistics(tx)
+}
+
+// createStatisticsTriggers creates the triggers (and on PostgreSQL their
+// functions) of the engine tx talks to.
+func createStatisticsTriggers(tx *gorm.DB) error {
 	statements := statisticsSQLite
 	if EngineFor(tx) == Postgres {
 		statements = statisticsPostgres
 	}
-	statements = append(append([]string{}, statements...), statisticsBackfill...)
 	for _, s := range statements {
+		if err := tx.Exec(s).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recountStatistics fills the read model from enrollments and participants.
+func recountStatistics(tx *gorm.DB) error {
+	for _, s := range append([]string{"DELETE FROM statistics_counts", "DELETE FROM statistics_people"}, statisticsBackfill...) {
 		if err := tx.Exec(s).Error; err != nil {
 			return err
 		}
@@ -52,65 +75,77 @@ var statisticsBackfill = []string{
 	`INSERT INTO statistics_people (id, n) SELECT 1, COUNT(DISTINCT participant_id) FROM enrollments`,
 }
 
-// statisticsPostgres keeps the counts with row triggers. A count is moved
-// by an upsert; rows that fall to zero stay and are skipped when read.
-var statisticsPostgres = append(append([]string{}, statisticsTables...),
-	`CREATE FUNCTION statistics_add(c BIGINT, st VARCHAR, fs VARCHAR, nt VARCHAR, d BIGINT) RETURNS void AS $$
+// statisticsPostgres keeps the counts with statement triggers over
+// transition tables: one upsert per statement and key, not per row, so a
+// batch of a hundred enrollments moves each count once, and the hot rows
+// (cohort 0, the people) get one new version per statement, not a chain of
+// thousands within one transaction. Counts that net to zero are not
+// written; rows that fall to zero stay and are skipped when read.
+var statisticsPostgres = []string{
+	statisticsEnrollmentFunction("insert", "SELECT cohort_id, status, participant_id, 1 AS sign FROM new_rows"),
+	statisticsEnrollmentFunction("delete", "SELECT cohort_id, status, participant_id, -1 AS sign FROM old_rows"),
+	statisticsEnrollmentFunction("update", "SELECT cohort_id, status, participant_id, 1 AS sign FROM new_rows"+
+		" UNION ALL SELECT cohort_id, status, participant_id, -1 FROM old_rows"),
+	`CREATE TRIGGER statistics_insert AFTER INSERT ON enrollments REFERENCING NEW TABLE AS new_rows
+		FOR EACH STATEMENT EXECUTE FUNCTION statistics_enrollments_insert()`,
+	`CREATE TRIGGER statistics_delete AFTER DELETE ON enrollments REFERENCING OLD TABLE AS old_rows
+		FOR EACH STATEMENT EXECUTE FUNCTION statistics_enrollments_delete()`,
+	`CREATE TRIGGER statistics_update AFTER UPDATE ON enrollments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+		FOR EACH STATEMENT EXECUTE FUNCTION statistics_enrollments_update()`,
+	`CREATE FUNCTION statistics_participants() RETURNS trigger AS $$
 	BEGIN
 		INSERT INTO statistics_counts AS s (cohort_id, status, federal_state, network_type, n)
-			VALUES (c, st, fs, nt, d), (0, st, fs, nt, d)
-			ON CONFLICT (cohort_id, status, federal_state, network_type) DO UPDATE SET n = s.n + EXCLUDED.n;
-	END $$ LANGUAGE plpgsql`,
-	`CREATE FUNCTION statistics_enrollment() RETURNS trigger AS $$
-	DECLARE
-		p participants%ROWTYPE;
-	BEGIN
-		IF TG_OP IN ('DELETE', 'UPDATE') THEN
-			SELECT * INTO p FROM participants WHERE id = OLD.participant_id;
-			PERFORM statistics_add(OLD.cohort_id, OLD.status, p.federal_state, p.network_type, -1);
-			IF NOT EXISTS (SELECT 1 FROM enrollments WHERE participant_id = OLD.participant_id AND id <> OLD.id)
-				AND (TG_OP = 'DELETE' OR NEW.participant_id <> OLD.participant_id) THEN
-				UPDATE statistics_people SET n = n - 1 WHERE id = 1;
-			END IF;
-		END IF;
-		IF TG_OP IN ('INSERT', 'UPDATE') THEN
-			SELECT * INTO p FROM participants WHERE id = NEW.participant_id;
-			PERFORM statistics_add(NEW.cohort_id, NEW.status, p.federal_state, p.network_type, 1);
-			IF NOT EXISTS (SELECT 1 FROM enrollments WHERE participant_id = NEW.participant_id AND id <> NEW.id)
-				AND (TG_OP = 'INSERT' OR NEW.participant_id <> OLD.participant_id) THEN
-				UPDATE statistics_people SET n = n + 1 WHERE id = 1;
-			END IF;
-		END IF;
-		RETURN NULL;
-	END $$ LANGUAGE plpgsql`,
-	`CREATE TRIGGER statistics_enrollment AFTER INSERT OR DELETE ON enrollments
-		FOR EACH ROW EXECUTE FUNCTION statistics_enrollment()`,
-	`CREATE TRIGGER statistics_enrollment_update AFTER UPDATE OF cohort_id, participant_id, status ON enrollments
-		FOR EACH ROW WHEN (OLD.cohort_id <> NEW.cohort_id OR OLD.participant_id <> NEW.participant_id OR OLD.status <> NEW.status)
-		EXECUTE FUNCTION statistics_enrollment()`,
-	`CREATE FUNCTION statistics_participant() RETURNS trigger AS $$
-	BEGIN
-		INSERT INTO statistics_counts AS s (cohort_id, status, federal_state, network_type, n)
-			SELECT k.cohort_id, e.status, k.federal_state, k.network_type, k.sign * COUNT(*)
-			FROM enrollments e
+			SELECT k.c, e.status, k.fs, k.nt, SUM(k.sign)
+			FROM old_rows o JOIN new_rows nw ON nw.id = o.id
+			JOIN enrollments e ON e.participant_id = o.id
 			CROSS JOIN LATERAL (VALUES
-				(e.cohort_id, OLD.federal_state, OLD.network_type, -1), (0, OLD.federal_state, OLD.network_type, -1),
-				(e.cohort_id, NEW.federal_state, NEW.network_type, 1), (0, NEW.federal_state, NEW.network_type, 1)
-			) AS k(cohort_id, federal_state, network_type, sign)
-			WHERE e.participant_id = NEW.id
-			GROUP BY k.cohort_id, e.status, k.federal_state, k.network_type, k.sign
+				(e.cohort_id, o.federal_state, o.network_type, -1), (0, o.federal_state, o.network_type, -1),
+				(e.cohort_id, nw.federal_state, nw.network_type, 1), (0, nw.federal_state, nw.network_type, 1)
+			) AS k(c, fs, nt, sign)
+			WHERE o.federal_state <> nw.federal_state OR o.network_type <> nw.network_type
+			GROUP BY k.c, e.status, k.fs, k.nt
+			HAVING SUM(k.sign) <> 0
 			ON CONFLICT (cohort_id, status, federal_state, network_type) DO UPDATE SET n = s.n + EXCLUDED.n;
 		RETURN NULL;
 	END $$ LANGUAGE plpgsql`,
-	`CREATE TRIGGER statistics_participant AFTER UPDATE OF federal_state, network_type ON participants
-		FOR EACH ROW WHEN (OLD.federal_state IS DISTINCT FROM NEW.federal_state OR OLD.network_type IS DISTINCT FROM NEW.network_type)
-		EXECUTE FUNCTION statistics_participant()`,
-)
+	`CREATE TRIGGER statistics_participants AFTER UPDATE ON participants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+		FOR EACH STATEMENT EXECUTE FUNCTION statistics_participants()`,
+}
+
+// statisticsEnrollmentFunction is the trigger function for one kind of
+// statement on enrollments; rows is the query of its signed rows. The
+// people it touches are locked first, in id order, so that two
+// transactions enrolling the same person for the first time cannot both
+// count them: the second waits and then sees the first's enrollment.
+func statisticsEnrollmentFunction(event, rows string) string {
+	return `CREATE FUNCTION statistics_enrollments_` + event + `() RETURNS trigger AS $$
+	DECLARE
+		delta BIGINT;
+	BEGIN
+		PERFORM 1 FROM participants WHERE id IN (SELECT participant_id FROM (` + rows + `) AS r)
+			ORDER BY id FOR NO KEY UPDATE;
+		INSERT INTO statistics_counts AS s (cohort_id, status, federal_state, network_type, n)
+			SELECT k.c, d.status, p.federal_state, p.network_type, SUM(d.sign)
+			FROM (` + rows + `) AS d JOIN participants p ON p.id = d.participant_id
+			CROSS JOIN LATERAL (VALUES (d.cohort_id), (0)) AS k(c)
+			GROUP BY k.c, d.status, p.federal_state, p.network_type
+			HAVING SUM(d.sign) <> 0
+			ON CONFLICT (cohort_id, status, federal_state, network_type) DO UPDATE SET n = s.n + EXCLUDED.n;
+		SELECT COALESCE(SUM((a.now > 0)::int - (a.now - a.added > 0)::int), 0) INTO delta
+			FROM (SELECT x.participant_id, SUM(x.sign) AS added,
+					(SELECT COUNT(*) FROM enrollments e WHERE e.participant_id = x.participant_id) AS now
+				FROM (` + rows + `) AS x GROUP BY x.participant_id) AS a;
+		IF delta <> 0 THEN
+			UPDATE statistics_people SET n = n + delta WHERE id = 1;
+		END IF;
+		RETURN NULL;
+	END $$ LANGUAGE plpgsql`
+}
 
 // statisticsSQLite keeps the counts with SQLite's triggers, which have no
 // variables or functions: each change is one upsert per affected row of
 // statistics_counts, for the cohort and for cohort 0.
-var statisticsSQLite = append(append([]string{}, statisticsTables...),
+var statisticsSQLite = []string{
 	`CREATE TRIGGER statistics_enrollment_insert AFTER INSERT ON enrollments BEGIN
 		INSERT INTO statistics_counts (cohort_id, status, federal_state, network_type, n)
 			SELECT c, NEW.status, p.federal_state, p.network_type, 1
@@ -157,4 +192,4 @@ var statisticsSQLite = append(append([]string{}, statisticsTables...),
 			WHERE true GROUP BY k.c, k.status
 			ON CONFLICT (cohort_id, status, federal_state, network_type) DO UPDATE SET n = n + excluded.n;
 	END`,
-)
+}

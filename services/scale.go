@@ -61,8 +61,12 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 			return ErrDemoLoaded
 		}
 		g := &scaleGen{rnd: rand.New(rand.NewPCG(uint64(people), 2023)), today: s.Cohorts.now()}
-		var err error
-		if res, err = g.load(tx, people); err != nil {
+		err := models.LoadInBulk(tx, func() error {
+			var err error
+			res, err = g.load(tx, people)
+			return err
+		})
+		if err != nil {
 			return err
 		}
 		return record(tx, actor, "demo.scale_loaded", "", "", nil, res)
@@ -70,7 +74,7 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 	if err != nil {
 		return res, err
 	}
-	return res, analyze(ctx, s.db, "courses", "course_issuers", "course_signatories", "cohorts", "participants", "enrollments")
+	return res, analyze(ctx, s.db, "courses", "course_issuers", "course_signatories", "cohorts", "participants", "enrollments", "statistics_counts")
 }
 
 // analyze gathers the planner's statistics on tables just loaded in bulk:

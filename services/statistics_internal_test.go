@@ -21,21 +21,7 @@ import (
 // enrollments and participants.
 func TestStatisticsReadModelMatchesARecount(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	db := dbtest.Open(t)
-	svc, err := New(db, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Users.EnsureAdmin(ctx, "admin@example.org", "a-long-enough-password-for-tests"); err != nil {
-		t.Fatal(err)
-	}
-	var user models.User
-	must(t, db.Where("email = ?", "admin@example.org").Take(&user).Error)
-	admin := Actor{UserID: user.ID, Email: user.Email, Role: models.RoleAdmin}
-	if _, err := svc.LoadScale(ctx, admin, 300); err != nil {
-		t.Fatal(err)
-	}
+	db := scaledRegion(t, 300)
 	compareStatistics(t, db, "after loading")
 	var cohorts, people []uint
 	must(t, db.Model(&models.Cohort{}).Order("id").Pluck("id", &cohorts).Error)
@@ -51,7 +37,7 @@ func TestStatisticsReadModelMatchesARecount(t *testing.T) {
 
 	// A rolled-back transaction leaves the counts as they were.
 	rollback := errors.New("roll back")
-	err = db.Transaction(func(tx *gorm.DB) error {
+	err := db.Transaction(func(tx *gorm.DB) error {
 		for _, change := range mixedChanges {
 			if err := change(tx, rnd, cohorts, people); err != nil {
 				return err
@@ -65,7 +51,54 @@ func TestStatisticsReadModelMatchesARecount(t *testing.T) {
 	compareStatistics(t, db, "after a rollback")
 }
 
-func must(t *testing.T, err error) {
+// scaledRegion is a database with LoadScale's region of people.
+func scaledRegion(t testing.TB, people int) *gorm.DB {
+	t.Helper()
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	svc, err := New(db, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Users.EnsureAdmin(ctx, "admin@example.org", "a-long-enough-password-for-tests"); err != nil {
+		t.Fatal(err)
+	}
+	var user models.User
+	must(t, db.Where("email = ?", "admin@example.org").Take(&user).Error)
+	admin := Actor{UserID: user.ID, Email: user.Email, Role: models.RoleAdmin}
+	if _, err := svc.LoadScale(ctx, admin, people); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// BenchmarkStatistics compares the read model with the recount it
+// replaced, over all cohorts and for the biggest, at 40,000 people; run it
+// with -benchtime=200x, once per engine.
+func BenchmarkStatistics(b *testing.B) {
+	db := scaledRegion(b, 40000)
+	var big uint
+	must(b, db.Table("enrollments").Select("cohort_id").Group("cohort_id").Order("COUNT(*) DESC, cohort_id").Limit(1).Scan(&big).Error)
+	for _, c := range []struct {
+		name   string
+		cohort uint
+	}{{"all", 0}, {"big cohort", big}} {
+		for _, way := range []struct {
+			name  string
+			count func(*gorm.DB, uint) (Statistics, error)
+		}{{"read model", countCohort}, {"recount", recountCohort}} {
+			b.Run(c.name+"/"+way.name, func(b *testing.B) {
+				for b.Loop() {
+					if _, err := way.count(db, c.cohort); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
