@@ -89,28 +89,67 @@ func WriteCSVIn(w io.Writer, lang Lang, rows []ExportRow) error {
 
 // writeCSVColumns writes the first n columns of the export.
 func writeCSVColumns(w io.Writer, lang Lang, n int, rows []ExportRow) error {
+	cw, err := newCSVWriter(w, lang, n)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := cw.Write(r); err != nil {
+			return err
+		}
+	}
+	return cw.Close()
+}
+
+// CSVWriter writes an export row by row, as WriteCSVIn writes it whole,
+// so that a long list goes out as it is read and is never held in memory.
+// Bytes reach w in blocks of a few kilobytes; Close writes the rest.
+type CSVWriter struct {
+	bw     *bufio.Writer
+	cw     *csv.Writer
+	words  labels
+	n      int
+	record []string
+}
+
+// NewCSVWriter writes the BOM and the header row in lang and returns the
+// writer for the rows.
+func NewCSVWriter(w io.Writer, lang Lang) (*CSVWriter, error) {
+	return newCSVWriter(w, lang, len(exportWidths))
+}
+
+func newCSVWriter(w io.Writer, lang Lang, n int) (*CSVWriter, error) {
 	words := labelsFor(lang)
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(bomUTF8); err != nil {
-		return fmt.Errorf("write csv: %w", err)
+		return nil, fmt.Errorf("write csv: %w", err)
 	}
 	cw := csv.NewWriter(bw)
 	cw.Comma, cw.UseCRLF = ';', true
 	record := make([]string, n, len(exportWidths))
 	copy(record, words.headers[:n])
 	if err := cw.Write(record); err != nil {
+		return nil, fmt.Errorf("write csv: %w", err)
+	}
+	return &CSVWriter{bw: bw, cw: cw, words: words, n: n, record: record}, nil
+}
+
+// Write writes one row.
+func (w *CSVWriter) Write(r ExportRow) error {
+	w.record = r.csvRecord(w.words, w.record)
+	if err := w.cw.Write(w.record[:w.n]); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
-	for _, r := range rows {
-		if err := cw.Write(r.csvRecord(words, record)[:n]); err != nil {
-			return fmt.Errorf("write csv: %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	return nil
+}
+
+// Close writes what is still buffered.
+func (w *CSVWriter) Close() error {
+	w.cw.Flush()
+	if err := w.cw.Error(); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
-	if err := bw.Flush(); err != nil {
+	if err := w.bw.Flush(); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
@@ -186,24 +225,108 @@ func WriteXLSXIn(w io.Writer, lang Lang, sheetName string, rows []ExportRow) err
 
 // writeXLSXColumns writes the first n columns of the export.
 func writeXLSXColumns(w io.Writer, lang Lang, n int, sheetName string, rows []ExportRow) (err error) {
+	xw, err := newXLSXWriter(lang, n, sheetName)
+	if err != nil {
+		return err
+	}
+	defer xw.Abandon()
+	for _, r := range rows {
+		if err := xw.Write(r); err != nil {
+			return err
+		}
+	}
+	return xw.Close(w)
+}
+
+// XLSXWriter writes an export row by row, as WriteXLSXIn writes it whole.
+// Rows go to excelize's stream writer, which keeps the worksheet compactly
+// (on disk once it outgrows 16 MB), not as a cell tree; Close then zips the
+// workbook straight into w. Nothing reaches w before Close, so an error
+// while reading the rows can still be answered cleanly.
+type XLSXWriter struct {
+	f         *excelize.File
+	sw        *excelize.StreamWriter
+	words     labels
+	n, row    int
+	dateStyle int
+	cells     []any
+	texts     []string
+	closed    bool
+}
+
+// NewXLSXWriter starts a workbook with one worksheet named sheetName (made
+// valid for Excel) and its header row in lang. Call Close, or Abandon when
+// giving up, to release its temporary files.
+func NewXLSXWriter(lang Lang, sheetName string) (*XLSXWriter, error) {
+	return newXLSXWriter(lang, len(exportWidths), sheetName)
+}
+
+func newXLSXWriter(lang Lang, n int, sheetName string) (_ *XLSXWriter, err error) {
 	words := labelsFor(lang)
 	f := excelize.NewFile()
-	defer closeInto(f, &err)
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			err = fmt.Errorf("write xlsx: %w", err)
+		}
+	}()
 	name := sanitizeSheetName(sheetName)
 	if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
+		return nil, err
 	}
 	sw, err := newExportStream(f, name, words.headers[:n])
 	if err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
+		return nil, err
 	}
-	if err := writeXLSXRows(f, sw, words, n, rows); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
+	dateFmt := "dd.mm.yyyy"
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	if err != nil {
+		return nil, err
 	}
-	if err := f.Write(w); err != nil {
+	return &XLSXWriter{f: f, sw: sw, words: words, n: n, row: 1, dateStyle: dateStyle,
+		cells: make([]any, len(exportWidths)), texts: make([]string, 0, len(exportWidths))}, nil
+}
+
+// Write adds one row.
+func (x *XLSXWriter) Write(r ExportRow) error {
+	x.texts = r.texts(x.words, x.texts[:0])
+	for j, s := range x.texts {
+		x.cells[j] = s
+	}
+	x.cells[colEnrolledAt] = dateCell(r.EnrolledAt, x.dateStyle)
+	x.cells[colWithdrawnAt] = dateCell(deref(r.WithdrawnAt), x.dateStyle)
+	x.cells[colWithdrawnAt+1] = r.WithdrawalReason
+	x.row++
+	cell, err := excelize.CoordinatesToCellName(1, x.row)
+	if err == nil {
+		err = x.sw.SetRow(cell, x.cells[:x.n])
+	}
+	if err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
 	return nil
+}
+
+// Close finishes the worksheet and writes the workbook to w.
+func (x *XLSXWriter) Close(w io.Writer) (err error) {
+	x.closed = true
+	defer closeInto(x.f, &err)
+	if err := x.sw.Flush(); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	if err := x.f.Write(w); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	return nil
+}
+
+// Abandon releases a workbook that will not be closed; after Close it does
+// nothing.
+func (x *XLSXWriter) Abandon() {
+	if !x.closed {
+		x.closed = true
+		_ = x.f.Close()
+	}
 }
 
 // newExportStream opens a stream writer with the column widths, the frozen
@@ -231,29 +354,6 @@ func newExportStream(f *excelize.File, sheet string, headers []string) (*exceliz
 		cells[i] = excelize.Cell{StyleID: bold, Value: h}
 	}
 	return sw, sw.SetRow("A1", cells)
-}
-
-func writeXLSXRows(f *excelize.File, sw *excelize.StreamWriter, words labels, n int, rows []ExportRow) error {
-	dateFmt := "dd.mm.yyyy"
-	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-	if err != nil {
-		return err
-	}
-	cells := make([]any, len(exportWidths))
-	texts := make([]string, 0, len(exportWidths))
-	for i, r := range rows {
-		texts = r.texts(words, texts[:0])
-		for j, s := range texts {
-			cells[j] = s
-		}
-		cells[colEnrolledAt] = dateCell(r.EnrolledAt, dateStyle)
-		cells[colWithdrawnAt] = dateCell(deref(r.WithdrawnAt), dateStyle)
-		cells[colWithdrawnAt+1] = r.WithdrawalReason
-		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), cells[:n]); err != nil {
-			return err
-		}
-	}
-	return sw.Flush()
 }
 
 // dateCell is a date cell for t's calendar day, or nil (no cell) for the
@@ -285,4 +385,31 @@ func sanitizeSheetName(name string) string {
 		return "Teilnehmende"
 	}
 	return name
+}
+
+// WriteFrom writes the export as XLSX or CSV to w from rows each hands
+// over one at a time, as Export.Each does: nothing is held but the row at
+// hand (and, for XLSX, excelize's compact worksheet). CSV bytes reach w as
+// rows come, in blocks of a few kilobytes; XLSX bytes only once all rows
+// have come.
+func WriteFrom(w io.Writer, xlsx bool, lang Lang, sheetName string, each func(func(ExportRow) error) error) error {
+	if xlsx {
+		xw, err := NewXLSXWriter(lang, sheetName)
+		if err != nil {
+			return err
+		}
+		defer xw.Abandon()
+		if err := each(xw.Write); err != nil {
+			return err
+		}
+		return xw.Close(w)
+	}
+	cw, err := NewCSVWriter(w, lang)
+	if err != nil {
+		return err
+	}
+	if err := each(cw.Write); err != nil {
+		return err
+	}
+	return cw.Close()
 }
