@@ -9,8 +9,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf16"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // ExportRow is one enrollment of a cohort's participant list. NetworkType,
@@ -224,66 +222,44 @@ func WriteXLSXIn(w io.Writer, lang Lang, sheetName string, rows []ExportRow) err
 }
 
 // writeXLSXColumns writes the first n columns of the export.
-func writeXLSXColumns(w io.Writer, lang Lang, n int, sheetName string, rows []ExportRow) (err error) {
-	xw, err := newXLSXWriter(lang, n, sheetName)
+func writeXLSXColumns(w io.Writer, lang Lang, n int, sheetName string, rows []ExportRow) error {
+	xw, err := newXLSXWriter(w, lang, n, sheetName)
 	if err != nil {
 		return err
 	}
-	defer xw.Abandon()
 	for _, r := range rows {
 		if err := xw.Write(r); err != nil {
 			return err
 		}
 	}
-	return xw.Close(w)
+	return xw.Close()
 }
 
-// XLSXWriter writes an export row by row, as WriteXLSXIn writes it whole.
-// Rows go to excelize's stream writer, which keeps the worksheet compactly
-// (on disk once it outgrows 16 MB), not as a cell tree; Close then zips the
-// workbook straight into w. Nothing reaches w before Close, so an error
-// while reading the rows can still be answered cleanly.
+// XLSXWriter writes an export row by row, as WriteXLSXIn writes it whole:
+// one worksheet named sheetName (made valid for Excel), the headers in bold
+// and frozen, fixed column widths, dates as date cells shown as DD.MM.YYYY,
+// strings never formulas. Bytes reach w as the compressed worksheet grows,
+// so memory stays flat for any number of rows; Close writes the rest.
 type XLSXWriter struct {
-	f         *excelize.File
-	sw        *excelize.StreamWriter
-	words     labels
-	n, row    int
-	dateStyle int
-	cells     []any
-	texts     []string
-	closed    bool
+	z     *zipSheet
+	words labels
+	n     int
+	cells []any
+	texts []string
 }
 
-// NewXLSXWriter starts a workbook with one worksheet named sheetName (made
-// valid for Excel) and its header row in lang. Call Close, or Abandon when
-// giving up, to release its temporary files.
-func NewXLSXWriter(lang Lang, sheetName string) (*XLSXWriter, error) {
-	return newXLSXWriter(lang, len(exportWidths), sheetName)
+// NewXLSXWriter starts the workbook on w with its header row in lang.
+func NewXLSXWriter(w io.Writer, lang Lang, sheetName string) (*XLSXWriter, error) {
+	return newXLSXWriter(w, lang, len(exportWidths), sheetName)
 }
 
-func newXLSXWriter(lang Lang, n int, sheetName string) (_ *XLSXWriter, err error) {
+func newXLSXWriter(w io.Writer, lang Lang, n int, sheetName string) (*XLSXWriter, error) {
 	words := labelsFor(lang)
-	f := excelize.NewFile()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			err = fmt.Errorf("write xlsx: %w", err)
-		}
-	}()
-	name := sanitizeSheetName(sheetName)
-	if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
-		return nil, err
-	}
-	sw, err := newExportStream(f, name, words.headers[:n])
+	z, err := newZipSheet(w, sanitizeSheetName(sheetName), words.headers[:n])
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("write xlsx: %w", err)
 	}
-	dateFmt := "dd.mm.yyyy"
-	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-	if err != nil {
-		return nil, err
-	}
-	return &XLSXWriter{f: f, sw: sw, words: words, n: n, row: 1, dateStyle: dateStyle,
+	return &XLSXWriter{z: z, words: words, n: n,
 		cells: make([]any, len(exportWidths)), texts: make([]string, 0, len(exportWidths))}, nil
 }
 
@@ -293,77 +269,29 @@ func (x *XLSXWriter) Write(r ExportRow) error {
 	for j, s := range x.texts {
 		x.cells[j] = s
 	}
-	x.cells[colEnrolledAt] = dateCell(r.EnrolledAt, x.dateStyle)
-	x.cells[colWithdrawnAt] = dateCell(deref(r.WithdrawnAt), x.dateStyle)
+	x.cells[colEnrolledAt] = dateValue(r.EnrolledAt)
+	x.cells[colWithdrawnAt] = dateValue(deref(r.WithdrawnAt))
 	x.cells[colWithdrawnAt+1] = r.WithdrawalReason
-	x.row++
-	cell, err := excelize.CoordinatesToCellName(1, x.row)
-	if err == nil {
-		err = x.sw.SetRow(cell, x.cells[:x.n])
-	}
-	if err != nil {
+	if err := x.z.writeRow(x.cells[:x.n]); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
 	return nil
 }
 
-// Close finishes the worksheet and writes the workbook to w.
-func (x *XLSXWriter) Close(w io.Writer) (err error) {
-	x.closed = true
-	defer closeInto(x.f, &err)
-	if err := x.sw.Flush(); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	if err := x.f.Write(w); err != nil {
+// Close ends the workbook.
+func (x *XLSXWriter) Close() error {
+	if err := x.z.close(); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
 	return nil
 }
 
-// Abandon releases a workbook that will not be closed; after Close it does
-// nothing.
-func (x *XLSXWriter) Abandon() {
-	if !x.closed {
-		x.closed = true
-		_ = x.f.Close()
-	}
-}
-
-// newExportStream opens a stream writer with the column widths, the frozen
-// header and the bold header row.
-func newExportStream(f *excelize.File, sheet string, headers []string) (*excelize.StreamWriter, error) {
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return nil, err
-	}
-	for i, width := range exportWidths[:len(headers)] {
-		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
-			return nil, err
-		}
-	}
-	err = sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-	if err != nil {
-		return nil, err
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return nil, err
-	}
-	cells := make([]any, len(headers))
-	for i, h := range headers {
-		cells[i] = excelize.Cell{StyleID: bold, Value: h}
-	}
-	return sw, sw.SetRow("A1", cells)
-}
-
-// dateCell is a date cell for t's calendar day, or nil (no cell) for the
-// zero time.
-func dateCell(t time.Time, style int) any {
+// dateValue is t for a date cell, or nil (no cell) for the zero time.
+func dateValue(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	return excelize.Cell{StyleID: style, Value: day}
+	return t
 }
 
 // sanitizeSheetName makes name a valid worksheet name: no : \ / ? * [ ] or
@@ -389,20 +317,17 @@ func sanitizeSheetName(name string) string {
 
 // WriteFrom writes the export as XLSX or CSV to w from rows each hands
 // over one at a time, as Export.Each does: nothing is held but the row at
-// hand (and, for XLSX, excelize's compact worksheet). CSV bytes reach w as
-// rows come, in blocks of a few kilobytes; XLSX bytes only once all rows
-// have come.
+// hand. Bytes reach w as rows come, in blocks of a few kilobytes.
 func WriteFrom(w io.Writer, xlsx bool, lang Lang, sheetName string, each func(func(ExportRow) error) error) error {
 	if xlsx {
-		xw, err := NewXLSXWriter(lang, sheetName)
+		xw, err := NewXLSXWriter(w, lang, sheetName)
 		if err != nil {
 			return err
 		}
-		defer xw.Abandon()
 		if err := each(xw.Write); err != nil {
 			return err
 		}
-		return xw.Close(w)
+		return xw.Close()
 	}
 	cw, err := NewCSVWriter(w, lang)
 	if err != nil {
