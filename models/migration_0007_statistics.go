@@ -80,7 +80,10 @@ var statisticsBackfill = []string{
 // batch of a hundred enrollments moves each count once, and the hot rows
 // (cohort 0, the people) get one new version per statement, not a chain of
 // thousands within one transaction. Counts that net to zero are not
-// written; rows that fall to zero stay and are skipped when read.
+// written; rows that fall to zero stay and are skipped when read. Counts
+// are upserted in key order, so that two statements touching the same
+// counts lock them in the same order and wait for each other instead of
+// deadlocking.
 var statisticsPostgres = []string{
 	statisticsEnrollmentFunction("insert", "SELECT cohort_id, status, participant_id, 1 AS sign FROM new_rows"),
 	statisticsEnrollmentFunction("delete", "SELECT cohort_id, status, participant_id, -1 AS sign FROM old_rows"),
@@ -105,6 +108,7 @@ var statisticsPostgres = []string{
 			WHERE o.federal_state <> nw.federal_state OR o.network_type <> nw.network_type
 			GROUP BY k.c, e.status, k.fs, k.nt
 			HAVING SUM(k.sign) <> 0
+			ORDER BY 1, 2, 3, 4
 			ON CONFLICT (cohort_id, status, federal_state, network_type) DO UPDATE SET n = s.n + EXCLUDED.n;
 		RETURN NULL;
 	END $$ LANGUAGE plpgsql`,
@@ -130,6 +134,7 @@ func statisticsEnrollmentFunction(event, rows string) string {
 			CROSS JOIN LATERAL (VALUES (d.cohort_id), (0)) AS k(c)
 			GROUP BY k.c, d.status, p.federal_state, p.network_type
 			HAVING SUM(d.sign) <> 0
+			ORDER BY 1, 2, 3, 4
 			ON CONFLICT (cohort_id, status, federal_state, network_type) DO UPDATE SET n = s.n + EXCLUDED.n;
 		SELECT COALESCE(SUM((a.now > 0)::int - (a.now - a.added > 0)::int), 0) INTO delta
 			FROM (SELECT x.participant_id, SUM(x.sign) AS added,

@@ -229,3 +229,47 @@ var mixedChanges = []func(db *gorm.DB, rnd *rand.Rand, cohorts, people []uint) e
 			pick(rnd, testNetworks), pick(rnd, testStates), pick(rnd, testStates)).Error
 	},
 }
+
+// TestConcurrentFirstEnrollmentsCountAPersonOnce pins the lock the
+// PostgreSQL triggers take: two transactions enrolling the same person for
+// the first time, into two cohorts at once, count them once. SQLite lets
+// one writer in at a time, so the race cannot arise there.
+func TestConcurrentFirstEnrollmentsCountAPersonOnce(t *testing.T) {
+	t.Parallel()
+	db := scaledRegion(t, 100)
+	if models.EngineFor(db) != models.Postgres {
+		t.Skip("SQLite serialises writers")
+	}
+	var cohorts []uint
+	must(t, db.Model(&models.Cohort{}).Order("id").Limit(2).Pluck("id", &cohorts).Error)
+	p := models.Participant{FirstName: "Neu", LastName: "Person", Email: "neu@example.org", FederalState: "HB"}
+	must(t, db.Create(&p).Error)
+	// Different statuses, so that the two share no row of counts whose
+	// lock would order them anyway.
+	enroll := func(tx *gorm.DB, cohort uint, status models.EnrollmentStatus) error {
+		return tx.Create(&models.Enrollment{CohortID: cohort, ParticipantID: p.ID, Status: status,
+			EnrolledAt: models.NewDate(2024, 1, 8)}).Error
+	}
+	first := db.Begin()
+	must(t, first.Error)
+	must(t, enroll(first, cohorts[0], models.EnrollmentEnrolled))
+	second := make(chan error, 1)
+	go func() { second <- db.Transaction(func(tx *gorm.DB) error { return enroll(tx, cohorts[1], models.EnrollmentCompleted) }) }()
+	// Wait until the second has either finished (the race would be lost)
+	// or waits for the first's lock.
+	var err error
+	for done := false; !done; {
+		select {
+		case err = <-second:
+			done = true
+			second <- err
+		default:
+			var waiting int64
+			must(t, db.Raw("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'").Scan(&waiting).Error)
+			done = waiting > 0
+		}
+	}
+	must(t, first.Commit().Error)
+	must(t, <-second)
+	compareStatistics(t, db, "after two first enrollments at once")
+}
