@@ -254,7 +254,9 @@ func TestConcurrentFirstEnrollmentsCountAPersonOnce(t *testing.T) {
 	must(t, first.Error)
 	must(t, enroll(first, cohorts[0], models.EnrollmentEnrolled))
 	second := make(chan error, 1)
-	go func() { second <- db.Transaction(func(tx *gorm.DB) error { return enroll(tx, cohorts[1], models.EnrollmentCompleted) }) }()
+	go func() {
+		second <- db.Transaction(func(tx *gorm.DB) error { return enroll(tx, cohorts[1], models.EnrollmentCompleted) })
+	}()
 	// Wait until the second has either finished (the race would be lost)
 	// or waits for the first's lock.
 	var err error
