@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -212,25 +211,35 @@ func (h *handlers) exportCohort(c *gin.Context) {
 	if !h.bindQuery(c, &q) {
 		return
 	}
-	cohort, rows, err := h.svc.Enrollments.ExportRows(c.Request.Context(), access.ActorOf(c), id, q.IDs)
+	ex, err := h.svc.Enrollments.OpenExport(c.Request.Context(), access.ActorOf(c), id, q.IDs)
 	if err != nil {
 		h.writeError(c, err)
 		return
 	}
-	var buf bytes.Buffer
-	lang := requestLang(c.Request)
+	defer ex.Close()
 	contentType, ext := csvType, "csv"
 	if q.Format == "xlsx" {
 		contentType, ext = xlsxType, "xlsx"
-		err = roster.WriteXLSXIn(&buf, lang, cohort.Name, rows)
-	} else {
-		err = roster.WriteCSVIn(&buf, lang, rows)
 	}
-	if err != nil {
+	c.Header("Content-Disposition", roster.ContentDisposition("kohorte-"+ex.Cohort.Name, "."+ext))
+	c.Header("Cache-Control", "no-store")
+	c.Header("Content-Type", contentType)
+	c.Status(http.StatusOK)
+	err = roster.WriteFrom(c.Writer, q.Format == "xlsx", requestLang(c.Request), ex.Cohort.Name, ex.Each)
+	if err == nil {
+		return
+	}
+	if !c.Writer.Written() {
+		// Nothing was sent yet: the error can still be answered cleanly.
+		c.Writer.Header().Del("Content-Disposition")
+		c.Writer.Header().Del("Content-Type")
 		h.writeError(c, err)
 		return
 	}
-	c.Header("Content-Disposition", roster.ContentDisposition("kohorte-"+cohort.Name, "."+ext))
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, contentType, buf.Bytes())
+	// The status and part of the file have gone out: a problem now would
+	// end up inside the file. Breaking the connection tells the client that
+	// the download failed, rather than leaving it with a file cut short.
+	h.log.WarnContext(c.Request.Context(), "export broke off after it began", "request_id", requestID(c),
+		"route", routeOf(c), "cohort", id, "err", err)
+	panic(http.ErrAbortHandler)
 }

@@ -21,13 +21,11 @@ const (
 )
 
 func (ui *UI) exportCSV(c *gin.Context) {
-	ui.export(c, ".csv", csvType, func(w io.Writer, lang roster.Lang, _ string, rows []roster.ExportRow) error {
-		return roster.WriteCSVIn(w, lang, rows)
-	})
+	ui.export(c, ".csv", csvType)
 }
 
 func (ui *UI) exportXLSX(c *gin.Context) {
-	ui.export(c, ".xlsx", xlsxType, roster.WriteXLSXIn)
+	ui.export(c, ".xlsx", xlsxType)
 }
 
 // importTemplateCSV and importTemplateXLSX send the empty list an import
@@ -53,10 +51,13 @@ func (ui *UI) importTemplate(c *gin.Context, ext, contentType string, write func
 
 // export writes a cohort's participant list, or the selection of it that
 // the list's bulk form sends, as a download, headers and labels in the
-// page's language. The file is
-// written into a buffer first, so that a failure is a clean error page and
-// not half a file; a cohort's list is small.
-func (ui *UI) export(c *gin.Context, ext, contentType string, write func(io.Writer, roster.Lang, string, []roster.ExportRow) error) {
+// page's language. Everything that can refuse the request is checked
+// before the first byte, and the file is streamed as it is read, so that
+// memory stays flat for a cohort of any size. Should the database fail
+// before anything was sent, the answer is a clean error page; after that,
+// the connection is broken so that the browser reports a failed download
+// instead of keeping half a file.
+func (ui *UI) export(c *gin.Context, ext, contentType string) {
 	id, ok := ui.pathID(c)
 	if !ok {
 		return
@@ -65,7 +66,7 @@ func (ui *UI) export(c *gin.Context, ext, contentType string, write func(io.Writ
 	if !ok {
 		return
 	}
-	cohort, rows, err := ui.svc.Enrollments.ExportRows(c.Request.Context(), access.ActorOf(c), id, ids)
+	ex, err := ui.svc.Enrollments.OpenExport(c.Request.Context(), access.ActorOf(c), id, ids)
 	if errors.As(err, new(*services.ValidationError)) {
 		// Only a forged or outdated selection names people of another cohort.
 		ui.renderError(c, http.StatusUnprocessableEntity, "BulkNotInCohortTitle", "BulkNotInCohort")
@@ -75,13 +76,23 @@ func (ui *UI) export(c *gin.Context, ext, contentType string, write func(io.Writ
 		ui.fail(c, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := write(&buf, roster.Lang(ui.langOf(c.Request)), cohort.Name, rows); err != nil {
+	defer ex.Close()
+	c.Header("Content-Disposition", roster.ContentDisposition("kohorte-"+ex.Cohort.Name, ext))
+	// The list holds personal data: no cache may keep it.
+	c.Header("Cache-Control", "no-store")
+	c.Header("Content-Type", contentType)
+	c.Status(http.StatusOK)
+	err = roster.WriteFrom(c.Writer, ext == ".xlsx", roster.Lang(ui.langOf(c.Request)), ex.Cohort.Name, ex.Each)
+	if err == nil {
+		return
+	}
+	if !c.Writer.Written() {
+		c.Writer.Header().Del("Content-Disposition")
+		c.Writer.Header().Del("Content-Type")
 		ui.fail(c, fmt.Errorf("export cohort %d: %w", id, err))
 		return
 	}
-	c.Header("Content-Disposition", roster.ContentDisposition("kohorte-"+cohort.Name, ext))
-	// The list holds personal data: no cache may keep it.
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, contentType, buf.Bytes())
+	ui.log.WarnContext(c.Request.Context(), "export broke off after it began", "route", c.FullPath(),
+		"request_id", access.ActorOf(c).RequestID, "cohort", id, "err", err)
+	panic(http.ErrAbortHandler)
 }

@@ -49,13 +49,6 @@ func newRegisterEnv(t *testing.T, n int) *registerEnv {
 	return env
 }
 
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // issue puts a document for enrollment i into the register; its PDF is a
 // stand-in that prints the number and URL it was given.
 func (e *registerEnv) issue(i int, kind models.DocumentKind, supersedes *uint) (models.IssuedDocument, error) {

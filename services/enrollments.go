@@ -343,59 +343,31 @@ func (s *Enrollments) FindEnrollment(ctx context.Context, actor Actor, cohortID,
 
 // ExportRows returns the enrollments of a cohort with their participants,
 // ordered by name, for the CSV and XLSX exports: all of them, or those ids
-// selects, which must all be of this cohort.
+// selects, which must all be of this cohort. It holds them all in memory;
+// the downloads stream them with OpenExport instead.
 func (s *Enrollments) ExportRows(ctx context.Context, actor Actor, cohortID uint, ids []uint) (models.Cohort, []roster.ExportRow, error) {
-	if !actor.IsStaff() {
-		return models.Cohort{}, nil, ErrForbidden
-	}
-	if len(ids) > MaxSelection {
-		return models.Cohort{}, nil, invalid("ids", CodeTooMany, "max", MaxSelection)
-	}
-	var cohort models.Cohort
-	var es []models.Enrollment
-	err := readTransaction(ctx, s.db, func(tx *gorm.DB) error {
-		var err error
-		if cohort, err = findCohort(tx, cohortID); err != nil {
-			return err
-		}
-		q := tx.Preload("Participant").
-			Joins("JOIN participants ON participants.id = enrollments.participant_id").
-			Where("enrollments.cohort_id = ?", cohortID)
-		if ids != nil {
-			q = q.Where("enrollments.id IN ?", ids)
-		}
-		if err := q.Order("participants.sort_name, enrollments.id").Find(&es).Error; err != nil {
-			return err
-		}
-		return checkExported(ids, es)
-	})
+	ex, err := s.OpenExport(ctx, actor, cohortID, ids)
 	if err != nil {
-		return cohort, nil, err
+		return models.Cohort{}, nil, err
 	}
-	rows := make([]roster.ExportRow, len(es))
-	for i, e := range es {
-		p := e.Participant
-		rows[i] = roster.ExportRow{LastName: p.LastName, FirstName: p.FirstName, Email: p.Email, Organisation: p.Organisation,
-			NetworkType: string(p.NetworkType), FederalState: p.FederalState, Phone: p.Phone, Status: string(e.Status),
-			EnrolledAt: e.EnrolledAt.Time, WithdrawalReason: e.WithdrawalReason}
-		if e.WithdrawnAt != nil {
-			t := e.WithdrawnAt.Time
-			rows[i].WithdrawnAt = &t
-		}
-	}
-	return cohort, rows, nil
+	var rows []roster.ExportRow
+	err = ex.Each(func(r roster.ExportRow) error {
+		rows = append(rows, r)
+		return nil
+	})
+	return ex.Cohort, rows, err
 }
 
 // checkExported refuses a selection that names enrollments the export did
 // not find in the cohort, naming each entry by its place in ids.
-func checkExported(ids []uint, es []models.Enrollment) error {
-	found := make(map[uint]bool, len(es))
-	for _, e := range es {
-		found[e.ID] = true
+func checkExported(ids, found []uint) error {
+	in := make(map[uint]bool, len(found))
+	for _, id := range found {
+		in[id] = true
 	}
 	verr := &ValidationError{}
 	for i, id := range ids {
-		if !found[id] {
+		if !in[id] {
 			verr.Add(fmt.Sprintf("ids[%d]", i), CodeEnrollmentNotInCohort, "id", id)
 		}
 	}

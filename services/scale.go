@@ -66,8 +66,12 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 			return ErrDemoLoaded
 		}
 		g := &scaleGen{rnd: newScaleRand(people), today: s.Cohorts.now(), now: s.Attendance.now()}
-		var err error
-		if res, err = g.load(tx, people); err != nil {
+		err := models.LoadInBulk(tx, func() error {
+			var err error
+			res, err = g.load(tx, people)
+			return err
+		})
+		if err != nil {
 			return err
 		}
 		return record(tx, actor, "demo.scale_loaded", "", "", nil, res)
@@ -76,7 +80,7 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 		return res, err
 	}
 	return res, analyze(ctx, s.db, "courses", "course_issuers", "course_signatories", "cohorts", "participants", "enrollments",
-		"cohort_sessions", "attendances")
+		"cohort_sessions", "attendances", "statistics_counts")
 }
 
 // newScaleRand is the generator's source: the same size gives the same data.

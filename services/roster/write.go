@@ -9,8 +9,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf16"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // ExportRow is one enrollment of a cohort's participant list. NetworkType,
@@ -89,28 +87,67 @@ func WriteCSVIn(w io.Writer, lang Lang, rows []ExportRow) error {
 
 // writeCSVColumns writes the first n columns of the export.
 func writeCSVColumns(w io.Writer, lang Lang, n int, rows []ExportRow) error {
+	cw, err := newCSVWriter(w, lang, n)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := cw.Write(r); err != nil {
+			return err
+		}
+	}
+	return cw.Close()
+}
+
+// CSVWriter writes an export row by row, as WriteCSVIn writes it whole,
+// so that a long list goes out as it is read and is never held in memory.
+// Bytes reach w in blocks of a few kilobytes; Close writes the rest.
+type CSVWriter struct {
+	bw     *bufio.Writer
+	cw     *csv.Writer
+	words  labels
+	n      int
+	record []string
+}
+
+// NewCSVWriter writes the BOM and the header row in lang and returns the
+// writer for the rows.
+func NewCSVWriter(w io.Writer, lang Lang) (*CSVWriter, error) {
+	return newCSVWriter(w, lang, len(exportWidths))
+}
+
+func newCSVWriter(w io.Writer, lang Lang, n int) (*CSVWriter, error) {
 	words := labelsFor(lang)
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(bomUTF8); err != nil {
-		return fmt.Errorf("write csv: %w", err)
+		return nil, fmt.Errorf("write csv: %w", err)
 	}
 	cw := csv.NewWriter(bw)
 	cw.Comma, cw.UseCRLF = ';', true
 	record := make([]string, n, len(exportWidths))
 	copy(record, words.headers[:n])
 	if err := cw.Write(record); err != nil {
+		return nil, fmt.Errorf("write csv: %w", err)
+	}
+	return &CSVWriter{bw: bw, cw: cw, words: words, n: n, record: record}, nil
+}
+
+// Write writes one row.
+func (w *CSVWriter) Write(r ExportRow) error {
+	w.record = r.csvRecord(w.words, w.record)
+	if err := w.cw.Write(w.record[:w.n]); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
-	for _, r := range rows {
-		if err := cw.Write(r.csvRecord(words, record)[:n]); err != nil {
-			return fmt.Errorf("write csv: %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	return nil
+}
+
+// Close writes what is still buffered.
+func (w *CSVWriter) Close() error {
+	w.cw.Flush()
+	if err := w.cw.Error(); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
-	if err := bw.Flush(); err != nil {
+	if err := w.bw.Flush(); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
@@ -185,85 +222,76 @@ func WriteXLSXIn(w io.Writer, lang Lang, sheetName string, rows []ExportRow) err
 }
 
 // writeXLSXColumns writes the first n columns of the export.
-func writeXLSXColumns(w io.Writer, lang Lang, n int, sheetName string, rows []ExportRow) (err error) {
-	words := labelsFor(lang)
-	f := excelize.NewFile()
-	defer closeInto(f, &err)
-	name := sanitizeSheetName(sheetName)
-	if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	sw, err := newExportStream(f, name, words.headers[:n])
+func writeXLSXColumns(w io.Writer, lang Lang, n int, sheetName string, rows []ExportRow) error {
+	xw, err := newXLSXWriter(w, lang, n, sheetName)
 	if err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
+		return err
 	}
-	if err := writeXLSXRows(f, sw, words, n, rows); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
+	for _, r := range rows {
+		if err := xw.Write(r); err != nil {
+			return err
+		}
 	}
-	if err := f.Write(w); err != nil {
+	return xw.Close()
+}
+
+// XLSXWriter writes an export row by row, as WriteXLSXIn writes it whole:
+// one worksheet named sheetName (made valid for Excel), the headers in bold
+// and frozen, fixed column widths, dates as date cells shown as DD.MM.YYYY,
+// strings never formulas. Bytes reach w as the compressed worksheet grows,
+// so memory stays flat for any number of rows; Close writes the rest.
+type XLSXWriter struct {
+	z     *zipSheet
+	words labels
+	n     int
+	cells []any
+	texts []string
+}
+
+// NewXLSXWriter starts the workbook on w with its header row in lang.
+func NewXLSXWriter(w io.Writer, lang Lang, sheetName string) (*XLSXWriter, error) {
+	return newXLSXWriter(w, lang, len(exportWidths), sheetName)
+}
+
+func newXLSXWriter(w io.Writer, lang Lang, n int, sheetName string) (*XLSXWriter, error) {
+	words := labelsFor(lang)
+	z, err := newZipSheet(w, sanitizeSheetName(sheetName), words.headers[:n])
+	if err != nil {
+		return nil, fmt.Errorf("write xlsx: %w", err)
+	}
+	return &XLSXWriter{z: z, words: words, n: n,
+		cells: make([]any, len(exportWidths)), texts: make([]string, 0, len(exportWidths))}, nil
+}
+
+// Write adds one row.
+func (x *XLSXWriter) Write(r ExportRow) error {
+	x.texts = r.texts(x.words, x.texts[:0])
+	for j, s := range x.texts {
+		x.cells[j] = s
+	}
+	x.cells[colEnrolledAt] = dateValue(r.EnrolledAt)
+	x.cells[colWithdrawnAt] = dateValue(deref(r.WithdrawnAt))
+	x.cells[colWithdrawnAt+1] = r.WithdrawalReason
+	if err := x.z.writeRow(x.cells[:x.n]); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
 	return nil
 }
 
-// newExportStream opens a stream writer with the column widths, the frozen
-// header and the bold header row.
-func newExportStream(f *excelize.File, sheet string, headers []string) (*excelize.StreamWriter, error) {
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return nil, err
+// Close ends the workbook.
+func (x *XLSXWriter) Close() error {
+	if err := x.z.close(); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
 	}
-	for i, width := range exportWidths[:len(headers)] {
-		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
-			return nil, err
-		}
-	}
-	err = sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-	if err != nil {
-		return nil, err
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return nil, err
-	}
-	cells := make([]any, len(headers))
-	for i, h := range headers {
-		cells[i] = excelize.Cell{StyleID: bold, Value: h}
-	}
-	return sw, sw.SetRow("A1", cells)
+	return nil
 }
 
-func writeXLSXRows(f *excelize.File, sw *excelize.StreamWriter, words labels, n int, rows []ExportRow) error {
-	dateFmt := "dd.mm.yyyy"
-	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-	if err != nil {
-		return err
-	}
-	cells := make([]any, len(exportWidths))
-	texts := make([]string, 0, len(exportWidths))
-	for i, r := range rows {
-		texts = r.texts(words, texts[:0])
-		for j, s := range texts {
-			cells[j] = s
-		}
-		cells[colEnrolledAt] = dateCell(r.EnrolledAt, dateStyle)
-		cells[colWithdrawnAt] = dateCell(deref(r.WithdrawnAt), dateStyle)
-		cells[colWithdrawnAt+1] = r.WithdrawalReason
-		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), cells[:n]); err != nil {
-			return err
-		}
-	}
-	return sw.Flush()
-}
-
-// dateCell is a date cell for t's calendar day, or nil (no cell) for the
-// zero time.
-func dateCell(t time.Time, style int) any {
+// dateValue is t for a date cell, or nil (no cell) for the zero time.
+func dateValue(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	return excelize.Cell{StyleID: style, Value: day}
+	return t
 }
 
 // sanitizeSheetName makes name a valid worksheet name: no : \ / ? * [ ] or
@@ -285,4 +313,28 @@ func sanitizeSheetName(name string) string {
 		return "Teilnehmende"
 	}
 	return name
+}
+
+// WriteFrom writes the export as XLSX or CSV to w from rows each hands
+// over one at a time, as Export.Each does: nothing is held but the row at
+// hand. Bytes reach w as rows come, in blocks of a few kilobytes.
+func WriteFrom(w io.Writer, xlsx bool, lang Lang, sheetName string, each func(func(ExportRow) error) error) error {
+	if xlsx {
+		xw, err := NewXLSXWriter(w, lang, sheetName)
+		if err != nil {
+			return err
+		}
+		if err := each(xw.Write); err != nil {
+			return err
+		}
+		return xw.Close()
+	}
+	cw, err := NewCSVWriter(w, lang)
+	if err != nil {
+		return err
+	}
+	if err := each(cw.Write); err != nil {
+		return err
+	}
+	return cw.Close()
 }
