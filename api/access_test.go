@@ -92,6 +92,10 @@ var apiAccess = map[string]string{
 	"GET /api/v1/sessions/:id/attendance":            "staff",
 	"PUT /api/v1/sessions/:id/attendance":            "staff",
 	"GET /api/v1/me/attendance":                      "participant",
+	"POST /api/v1/sessions/:id/checkin":              "staff",
+	"GET /api/v1/sessions/:id/checkin":               "staff",
+	"DELETE /api/v1/sessions/:id/checkin":            "staff",
+	"POST /api/v1/me/checkin":                        "participant",
 }
 
 // unclassified lists the routes the router serves without a rule in its

@@ -180,6 +180,10 @@ func NewRouter(d Deps) (*Router, error) {
 	v1.GET(access.Staff, "/sessions/:id/attendance", h.sessionAttendance)
 	v1.Handle(access.Staff, http.MethodPut, "/sessions/:id/attendance", h.recordAttendance)
 	v1.GET(access.Participant, "/me/attendance", h.myAttendance)
+	v1.POST(access.Staff, "/sessions/:id/checkin", h.openCheckin)
+	v1.GET(access.Staff, "/sessions/:id/checkin", h.getCheckin)
+	v1.DELETE(access.Staff, "/sessions/:id/checkin", h.closeCheckin)
+	v1.POST(access.Participant, "/me/checkin", h.checkIn)
 
 	if d.UI != nil {
 		d.UI.Register(&r.RouterGroup, routes)

@@ -343,6 +343,12 @@ var codeMessages = map[services.Code]string{
 	services.CodeImportDamaged:          "ImportDamaged",
 	services.CodeImportBusy:             "ImportBusy",
 
+	services.CodeCheckinNotInPerson:    "ErrCheckinNotInPerson",
+	services.CodeCheckinClosed:         "ErrCheckinClosed",
+	services.CodeCheckinOutsideSession: "ErrCheckinOutsideSession",
+	services.CodeCheckinCodeInvalid:    "ErrCheckinCodeInvalid",
+	services.CodeCheckinNotExpected:    "ErrCheckinNotExpected",
+
 	services.CodeDocumentNotIssued: "ErrDocumentNotIssued",
 	services.CodeDocumentRevoked:   "ErrDocumentRevoked",
 }

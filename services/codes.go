@@ -99,6 +99,11 @@ const (
 	CodeAttendanceNotStarted       Code = "attendance.not_started"  // date
 	CodeAttendanceDuplicate        Code = "attendance.duplicate"    // index: the entry naming the person first
 	CodeAttendanceModalityPresent  Code = "attendance.modality_present"
+	CodeCheckinNotInPerson         Code = "checkin.not_in_person"
+	CodeCheckinClosed              Code = "checkin.closed"
+	CodeCheckinOutsideSession      Code = "checkin.outside_session" // from, to: Berlin times
+	CodeCheckinCodeInvalid         Code = "checkin.code_invalid"
+	CodeCheckinNotExpected         Code = "checkin.not_expected"
 )
 
 // Codes of a list file that cannot be read as a whole.
@@ -230,6 +235,11 @@ var codeMessages = map[Code]string{
 	CodeAttendanceNotStarted:       "the session on {date} has not started yet; only an excused absence can be recorded ahead",
 	CodeAttendanceDuplicate:        "the same person appears already in entry {index}",
 	CodeAttendanceModalityPresent:  "only someone present has a modality",
+	CodeCheckinNotInPerson:         "only a kick-off or closing at the venue has a check-in",
+	CodeCheckinClosed:              "the check-in of this session is not open",
+	CodeCheckinOutsideSession:      "check-in is possible from {from} until the end at {to}",
+	CodeCheckinCodeInvalid:         "the code is not the one shown at this session now; enter the code shown at the moment",
+	CodeCheckinNotExpected:         "you are not enrolled for this session",
 
 	CodeImportFileMissing:    `send the list as the multipart field "file"`,
 	CodeImportTooLarge:       "the file is too large: at most {mb} MB are allowed",
