@@ -202,7 +202,7 @@ func (s *Participants) ListParticipants(ctx context.Context, actor Actor, f Part
 }
 
 func filterParticipants(q *gorm.DB, f ParticipantFilter) *gorm.DB {
-	q = whereSearch(q, "participants.search_text", f.Search)
+	q = whereParticipantSearch(q, f.Search)
 	if code, ok := roster.ParseFederalState(f.FederalState); ok {
 		q = q.Where("participants.federal_state = ?", code)
 	}
