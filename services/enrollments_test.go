@@ -2,6 +2,7 @@ package services_test
 
 import (
 	"context"
+	"slices"
 	"errors"
 	"fmt"
 	"sync"
@@ -369,5 +370,64 @@ func TestEnrollmentDayMustBeInRange(t *testing.T) {
 	}
 	if c.enrolledCount(t) != 0 {
 		t.Fatal("a refused enrollment took a place")
+	}
+}
+
+// Pages past the middle are read backwards from the end; put together,
+// the pages must still be the whole list in order, each person once, in
+// either direction and with the same names ordered by id.
+func TestPagesPutTogetherAreTheWholeList(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	for n := range 7 {
+		// Two people share each name, so the order rests on the id too.
+		p, err := c.svc.Participants.CreateParticipant(ctx, c.admin, services.ParticipantInput{
+			FirstName: "Person", LastName: fmt.Sprintf("Nr. %d", n/2), Email: fmt.Sprintf("p%d@example.org", n)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.enroll(t, p)
+	}
+	for _, sort := range []string{"", "-last_name", "status", "-enrolled_at"} {
+		var people, enrolled []uint
+		for page := 1; page <= 4; page++ {
+			ps, total, err := c.svc.Participants.ListParticipants(ctx, c.admin, services.ParticipantFilter{Sort: sort, Page: services.Page{Number: page, Size: 2}})
+			if err != nil && sort != "status" && sort != "-enrolled_at" {
+				t.Fatal(err)
+			}
+			if err == nil {
+				if total != 7 || len(ps) != min(2, 7-2*(page-1)) {
+					t.Errorf("participants sorted %q, page %d: %d of %d", sort, page, len(ps), total)
+				}
+				for _, p := range ps {
+					people = append(people, p.ID)
+				}
+			}
+			es, total, err := c.svc.Enrollments.ListEnrollments(ctx, c.admin, c.cohort.ID, services.EnrollmentFilter{Sort: sort, Page: services.Page{Number: page, Size: 2}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != 7 || len(es) != min(2, 7-2*(page-1)) {
+				t.Errorf("enrollments sorted %q, page %d: %d of %d", sort, page, len(es), total)
+			}
+			for _, e := range es {
+				enrolled = append(enrolled, e.Participant.ID)
+			}
+		}
+		all, _, err := c.svc.Enrollments.ListEnrollments(ctx, c.admin, c.cohort.ID, services.EnrollmentFilter{Sort: sort})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []uint
+		for _, e := range all {
+			want = append(want, e.Participant.ID)
+		}
+		if !slices.Equal(enrolled, want) {
+			t.Errorf("enrollments sorted %q: pages %v, whole list %v", sort, enrolled, want)
+		}
+		if people != nil && !slices.Equal(people, want) {
+			t.Errorf("participants sorted %q: pages %v, whole list %v", sort, people, want)
+		}
 	}
 }
