@@ -431,3 +431,102 @@ func TestPagesPutTogetherAreTheWholeList(t *testing.T) {
 		}
 	}
 }
+
+// The cohort list pages like the others: newest start first, the same
+// three statements (count, page, the page's courses) for any page, and
+// the pages put together are the whole list.
+func TestCohortPagesCostThreeQueriesAndMakeTheWholeList(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	for i := range 11 {
+		// Two cohorts start on each day, so the order rests on the id too.
+		if _, err := c.svc.Cohorts.CreateCohort(ctx, c.admin, c.cohort.CourseID, services.CohortInput{
+			Name: fmt.Sprintf("Runde %d", i), StartDate: models.NewDate(2024, 1, 1+i/2), Capacity: 10}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := c.svc.Cohorts.ListCohorts(ctx, c.admin, services.CohortFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 12 {
+		t.Fatalf("%d cohorts, want 12", len(all))
+	}
+	counter := &queryCounter{Interface: logger.Discard}
+	svc, err := services.New(c.db.Session(&gorm.Session{Logger: counter}), services.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paged []string
+	for page := 1; page <= 3; page++ {
+		before := counter.n.Load()
+		cs, total, err := svc.Cohorts.ListCohortPage(ctx, c.admin, services.CohortFilter{CourseID: c.cohort.CourseID, Page: services.Page{Number: page, Size: 5}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := counter.n.Load() - before; n != 3 {
+			t.Errorf("page %d: %d queries, want 3", page, n)
+		}
+		if want := []int{5, 5, 2}[page-1]; total != 12 || len(cs) != want {
+			t.Errorf("page %d: %d of %d, want %d of 12", page, len(cs), total, want)
+		}
+		for _, co := range cs {
+			if co.Course == nil || co.Course.Title == "" {
+				t.Errorf("page %d: %s comes without its course", page, co.Name)
+			}
+			paged = append(paged, co.Name)
+		}
+	}
+	var want []string
+	for _, co := range all {
+		want = append(want, co.Name)
+	}
+	if !slices.Equal(paged, want) {
+		t.Errorf("pages %v, whole list %v", paged, want)
+	}
+	if want[0] != "Runde 10" || want[1] != "Runde 9" || want[11] != "Frühjahr 2023" {
+		t.Errorf("order %v, want Runde 10, Runde 9 … Frühjahr 2023", want)
+	}
+	if _, _, err := svc.Cohorts.ListCohortPage(ctx, services.Actor{UserID: 9, Role: models.RoleJuror}, services.CohortFilter{}); !errors.Is(err, services.ErrForbidden) {
+		t.Errorf("a juror listed cohorts: %v", err)
+	}
+}
+
+// The participant list costs its count and its page, on the first page as
+// on the last, searched or not.
+func TestParticipantPagesCostTwoQueries(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 30)
+	ctx := context.Background()
+	for n := range 30 {
+		c.person(t, n, "NI")
+	}
+	counter := &queryCounter{Interface: logger.Discard}
+	svc, err := services.New(c.db.Session(&gorm.Session{Logger: counter}), services.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []services.ParticipantFilter{
+		{Page: services.Page{Number: 1, Size: 10}},
+		{Page: services.Page{Number: 3, Size: 10}},
+		{Search: "person nr 002", Page: services.Page{Number: 1, Size: 4}},
+		{Search: "person nr 002", Page: services.Page{Number: 3, Size: 4}},
+	} {
+		before := counter.n.Load()
+		ps, total, err := svc.Participants.ListParticipants(ctx, c.admin, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := counter.n.Load() - before; n != 2 {
+			t.Errorf("%+v: %d queries, want 2", f, n)
+		}
+		want, wantTotal := 10, int64(30)
+		if f.Search != "" {
+			want, wantTotal = []int{4, 0, 3}[f.Page.Number-1], 11 // Nr. 0002 and Nr. 0020 to Nr. 0029
+		}
+		if total != wantTotal || len(ps) != want {
+			t.Errorf("%+v: %d of %d, want %d of %d", f, len(ps), total, want, wantTotal)
+		}
+	}
+}
