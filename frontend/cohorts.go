@@ -97,6 +97,15 @@ func (f cohortForm) toInput(r *formReader) services.CohortInput {
 type cohortQuery struct {
 	Status string `form:"status"`
 	Course uint   `form:"kurs"`
+	Page   int    `form:"seite"`
+}
+
+func (q cohortQuery) values() url.Values {
+	v := url.Values{"status": {q.Status}}
+	if q.Course != 0 {
+		v.Set("kurs", strconv.FormatUint(uint64(q.Course), 10))
+	}
+	return v
 }
 
 type cohortsPage struct {
@@ -104,6 +113,7 @@ type cohortsPage struct {
 	Statuses []models.CohortStatus
 	Courses  []courseView
 	Cohorts  []cohortView
+	Pager    pager
 }
 
 func (ui *UI) cohortsPage(c *gin.Context) {
@@ -112,7 +122,7 @@ func (ui *UI) cohortsPage(c *gin.Context) {
 		return
 	}
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	cohorts, err := ui.svc.Cohorts.ListCohorts(ctx, actor, services.CohortFilter{CourseID: q.Course, Status: models.CohortStatus(q.Status)})
+	cohorts, total, err := ui.svc.Cohorts.ListCohortPage(ctx, actor, services.CohortFilter{CourseID: q.Course, Status: models.CohortStatus(q.Status), Page: servicePage(q.Page)})
 	if err != nil {
 		ui.fail(c, err)
 		return
@@ -122,7 +132,7 @@ func (ui *UI) cohortsPage(c *gin.Context) {
 		ui.fail(c, err)
 		return
 	}
-	page := cohortsPage{Query: q, Statuses: cohortStatuses}
+	page := cohortsPage{Query: q, Statuses: cohortStatuses, Pager: newPager("/kohorten", q.values(), q.Page, total)}
 	for _, co := range courses {
 		page.Courses = append(page.Courses, courseView{ID: co.ID, Title: co.Title})
 	}
