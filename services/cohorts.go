@@ -207,7 +207,8 @@ func (s *Cohorts) ListCohortPage(ctx context.Context, actor Actor, f CohortFilte
 		return nil, 0, err
 	}
 	var cs []models.Cohort
-	err := pageRows(q, "cohorts.id", cohortOrder, f.Page, total).Preload("Course", withoutCourseTexts).Find(&cs).Error
+	rows := s.db.WithContext(ctx).Model(&models.Cohort{})
+	err := pageRows(q, rows, "cohorts.id", cohortOrder, f.Page, total).Preload("Course", withoutCourseTexts).Find(&cs).Error
 	return cs, total, err
 }
 

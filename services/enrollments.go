@@ -293,7 +293,10 @@ func enrollmentPage(tx *gorm.DB, cohortID uint, f EnrollmentFilter) ([]models.En
 		}
 		return q
 	}
-	q := ofCohort().Joins("JOIN participants ON participants.id = enrollments.participant_id")
+	withPeople := func(q *gorm.DB) *gorm.DB {
+		return q.Joins("JOIN participants ON participants.id = enrollments.participant_id")
+	}
+	q := withPeople(ofCohort())
 	q = filterParticipants(q, ParticipantFilter{Search: f.Search, FederalState: f.FederalState}).Session(&gorm.Session{})
 	// Every enrollment has its participant (a foreign key), so without a
 	// filter on people the count reads only the enrollments' index.
@@ -306,7 +309,8 @@ func enrollmentPage(tx *gorm.DB, cohortID uint, f EnrollmentFilter) ([]models.En
 		return nil, 0, err
 	}
 	var es []models.Enrollment
-	err = pageRows(q, "enrollments.id", order, f.Page, total).Preload("Participant").Find(&es).Error
+	rows := withPeople(tx.Model(&models.Enrollment{}))
+	err = pageRows(q, rows, "enrollments.id", order, f.Page, total).Preload("Participant").Find(&es).Error
 	return es, total, err
 }
 

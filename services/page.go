@@ -55,17 +55,18 @@ func reverseOrder(order string) string {
 	return strings.NewReplacer(" ASC", " DESC", " DESC", " ASC").Replace(order)
 }
 
-// pageRows narrows q, a listing in order whose count is total, to the
-// rows of page p. The page's ids are found first, in a subquery that reads
+// pageRows reads page p of the listing q, in order, whose count is
+// total: the page's ids are found first, in a subquery over q that reads
 // only the id and sort columns (an index where there is one), and only
-// those rows are read whole: the rows the offset skips are never fetched.
-// q must be safe to reuse (a Session).
-func pageRows(q *gorm.DB, idColumn, order string, p Page, total int64) *gorm.DB {
+// those rows are read whole, from rows, which joins what the order needs
+// but filters nothing, so that no filter (a search) runs twice. The rows
+// the offset skips are never fetched. q must be safe to reuse (a Session).
+func pageRows(q, rows *gorm.DB, idColumn, order string, p Page, total int64) *gorm.DB {
 	offset, limit, fromEnd := p.window(total)
 	innerOrder := order
 	if fromEnd {
 		innerOrder = reverseOrder(order)
 	}
 	ids := q.Select(idColumn).Order(innerOrder).Limit(limit).Offset(offset)
-	return q.Where(idColumn+" IN (?)", ids).Order(order)
+	return rows.Where(idColumn+" IN (?)", ids).Order(order)
 }

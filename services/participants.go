@@ -197,7 +197,7 @@ func (s *Participants) ListParticipants(ctx context.Context, actor Actor, f Part
 		return nil, 0, err
 	}
 	var ps []models.Participant
-	err = pageRows(q, "participants.id", order, f.Page, total).Find(&ps).Error
+	err = pageRows(q, s.db.WithContext(ctx).Model(&models.Participant{}), "participants.id", order, f.Page, total).Find(&ps).Error
 	return ps, total, err
 }
 
