@@ -15,7 +15,11 @@ import "gorm.io/gorm"
 // The lists page with OFFSET. participants (sort_name, id) and
 // cohorts (start_date, id) let the offset walk an index instead of sorting
 // the table; on SQLite the existing sort_name index already ends in the
-// rowid, which is id.
+// rowid, which is id. A cohort's list is sorted by its people's names,
+// which live in another table, so that every page of a 10,000-person cohort
+// would join and sort 10,000 rows: enrollments keep a copy of their
+// participant's sort_name, indexed with the cohort, and triggers keep the
+// copy right on every insert and rename, whoever writes.
 func migrateSearch(tx *gorm.DB) error {
 	statements := sqliteSearchStatements
 	if tx.Dialector.Name() == "postgres" {
@@ -34,7 +38,25 @@ var postgresSearchStatements = []string{
 	`CREATE INDEX idx_participants_search_trgm ON participants USING gin (search_text gin_trgm_ops)`,
 	`CREATE INDEX idx_participants_sort_name_id ON participants (sort_name, id)`,
 	`CREATE INDEX idx_cohorts_start_date_id ON cohorts (start_date, id)`,
+	`ALTER TABLE enrollments ADD COLUMN sort_name varchar(210) NOT NULL DEFAULT ''`,
+	`UPDATE enrollments SET sort_name = participants.sort_name FROM participants WHERE participants.id = enrollments.participant_id`,
+	`CREATE INDEX idx_enrollments_cohort_sort_name ON enrollments (cohort_id, sort_name, id)`,
+	`CREATE FUNCTION enrollments_copy_sort_name() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN
+		NEW.sort_name := (SELECT sort_name FROM participants WHERE id = NEW.participant_id);
+		RETURN NEW;
+	END $$`,
+	`CREATE TRIGGER enrollments_sort_name BEFORE INSERT OR UPDATE OF participant_id ON enrollments
+		FOR EACH ROW EXECUTE FUNCTION enrollments_copy_sort_name()`,
+	`CREATE FUNCTION participants_pass_sort_name() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN
+		UPDATE enrollments SET sort_name = NEW.sort_name WHERE participant_id = NEW.id;
+		RETURN NULL;
+	END $$`,
+	`CREATE TRIGGER participants_sort_name AFTER UPDATE OF sort_name ON participants
+		FOR EACH ROW WHEN (OLD.sort_name IS DISTINCT FROM NEW.sort_name) EXECUTE FUNCTION participants_pass_sort_name()`,
 	`ANALYZE participants`,
+	`ANALYZE enrollments`,
 }
 
 // ParticipantSearchTable is SQLite's FTS5 mirror of participants.search_text.
@@ -54,4 +76,16 @@ var sqliteSearchStatements = []string{
 	END`,
 	`INSERT INTO participant_search (participant_search) VALUES ('rebuild')`,
 	`CREATE INDEX idx_cohorts_start_date_id ON cohorts (start_date, id)`,
+	`ALTER TABLE enrollments ADD COLUMN sort_name varchar(210) NOT NULL DEFAULT ''`,
+	`UPDATE enrollments SET sort_name = (SELECT sort_name FROM participants WHERE participants.id = enrollments.participant_id)`,
+	`CREATE INDEX idx_enrollments_cohort_sort_name ON enrollments (cohort_id, sort_name, id)`,
+	`CREATE TRIGGER enrollments_sort_name_insert AFTER INSERT ON enrollments BEGIN
+		UPDATE enrollments SET sort_name = (SELECT sort_name FROM participants WHERE id = new.participant_id) WHERE id = new.id;
+	END`,
+	`CREATE TRIGGER enrollments_sort_name_update AFTER UPDATE OF participant_id ON enrollments BEGIN
+		UPDATE enrollments SET sort_name = (SELECT sort_name FROM participants WHERE id = new.participant_id) WHERE id = new.id;
+	END`,
+	`CREATE TRIGGER participants_sort_name AFTER UPDATE OF sort_name ON participants WHEN old.sort_name IS NOT new.sort_name BEGIN
+		UPDATE enrollments SET sort_name = new.sort_name WHERE participant_id = new.id;
+	END`,
 }

@@ -530,3 +530,42 @@ func TestParticipantPagesCostTwoQueries(t *testing.T) {
 		}
 	}
 }
+
+// A cohort's list sorts by a copy of each person's sort name kept on the
+// enrollment (an index for big cohorts); a rename must move the person.
+func TestCohortListFollowsARename(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	var adler models.Participant
+	for _, name := range []string{"Adler", "Öztürk", "Zander"} {
+		p, err := c.svc.Participants.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "Kim", LastName: name, Email: name + "@example.org"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.enroll(t, p)
+		if name == "Adler" {
+			adler = p
+		}
+	}
+	names := func() string {
+		es, _, err := c.svc.Enrollments.ListEnrollments(ctx, c.admin, c.cohort.ID, services.EnrollmentFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range es {
+			out = append(out, e.Participant.LastName)
+		}
+		return fmt.Sprint(out)
+	}
+	if got := names(); got != "[Adler Öztürk Zander]" {
+		t.Errorf("before the rename: %s", got)
+	}
+	if _, err := c.svc.Participants.UpdateParticipant(ctx, c.admin, adler.ID, services.ParticipantInput{FirstName: "Kim", LastName: "Zimmer", Email: "Adler@example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != "[Öztürk Zander Zimmer]" {
+		t.Errorf("after the rename: %s", got)
+	}
+}
