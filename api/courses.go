@@ -212,6 +212,7 @@ func toCohortResponse(c models.Cohort) cohortResponse {
 }
 
 type cohortListQuery struct {
+	pageQuery
 	CourseID uint   `form:"course_id" binding:"lte=2147483647"`
 	Status   string `form:"status" binding:"omitempty,oneof=planned running completed archived"`
 }
@@ -221,8 +222,9 @@ func (h *handlers) listCohorts(c *gin.Context) {
 	if !h.bindQuery(c, &q) {
 		return
 	}
-	cohorts, err := h.svc.Cohorts.ListCohorts(c.Request.Context(), access.ActorOf(c),
-		services.CohortFilter{CourseID: q.CourseID, Status: models.CohortStatus(q.Status)})
+	page := q.page()
+	cohorts, total, err := h.svc.Cohorts.ListCohortPage(c.Request.Context(), access.ActorOf(c),
+		services.CohortFilter{CourseID: q.CourseID, Status: models.CohortStatus(q.Status), Page: page})
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -231,7 +233,7 @@ func (h *handlers) listCohorts(c *gin.Context) {
 	for i, co := range cohorts {
 		items[i] = toCohortResponse(co)
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	c.JSON(http.StatusOK, listResponse[cohortResponse]{Items: items, Total: total, Page: page.Number, PageSize: page.Size})
 }
 
 // createCohortRequest is a cohort and, when schedule is sent (even as

@@ -92,6 +92,30 @@ func TestCourseAndCohortAPI(t *testing.T) {
 		{Name: "running cohorts", Cookie: admin, Method: http.MethodGet, Path: "/api/v1/cohorts?status=running",
 			Status: http.StatusOK, Want: struct{ Items []named }{Items: []named{{Name: "Frühjahr 2023"}}}},
 	})
+
+	// The cohort list pages like the others: the newest start first.
+	for _, name := range []string{"Herbst 2023", "Frühjahr 2024"} {
+		r := f.as(admin, http.MethodPost, coursePath+"/cohorts", map[string]any{"name": name, "start_date": "20" + name[len(name)-2:] + "-09-01", "capacity": 16})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("create %s: %d %s", name, r.Status, r.Body)
+		}
+	}
+	type page struct {
+		Items    []named
+		Total    int
+		Page     int
+		PageSize int `json:"page_size"`
+	}
+	f.client.Run(t, []apitest.Row{
+		{Name: "first page of cohorts", Cookie: admin, Method: http.MethodGet, Path: "/api/v1/cohorts?page_size=2",
+			Status: http.StatusOK, Want: page{Items: []named{{Name: "Frühjahr 2024"}, {Name: "Herbst 2023"}}, Total: 3, Page: 1, PageSize: 2}},
+		{Name: "last page of cohorts", Cookie: admin, Method: http.MethodGet, Path: "/api/v1/cohorts?page_size=2&page=2",
+			Status: http.StatusOK, Want: page{Items: []named{{Name: "Frühjahr 2023"}}, Total: 3, Page: 2, PageSize: 2}},
+		{Name: "cohorts by default 50 a page", Cookie: admin, Method: http.MethodGet, Path: "/api/v1/cohorts",
+			Status: http.StatusOK, Want: page{Items: []named{{Name: "Frühjahr 2024"}, {Name: "Herbst 2023"}, {Name: "Frühjahr 2023"}}, Total: 3, Page: 1, PageSize: 50}},
+		{Name: "pages of 201", Cookie: admin, Method: http.MethodGet, Path: "/api/v1/cohorts?page_size=201",
+			Status: http.StatusUnprocessableEntity, Want: fieldNames{Errors: []fieldName{{Field: "page_size"}}}},
+	})
 }
 
 func TestQueryTypeErrorsNameTheParameter(t *testing.T) {

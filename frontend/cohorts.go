@@ -99,6 +99,15 @@ func (f cohortForm) toInput(r *formReader) services.CohortInput {
 type cohortQuery struct {
 	Status string `form:"status"`
 	Course uint   `form:"kurs"`
+	Page   int    `form:"seite"`
+}
+
+func (q cohortQuery) values() url.Values {
+	v := url.Values{"status": {q.Status}}
+	if q.Course != 0 {
+		v.Set("kurs", strconv.FormatUint(uint64(q.Course), 10))
+	}
+	return v
 }
 
 type cohortsPage struct {
@@ -106,6 +115,7 @@ type cohortsPage struct {
 	Statuses []models.CohortStatus
 	Courses  []courseView
 	Cohorts  []cohortView
+	Pager    pager
 }
 
 func (ui *UI) cohortsPage(c *gin.Context) {
@@ -114,7 +124,7 @@ func (ui *UI) cohortsPage(c *gin.Context) {
 		return
 	}
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	cohorts, err := ui.svc.Cohorts.ListCohorts(ctx, actor, services.CohortFilter{CourseID: q.Course, Status: models.CohortStatus(q.Status)})
+	cohorts, total, err := ui.svc.Cohorts.ListCohortPage(ctx, actor, services.CohortFilter{CourseID: q.Course, Status: models.CohortStatus(q.Status), Page: servicePage(q.Page)})
 	if err != nil {
 		ui.fail(c, err)
 		return
@@ -124,7 +134,7 @@ func (ui *UI) cohortsPage(c *gin.Context) {
 		ui.fail(c, err)
 		return
 	}
-	page := cohortsPage{Query: q, Statuses: cohortStatuses}
+	page := cohortsPage{Query: q, Statuses: cohortStatuses, Pager: newPager("/kohorten", q.values(), q.Page, total)}
 	for _, co := range courses {
 		page.Courses = append(page.Courses, courseView{ID: co.ID, Title: co.Title})
 	}

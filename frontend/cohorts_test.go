@@ -298,3 +298,26 @@ func TestCohortPagesAreClosedToOthers(t *testing.T) {
 	expect(t, juror.get("/meine-kurse"), http.StatusForbidden, "Kein Zugriff")
 	expectRedirect(t, s.client().get("/meine-kurse"), "/anmelden?next=%2Fmeine-kurse")
 }
+
+// The cohort list pages like the other lists, 25 a page, newest start
+// first, and the pager keeps the filters.
+func TestCohortListPages(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	course := s.course("Netzwerkkoordinator:in")
+	for i := range 27 {
+		s.cohort(course.ID, fmt.Sprintf("Runde %02d", i), 10)
+	}
+	c := s.adminClient()
+	r := c.get("/kohorten")
+	expect(t, r, http.StatusOK, "27 Kohorten", "Seite 1 von 2", `<a class="pager__next" href="/kohorten?seite=2" rel="next">`)
+	if n := strings.Count(r.Body, `<a href="/kohorten/`); n != 25 {
+		t.Errorf("page 1 lists %d cohorts, want 25", n)
+	}
+	r = c.get(fmt.Sprintf("/kohorten?kurs=%d&seite=2", course.ID))
+	expect(t, r, http.StatusOK, "27 Kohorten", "Seite 2 von 2",
+		fmt.Sprintf(`<a class="pager__prev" href="/kohorten?kurs=%d" rel="prev">`, course.ID))
+	if n := strings.Count(r.Body, `<a href="/kohorten/`); n != 2 {
+		t.Errorf("page 2 lists %d cohorts, want 2", n)
+	}
+}

@@ -88,19 +88,27 @@ func (s *Site) findPeople(ctx context.Context) error {
 	return nil
 }
 
+// findBigCohort looks through every page of the cohort list for the
+// cohort with the most people.
 func (s *Site) findBigCohort(ctx context.Context) error {
-	var list struct {
-		Items []struct {
-			ID            uint `json:"id"`
-			EnrolledCount int  `json:"enrolled_count"`
-		} `json:"items"`
-	}
-	if _, err := s.call(ctx, http.MethodGet, "/api/v1/cohorts", nil, &list); err != nil {
-		return fmt.Errorf("cohorts: %w", err)
-	}
-	for _, c := range list.Items {
-		if c.EnrolledCount > s.BigSize {
-			s.BigCohort, s.BigSize = c.ID, c.EnrolledCount
+	for page := 1; ; page++ {
+		var list struct {
+			Items []struct {
+				ID            uint `json:"id"`
+				EnrolledCount int  `json:"enrolled_count"`
+			} `json:"items"`
+			Total int `json:"total"`
+		}
+		if _, err := s.call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/cohorts?page_size=200&page=%d", page), nil, &list); err != nil {
+			return fmt.Errorf("cohorts: %w", err)
+		}
+		for _, c := range list.Items {
+			if c.EnrolledCount > s.BigSize {
+				s.BigCohort, s.BigSize = c.ID, c.EnrolledCount
+			}
+		}
+		if len(list.Items) == 0 || page*200 >= list.Total {
+			break
 		}
 	}
 	if s.BigCohort == 0 {

@@ -18,6 +18,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "202611210003_courses", Migrate: migrateCourses},
 		{ID: "202612020004_attempt_purpose", Migrate: migrateAttemptPurpose},
 		{ID: "202612020005_sessions", Migrate: migrateSessions},
+		{ID: "202612020006_search", Migrate: migrateSearch},
 		{ID: "202612020007_statistics", Migrate: migrateStatistics},
 		{ID: "202612020010_documents", Migrate: migrateDocuments},
 	}

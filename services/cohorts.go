@@ -167,11 +167,16 @@ func (s *Cohorts) GetCohort(ctx context.Context, actor Actor, id uint) (models.C
 	return findCohort(s.db.WithContext(ctx), id)
 }
 
-// CohortFilter narrows a listing of cohorts.
+// CohortFilter narrows a listing of cohorts. Page counts only for
+// ListCohortPage.
 type CohortFilter struct {
 	CourseID uint
 	Status   models.CohortStatus
+	Page     Page
 }
+
+// cohortOrder is the order of every cohort listing: newest start first.
+const cohortOrder = "cohorts.start_date DESC, cohorts.id DESC"
 
 // ListCohorts returns cohorts, newest start first, with their courses.
 func (s *Cohorts) ListCohorts(ctx context.Context, actor Actor, f CohortFilter) ([]models.Cohort, error) {
@@ -181,14 +186,43 @@ func (s *Cohorts) ListCohorts(ctx context.Context, actor Actor, f CohortFilter) 
 	if err := checkTerms("status", string(f.Status)); err != nil {
 		return nil, err
 	}
-	q := s.db.WithContext(ctx).Preload("Course", func(db *gorm.DB) *gorm.DB { return db.Omit("topics", "description") })
-	if f.CourseID != 0 {
-		q = q.Where("course_id = ?", f.CourseID)
-	}
-	if f.Status != "" {
-		q = q.Where("status = ?", f.Status)
-	}
 	var cs []models.Cohort
-	err := q.Order("start_date DESC, id DESC").Find(&cs).Error
+	err := filterCohorts(s.db.WithContext(ctx), f).Preload("Course", withoutCourseTexts).Order(cohortOrder).Find(&cs).Error
 	return cs, err
 }
+
+// ListCohortPage returns one page of cohorts, newest start first, with
+// their courses, and how many match: the count, the page and its courses,
+// however many cohorts there are.
+func (s *Cohorts) ListCohortPage(ctx context.Context, actor Actor, f CohortFilter) ([]models.Cohort, int64, error) {
+	if !actor.IsStaff() {
+		return nil, 0, ErrForbidden
+	}
+	if err := checkTerms("status", string(f.Status)); err != nil {
+		return nil, 0, err
+	}
+	q := filterCohorts(s.db.WithContext(ctx), f).Session(&gorm.Session{})
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var cs []models.Cohort
+	rows := s.db.WithContext(ctx).Model(&models.Cohort{})
+	err := pageRows(q, rows, "cohorts.id", cohortOrder, f.Page, total).Preload("Course", withoutCourseTexts).Find(&cs).Error
+	return cs, total, err
+}
+
+func filterCohorts(db *gorm.DB, f CohortFilter) *gorm.DB {
+	q := db.Model(&models.Cohort{})
+	if f.CourseID != 0 {
+		q = q.Where("cohorts.course_id = ?", f.CourseID)
+	}
+	if f.Status != "" {
+		q = q.Where("cohorts.status = ?", f.Status)
+	}
+	return q
+}
+
+// withoutCourseTexts leaves out the long texts of a course that a list of
+// cohorts does not show.
+func withoutCourseTexts(db *gorm.DB) *gorm.DB { return db.Omit("topics", "description") }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -370,5 +371,202 @@ func TestEnrollmentDayMustBeInRange(t *testing.T) {
 	}
 	if c.enrolledCount(t) != 0 {
 		t.Fatal("a refused enrollment took a place")
+	}
+}
+
+// Pages past the middle are read backwards from the end; put together,
+// the pages must still be the whole list in order, each person once, in
+// either direction and with the same names ordered by id.
+func TestPagesPutTogetherAreTheWholeList(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	for n := range 7 {
+		// Two people share each name, so the order rests on the id too.
+		p, err := c.svc.Participants.CreateParticipant(ctx, c.admin, services.ParticipantInput{
+			FirstName: "Person", LastName: fmt.Sprintf("Nr. %d", n/2), Email: fmt.Sprintf("p%d@example.org", n)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.enroll(t, p)
+	}
+	for _, sort := range []string{"", "-last_name", "status", "-enrolled_at"} {
+		var people, enrolled []uint
+		for page := 1; page <= 4; page++ {
+			ps, total, err := c.svc.Participants.ListParticipants(ctx, c.admin, services.ParticipantFilter{Sort: sort, Page: services.Page{Number: page, Size: 2}})
+			if err != nil && sort != "status" && sort != "-enrolled_at" {
+				t.Fatal(err)
+			}
+			if err == nil {
+				if total != 7 || len(ps) != min(2, 7-2*(page-1)) {
+					t.Errorf("participants sorted %q, page %d: %d of %d", sort, page, len(ps), total)
+				}
+				for _, p := range ps {
+					people = append(people, p.ID)
+				}
+			}
+			es, total, err := c.svc.Enrollments.ListEnrollments(ctx, c.admin, c.cohort.ID, services.EnrollmentFilter{Sort: sort, Page: services.Page{Number: page, Size: 2}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != 7 || len(es) != min(2, 7-2*(page-1)) {
+				t.Errorf("enrollments sorted %q, page %d: %d of %d", sort, page, len(es), total)
+			}
+			for _, e := range es {
+				enrolled = append(enrolled, e.Participant.ID)
+			}
+		}
+		all, _, err := c.svc.Enrollments.ListEnrollments(ctx, c.admin, c.cohort.ID, services.EnrollmentFilter{Sort: sort})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []uint
+		for _, e := range all {
+			want = append(want, e.Participant.ID)
+		}
+		if !slices.Equal(enrolled, want) {
+			t.Errorf("enrollments sorted %q: pages %v, whole list %v", sort, enrolled, want)
+		}
+		if people != nil && !slices.Equal(people, want) {
+			t.Errorf("participants sorted %q: pages %v, whole list %v", sort, people, want)
+		}
+	}
+}
+
+// The cohort list pages like the others: newest start first, the same
+// three statements (count, page, the page's courses) for any page, and
+// the pages put together are the whole list.
+func TestCohortPagesCostThreeQueriesAndMakeTheWholeList(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	for i := range 11 {
+		// Two cohorts start on each day, so the order rests on the id too.
+		if _, err := c.svc.Cohorts.CreateCohort(ctx, c.admin, c.cohort.CourseID, services.CohortInput{
+			Name: fmt.Sprintf("Runde %d", i), StartDate: models.NewDate(2024, 1, 1+i/2), Capacity: 10}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := c.svc.Cohorts.ListCohorts(ctx, c.admin, services.CohortFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 12 {
+		t.Fatalf("%d cohorts, want 12", len(all))
+	}
+	counter := &queryCounter{Interface: logger.Discard}
+	svc, err := services.New(c.db.Session(&gorm.Session{Logger: counter}), services.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paged []string
+	for page := 1; page <= 3; page++ {
+		before := counter.n.Load()
+		cs, total, err := svc.Cohorts.ListCohortPage(ctx, c.admin, services.CohortFilter{CourseID: c.cohort.CourseID, Page: services.Page{Number: page, Size: 5}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := counter.n.Load() - before; n != 3 {
+			t.Errorf("page %d: %d queries, want 3", page, n)
+		}
+		if want := []int{5, 5, 2}[page-1]; total != 12 || len(cs) != want {
+			t.Errorf("page %d: %d of %d, want %d of 12", page, len(cs), total, want)
+		}
+		for _, co := range cs {
+			if co.Course == nil || co.Course.Title == "" {
+				t.Errorf("page %d: %s comes without its course", page, co.Name)
+			}
+			paged = append(paged, co.Name)
+		}
+	}
+	var want []string
+	for _, co := range all {
+		want = append(want, co.Name)
+	}
+	if !slices.Equal(paged, want) {
+		t.Errorf("pages %v, whole list %v", paged, want)
+	}
+	if want[0] != "Runde 10" || want[1] != "Runde 9" || want[11] != "Frühjahr 2023" {
+		t.Errorf("order %v, want Runde 10, Runde 9 … Frühjahr 2023", want)
+	}
+	if _, _, err := svc.Cohorts.ListCohortPage(ctx, services.Actor{UserID: 9, Role: models.RoleJuror}, services.CohortFilter{}); !errors.Is(err, services.ErrForbidden) {
+		t.Errorf("a juror listed cohorts: %v", err)
+	}
+}
+
+// The participant list costs its count and its page, on the first page as
+// on the last, searched or not.
+func TestParticipantPagesCostTwoQueries(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 30)
+	ctx := context.Background()
+	for n := range 30 {
+		c.person(t, n, "NI")
+	}
+	counter := &queryCounter{Interface: logger.Discard}
+	svc, err := services.New(c.db.Session(&gorm.Session{Logger: counter}), services.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []services.ParticipantFilter{
+		{Page: services.Page{Number: 1, Size: 10}},
+		{Page: services.Page{Number: 3, Size: 10}},
+		{Search: "person nr 002", Page: services.Page{Number: 1, Size: 4}},
+		{Search: "person nr 002", Page: services.Page{Number: 3, Size: 4}},
+	} {
+		before := counter.n.Load()
+		ps, total, err := svc.Participants.ListParticipants(ctx, c.admin, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := counter.n.Load() - before; n != 2 {
+			t.Errorf("%+v: %d queries, want 2", f, n)
+		}
+		want, wantTotal := 10, int64(30)
+		if f.Search != "" {
+			want, wantTotal = []int{4, 0, 3}[f.Page.Number-1], 11 // Nr. 0002 and Nr. 0020 to Nr. 0029
+		}
+		if total != wantTotal || len(ps) != want {
+			t.Errorf("%+v: %d of %d, want %d of %d", f, len(ps), total, want, wantTotal)
+		}
+	}
+}
+
+// A cohort's list sorts by a copy of each person's sort name kept on the
+// enrollment (an index for big cohorts); a rename must move the person.
+func TestCohortListFollowsARename(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	var adler models.Participant
+	for _, name := range []string{"Adler", "Öztürk", "Zander"} {
+		p, err := c.svc.Participants.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "Kim", LastName: name, Email: name + "@example.org"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.enroll(t, p)
+		if name == "Adler" {
+			adler = p
+		}
+	}
+	names := func() string {
+		es, _, err := c.svc.Enrollments.ListEnrollments(ctx, c.admin, c.cohort.ID, services.EnrollmentFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range es {
+			out = append(out, e.Participant.LastName)
+		}
+		return fmt.Sprint(out)
+	}
+	if got := names(); got != "[Adler Öztürk Zander]" {
+		t.Errorf("before the rename: %s", got)
+	}
+	if _, err := c.svc.Participants.UpdateParticipant(ctx, c.admin, adler.ID, services.ParticipantInput{FirstName: "Kim", LastName: "Zimmer", Email: "Adler@example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != "[Öztürk Zander Zimmer]" {
+		t.Errorf("after the rename: %s", got)
 	}
 }

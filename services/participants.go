@@ -191,18 +191,18 @@ func (s *Participants) ListParticipants(ctx context.Context, actor Actor, f Part
 	if err != nil {
 		return nil, 0, err
 	}
-	q := filterParticipants(s.db.WithContext(ctx).Model(&models.Participant{}), f)
+	q := filterParticipants(s.db.WithContext(ctx).Model(&models.Participant{}), f).Session(&gorm.Session{})
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	var ps []models.Participant
-	err = q.Order(order).Limit(f.Page.limit()).Offset(f.Page.offset()).Find(&ps).Error
+	err = pageRows(q, s.db.WithContext(ctx).Model(&models.Participant{}), "participants.id", order, f.Page, total).Find(&ps).Error
 	return ps, total, err
 }
 
 func filterParticipants(q *gorm.DB, f ParticipantFilter) *gorm.DB {
-	q = whereSearch(q, "participants.search_text", f.Search)
+	q = whereParticipantSearch(q, f.Search)
 	if code, ok := roster.ParseFederalState(f.FederalState); ok {
 		q = q.Where("participants.federal_state = ?", code)
 	}

@@ -3,6 +3,7 @@ package services_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -277,4 +278,56 @@ func TestSearchMatchesEachWordOnBothEngines(t *testing.T) {
 			t.Errorf("user search %q: %d results, want %d", term, len(users), want)
 		}
 	}
+}
+
+// Search answers from an index on both engines (a trigram index on
+// PostgreSQL, the FTS5 table participant_search on SQLite); the index must
+// follow every change to a person, and words too short for a trigram must
+// still count.
+func TestSearchFollowsChangesAndShortWords(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	zoe, err := c.svc.Participants.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "Zoë", LastName: "Ćosić-Şahin", Email: "zc@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.svc.Participants.CreateParticipant(ctx, c.admin, services.ParticipantInput{FirstName: "Bo", LastName: "Novak", Email: "bn@example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	found := func(term string) string {
+		t.Helper()
+		ps, total, err := c.svc.Participants.ListParticipants(ctx, c.admin, services.ParticipantFilter{Search: term})
+		if err != nil {
+			t.Fatalf("search %q: %v", term, err)
+		}
+		if int(total) != len(ps) {
+			t.Errorf("search %q: total %d but %d people", term, total, len(ps))
+		}
+		names := make([]string, len(ps))
+		for i, p := range ps {
+			names[i] = p.FirstName
+		}
+		return fmt.Sprint(names)
+	}
+	check := func(when string, cases map[string]string) {
+		t.Helper()
+		for term, want := range cases {
+			if got := found(term); got != want {
+				t.Errorf("%s: search %q found %s, want %s", when, term, got, want)
+			}
+		}
+	}
+	check("created", map[string]string{
+		"cosic": "[Zoë]", "SAHIN zoe": "[Zoë]", "osi": "[Zoë]", "zo": "[Zoë]", "o": "[Zoë Bo]",
+		"bo nov": "[Bo]", "ak": "[Bo]", "novak zoe": "[]", "example": "[Zoë Bo]", "cosicsahin": "[]",
+	})
+	if _, err := c.svc.Participants.UpdateParticipant(ctx, c.admin, zoe.ID, services.ParticipantInput{FirstName: "Zoë", LastName: "Novaković", Email: "zc@example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	check("renamed", map[string]string{"cosic": "[]", "sahin": "[]", "novak": "[Bo Zoë]", "zo vic": "[Zoë]", "novakovic": "[Zoë]"})
+	if err := c.db.Delete(&models.Participant{}, zoe.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	check("deleted", map[string]string{"novakovic": "[]", "novak": "[Bo]", "zo": "[]"})
 }
