@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -20,14 +19,9 @@ type checkinResponse struct {
 	URL        string    `json:"url"`
 }
 
-// CheckinPath is the page a participant's phone opens from the QR code.
-func CheckinPath(sessionID uint, code string) string {
-	return fmt.Sprintf("/check-in/%d?code=%s", sessionID, code)
-}
-
 func toCheckinResponse(c *gin.Context, code services.CheckinCode) checkinResponse {
 	return checkinResponse{SessionID: code.Session.ID, Code: code.Code, ShownUntil: code.ShownUntil.UTC(),
-		URL: access.PublicURL(c, CheckinPath(code.Session.ID, code.Code))}
+		URL: access.PublicURL(c, services.CheckinPath(code.Session.ID, code.Code))}
 }
 
 func (h *handlers) openCheckin(c *gin.Context) {

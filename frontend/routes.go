@@ -97,6 +97,11 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	page(access.Staff, "/kohorten/:id/anwesenheit.xlsx", ui.attendanceXLSX)
 	page(access.Staff, "/termine/:id/anwesenheit", ui.sessionSheetPage)
 	g.POST(access.Staff, "/termine/:id/anwesenheit", ui.recordSheet)
+	page(access.Staff, "/termine/:id/check-in", ui.checkinStaffPage)
+	g.POST(access.Staff, "/termine/:id/check-in/oeffnen", ui.openCheckin)
+	g.POST(access.Staff, "/termine/:id/check-in/schliessen", ui.closeCheckin)
+	page(access.Participant, "/check-in/:id", ui.checkinPage)
+	g.POST(access.Participant, "/check-in/:id", ui.checkIn)
 	page(access.Staff, "/import-vorlage.csv", ui.importTemplateCSV)
 	page(access.Staff, "/import-vorlage.xlsx", ui.importTemplateXLSX)
 

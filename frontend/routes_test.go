@@ -66,6 +66,9 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"POST /teilnehmende/:id/zugang":                  access.Staff,
 		"POST /kohorten/:id/anwesenheit":                 access.Staff,
 		"POST /termine/:id/anwesenheit":                  access.Staff,
+		"POST /termine/:id/check-in/oeffnen":             access.Staff,
+		"POST /termine/:id/check-in/schliessen":          access.Staff,
+		"POST /check-in/:id":                             {Roles: []models.Role{models.RoleParticipant}},
 	}
 	for path, rule := range map[string]access.Rule{
 		"/":                   access.Public,
@@ -108,6 +111,8 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"/kohorten/:id/anwesenheit.csv":        access.Staff,
 		"/kohorten/:id/anwesenheit.xlsx":       access.Staff,
 		"/termine/:id/anwesenheit":             access.Staff,
+		"/termine/:id/check-in":                access.Staff,
+		"/check-in/:id":                        {Roles: []models.Role{models.RoleParticipant}},
 	} {
 		want["GET "+path] = rule
 		want["HEAD "+path] = rule

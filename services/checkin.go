@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"strings"
 	"time"
 
@@ -22,6 +23,12 @@ var (
 	ErrCheckinClosed      = refuse(ErrInvalidAction, CodeCheckinClosed)
 	ErrCheckinNotExpected = refuse(ErrForbidden, CodeCheckinNotExpected)
 )
+
+// CheckinPath is the page a participant's phone opens from the QR code
+// shown at a session, with the code filled in.
+func CheckinPath(sessionID uint, code string) string {
+	return fmt.Sprintf("/check-in/%d?code=%s", sessionID, code)
+}
 
 // CheckinCode is the code staff show at a session, and until when it is
 // shown before the next one.
