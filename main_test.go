@@ -549,8 +549,8 @@ func TestLoadHarnessRunsEveryJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	journeys := site.Journeys(bare.URL)
-	if len(journeys) < 10 {
-		t.Fatalf("%d journeys", len(journeys))
+	if len(journeys) < 17 || !strings.HasPrefix(journeys[len(journeys)-1].Name, "record a session") {
+		t.Fatalf("%d journeys, the attendance ones missing?", len(journeys))
 	}
 	for _, j := range journeys {
 		r, err := load.Run(ctx, j, load.Settings{Connections: 2, Duration: 10 * time.Second, MaxRequests: 10})

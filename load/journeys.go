@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 // Site is a running Kohorte as the journeys need it: logged in as staff
@@ -22,6 +24,13 @@ type Site struct {
 	People    int64
 	BigCohort uint // the cohort with the most people
 	BigSize   int
+	// MidCohort is the cohort nearest to 500 people, for the attendance
+	// grid; MidSession one of its sessions held, and MidEntries the
+	// attendance of 30 people expected there, as one request records it.
+	MidCohort  uint
+	MidSize    int
+	MidSession uint
+	MidEntries []map[string]any
 }
 
 // Connect logs in to the Kohorte at base, creates an API token for the
@@ -40,7 +49,10 @@ func Connect(ctx context.Context, base, email, password string) (*Site, error) {
 	if err := s.findPeople(ctx); err != nil {
 		return nil, err
 	}
-	return s, s.findBigCohort(ctx)
+	if err := s.findBigCohort(ctx); err != nil {
+		return nil, err
+	}
+	return s, s.findMidSession(ctx)
 }
 
 func (s *Site) login(ctx context.Context, email, password string) error {
@@ -94,8 +106,9 @@ func (s *Site) findBigCohort(ctx context.Context) error {
 	for page := 1; ; page++ {
 		var list struct {
 			Items []struct {
-				ID            uint `json:"id"`
-				EnrolledCount int  `json:"enrolled_count"`
+				ID            uint   `json:"id"`
+				EnrolledCount int    `json:"enrolled_count"`
+				Status        string `json:"status"`
 			} `json:"items"`
 			Total int `json:"total"`
 		}
@@ -106,6 +119,11 @@ func (s *Site) findBigCohort(ctx context.Context) error {
 			if c.EnrolledCount > s.BigSize {
 				s.BigCohort, s.BigSize = c.ID, c.EnrolledCount
 			}
+			// An archived cohort takes no attendance: the recording journey
+			// needs one that is still open.
+			if c.Status != "archived" && nearer(c.EnrolledCount, s.MidSize, midSize) {
+				s.MidCohort, s.MidSize = c.ID, c.EnrolledCount
+			}
 		}
 		if len(list.Items) == 0 || page*200 >= list.Total {
 			break
@@ -113,6 +131,53 @@ func (s *Site) findBigCohort(ctx context.Context) error {
 	}
 	if s.BigCohort == 0 {
 		return fmt.Errorf("cohorts: none with people")
+	}
+	return nil
+}
+
+const midSize = 500
+
+// nearer tells whether n is nearer to want than best is.
+func nearer(n, best, want int) bool {
+	d := func(x int) int { return max(x-want, want-x) }
+	return best == 0 || d(n) < d(best)
+}
+
+// findMidSession picks the last session held of the mid-sized cohort that
+// is not cancelled, and 30 people expected there, for the recording
+// journey; a data set without sessions leaves both out.
+func (s *Site) findMidSession(ctx context.Context) error {
+	var sessions struct {
+		Items []struct {
+			ID        uint      `json:"id"`
+			StartsAt  time.Time `json:"starts_at"`
+			Cancelled bool      `json:"cancelled"`
+		} `json:"items"`
+	}
+	if s.MidCohort == 0 {
+		return nil
+	}
+	if _, err := s.call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/cohorts/%d/sessions", s.MidCohort), nil, &sessions); err != nil {
+		return fmt.Errorf("sessions: %w", err)
+	}
+	for _, ss := range sessions.Items {
+		if !ss.Cancelled && ss.StartsAt.Before(time.Now()) {
+			s.MidSession = ss.ID
+		}
+	}
+	if s.MidSession == 0 {
+		return nil
+	}
+	var sheet struct {
+		Rows []struct {
+			EnrollmentID uint `json:"enrollment_id"`
+		} `json:"rows"`
+	}
+	if _, err := s.call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/sessions/%d/attendance", s.MidSession), nil, &sheet); err != nil {
+		return fmt.Errorf("attendance sheet: %w", err)
+	}
+	for _, r := range sheet.Rows[:min(30, len(sheet.Rows))] {
+		s.MidEntries = append(s.MidEntries, map[string]any{"enrollment_id": r.EnrollmentID, "status": "present", "modality": "remote"})
 	}
 	return nil
 }
@@ -172,7 +237,7 @@ func (s *Site) Journeys(bare string) []Journey {
 	if bare != "" {
 		js = append(js, Get("bare lookup", fmt.Sprintf("%s%s%d", strings.TrimSuffix(bare, "/"), BarePath, s.Person), nil))
 	}
-	return append(js,
+	js = append(js,
 		Get("healthz", s.Base+"/healthz", nil),
 		Get("participant by id (token)", fmt.Sprintf("%s/api/v1/participants/%d", s.Base, s.Person), s.bearer()),
 		Get("participant by id (cookie)", fmt.Sprintf("%s/api/v1/participants/%d", s.Base, s.Person), s.cookie()),
@@ -187,4 +252,17 @@ func (s *Site) Journeys(bare string) []Journey {
 		Get("big cohort export CSV", s.Base+"/api/v1/cohorts/"+big+"/export?format=csv", s.bearer()),
 		Get("big cohort export XLSX", s.Base+"/api/v1/cohorts/"+big+"/export?format=xlsx", s.bearer()),
 	)
+	if s.MidSession != 0 {
+		mid := fmt.Sprint(s.MidCohort)
+		body, _ := json.Marshal(map[string]any{"entries": s.MidEntries})
+		header := s.bearer()
+		header.Set("Content-Type", "application/json")
+		js = append(js,
+			Get(fmt.Sprintf("attendance grid, %d people (API)", s.MidSize), s.Base+"/api/v1/cohorts/"+mid+"/attendance", s.bearer()),
+			Get(fmt.Sprintf("attendance grid, %d people (page)", s.MidSize), s.Base+"/kohorten/"+mid+"/anwesenheit", s.cookie()),
+			Journey{Name: fmt.Sprintf("record a session, %d people", len(s.MidEntries)), Target: vegeta.Target{
+				Method: http.MethodPut, URL: fmt.Sprintf("%s/api/v1/sessions/%d/attendance", s.Base, s.MidSession), Header: header, Body: body}},
+		)
+	}
+	return js
 }

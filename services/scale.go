@@ -26,13 +26,14 @@ type ScaleResult struct {
 
 // The shape of a generated data set, as a whole IHK region keeps it over
 // years: a course per 200 people, small cohorts of 8 to 30 that hold
-// everyone once, and per 20,000 people one cohort of 10,000 drawn from all
-// of them again.
+// everyone once, and per 20,000 people one cohort of 10,000 and one of 500
+// drawn from all of them again.
 const (
 	scalePeoplePerCourse   = 200
 	scaleMinCohort         = 8
 	scaleMaxCohort         = 30
 	scaleBigCohort         = 10000
+	scaleMidCohort         = 500 // the attendance grid's measure
 	scalePeoplePerBig      = 20000
 	scaleWithdrawnPerCent  = 8
 	scaleNotPassedPerCent  = 4
@@ -238,9 +239,10 @@ func (g *scaleGen) cohorts(courses []models.Course, persons []models.Participant
 		next += size
 	}
 	for range len(persons) / scalePeoplePerBig {
-		size := min(scaleBigCohort, len(persons))
-		out = append(out, g.cohort(courses, len(out), size, years))
-		members = append(members, g.rnd.Perm(len(persons))[:size])
+		for _, size := range []int{min(scaleBigCohort, len(persons)), scaleMidCohort} {
+			out = append(out, g.cohort(courses, len(out), size, years))
+			members = append(members, g.rnd.Perm(len(persons))[:size])
+		}
 	}
 	return out, members
 }
