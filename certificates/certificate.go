@@ -37,12 +37,19 @@ func RenderCertificate(c Certificate) ([]byte, error) {
 		d.pdf.Ln(5)
 		d.paragraph(fmt.Sprintf(d.w.project, c.ProjectTitle), false, 11, 9, "L")
 	}
+	if d.pdf.GetY() > footerTop-signatureSpace {
+		return nil, errors.New("certificate: the text does not fit above the signatures; shorten the topics or the titles")
+	}
 	d.signatures(c.Place, c.IssuedOn, c.Signatories)
 	if err := d.footer(c.Number, c.VerifyURL); err != nil {
 		return nil, err
 	}
 	return d.bytes()
 }
+
+// signatureSpace is the height the place, date and signatures take above
+// the footer.
+const signatureSpace = 40.0
 
 func (c Certificate) check() error {
 	if missing := missingFields(c.Number, c.Holder, c.Course, c.VerifyURL); len(missing) > 0 {
@@ -87,7 +94,7 @@ func (d *doc) topics(topics []string) {
 // signatures prints place and date, and a line for each signatory, side
 // by side above the footer.
 func (d *doc) signatures(place string, issued time.Time, signatories []Signatory) {
-	top := footerTop - 38
+	top := footerTop - signatureSpace + 2
 	d.font(false, 11)
 	d.pdf.SetXY(margin, top)
 	line := day(d.lang, issued)

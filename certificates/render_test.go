@@ -306,6 +306,18 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
+// Text that would run into the signatures is refused, never printed over
+// them: 40 topics do not fit, the six of the sample do.
+func TestTextThatWouldOverprintTheSignaturesIsRefused(t *testing.T) {
+	c := sampleCertificate()
+	for i := range 40 {
+		c.Topics = append(c.Topics, fmt.Sprintf("Weiteres Thema Nummer %d mit einem längeren Titel", i+1))
+	}
+	if _, err := RenderCertificate(c); err == nil || !strings.Contains(err.Error(), "does not fit") {
+		t.Errorf("40 topics: err = %v", err)
+	}
+}
+
 func TestIncompleteInputIsRefused(t *testing.T) {
 	c := sampleCertificate()
 	c.Holder, c.VerifyURL = " ", ""

@@ -34,6 +34,12 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	page(access.Public, "/passwort-vergessen", ui.forgotPage)
 	g.POST(access.Public, "/passwort-vergessen", ui.requestReset)
 
+	// Anyone verifies an issued certificate or confirmation: by the link
+	// (and QR code) printed on it, or by uploading the PDF.
+	page(access.Public, "/verify", ui.verifyUploadPage)
+	page(access.Public, "/verify/:token", ui.verifyTokenPage)
+	g.POST(access.Public, "/verify", ui.verifyUpload)
+
 	// User management; the services decide which users each reader may
 	// change.
 	page(access.Staff, "/benutzer", ui.usersPage)

@@ -68,6 +68,7 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"POST /termine/:id/anwesenheit":                  access.Staff,
 		"POST /termine/:id/check-in/oeffnen":             access.Staff,
 		"POST /termine/:id/check-in/schliessen":          access.Staff,
+		"POST /verify":                                   access.Public,
 		"POST /check-in/:id":                             {Roles: []models.Role{models.RoleParticipant}},
 	}
 	for path, rule := range map[string]access.Rule{
@@ -77,6 +78,8 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"/passwort":           access.Self,
 		"/passwort-setzen":    access.Public,
 		"/passwort-vergessen": access.Public,
+		"/verify":             access.Public,
+		"/verify/:token":      access.Public,
 		"/benutzer":           access.Staff,
 		"/benutzer/einladen":  access.Staff,
 		"/benutzer/:id":       access.Staff,

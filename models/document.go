@@ -41,11 +41,14 @@ type IssuedDocument struct {
 	CreatedAt      time.Time
 }
 
-// DocumentCounter hands out a course's document numbers of one kind and
+// DocumentCounter hands out the document numbers of one prefix, kind and
 // year without gaps: the issuing transaction raises Last and uses it.
+// Keyed by the printed prefix, not the course, so that two courses with
+// the same prefix, or a course whose prefix changed, never print one
+// number twice.
 type DocumentCounter struct {
-	CourseID uint         `gorm:"primaryKey;autoIncrement:false"`
-	Kind     DocumentKind `gorm:"primaryKey;size:20"`
-	Year     int          `gorm:"primaryKey;autoIncrement:false"`
-	Last     int          `gorm:"not null"`
+	Prefix string       `gorm:"primaryKey;size:20"`
+	Kind   DocumentKind `gorm:"primaryKey;size:20"`
+	Year   int          `gorm:"primaryKey;autoIncrement:false"`
+	Last   int          `gorm:"not null"`
 }

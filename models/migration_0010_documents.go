@@ -44,11 +44,10 @@ func migrateDocuments(tx *gorm.DB) error {
 		CreatedAt      time.Time
 	}
 	type documentCounter struct {
-		CourseID uint   `gorm:"primaryKey;autoIncrement:false"`
-		Course   course `gorm:"constraint:OnDelete:RESTRICT"`
-		Kind     string `gorm:"primaryKey;size:20"`
-		Year     int    `gorm:"primaryKey;autoIncrement:false"`
-		Last     int    `gorm:"not null;check:chk_document_counters_last,last >= 0"`
+		Prefix string `gorm:"primaryKey;size:20"`
+		Kind   string `gorm:"primaryKey;size:20"`
+		Year   int    `gorm:"primaryKey;autoIncrement:false"`
+		Last   int    `gorm:"not null;check:chk_document_counters_last,last >= 0"`
 	}
 	return tx.Migrator().CreateTable(&issuedDocument{}, &documentCounter{})
 }

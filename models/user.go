@@ -108,6 +108,9 @@ const (
 	AttemptLogin AttemptPurpose = "login"
 	// AttemptReset is a request for a password reset link.
 	AttemptReset AttemptPurpose = "reset"
+	// AttemptCheckin is a check-in code entered at a presence session;
+	// ClientAddr names the user, as each one's guesses are counted.
+	AttemptCheckin AttemptPurpose = "checkin"
 )
 
 // AuditEvent records one change, or one login, with who did it and how the

@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -57,15 +58,20 @@ func (s *Attendance) setCheckin(ctx context.Context, actor Actor, sessionID uint
 	}
 	var session models.CohortSession
 	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
-		var err error
+		// The cohort is locked before the session, as every change of a
+		// cohort's sessions does, so that they wait for each other instead
+		// of deadlocking.
+		if err := tx.Select("cohort_id").Take(&session, sessionID).Error; err != nil {
+			return notFoundAs(err, "session", sessionID)
+		}
+		cohort, err := lockCohort(tx, session.CohortID)
+		if err != nil {
+			return err
+		}
 		if session, err = checkinSession(tx, sessionID, true); err != nil {
 			return err
 		}
 		if open {
-			cohort, err := lockCohort(tx, session.CohortID)
-			if err != nil {
-				return err
-			}
 			if err := requireChangeable(cohort); err != nil {
 				return err
 			}
@@ -143,15 +149,21 @@ func (s *Attendance) codeOf(session models.CohortSession) CheckinCode {
 // code is the one shown there now (or a moment ago), while the check-in is
 // open, from half an hour before the start to the end. Checking in again
 // changes nothing; a code of another session, a stale one, or someone not
-// enrolled at the session's day is refused and nothing is written.
+// enrolled at the session's day is refused and nothing is written. Wrong
+// codes are counted: after checkinMaxWrong of them in checkinWindow the
+// participant waits, so that six digits cannot be guessed by trying.
 func (s *Attendance) CheckIn(ctx context.Context, actor Actor, sessionID uint, code string) (RecordResult, error) {
 	if !actor.Is(models.RoleParticipant) {
 		return RecordResult{}, ErrForbidden
 	}
 	code = strings.TrimSpace(code)
+	attempt, err := s.reserveCheckin(ctx, actor)
+	if err != nil {
+		return RecordResult{}, err
+	}
 	var res RecordResult
-	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
-		session, err := checkinSession(tx, sessionID, false)
+	err = inTransaction(ctx, s.db, func(tx *gorm.DB) error {
+		session, e, err := s.checkinTarget(tx, actor, sessionID)
 		if err != nil {
 			return err
 		}
@@ -167,13 +179,77 @@ func (s *Attendance) CheckIn(ctx context.Context, actor Actor, sessionID uint, c
 		case !checkinCodeValid(session.CheckinSecret, code, now):
 			return invalid("code", CodeCheckinCodeInvalid)
 		}
-		e, err := checkinEnrollment(tx, actor, session)
-		if err != nil {
+		if err := tx.Model(&attempt).Update("success", true).Error; err != nil {
 			return err
 		}
 		return s.markPresent(tx, actor, session, e, now, &res)
 	})
+	var verr *ValidationError
+	if err != nil && !errors.As(err, &verr) {
+		// Only a wrong code counts as a guess; a closed check-in or a
+		// dropped connection does not.
+		s.forgetAttempt(ctx, attempt)
+	}
 	return res, err
+}
+
+func (s *Attendance) forgetAttempt(ctx context.Context, attempt models.LoginAttempt) {
+	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	s.db.WithContext(cleanup).Delete(&attempt)
+}
+
+// checkinTarget reads the session and the actor's enrollment at it, the
+// cohort locked first as every attendance change does. Someone not
+// enrolled learns nothing of the session beyond that.
+func (s *Attendance) checkinTarget(tx *gorm.DB, actor Actor, sessionID uint) (models.CohortSession, models.Enrollment, error) {
+	var session models.CohortSession
+	var e models.Enrollment
+	if err := tx.Take(&session, sessionID).Error; err != nil {
+		return session, e, notFoundAs(err, "session", sessionID)
+	}
+	cohort, err := lockCohort(tx, session.CohortID)
+	if err != nil {
+		return session, e, err
+	}
+	if e, err = checkinEnrollment(tx, actor, session); err != nil {
+		return session, e, err
+	}
+	if err := requireChangeable(cohort); err != nil {
+		return session, e, err
+	}
+	session, err = checkinSession(tx, sessionID, false)
+	return session, e, err
+}
+
+// How many wrong check-in codes a participant may enter in a window.
+const (
+	checkinMaxWrong = 10
+	checkinWindow   = 15 * time.Minute
+)
+
+// reserveCheckin counts the attempt as wrong before it is checked, as
+// logins do, so that parallel guesses cannot slip past the limit; a
+// successful check-in marks it right in its transaction.
+func (s *Attendance) reserveCheckin(ctx context.Context, actor Actor) (models.LoginAttempt, error) {
+	now := s.now()
+	attempt := models.LoginAttempt{Purpose: models.AttemptCheckin, Email: actor.Email, ClientAddr: fmt.Sprint("user ", actor.UserID), CreatedAt: now}
+	if err := s.db.WithContext(ctx).Create(&attempt).Error; err != nil {
+		return attempt, err
+	}
+	var wrong int64
+	err := s.db.WithContext(ctx).Model(&models.LoginAttempt{}).
+		Where("purpose = ? AND client_addr = ? AND success = ? AND created_at > ? AND id <> ?",
+			models.AttemptCheckin, attempt.ClientAddr, false, now.Add(-checkinWindow), attempt.ID).
+		Count(&wrong).Error
+	if err != nil {
+		return attempt, err
+	}
+	if wrong >= checkinMaxWrong {
+		s.forgetAttempt(ctx, attempt)
+		return attempt, &ThrottledError{RetryAfter: checkinWindow}
+	}
+	return attempt, nil
 }
 
 // checkinEnrollment finds the actor's enrollment in the session's cohort,
@@ -182,7 +258,12 @@ func checkinEnrollment(tx *gorm.DB, actor Actor, session models.CohortSession) (
 	var e models.Enrollment
 	err := tx.Joins("JOIN participants ON participants.id = enrollments.participant_id").
 		Where("participants.user_id = ? AND enrollments.cohort_id = ?", actor.UserID, session.CohortID).Take(&e).Error
-	if err != nil || !expects(e, SessionDay(session)) {
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return e, ErrCheckinNotExpected
+	case err != nil:
+		return e, err
+	case !expects(e, SessionDay(session)):
 		return e, ErrCheckinNotExpected
 	}
 	return e, nil

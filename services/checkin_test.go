@@ -118,6 +118,30 @@ func TestSelfCheckInWithTheCodeShownAtThePresence(t *testing.T) {
 	if _, err := a.att.CheckIn(ctx, zoeActor, closing, now.Code); !errors.Is(err, services.ErrInvalidAction) {
 		t.Errorf("after the end: %v", err)
 	}
+	// Ten wrong codes in a quarter of an hour, and the eleventh try waits,
+	// even with the right code; refusals for other reasons never count.
+	a.now = at(2026, 11, 26, 10, 0)
+	for i := 0; i < 10; i++ { // the wrong ones above are older than the window
+		if _, err := a.att.CheckIn(ctx, lateActor, closing, "x"); !errors.Is(err, services.ErrCheckinNotExpected) {
+			t.Fatalf("not expected: %v", err)
+		}
+		if _, err := a.att.CheckIn(ctx, zoeActor, closing, "00000"); !isRefusal(err, errCodeField) {
+			t.Fatalf("wrong code %d: %v", i, err)
+		}
+	}
+	right, err := a.att.CurrentCheckinCode(ctx, a.admin, closing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var throttled *services.ThrottledError
+	if _, err := a.att.CheckIn(ctx, zoeActor, closing, right.Code); !errors.As(err, &throttled) {
+		t.Errorf("after ten wrong codes: %v", err)
+	}
+	if _, err := a.att.CheckIn(ctx, lateActor, closing, "x"); !errors.Is(err, services.ErrCheckinNotExpected) {
+		t.Errorf("another participant is not throttled by Zoë's guesses: %v", err)
+	}
+
+	a.now = at(2026, 11, 26, 17, 1)
 	if err := a.att.CloseCheckin(ctx, a.admin, closing); err != nil {
 		t.Fatal(err)
 	}

@@ -77,12 +77,12 @@ func newVerificationToken() string {
 }
 
 // issueDocument numbers, renders and stores one document in tx. The number
-// comes from the course's counter row for the kind and year, raised in
+// comes from the counter row of the course's prefix, kind and year, raised in
 // this transaction: concurrent issuers wait for each other on that row, so
 // numbers are unique and without gaps, and a rolled-back issue gives its
 // number back.
 func issueDocument(tx *gorm.DB, actor Actor, r issueRequest) (models.IssuedDocument, error) {
-	seq, err := nextDocumentNumber(tx, r.Course.ID, r.Kind, r.IssuedOn.Year())
+	seq, err := nextDocumentNumber(tx, r.Course.CertificatePrefix, r.Kind, r.IssuedOn.Year())
 	if err != nil {
 		return models.IssuedDocument{}, err
 	}
@@ -111,16 +111,16 @@ func issueDocument(tx *gorm.DB, actor Actor, r issueRequest) (models.IssuedDocum
 	return doc, record(tx, actor, "document.issued", "document", doc.ID, nil, after)
 }
 
-// nextDocumentNumber raises the counter of course, kind and year by one
+// nextDocumentNumber raises the counter of prefix, kind and year by one
 // and returns it, creating the counter at its first use.
-func nextDocumentNumber(tx *gorm.DB, courseID uint, kind models.DocumentKind, year int) (int, error) {
-	if err := tx.Exec(`INSERT INTO document_counters (course_id, kind, year, last) VALUES (?, ?, ?, 0)
-		ON CONFLICT (course_id, kind, year) DO NOTHING`, courseID, kind, year).Error; err != nil {
+func nextDocumentNumber(tx *gorm.DB, prefix string, kind models.DocumentKind, year int) (int, error) {
+	if err := tx.Exec(`INSERT INTO document_counters (prefix, kind, year, last) VALUES (?, ?, ?, 0)
+		ON CONFLICT (prefix, kind, year) DO NOTHING`, prefix, kind, year).Error; err != nil {
 		return 0, err
 	}
 	var last int
 	err := tx.Raw(`UPDATE document_counters SET last = last + 1
-		WHERE course_id = ? AND kind = ? AND year = ? RETURNING last`, courseID, kind, year).Scan(&last).Error
+		WHERE prefix = ? AND kind = ? AND year = ? RETURNING last`, prefix, kind, year).Scan(&last).Error
 	if err == nil && last == 0 {
 		err = errors.New("document counter not raised")
 	}

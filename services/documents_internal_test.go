@@ -183,3 +183,20 @@ func TestVerificationTellsValidRevokedSupersededAndForged(t *testing.T) {
 		t.Errorf("%d audit events, want 3 (two issues, one revocation)", n)
 	}
 }
+
+// Two courses printing the same prefix share its numbers: the second
+// course's first certificate is KOH-2023-0002, not a second 0001.
+func TestCoursesWithOnePrefixNeverPrintOneNumberTwice(t *testing.T) {
+	env := newRegisterEnv(t, 1)
+	_, err := env.issue(0, models.KindCertificate, nil)
+	must(t, err)
+	other := models.Course{Title: "Zweiter Lehrgang", CertificateTitle: "Zweiter (IHK)", Topics: []string{}, DurationWeeks: 12,
+		CertificatePrefix: "KOH", MinAttendancePercent: 80, MinJuryPercent: 50}
+	must(t, env.db.Create(&other).Error)
+	env.course = other
+	d, err := env.issue(0, models.KindCertificate, nil)
+	must(t, err)
+	if d.Number != "KOH-2023-0002" {
+		t.Errorf("the other course's first number is %s, want KOH-2023-0002", d.Number)
+	}
+}

@@ -239,10 +239,10 @@ func (g *scaleGen) cohorts(courses []models.Course, persons []models.Participant
 		next += size
 	}
 	for range len(persons) / scalePeoplePerBig {
-		for _, size := range []int{min(scaleBigCohort, len(persons)), scaleMidCohort} {
-			out = append(out, g.cohort(courses, len(out), size, years))
-			members = append(members, g.rnd.Perm(len(persons))[:size])
-		}
+		out = append(out, g.cohort(courses, len(out), min(scaleBigCohort, len(persons)), years))
+		members = append(members, g.rnd.Perm(len(persons))[:min(scaleBigCohort, len(persons))])
+		out = append(out, g.runningCohort(courses, len(out), scaleMidCohort))
+		members = append(members, g.rnd.Perm(len(persons))[:scaleMidCohort])
 	}
 	return out, members
 }
@@ -276,6 +276,14 @@ func (g *scaleGen) cohort(courses []models.Course, i, size, years int) models.Co
 		c.Status = models.CohortRunning
 	}
 	return c
+}
+
+// runningCohort is a cohort in its seventh week today, so that half of
+// its sessions have been held and attendance is being taken.
+func (g *scaleGen) runningCohort(courses []models.Course, i, size int) models.Cohort {
+	start := g.today.AddDays(-6 * 7)
+	return models.Cohort{CourseID: courses[i%len(courses)].ID, Name: fmt.Sprintf("Laufend %d (%d)", start.Year(), i+1),
+		StartDate: start, EndDate: start.AddDays(7*12 - 1), Capacity: size, Venue: "IHK, Plenarsaal", Status: models.CohortRunning}
 }
 
 // enrollments enrols each cohort's people a few weeks before the start;
