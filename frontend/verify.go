@@ -26,8 +26,8 @@ type verifyPage struct {
 
 type verificationView struct {
 	Holder, Kind, Number, Course, Cohort, Status string
-	IssuedOn, RevokedOn                         string
-	RevokeReason, SupersededBy, SHA256          string
+	IssuedOn, RevokedOn                          string
+	RevokeReason, SupersededBy, SHA256           string
 }
 
 func toVerificationView(v services.Verification) verificationView {
