@@ -78,7 +78,9 @@ func startRunInto(t *testing.T, out *lockedBuffer, announce *regexp.Regexp, args
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, env(vars), out) }()
-	deadline := time.Now().Add(15 * time.Second)
+	// Generous: under the race detector, beside the other suites, starting
+	// (migrations, the first password hash) can take many seconds.
+	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := announce.FindStringSubmatch(out.String()); m != nil {
 			return m[1], func() error { cancel(); return <-done }
@@ -91,7 +93,7 @@ func startRunInto(t *testing.T, out *lockedBuffer, announce *regexp.Regexp, args
 		}
 	}
 	cancel()
-	t.Fatalf("server did not announce itself within 15 s:\n%s", out)
+	t.Fatalf("server did not announce itself within 90 s:\n%s", out)
 	return "", nil
 }
 
@@ -426,7 +428,7 @@ func TestFirstStartCreatesAdminWithOneTimePassword(t *testing.T) {
 	}()
 	oneTime := regexp.MustCompile(`First admin: chefin@example.org with the one-time password (\S+) `)
 	var url, password string
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline) && url == ""; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline) && url == ""; time.Sleep(20 * time.Millisecond) {
 		if m := runningAt.FindStringSubmatch(out.String()); m != nil {
 			url = m[1]
 		}
