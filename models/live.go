@@ -24,5 +24,13 @@ func LiveModels() []any {
 		&CalendarToken{},
 		&IssuedDocument{},
 		&DocumentCounter{},
+		&ProjectGroup{},
+		&GroupMember{},
+		&RubricCriterion{},
+		&CohortJury{},
+		&Juror{},
+		&JuryConflict{},
+		&ScoreSheet{},
+		&Score{},
 	}
 }

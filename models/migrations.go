@@ -21,6 +21,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "202612020006_search", Migrate: migrateSearch},
 		{ID: "202612020007_statistics", Migrate: migrateStatistics},
 		{ID: "202612020010_documents", Migrate: migrateDocuments},
+		{ID: "202612020011_juries", Migrate: migrateJuries},
 	}
 }
 
