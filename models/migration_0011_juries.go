@@ -14,9 +14,6 @@ func migrateJuries(tx *gorm.DB) error {
 	type user struct {
 		ID uint `gorm:"primaryKey"`
 	}
-	type course struct {
-		ID uint `gorm:"primaryKey"`
-	}
 	type cohort struct {
 		ID uint `gorm:"primaryKey"`
 	}
