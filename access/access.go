@@ -48,6 +48,9 @@ var (
 	Admin    = Rule{Roles: []models.Role{models.RoleAdmin}}
 	// Participant routes show a participant their own records.
 	Participant = Rule{Roles: []models.Role{models.RoleParticipant}}
+	// Juror routes show a juror the groups of the cohorts they are
+	// appointed to; the services check the appointment and conflicts.
+	Juror = Rule{Roles: []models.Role{models.RoleJuror}}
 )
 
 // Self is LoggedIn, also before a required password change.
