@@ -145,6 +145,10 @@ func (h *handlers) attendanceGrid(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
+	c.JSON(http.StatusOK, toGridResponse(g))
+}
+
+func toGridResponse(g services.AttendanceGrid) attendanceGridResponse {
 	out := attendanceGridResponse{CohortID: g.Cohort.ID, CohortName: g.Cohort.Name, Sessions: toSessionBriefs(g.Sessions),
 		Rows: make([]attendanceRowResponse, len(g.Rows)), AtRisk: []uint{}}
 	for i, r := range g.Rows {
@@ -153,7 +157,7 @@ func (h *handlers) attendanceGrid(c *gin.Context) {
 	for _, i := range g.AtRisk {
 		out.AtRisk = append(out.AtRisk, g.Rows[i].Enrollment.ID)
 	}
-	c.JSON(http.StatusOK, out)
+	return out
 }
 
 func (h *handlers) exportAttendance(c *gin.Context) {

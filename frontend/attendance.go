@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html"
+	"html/template"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"kohorte/access"
 	"kohorte/models"
@@ -39,14 +42,46 @@ func (ui *UI) toSessionHeads(ss []models.CohortSession) []sessionHead {
 	return out
 }
 
-// gridCell is one cell of the grid: what it holds and what a click sets.
+// gridCell is one cell of the grid: what it holds and what a tap sets.
+// A 500-person cohort's grid has thousands of cells, so a cell is one
+// button of one form, carrying what it sets in its value, and its words
+// are translated once per page (L), not once per cell.
 type gridCell struct {
-	SessionID uint
-	Expected  bool
-	Recorded  bool
-	Key       string // present_on_site, …; "" when nothing is recorded
-	Next      string
-	Note      string
+	Expected bool
+	Key      string // present_on_site, …; "none" when nothing is recorded
+	Set      string // "session.enrollment.value": what a tap sets
+	Note     string
+	L        *cellWords
+}
+
+// cellWords are a cell's mark, its value in words (its accessible name)
+// and its title, which also says what a tap sets.
+type cellWords struct{ Mark, Label, Title string }
+
+// gridWords are the cells' words of one page, by value key; "unexpected"
+// is a cell outside the person's enrollment.
+type gridWords map[string]*cellWords
+
+func (ui *UI) gridWords(lang string) gridWords {
+	loc := ui.locs[lang]
+	tr := func(id string, data map[string]any) string {
+		text, err := loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+		if err != nil {
+			return id
+		}
+		return text
+	}
+	words := gridWords{"unexpected": {Mark: "–", Label: tr("AttendanceNotExpected", nil)}}
+	words["unexpected"].Title = words["unexpected"].Label
+	for _, v := range append([]services.AttendanceValue{{}}, services.AttendanceValues()...) {
+		key, label, mark := "none", tr("AttendanceNone", nil), "·"
+		if v.Status != "" {
+			key, label, mark = v.Key(), tr("AttendanceValue_"+v.Key(), nil), tr("AttendanceMark_"+v.Key(), nil)
+		}
+		next := tr("AttendanceSetTo", map[string]any{"Value": tr("AttendanceValue_"+v.Next().Key(), nil)})
+		words[key] = &cellWords{Mark: mark, Label: label, Title: label + " · " + next}
+	}
+	return words
 }
 
 // eligibilityView is a participant's eligibility with its lines as
@@ -111,20 +146,49 @@ func reasonMessageID(r services.Reason) string {
 	return "Eligibility_" + strings.ReplaceAll(strings.TrimPrefix(string(r), "eligibility."), ".", "_")
 }
 
-func toGridRow(r services.GridRow, lang string) gridRowView {
+// CellsHTML writes a row's cells. It is the one part of a page written in
+// Go rather than as a template: a 500-person grid has 6,500 cells, and
+// the template's escaping calls for each cell's five values made up most
+// of the page's time. Every value is escaped here as the template would
+// in a double-quoted attribute or text.
+func (r gridRowView) CellsHTML() template.HTML {
+	var b strings.Builder
+	b.Grow(len(r.Cells) * 200)
+	esc := html.EscapeString
+	for _, c := range r.Cells {
+		if !c.Expected {
+			b.WriteString(`<td><span class="att att--unexpected" role="img" aria-label="` + esc(c.L.Label) + `" title="` +
+				esc(c.L.Title) + `">` + esc(c.L.Mark) + "</span></td>")
+			continue
+		}
+		title := c.L.Title
+		if c.Note != "" {
+			title += " · " + c.Note
+		}
+		b.WriteString(`<td><button class="att-cell att--` + esc(c.Key) + `" name="cell" value="` + esc(c.Set) +
+			`" aria-label="` + esc(c.L.Label) + `" title="` + esc(title) + `">` + esc(c.L.Mark) + "</button></td>")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every value above is escaped
+}
+
+func toGridRow(r services.GridRow, lang string, words gridWords) gridRowView {
 	v := gridRowView{EnrollmentID: r.Enrollment.ID, Status: r.Enrollment.Status,
-		Eligibility: toEligibilityView(r.Eligibility, lang)}
+		Eligibility: toEligibilityView(r.Eligibility, lang), Cells: make([]gridCell, len(r.Cells))}
 	if p := r.Enrollment.Participant; p != nil {
 		v.Name = p.LastName + ", " + p.FirstName
 	}
-	for _, c := range r.Cells {
-		cell := gridCell{SessionID: c.SessionID, Expected: c.Expected, Recorded: c.Recorded, Note: c.Note}
-		value := services.AttendanceValue{}
-		if c.Recorded {
-			value, cell.Key = c.Value, c.Value.Key()
+	enrollment := "." + strconv.FormatUint(uint64(r.Enrollment.ID), 10) + "."
+	for i, c := range r.Cells {
+		if !c.Expected {
+			v.Cells[i] = gridCell{L: words["unexpected"]}
+			continue
 		}
-		cell.Next = value.Next().Key()
-		v.Cells = append(v.Cells, cell)
+		value, key := services.AttendanceValue{}, "none"
+		if c.Recorded {
+			value, key = c.Value, c.Value.Key()
+		}
+		v.Cells[i] = gridCell{Expected: true, Key: key, Note: c.Note, L: words[key],
+			Set: strconv.FormatUint(uint64(c.SessionID), 10) + enrollment + value.Next().Key()}
 	}
 	return v
 }
@@ -146,9 +210,11 @@ func (ui *UI) showAttendance(c *gin.Context, status int, id uint, problem *messa
 		return
 	}
 	lang := ui.langOf(c.Request)
-	page := attendancePage{Cohort: toCohortView(g.Cohort), Sessions: ui.toSessionHeads(g.Sessions), Problem: problem}
-	for _, r := range g.Rows {
-		page.Rows = append(page.Rows, toGridRow(r, lang))
+	words := ui.gridWords(lang)
+	page := attendancePage{Cohort: toCohortView(g.Cohort), Sessions: ui.toSessionHeads(g.Sessions), Problem: problem,
+		Rows: make([]gridRowView, len(g.Rows))}
+	for i, r := range g.Rows {
+		page.Rows[i] = toGridRow(r, lang, words)
 	}
 	for _, i := range g.AtRisk {
 		page.AtRisk = append(page.AtRisk, page.Rows[i])
@@ -156,34 +222,68 @@ func (ui *UI) showAttendance(c *gin.Context, status int, id uint, problem *messa
 	ui.render(c, status, "attendance", page)
 }
 
-// cellForm is a click on a cell of the grid: the value it sets.
+// cellForm is a tap on a cell of the grid: "session.enrollment.value",
+// the value it sets.
 type cellForm struct {
-	Session    uint   `form:"session" binding:"required,min=1,max=2147483647"`
-	Enrollment uint   `form:"enrollment" binding:"required,min=1,max=2147483647"`
-	Value      string `form:"value" binding:"required,oneof=present_on_site present_remote absent excused"`
+	Cell string `form:"cell" binding:"required,max=60"`
 }
 
-// setCell records one cell and returns to the grid at its row. The form
-// carries the value to set, not "next", so a click sent twice sets the
-// same value twice and changes nothing the second time.
+// parseCell reads a cell's "session.enrollment.value".
+func parseCell(s string) (session, enrollment uint, value services.AttendanceValue, ok bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return 0, 0, value, false
+	}
+	ids := [2]uint{}
+	for i, p := range parts[:2] {
+		n, err := strconv.ParseUint(p, 10, 31)
+		if err != nil || n == 0 {
+			return 0, 0, value, false
+		}
+		ids[i] = uint(n)
+	}
+	value, ok = services.ParseAttendanceValue(parts[2])
+	return ids[0], ids[1], value, ok
+}
+
+// setCell records one cell. The cell carries the value to set, not
+// "next", so a tap sent twice sets the same value twice and changes
+// nothing the second time. The page's script asks for the row alone and
+// swaps it in; without script the answer is the grid at the row.
 func (ui *UI) setCell(c *gin.Context) {
 	id, ok := ui.pathID(c)
 	var form cellForm
 	if !ok || !ui.bindChoice(c, &form) {
 		return
 	}
-	value, _ := services.ParseAttendanceValue(form.Value)
-	_, err := ui.svc.Attendance.RecordSession(c.Request.Context(), access.ActorOf(c), form.Session, []services.AttendanceEntry{
-		{EnrollmentID: form.Enrollment, Status: value.Status, Modality: value.Modality}})
-	if err == nil {
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kohorten/%d/anwesenheit#z%d", id, form.Enrollment))
+	session, enrollment, value, ok := parseCell(form.Cell)
+	if !ok {
+		ui.renderError(c, http.StatusBadRequest, "BadRequestTitle", "BadRequestText")
 		return
 	}
-	if m := attendanceProblem(err); m != nil {
-		ui.showAttendance(c, http.StatusUnprocessableEntity, id, m)
+	_, err := ui.svc.Attendance.RecordSession(c.Request.Context(), access.ActorOf(c), session, []services.AttendanceEntry{
+		{EnrollmentID: enrollment, Status: value.Status, Modality: value.Modality}})
+	switch {
+	case err == nil && c.GetHeader("HX-Request") == "true":
+		ui.showGridRow(c, id, enrollment)
+	case err == nil:
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/kohorten/%d/anwesenheit#z%d", id, enrollment))
+	case attendanceProblem(err) != nil:
+		ui.showAttendance(c, http.StatusUnprocessableEntity, id, attendanceProblem(err))
+	default:
+		ui.fail(c, err)
+	}
+}
+
+// showGridRow answers a tap from the page's script with the row alone.
+func (ui *UI) showGridRow(c *gin.Context, cohortID, enrollmentID uint) {
+	g, err := ui.svc.Attendance.GridRow(c.Request.Context(), access.ActorOf(c), cohortID, enrollmentID)
+	if err != nil {
+		ui.fail(c, err)
 		return
 	}
-	ui.fail(c, err)
+	lang := ui.langOf(c.Request)
+	ui.renderPart(c, http.StatusOK, "attendance", "attendance-row", toGridRow(g.Rows[0], lang, ui.gridWords(lang)))
 }
 
 // attendanceProblem is the message of a refused recording that the page
@@ -375,9 +475,10 @@ func (ui *UI) myAttendancePage(c *gin.Context) {
 		return
 	}
 	lang := ui.langOf(c.Request)
+	words := ui.gridWords(lang)
 	page := myAttendancePage{}
 	for _, m := range mine {
-		page.Cohorts = append(page.Cohorts, myCohortView{CohortName: m.Cohort.Name, Sessions: ui.toSessionHeads(m.Sessions), Row: toGridRow(m.Row, lang)})
+		page.Cohorts = append(page.Cohorts, myCohortView{CohortName: m.Cohort.Name, Sessions: ui.toSessionHeads(m.Sessions), Row: toGridRow(m.Row, lang, words)})
 	}
 	ui.render(c, http.StatusOK, "my_attendance", page)
 }

@@ -36,27 +36,31 @@ func TestBrowserGridCyclesInPlaceOnATablet(t *testing.T) {
 	if status := b.Navigate(page); status != http.StatusOK {
 		t.Fatalf("grid: %d", status)
 	}
-	cell := fmt.Sprintf("#c%d-%d", e.ID, w1.ID)
-	next := fmt.Sprintf(`document.querySelector(%q).value`, cell+` input[name="value"]`)
-	size := browsertest.Eval[[]float64](b, fmt.Sprintf(`(() => { const r = document.querySelector(%q).getBoundingClientRect(); return [r.width, r.height]; })()`, cell+" button"))
+	cell := fmt.Sprintf(`#z%d button[value^="%d.%d."]`, e.ID, w1.ID, e.ID)
+	next := fmt.Sprintf(`document.querySelector(%q).value.split(".")[2]`, cell)
+	focused := fmt.Sprintf(`document.activeElement === document.querySelector(%q)`, cell)
+	size := browsertest.Eval[[]float64](b, fmt.Sprintf(`(() => { const r = document.querySelector(%q).getBoundingClientRect(); return [r.width, r.height]; })()`, cell))
 	if size[0] < 44 || size[1] < 44 {
 		t.Errorf("a cell's button is %v px, want at least 44×44 for a finger", size)
 	}
-	b.Click(cell + " button")
+	b.Click(cell)
 	b.WaitUntil(next + ` === "present_remote"`)
+	if !browsertest.Eval[bool](b, focused) {
+		t.Error("after the tap the focus left the cell")
+	}
 	if got := b.Text(fmt.Sprintf("#z%d td.num", e.ID)); got == "" || got[:5] != "100,0" {
 		t.Errorf("rate after the tap: %q", got)
 	}
 	if url := browsertest.Eval[string](b, "location.href"); url != page {
 		t.Errorf("the tap left the page for %s", url)
 	}
-	b.Click(cell + " button")
+	b.Click(cell)
 	b.WaitUntil(next + ` === "absent"`)
 	b.NoConsoleErrors()
 
 	b.DisableScripts()
 	b.Reload()
-	if status := b.ClickAndWait(cell + " button"); status != http.StatusOK {
+	if status := b.ClickAndWait(cell); status != http.StatusOK {
 		t.Fatalf("tap without script: %d", status)
 	}
 	if got := browsertest.Eval[string](b, next); got != "excused" {

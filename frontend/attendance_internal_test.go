@@ -36,3 +36,26 @@ func TestEveryReasonRendersInEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+// The grid's cells are written in Go, not by the template: a note is what
+// staff typed, and it must come out as text inside its attribute.
+func TestGridCellsEscapeWhatTheyShow(t *testing.T) {
+	words := &cellWords{Mark: "V", Label: "Anwesend vor Ort", Title: `Anwesend "vor Ort" · Setzen auf: A&B`}
+	row := gridRowView{Cells: []gridCell{
+		{Expected: true, Key: "present_on_site", Set: "7.9.present_remote", Note: `"><script>alert(1)</script>`, L: words},
+		{L: &cellWords{Mark: "–", Label: "<nicht erwartet>", Title: "x"}},
+	}}
+	got := string(row.CellsHTML())
+	for _, want := range []string{
+		`<td><button class="att-cell att--present_on_site" name="cell" value="7.9.present_remote" aria-label="Anwesend vor Ort" ` +
+			`title="Anwesend &#34;vor Ort&#34; · Setzen auf: A&amp;B · &#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">V</button></td>`,
+		`<td><span class="att att--unexpected" role="img" aria-label="&lt;nicht erwartet&gt;" title="x">–</span></td>`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("cells:\n%s\nwant to contain\n%s", got, want)
+		}
+	}
+	if strings.Contains(got, "<script") {
+		t.Errorf("a note's markup reached the page: %s", got)
+	}
+}

@@ -93,21 +93,40 @@ func TestAttendanceGridSheetAndOwnPage(t *testing.T) {
 	c := s.adminClient()
 	grid := fmt.Sprintf("/kohorten/%d/anwesenheit", cohort.ID)
 	cell := func(e models.Enrollment, sessionID uint, value string) url.Values {
-		return url.Values{"session": {itoa(sessionID)}, "enrollment": {itoa(e.ID)}, "value": {value}}
+		return url.Values{"cell": {itoa(sessionID) + "." + itoa(e.ID) + "." + value}}
+	}
+	// A cell's button carries what a tap on it sets.
+	sets := func(e models.Enrollment, sessionID uint, value string) string {
+		return `name="cell" value="` + itoa(sessionID) + "." + itoa(e.ID) + "." + value + `"`
 	}
 
 	expect(t, c.get(grid), http.StatusOK, "Anwesenheit · Frühjahr 2023", "07.03.2023 17:00–18:30", "abgesagt",
-		`<input type="hidden" name="value" value="present_on_site">`, `hx-select="#z`+itoa(enr[0].ID)+`"`)
+		sets(enr[0], w1.ID, "present_on_site"), `<tr id="z`+itoa(enr[0].ID)+`"`)
 	// A click sets the value it carries: sent twice, it changes nothing more.
 	for range 2 {
 		expectRedirect(t, c.post(grid, cell(enr[0], w1.ID, "present_on_site")), fmt.Sprintf("%s#z%d", grid, enr[0].ID))
 	}
-	expect(t, c.get(grid), http.StatusOK, `<input type="hidden" name="value" value="present_remote">`,
+	// The page's script asks for the row alone: it comes back with the
+	// next value and the new rate, 1 of 1 = 100,0 %: the one held required
+	// session, present remote after this tap (the cancelled one counts for
+	// nobody, the closing lies ahead).
+	c.header.Set("HX-Request", "true")
+	row := c.post(grid, cell(enr[0], w1.ID, "present_remote"))
+	c.header.Del("HX-Request")
+	expect(t, row, http.StatusOK, `<tr id="z`+itoa(enr[0].ID)+`"`, sets(enr[0], w1.ID, "absent"), "100,0 %")
+	if strings.Contains(row.Body, "<html") || strings.Count(row.Body, "<tr") != 1 {
+		t.Errorf("a tap's answer is not one row:\n%s", row.Body)
+	}
+	expectRedirect(t, c.post(grid, cell(enr[0], w1.ID, "present_on_site")), fmt.Sprintf("%s#z%d", grid, enr[0].ID))
+	expect(t, c.get(grid), http.StatusOK, sets(enr[0], w1.ID, "present_remote"),
 		"Anwesenheit 1 von 1 Pflichtterminen = 100,0 % ≥ 80 %: erfüllt",
 		closingLine, "Jury: noch offen",
 		"Anwesenheit 0 von 1 Pflichtterminen = 0,0 % &lt; 80 %: nicht erfüllt", "darf nicht mehr fehlen")
 	expect(t, c.post(grid, cell(enr[0], off.ID, "absent")), http.StatusUnprocessableEntity, "Der Termin ist abgesagt")
-	expect(t, c.post(grid, cell(enr[0], w1.ID, "late")), http.StatusBadRequest)
+	for _, bad := range []string{"late", "present_on_site.1", ""} {
+		expect(t, c.post(grid, cell(enr[0], w1.ID, bad)), http.StatusBadRequest)
+	}
+	expect(t, c.post(grid, url.Values{"cell": {"0." + itoa(enr[0].ID) + ".absent"}}), http.StatusBadRequest)
 	en := s.adminClient()
 	en.lang = "en"
 	expect(t, en.get(grid), http.StatusOK, "Attendance 1 of 1 required sessions = 100.0 % ≥ 80 %: met")

@@ -24,6 +24,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/gin-gonic/gin"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"kohorte/access"
 	"kohorte/services"
@@ -59,6 +60,9 @@ type UI struct {
 	svc    *services.Services
 	// zone is where the course offices are; every time is shown in it.
 	zone *time.Location
+	// locs translate in Go what a page would otherwise translate once per
+	// row or cell, by language code.
+	locs map[string]*i18n.Localizer
 }
 
 // New builds the UI from the embedded files. It parses every template and
@@ -159,6 +163,24 @@ func (ui *UI) render(c *gin.Context, status int, page string, data any) {
 	}
 	// Pages depend on cookies and show personal data, so no cache may keep
 	// them.
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// renderPart answers with one part of a page, a template the page
+// defines, for a script that swaps it in; like a page, it is not cached.
+func (ui *UI) renderPart(c *gin.Context, status int, page, part string, data any) {
+	code := ui.langOf(c.Request)
+	var buf bytes.Buffer
+	err := fmt.Errorf("no page %q", page)
+	if t := ui.pages[code][page]; t != nil {
+		err = t.ExecuteTemplate(&buf, part, data)
+	}
+	if err != nil {
+		ui.log.ErrorContext(c.Request.Context(), "render part", "page", page, "part", part, "lang", code, "err", err)
+		c.String(http.StatusInternalServerError, "internal error")
+		return
+	}
 	c.Header("Cache-Control", "no-store")
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }

@@ -109,8 +109,10 @@ func catalogueFile(code string) string {
 // language.
 func (ui *UI) localizePages(pages map[string]*template.Template, bundle *i18n.Bundle) (map[string]map[string]*template.Template, error) {
 	out := make(map[string]map[string]*template.Template, len(ui.langs))
+	ui.locs = make(map[string]*i18n.Localizer, len(ui.langs))
 	for _, l := range ui.langs {
-		funcs := ui.langFuncs(i18n.NewLocalizer(bundle, l.Code), l.Code)
+		ui.locs[l.Code] = i18n.NewLocalizer(bundle, l.Code)
+		funcs := ui.langFuncs(ui.locs[l.Code], l.Code)
 		out[l.Code] = make(map[string]*template.Template, len(pages))
 		for name, page := range pages {
 			clone, err := page.Clone()

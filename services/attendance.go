@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -98,6 +99,9 @@ func (v AttendanceValue) Key() string {
 	}
 	return string(v.Status)
 }
+
+// AttendanceValues lists the values in the order a click steps through.
+func AttendanceValues() []AttendanceValue { return slices.Clone(attendanceCycle) }
 
 // ParseAttendanceValue reads a value named by Key.
 func ParseAttendanceValue(key string) (AttendanceValue, bool) {

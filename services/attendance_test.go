@@ -570,6 +570,18 @@ func TestGridCostsSixQueriesForTenAndFiveHundred(t *testing.T) {
 		if len(g.AtRisk) != size/5 {
 			t.Errorf("size %d: %d at risk, want %d", size, len(g.AtRisk), size/5)
 		}
+		// One row, as a tap on the grid reads it: the same row, in as
+		// many queries.
+		counter.n.Store(0)
+		one, err := att.GridRow(context.Background(), a.admin, a.cohort.ID, g.Rows[1].Enrollment.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := counter.n.Load(); n != 6 || len(one.Rows) != 1 {
+			t.Errorf("size %d: one row took %d queries and gave %d rows", size, n, len(one.Rows))
+		} else if diff := cmp.Diff(g.Rows[1].Eligibility, one.Rows[0].Eligibility); diff != "" {
+			t.Errorf("size %d: the row alone differs from the grid's (-grid +row):\n%s", size, diff)
+		}
 	}
 	if counts[10] != 6 || counts[500] != 6 {
 		t.Errorf("queries: %v, want 6 for both", counts)
@@ -613,6 +625,13 @@ func TestParticipantSeesOnlyTheirOwnAttendance(t *testing.T) {
 		if _, err := a.att.Grid(context.Background(), who, a.cohort.ID); !errors.Is(err, services.ErrForbidden) {
 			t.Errorf("%s read the grid: %v", who.Role, err)
 		}
+		if _, err := a.att.GridRow(context.Background(), who, a.cohort.ID, anna.ID); !errors.Is(err, services.ErrForbidden) {
+			t.Errorf("%s read a row of the grid: %v", who.Role, err)
+		}
+	}
+	// A row of another cohort's enrollment, or of none, is not found.
+	if _, err := a.att.GridRow(context.Background(), a.admin, a.cohort.ID, anna.ID+1000); !errors.Is(err, services.ErrNotFound) {
+		t.Errorf("a row of nobody: %v", err)
 	}
 }
 

@@ -56,7 +56,7 @@ func (s *Enrollments) OpenExport(ctx context.Context, actor Actor, cohortID uint
 		}
 		q = q.Where("enrollments.id IN ?", ids)
 	}
-	rows, err := q.Order("participants.sort_name, enrollments.id").Rows()
+	rows, err := q.Order("enrollments.sort_name, enrollments.id").Rows()
 	if err != nil {
 		return nil, err
 	}

@@ -99,3 +99,38 @@ document.addEventListener("DOMContentLoaded", () => {
     asked.form.requestSubmit(asked.button);
   });
 });
+
+// A tap on a cell of the attendance grid sends that cell alone and swaps
+// in its row, with the new rate, keeping the focus on the cell. Without
+// this script, or when the answer is not a row (a refusal, a lost
+// session), the form is posted as it is and the page explains.
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  const button = event.submitter;
+  if (!form.matches?.("form[data-grid]") || button?.name !== "cell" || form.dataset.plain === "yes") {
+    return;
+  }
+  event.preventDefault();
+  const row = button.closest("tr");
+  const column = button.closest("td").cellIndex;
+  button.disabled = true;
+  try {
+    const answer = await fetch(form.action, {
+      method: "POST",
+      headers: { "HX-Request": "true" },
+      body: new URLSearchParams({ cell: button.value }),
+    });
+    const part = document.createElement("template");
+    part.innerHTML = answer.ok ? await answer.text() : "";
+    const fresh = part.content.querySelector(`tr#${CSS.escape(row.id)}`);
+    if (!fresh) {
+      throw new Error(`grid: ${answer.status}`);
+    }
+    row.replaceWith(fresh);
+    fresh.cells[column]?.querySelector("button")?.focus();
+  } catch {
+    button.disabled = false;
+    form.dataset.plain = "yes";
+    form.requestSubmit(button);
+  }
+});
