@@ -36,10 +36,10 @@ func toVerificationResponse(v services.Verification) verificationResponse {
 		RevokeReason: v.RevokeReason, SupersededBy: v.SupersededBy, SHA256: v.SHA256}
 }
 
-// VerificationCacheControl says how long an answer may be kept: a valid
+// verificationCacheControl says how long an answer may be kept: a valid
 // document's answer for five minutes (a revocation shows within that
 // time), any other answer not without asking again.
-func VerificationCacheControl(v services.Verification) string {
+func verificationCacheControl(v services.Verification) string {
 	if v.Status == services.DocumentValid {
 		return "public, max-age=300"
 	}
@@ -53,7 +53,7 @@ func (h *handlers) verifyToken(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.Header("Cache-Control", VerificationCacheControl(v))
+	c.Header("Cache-Control", verificationCacheControl(v))
 	c.JSON(http.StatusOK, toVerificationResponse(v))
 }
 
