@@ -292,6 +292,7 @@ var codeMessages = map[services.Code]string{
 	services.CodeLogoType:                  "ErrLogoType",
 	services.CodeCohortEndBeforeStart:      "ErrEndBeforeStart",
 	services.CodeCohortCapacityBelowEnroll: "ErrCapacityBelowEnrolled",
+	services.CodeCohortSessionsOutside:     "ErrCohortSessionsOutside",
 	services.CodeCohortNameTaken:           "ErrCohortNameTaken",
 	services.CodeCohortClosed:              "ErrCohortClosed",
 	services.CodeCohortArchived:            "ErrCohortArchived",

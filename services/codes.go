@@ -71,6 +71,7 @@ const (
 	CodeLogoType                  Code = "logo.type"
 	CodeCohortEndBeforeStart      Code = "cohort.end_before_start"
 	CodeCohortCapacityBelowEnroll Code = "cohort.capacity_below_enrolled" // count
+	CodeCohortSessionsOutside     Code = "cohort.sessions_outside"        // count, date: the first such session's day
 	CodeCohortNameTaken           Code = "cohort.name_taken"
 	CodeCohortClosed              Code = "cohort.closed" // status
 	CodeCohortArchived            Code = "cohort.archived"
@@ -210,6 +211,7 @@ var codeMessages = map[Code]string{
 	CodeLogoType:                  "must be a PNG or JPEG image",
 	CodeCohortEndBeforeStart:      "must not be before the start date",
 	CodeCohortCapacityBelowEnroll: "must be at least the {count} participants enrolled",
+	CodeCohortSessionsOutside:     "would leave {count} sessions outside the period, the first on {date}: move them first",
 	CodeCohortNameTaken:           "another cohort of this course has this name",
 	CodeCohortClosed:              "the cohort is {status} and takes no enrollments",
 	CodeCohortStatusStep:          "the cohort is {from} and cannot become {to}",

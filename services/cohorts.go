@@ -112,8 +112,38 @@ func (s *Cohorts) UpdateCohort(ctx context.Context, actor Actor, id uint, in Coh
 		if err != nil {
 			return err
 		}
-		return in.apply(c, course)
+		if err := in.apply(c, course); err != nil {
+			return err
+		}
+		return checkSessionsWithin(tx, *c)
 	})
+}
+
+// checkSessionsWithin refuses new dates that would leave sessions of the
+// cohort, cancelled ones too (calendars still show them), outside its
+// period: the schedule moves first, so no session is ever outside it.
+func checkSessionsWithin(tx *gorm.DB, c models.Cohort) error {
+	first, after := berlinMidnight(c.StartDate), berlinMidnight(c.EndDate.AddDays(1))
+	verr := &ValidationError{}
+	for _, side := range []struct {
+		field, where string
+		args         []any
+	}{
+		{"start_date", "starts_at < ?", []any{first}},
+		{"end_date", "starts_at >= ? OR ends_at > ?", []any{after, after}},
+	} {
+		var outside []models.CohortSession
+		err := tx.Select("id", "starts_at").Where("cohort_id = ?", c.ID).Where(side.where, side.args...).
+			Order("starts_at, id").Find(&outside).Error
+		if err != nil {
+			return err
+		}
+		if len(outside) > 0 {
+			day := models.DateOf(outside[0].StartsAt.In(Berlin))
+			verr.Add(side.field, CodeCohortSessionsOutside, "count", len(outside), "date", day.German())
+		}
+	}
+	return verr.Err()
 }
 
 // SetCohortStatus moves a cohort to the next status: planned, running,

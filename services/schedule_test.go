@@ -403,3 +403,57 @@ func TestDemoCohortsHaveASchedule(t *testing.T) {
 		}
 	}
 }
+
+// New dates of a cohort may not leave a session outside its period, a
+// cancelled one neither: the schedule moves first. The cohort runs from
+// 6 March to 29 May 2023, with a webinar on 15 March and a cancelled one
+// on 24 May.
+func TestCohortDatesKeepEverySessionInside(t *testing.T) {
+	t.Parallel()
+	c := newScheduleEnv(t)
+	ctx := context.Background()
+	if _, err := c.svc.Schedule.CreateSession(ctx, c.admin, c.cohort.ID, webinarInput()); err != nil {
+		t.Fatal(err)
+	}
+	late := webinarInput()
+	late.StartsAt, late.EndsAt = berlin(2023, 5, 24, 10, 0), berlin(2023, 5, 24, 11, 30)
+	s, err := c.svc.Schedule.CreateSession(ctx, c.admin, c.cohort.ID, late)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.svc.Schedule.CancelSession(ctx, c.admin, s.ID, "Raum belegt"); err != nil {
+		t.Fatal(err)
+	}
+	dates := func(start, end models.Date) services.CohortInput {
+		return services.CohortInput{Name: c.cohort.Name, StartDate: start, EndDate: end, Capacity: 16, Venue: c.cohort.Venue}
+	}
+	for _, tc := range []struct {
+		name       string
+		start, end models.Date
+		want       []services.FieldError
+	}{
+		{"later start", models.NewDate(2023, 3, 16), models.NewDate(2023, 5, 29), []services.FieldError{
+			{Field: "start_date", Code: services.CodeCohortSessionsOutside, Params: map[string]any{"count": 1, "date": "15.03.2023"}}}},
+		{"earlier end", models.NewDate(2023, 3, 6), models.NewDate(2023, 5, 23), []services.FieldError{
+			{Field: "end_date", Code: services.CodeCohortSessionsOutside, Params: map[string]any{"count": 1, "date": "24.05.2023"}}}},
+		{"both", models.NewDate(2023, 3, 20), models.NewDate(2023, 3, 31), []services.FieldError{
+			{Field: "start_date", Code: services.CodeCohortSessionsOutside, Params: map[string]any{"count": 1, "date": "15.03.2023"}},
+			{Field: "end_date", Code: services.CodeCohortSessionsOutside, Params: map[string]any{"count": 1, "date": "24.05.2023"}}}},
+	} {
+		_, err := c.svc.Cohorts.UpdateCohort(ctx, c.admin, c.cohort.ID, dates(tc.start, tc.end))
+		if diff := cmp.Diff(tc.want, fieldCodes(t, err)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+	got, err := c.svc.Cohorts.GetCohort(ctx, c.admin, c.cohort.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.StartDate != c.cohort.StartDate || got.EndDate != c.cohort.EndDate || c.countAudit(t, "cohort.updated") != 0 {
+		t.Errorf("a refused change was written: %s–%s, %d audited", got.StartDate, got.EndDate, c.countAudit(t, "cohort.updated"))
+	}
+	// The sessions' own days may be the first and the last.
+	if _, err := c.svc.Cohorts.UpdateCohort(ctx, c.admin, c.cohort.ID, dates(models.NewDate(2023, 3, 15), models.NewDate(2023, 5, 24))); err != nil {
+		t.Errorf("dates that keep both sessions inside: %v", err)
+	}
+}
