@@ -96,6 +96,24 @@ var apiAccess = map[string]string{
 	"GET /api/v1/sessions/:id/checkin":               "staff",
 	"DELETE /api/v1/sessions/:id/checkin":            "staff",
 	"POST /api/v1/me/checkin":                        "participant",
+
+	// Project groups, rubrics and juries.
+	"GET /api/v1/cohorts/:id/groups":              "staff",
+	"POST /api/v1/cohorts/:id/groups":             "staff",
+	"GET /api/v1/groups/:id":                      "staff",
+	"PATCH /api/v1/groups/:id":                    "staff",
+	"DELETE /api/v1/groups/:id":                   "staff",
+	"PUT /api/v1/groups/:id/members":              "staff",
+	"GET /api/v1/courses/:id/rubric":              "staff",
+	"PUT /api/v1/courses/:id/rubric":              "staff",
+	"GET /api/v1/cohorts/:id/jury":                "staff",
+	"PATCH /api/v1/cohorts/:id/jury":              "staff",
+	"POST /api/v1/cohorts/:id/jurors":             "staff",
+	"DELETE /api/v1/cohorts/:id/jurors/:userId":   "staff",
+	"POST /api/v1/groups/:id/conflicts":           "staff",
+	"DELETE /api/v1/groups/:id/conflicts/:userId": "staff",
+	"POST /api/v1/cohorts/:id/scoring/open":       "staff",
+	"POST /api/v1/me/conflicts":                   "juror",
 }
 
 // unclassified lists the routes the router serves without a rule in its
@@ -182,7 +200,8 @@ func (f *fixture) fingerprint(t *testing.T) string {
 	t.Helper()
 	var out []string
 	for _, table := range []string{"users", "sessions", "user_tokens", "api_tokens", "audit_events", "courses", "cohorts",
-		"course_issuers", "participants", "enrollments", "cohort_sessions", "calendar_tokens", "attendances"} {
+		"course_issuers", "participants", "enrollments", "cohort_sessions", "calendar_tokens", "attendances",
+		"project_groups", "group_members", "rubric_criteria", "cohort_juries", "jurors", "jury_conflicts"} {
 		var n int64
 		if err := f.db.Table(table).Count(&n).Error; err != nil {
 			t.Fatal(err)
@@ -229,10 +248,12 @@ func TestAccessMatrix(t *testing.T) {
 	course, cohort := f.seedCourse(t, admin)
 	person, enrollment := f.seedEnrollment(t, admin, cohort, "zoe@example.org")
 	session := f.seedSession(t, admin, cohort)
+	group := f.seedGroup(t, admin, cohort, "Gruppe A")
 	// Ids of other people's objects: the admin's account and token, a course and a cohort.
 	ids := map[string]string{"sessions": strconv.Itoa(int(session)), "users": strconv.Itoa(1), "tokens": strconv.Itoa(int(tok.ID)),
 		"courses": strconv.Itoa(int(course)), "cohorts": strconv.Itoa(int(cohort)),
-		"participants": strconv.Itoa(int(person)), "enrollments": strconv.Itoa(int(enrollment))}
+		"participants": strconv.Itoa(int(person)), "enrollments": strconv.Itoa(int(enrollment)),
+		"groups": strconv.Itoa(int(group))}
 
 	for key, need := range apiAccess {
 		method, path, _ := strings.Cut(key, " ")
@@ -242,6 +263,7 @@ func TestAccessMatrix(t *testing.T) {
 			}
 			target := strings.Replace(path, ":id", ids[strings.Split(path, "/")[3]], 1)
 			target = strings.Replace(target, ":position", "1", 1)
+			target = strings.Replace(target, ":userId", "1", 1)
 			before := f.fingerprint(t)
 			body := map[string]any{}
 			if strings.HasSuffix(path, "/attendance") && method == http.MethodPut {

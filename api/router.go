@@ -185,6 +185,25 @@ func NewRouter(d Deps) (*Router, error) {
 	v1.DELETE(access.Staff, "/sessions/:id/checkin", h.closeCheckin)
 	v1.POST(access.Participant, "/me/checkin", h.checkIn)
 
+	// Project groups, rubrics and juries: staff build a cohort's groups
+	// and jury and open scoring; a juror declares their own conflicts.
+	v1.GET(access.Staff, "/cohorts/:id/groups", h.listGroups)
+	v1.POST(access.Staff, "/cohorts/:id/groups", h.createGroup)
+	v1.GET(access.Staff, "/groups/:id", h.getGroup)
+	v1.PATCH(access.Staff, "/groups/:id", h.patchGroup)
+	v1.DELETE(access.Staff, "/groups/:id", h.deleteGroup)
+	v1.Handle(access.Staff, http.MethodPut, "/groups/:id/members", h.setGroupMembers)
+	v1.GET(access.Staff, "/courses/:id/rubric", h.getRubric)
+	v1.Handle(access.Staff, http.MethodPut, "/courses/:id/rubric", h.putRubric)
+	v1.GET(access.Staff, "/cohorts/:id/jury", h.getJury)
+	v1.PATCH(access.Staff, "/cohorts/:id/jury", h.patchJury)
+	v1.POST(access.Staff, "/cohorts/:id/jurors", h.appointJuror)
+	v1.DELETE(access.Staff, "/cohorts/:id/jurors/:userId", h.removeJuror)
+	v1.POST(access.Staff, "/groups/:id/conflicts", h.addConflict)
+	v1.DELETE(access.Staff, "/groups/:id/conflicts/:userId", h.removeConflict)
+	v1.POST(access.Staff, "/cohorts/:id/scoring/open", h.openScoring)
+	v1.POST(access.Juror, "/me/conflicts", h.declareConflict)
+
 	if d.UI != nil {
 		d.UI.Register(&r.RouterGroup, routes)
 	}

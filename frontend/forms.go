@@ -352,6 +352,26 @@ var codeMessages = map[services.Code]string{
 
 	services.CodeDocumentNotIssued: "ErrDocumentNotIssued",
 	services.CodeDocumentRevoked:   "ErrDocumentRevoked",
+
+	// Project groups, rubrics and juries.
+	services.CodeGroupNameTaken:          "groups.err_name_taken",
+	services.CodeGroupSessionNotInCohort: "groups.err_session_not_in_cohort",
+	services.CodeGroupHasSheets:          "groups.err_has_sheets",
+	services.CodeGroupMemberWithdrawn:    "groups.err_member_withdrawn",
+	services.CodeGroupMemberInOther:      "groups.err_member_in_other_group",
+	services.CodeGroupMemberDuplicate:    "groups.err_member_duplicate",
+	services.CodeRubricPointsInvalid:     "rubric.err_points_invalid",
+	services.CodeRubricPointsRange:       "rubric.err_points_range",
+	services.CodeRubricNotMultiple:       "rubric.err_not_multiple",
+	services.CodeJuryNotJuror:            "jury.err_not_juror",
+	services.CodeJuryJurorExists:         "jury.err_juror_exists",
+	services.CodeJuryJurorHasSheets:      "jury.err_juror_has_sheets",
+	services.CodeJuryNotAppointed:        "jury.err_not_appointed",
+	services.CodeJuryConflictExists:      "jury.err_conflict_exists",
+	services.CodeJuryScoringOpen:         "jury.err_scoring_open",
+	services.CodeJuryNoCriteria:          "jury.err_no_criteria",
+	services.CodeJuryNoGroups:            "jury.err_no_groups",
+	services.CodeJuryNoJurors:            "jury.err_no_jurors",
 }
 
 // codeMessage is the catalogue message of code, its parameters named as

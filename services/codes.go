@@ -131,6 +131,28 @@ const (
 	CodeScheduleTooShort        Code = "schedule.too_short" // weeks
 )
 
+// Codes of project groups, rubrics and juries (the staff side of issue 12).
+const (
+	CodeGroupNameTaken          Code = "group.name_taken"
+	CodeGroupSessionNotInCohort Code = "group.session_not_in_cohort" // id
+	CodeGroupHasSheets          Code = "group.has_sheets"            // sheets
+	CodeGroupMemberWithdrawn    Code = "group.member_withdrawn"      // name
+	CodeGroupMemberInOther      Code = "group.member_in_other_group" // name, group
+	CodeGroupMemberDuplicate    Code = "group.member_duplicate"      // index: the entry naming the person first
+	CodeRubricPointsInvalid     Code = "rubric.points_invalid"
+	CodeRubricPointsRange       Code = "rubric.points_range" // max: points, German
+	CodeRubricNotMultiple       Code = "rubric.not_multiple" // step: points, German
+	CodeJuryNotJuror            Code = "jury.not_juror"
+	CodeJuryJurorExists         Code = "jury.juror_exists"
+	CodeJuryJurorHasSheets      Code = "jury.juror_has_sheets" // sheets
+	CodeJuryNotAppointed        Code = "jury.not_appointed"
+	CodeJuryConflictExists      Code = "jury.conflict_exists"
+	CodeJuryScoringOpen         Code = "jury.scoring_open"
+	CodeJuryNoCriteria          Code = "jury.no_criteria"
+	CodeJuryNoGroups            Code = "jury.no_groups"
+	CodeJuryNoJurors            Code = "jury.no_jurors"
+)
+
 // Codes of failures that are nobody's mistake.
 const (
 	CodeConcurrentChange    Code = "conflict.concurrent_change"
@@ -260,6 +282,26 @@ var codeMessages = map[Code]string{
 	CodeScheduleNotEmpty:        "the cohort has sessions already; a schedule is laid out only for an empty one",
 	CodeScheduleTimeInvalid:     "must be a time such as 10:00",
 	CodeScheduleTooShort:        "the cohort's period is shorter than the {weeks} weeks of the course's schedule",
+
+	// Project groups, rubrics and juries.
+	CodeGroupNameTaken:          "another group of this cohort has this name",
+	CodeGroupSessionNotInCohort: "session {id} is not a session of this cohort",
+	CodeGroupHasSheets:          "jurors have begun score sheets ({sheets}) for this group; it can no longer be deleted",
+	CodeGroupMemberWithdrawn:    "{name} has withdrawn from the cohort and cannot join a group",
+	CodeGroupMemberInOther:      "{name} is a member of the group {group} already",
+	CodeGroupMemberDuplicate:    "the same person appears already in entry {index}",
+	CodeRubricPointsInvalid:     "must be a number of points such as 7,5 or 7.5, with at most two decimals",
+	CodeRubricPointsRange:       "must be more than 0 and at most {max}",
+	CodeRubricNotMultiple:       "must be a multiple of the step {step}",
+	CodeJuryNotJuror:            "must be an active account with the role juror",
+	CodeJuryJurorExists:         "the juror is appointed to this cohort already",
+	CodeJuryJurorHasSheets:      "the juror has submitted score sheets ({sheets}) in this cohort and cannot be removed",
+	CodeJuryNotAppointed:        "must be a juror appointed to this group's cohort",
+	CodeJuryConflictExists:      "this conflict of interest is recorded already",
+	CodeJuryScoringOpen:         "scoring of this cohort is open already",
+	CodeJuryNoCriteria:          "the course's rubric has no criteria: add them before scoring opens",
+	CodeJuryNoGroups:            "the cohort has no project groups: add them before scoring opens",
+	CodeJuryNoJurors:            "the cohort has no jurors: appoint them before scoring opens",
 
 	CodeConcurrentChange:       "someone else changed the same data at the same moment; please try again",
 	CodeDatabaseUnavailable:    "the database cannot be reached at the moment; please try again shortly",

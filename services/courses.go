@@ -177,6 +177,10 @@ func (s *Courses) CreateCourse(ctx context.Context, actor Actor, in CourseInput)
 		if err := tx.Create(&c).Error; err != nil {
 			return err
 		}
+		// A new course starts with the default rubric of the jury.
+		if err := addDefaultRubric(tx, c.ID); err != nil {
+			return err
+		}
 		return record(tx, actor, "course.created", "course", c.ID, nil, courseSnapshot(c))
 	})
 	return c, err

@@ -52,6 +52,11 @@ type Services struct {
 	// Documents keeps the register of issued certificates and
 	// confirmations and verifies them.
 	Documents *Documents
+
+	// Project groups, rubrics and juries: the staff side of scoring.
+	Groups  *Groups
+	Rubrics *Rubrics
+	Jury    *Jury
 }
 
 // Sessions logs people in and out and authenticates their requests.
@@ -126,6 +131,9 @@ func build(db *gorm.DB, acc *accounts, clk clocks, importSlots chan struct{}) *S
 		Schedule:     &Schedule{db: db, today: today, now: clk.now},
 		Attendance:   &Attendance{db: db, today: today, now: clk.now},
 		Documents:    &Documents{db: db, today: today, now: clk.now},
+		Groups:       &Groups{db: db},
+		Rubrics:      &Rubrics{db: db},
+		Jury:         &Jury{db: db, now: clk.now},
 	}
 }
 
