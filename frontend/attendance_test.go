@@ -104,7 +104,7 @@ func TestAttendanceGridSheetAndOwnPage(t *testing.T) {
 	}
 	expect(t, c.get(grid), http.StatusOK, `<input type="hidden" name="value" value="present_remote">`,
 		"Anwesenheit 1 von 1 Pflichtterminen = 100,0 % ≥ 80 %: erfüllt",
-		closingLine, "Jury: noch offen",
+		closingLine, "Jury: in keiner Projektgruppe: offen",
 		"Anwesenheit 0 von 1 Pflichtterminen = 0,0 % &lt; 80 %: nicht erfüllt", "darf nicht mehr fehlen")
 	expect(t, c.post(grid, cell(enr[0], off.ID, "absent")), http.StatusUnprocessableEntity, "Der Termin ist abgesagt")
 	expect(t, c.post(grid, cell(enr[0], w1.ID, "late")), http.StatusBadRequest)

@@ -351,6 +351,19 @@ var codeMessages = map[services.Code]string{
 
 	services.CodeDocumentNotIssued: "ErrDocumentNotIssued",
 	services.CodeDocumentRevoked:   "ErrDocumentRevoked",
+
+	// Jury scoring and results.
+	services.CodeScoreNotOpen:          "ScoringErrNotOpen",
+	services.CodeScoreSubmitted:        "ScoringErrSubmitted",
+	services.CodeScoreNotSubmitted:     "ScoringErrNotSubmitted",
+	services.CodeScoreOutOfRange:       "ScoringErrOutOfRange",
+	services.CodeScoreOffStep:          "ScoringErrOffStep",
+	services.CodeScoreUnknownCriterion: "ScoringErrUnknownCriterion",
+	services.CodeScoreMissing:          "ScoringErrMissing",
+	services.CodeScoreReleased:         "ScoringErrReleased",
+	services.CodeResultsReleased:       "ResultsErrReleased",
+	services.CodeResultsReasonRequired: "ResultsErrReasonRequired",
+	services.CodeResultsNotOpen:        "ResultsErrNotOpen",
 }
 
 // codeMessage is the catalogue message of code, its parameters named as

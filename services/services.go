@@ -52,6 +52,11 @@ type Services struct {
 	// Documents keeps the register of issued certificates and
 	// confirmations and verifies them.
 	Documents *Documents
+
+	// Scoring lets jurors score project groups; Results forms, releases
+	// and shows the jury's results.
+	Scoring *Scoring
+	Results *Results
 }
 
 // Sessions logs people in and out and authenticates their requests.
@@ -126,6 +131,8 @@ func build(db *gorm.DB, acc *accounts, clk clocks, importSlots chan struct{}) *S
 		Schedule:     &Schedule{db: db, today: today, now: clk.now},
 		Attendance:   &Attendance{db: db, today: today, now: clk.now},
 		Documents:    &Documents{db: db, today: today, now: clk.now},
+		Scoring:      &Scoring{db: db, now: clk.now},
+		Results:      &Results{db: db, now: clk.now},
 	}
 }
 
