@@ -309,12 +309,18 @@ func target(tx *gorm.DB, userID, groupID uint) (scoringTarget, error) {
 func lockSheet(tx *gorm.DB, groupID, userID uint) (*models.ScoreSheet, error) {
 	var sheets []models.ScoreSheet
 	err := tx.Clauses(lockForUpdate()).Where("group_id = ? AND juror_id = ?", groupID, userID).Limit(1).Find(&sheets).Error
+	if err != nil {
+		return nil, err
+	}
+	// The scores are read by the sheet's key, so that a first save costs
+	// as many statements as a later one.
+	var scores []models.Score
+	err = tx.Where("sheet_id IN (?)", tx.Model(&models.ScoreSheet{}).Select("id").Where("group_id = ? AND juror_id = ?", groupID, userID)).
+		Find(&scores).Error
 	if err != nil || len(sheets) == 0 {
 		return nil, err
 	}
-	if err := tx.Where("sheet_id = ?", sheets[0].ID).Find(&sheets[0].Scores).Error; err != nil {
-		return nil, err
-	}
+	sheets[0].Scores = scores
 	return &sheets[0], nil
 }
 
