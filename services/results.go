@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"kohorte/models"
+	"kohorte/services/roster"
 )
 
 // Results computes a cohort's jury results from its submitted sheets,
@@ -500,4 +501,60 @@ func myGroupIn(tx *gorm.DB, cohortID, groupID uint) (MyGroupResult, error) {
 		}
 	}
 	return m, nil
+}
+
+// ExportTable returns a cohort's results as the CSV and XLSX exports
+// write them: per group each counted sheet, by juror and criterion, then
+// the group's result with the criteria's means.
+func (s *Results) ExportTable(ctx context.Context, actor Actor, cohortID uint) (models.Cohort, roster.ResultsTable, error) {
+	r, err := s.Cohort(ctx, actor, cohortID)
+	if err != nil {
+		return r.Cohort, roster.ResultsTable{}, err
+	}
+	var t roster.ResultsTable
+	for _, c := range r.Rubric {
+		t.Criteria = append(t.Criteria, c.Name)
+	}
+	for _, g := range r.Groups {
+		for _, sh := range g.Sheets {
+			row := roster.ResultsExportRow{Group: g.Group.Name, Project: g.Group.ProjectTitle, Juror: sh.JurorName, ShareTenths: sh.ShareTenths}
+			points := make(map[uint]int, len(sh.Sheet.Scores))
+			for _, sc := range sh.Sheet.Scores {
+				points[sc.CriterionID] = sc.Points
+			}
+			for _, c := range r.Rubric {
+				p, ok := points[c.ID]
+				if !ok {
+					p = -1
+				}
+				row.Points = append(row.Points, p)
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		sum := roster.ResultsExportRow{Group: g.Group.Name, Project: g.Group.ProjectTitle, ShareTenths: -1, Rank: g.Rank,
+			State: groupState(g), Disputed: g.Disputed}
+		if !g.Pending {
+			sum.ShareTenths = g.ResultTenths
+		}
+		for _, c := range g.Criteria {
+			p := c.Hundredths
+			if c.Counted == 0 {
+				p = -1
+			}
+			sum.Points = append(sum.Points, p)
+		}
+		t.Rows = append(t.Rows, sum)
+	}
+	return r.Cohort, t, nil
+}
+
+// groupState names a group's result in one word: passed, failed, pending.
+func groupState(g GroupResult) string {
+	switch {
+	case g.Pending:
+		return "pending"
+	case g.Passed:
+		return "passed"
+	}
+	return "failed"
 }

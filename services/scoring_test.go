@@ -1,6 +1,7 @@
 package services_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"kohorte/models"
 	"kohorte/services"
+	"kohorte/services/roster"
 )
 
 // TestJuryResultsWorkedOutByHand is the key test: four groups, three
@@ -536,5 +538,42 @@ func TestParseAndFormatPoints(t *testing.T) {
 	}
 	if got := services.FormatPoints(25, "."); got != "0.25" {
 		t.Errorf("FormatPoints(25) = %q", got)
+	}
+}
+
+// TestResultsExportCSVAndXLSX: the CSV holds each counted sheet and each
+// group's result line, with German decimals; the workbook opens.
+func TestResultsExportCSVAndXLSX(t *testing.T) {
+	t.Parallel()
+	j := newJuryEnv(t)
+	svc, _ := j.services(t)
+	j.scoreAll(t, svc)
+	_, table, err := svc.Results.ExportTable(context.Background(), j.admin, j.cohort.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csvOut bytes.Buffer
+	if err := roster.WriteResultsCSV(&csvOut, roster.German, table); err != nil {
+		t.Fatal(err)
+	}
+	text := csvOut.String()
+	for _, want := range []string{
+		"Gruppe;Projekt;Jurorin/Juror;Innovationsgrad;Fachliche Fundierung;Relevanz für die Netzwerkarbeit;Präsentation;Anteil %;Rang;Ergebnis;Abweichung\r\n",
+		"Gruppe 1;Projekt 1;Jurorin 2;9;18;4,5;9;90;;;\r\n",
+		"Gruppe 2;Projekt 2;Gruppenergebnis;5;10;2,5;5;50;2;bestanden;\r\n",
+		"Gruppe 3;Projekt 3;Gruppenergebnis;3,33;5,33;1,17;2,67;28,7;3;nicht bestanden;Jury uneinig\r\n",
+		"Gruppe 4;Projekt 4;Gruppenergebnis;;;;;;;offen;\r\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("CSV lacks %q:\n%s", want, text)
+		}
+	}
+	// Juror 3's conflicted sheet for group 2 is not in the export.
+	if strings.Contains(text, "Gruppe 2;Projekt 2;Jurorin 3") {
+		t.Error("the conflicted sheet is exported")
+	}
+	var xlsx bytes.Buffer
+	if err := roster.WriteResultsXLSX(&xlsx, roster.English, "Frühjahr 2023", table); err != nil || xlsx.Len() < 1000 {
+		t.Fatalf("xlsx: %d bytes, %v", xlsx.Len(), err)
 	}
 }
