@@ -114,6 +114,17 @@ var apiAccess = map[string]string{
 	"DELETE /api/v1/groups/:id/conflicts/:userId": "staff",
 	"POST /api/v1/cohorts/:id/scoring/open":       "staff",
 	"POST /api/v1/me/conflicts":                   "juror",
+	// Jury scoring and results.
+	"GET /api/v1/me/jury":                      "juror",
+	"GET /api/v1/cohorts/:id/scoring":          "juror",
+	"GET /api/v1/groups/:id/sheet":             "juror",
+	"PUT /api/v1/groups/:id/sheet":             "juror",
+	"POST /api/v1/groups/:id/sheet/submit":     "juror",
+	"POST /api/v1/sheets/:id/reopen":           "staff",
+	"GET /api/v1/cohorts/:id/results":          "staff",
+	"POST /api/v1/cohorts/:id/results/release": "staff",
+	"GET /api/v1/cohorts/:id/results/export":   "staff",
+	"GET /api/v1/me/group-result":              "participant",
 }
 
 // unclassified lists the routes the router serves without a rule in its
@@ -191,6 +202,9 @@ func allowed(need, role string) bool {
 		return true
 	case "self":
 		return role != ""
+	case "juror":
+		// Juror routes are for jurors alone: staff too are refused.
+		return role == "juror"
 	}
 	return rank[role] >= rank[need]
 }
@@ -201,7 +215,8 @@ func (f *fixture) fingerprint(t *testing.T) string {
 	var out []string
 	for _, table := range []string{"users", "sessions", "user_tokens", "api_tokens", "audit_events", "courses", "cohorts",
 		"course_issuers", "participants", "enrollments", "cohort_sessions", "calendar_tokens", "attendances",
-		"project_groups", "group_members", "rubric_criteria", "cohort_juries", "jurors", "jury_conflicts"} {
+		"project_groups", "group_members", "rubric_criteria", "cohort_juries", "jurors", "jury_conflicts",
+		"score_sheets", "scores"} {
 		var n int64
 		if err := f.db.Table(table).Count(&n).Error; err != nil {
 			t.Fatal(err)
@@ -253,7 +268,7 @@ func TestAccessMatrix(t *testing.T) {
 	ids := map[string]string{"sessions": strconv.Itoa(int(session)), "users": strconv.Itoa(1), "tokens": strconv.Itoa(int(tok.ID)),
 		"courses": strconv.Itoa(int(course)), "cohorts": strconv.Itoa(int(cohort)),
 		"participants": strconv.Itoa(int(person)), "enrollments": strconv.Itoa(int(enrollment)),
-		"groups": strconv.Itoa(int(group))}
+		"groups": strconv.Itoa(int(group)), "sheets": "1"}
 
 	for key, need := range apiAccess {
 		method, path, _ := strings.Cut(key, " ")

@@ -73,11 +73,11 @@ func TestAttendanceAPI(t *testing.T) {
 				{EnrollmentID: zoeEnr, Eligibility: elig{State: "pending", Count: count{Held: 1, Attended: 1}, Lines: []line{
 					{"eligibility.attendance.met", "Attendance 1 of 1 required sessions = 100.0 % ≥ 80 %: met"},
 					{"eligibility.closing.none", "Closing: no closing day planned yet: open"},
-					{"eligibility.jury.pending", "Jury: still open"}}}},
+					{"eligibility.jury.no_group", "Jury: not in a project group: open"}}}},
 				{EnrollmentID: ayseEnr, Eligibility: elig{State: "pending", Count: count{Excused: 1}, Lines: []line{
 					{"eligibility.attendance.none_held", "Attendance: no required session held yet: open"},
 					{"eligibility.closing.none", "Closing: no closing day planned yet: open"},
-					{"eligibility.jury.pending", "Jury: still open"}}}},
+					{"eligibility.jury.no_group", "Jury: not in a project group: open"}}}},
 			}}},
 		{Name: "sheet", Cookie: admin, Method: http.MethodGet, Path: sessionPath, Status: http.StatusOK,
 			Want: struct{ Rows []sheetRow }{[]sheetRow{{zoeEnr, "present", "remote", ""}, {ayseEnr, "excused", "", "krank"}}}},
@@ -104,13 +104,13 @@ func TestAttendanceAPI(t *testing.T) {
 				Eligibility: elig{State: "pending", Count: count{Held: 1, Attended: 1}, Lines: []line{
 					{"eligibility.attendance.met", "Attendance 1 of 1 required sessions = 100.0 % ≥ 80 %: met"},
 					{"eligibility.closing.none", "Closing: no closing day planned yet: open"},
-					{"eligibility.jury.pending", "Jury: still open"}}}}}}}},
+					{"eligibility.jury.no_group", "Jury: not in a project group: open"}}}}}}}},
 		{Name: "the other's own", Cookie: other, Method: http.MethodGet, Path: "/api/v1/me/attendance", Status: http.StatusOK,
 			Want: struct{ Items []mine }{[]mine{{CohortName: "Frühjahr 2023", Attendance: row{EnrollmentID: ayseEnr,
 				Eligibility: elig{State: "pending", Count: count{Excused: 1}, Lines: []line{
 					{"eligibility.attendance.none_held", "Attendance: no required session held yet: open"},
 					{"eligibility.closing.none", "Closing: no closing day planned yet: open"},
-					{"eligibility.jury.pending", "Jury: still open"}}}}}}}},
+					{"eligibility.jury.no_group", "Jury: not in a project group: open"}}}}}}}},
 		{Name: "the grid", Cookie: me, Method: http.MethodGet, Path: gridPath, Status: http.StatusForbidden},
 		{Name: "the sheet", Cookie: me, Method: http.MethodGet, Path: sessionPath, Status: http.StatusForbidden},
 		{Name: "recording", Cookie: me, Method: http.MethodPut, Path: sessionPath, Body: entries, Status: http.StatusForbidden},

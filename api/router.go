@@ -203,6 +203,20 @@ func NewRouter(d Deps) (*Router, error) {
 	v1.DELETE(access.Staff, "/groups/:id/conflicts/:userId", h.removeConflict)
 	v1.POST(access.Staff, "/cohorts/:id/scoring/open", h.openScoring)
 	v1.POST(access.Juror, "/me/conflicts", h.declareConflict)
+	// Jury scoring and results: jurors score the groups of the cohorts they
+	// are appointed to (the services answer 404 for others and for
+	// conflicted groups); staff reopen sheets and release results; a
+	// member sees their own group's released result.
+	v1.GET(access.Juror, "/me/jury", h.myJury)
+	v1.GET(access.Juror, "/cohorts/:id/scoring", h.cohortScoring)
+	v1.GET(access.Juror, "/groups/:id/sheet", h.groupSheet)
+	v1.Handle(access.Juror, http.MethodPut, "/groups/:id/sheet", h.saveSheet)
+	v1.POST(access.Juror, "/groups/:id/sheet/submit", h.submitSheet)
+	v1.POST(access.Staff, "/sheets/:id/reopen", h.reopenSheet)
+	v1.GET(access.Staff, "/cohorts/:id/results", h.cohortResults)
+	v1.POST(access.Staff, "/cohorts/:id/results/release", h.releaseResults)
+	v1.GET(access.Staff, "/cohorts/:id/results/export", h.exportResults)
+	v1.GET(access.Participant, "/me/group-result", h.myGroupResult)
 
 	if d.UI != nil {
 		d.UI.Register(&r.RouterGroup, routes)

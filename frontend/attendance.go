@@ -130,7 +130,7 @@ func toEligibilityView(el services.Eligibility, lang string) eligibilityView {
 	for _, l := range el.Lines {
 		p := services.Params{}
 		for k, val := range l.Params {
-			if k == "rate" {
+			if k == "rate" || k == "share" {
 				val = services.FormatTenths(val.(int), mark)
 			}
 			p[k] = val

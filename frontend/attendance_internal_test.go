@@ -18,7 +18,7 @@ func TestEveryReasonRendersInEveryLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := services.Params{"attended": 9, "held": 11, "rate": 818, "min": 80, "remaining": 2, "day": 2, "date": "27.11.2026"}
+	p := services.Params{"attended": 9, "held": 11, "rate": 818, "share": 500, "min": 80, "remaining": 2, "day": 2, "date": "27.11.2026"}
 	for _, r := range services.Reasons() {
 		for _, l := range supportedLangs() {
 			v := toEligibilityView(services.Eligibility{Lines: []services.RuleLine{{Reason: r, Params: p}}}, l.Code)

@@ -120,7 +120,7 @@ func TestAttendanceGridSheetAndOwnPage(t *testing.T) {
 	expectRedirect(t, c.post(grid, cell(enr[0], w1.ID, "present_on_site")), fmt.Sprintf("%s#z%d", grid, enr[0].ID))
 	expect(t, c.get(grid), http.StatusOK, sets(enr[0], w1.ID, "present_remote"),
 		"Anwesenheit 1 von 1 Pflichtterminen = 100,0 % ≥ 80 %: erfüllt",
-		closingLine, "Jury: noch offen",
+		closingLine, "Jury: in keiner Projektgruppe: offen",
 		"Anwesenheit 0 von 1 Pflichtterminen = 0,0 % &lt; 80 %: nicht erfüllt", "darf nicht mehr fehlen")
 	expect(t, c.post(grid, cell(enr[0], off.ID, "absent")), http.StatusUnprocessableEntity, "Der Termin ist abgesagt")
 	for _, bad := range []string{"late", "present_on_site.1", ""} {

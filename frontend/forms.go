@@ -372,6 +372,18 @@ var codeMessages = map[services.Code]string{
 	services.CodeJuryNoCriteria:          "jury.err_no_criteria",
 	services.CodeJuryNoGroups:            "jury.err_no_groups",
 	services.CodeJuryNoJurors:            "jury.err_no_jurors",
+	// Jury scoring and results.
+	services.CodeScoreNotOpen:          "ScoringErrNotOpen",
+	services.CodeScoreSubmitted:        "ScoringErrSubmitted",
+	services.CodeScoreNotSubmitted:     "ScoringErrNotSubmitted",
+	services.CodeScoreOutOfRange:       "ScoringErrOutOfRange",
+	services.CodeScoreOffStep:          "ScoringErrOffStep",
+	services.CodeScoreUnknownCriterion: "ScoringErrUnknownCriterion",
+	services.CodeScoreMissing:          "ScoringErrMissing",
+	services.CodeScoreReleased:         "ScoringErrReleased",
+	services.CodeResultsReleased:       "ResultsErrReleased",
+	services.CodeResultsReasonRequired: "ResultsErrReasonRequired",
+	services.CodeResultsNotOpen:        "ResultsErrNotOpen",
 }
 
 // codeMessage is the catalogue message of code, its parameters named as

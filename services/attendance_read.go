@@ -106,7 +106,12 @@ func readGrid(tx *gorm.DB, cohortID uint, only []uint, now time.Time) (Attendanc
 	if err != nil {
 		return g, err
 	}
-	g.Rows = buildGrid(rulesOf(g.Cohort.Course), g.Sessions, es, marks, now)
+	rules := rulesOf(g.Cohort.Course)
+	jury, err := readJuryOutcomes(tx, cohortID, rules.minJuryPercent)
+	if err != nil {
+		return g, err
+	}
+	g.Rows = buildGrid(rules, g.Sessions, es, marks, jury, now)
 	g.AtRisk = atRisk(g.Rows)
 	return g, nil
 }
@@ -147,7 +152,7 @@ func readMarks(tx *gorm.DB, cohortID uint, only []uint) ([]mark, error) {
 
 // buildGrid lays out the rows in one pass over what was read: all cells
 // in one slice, each row a window of it, in the sessions' order.
-func buildGrid(rules eligibilityRules, sessions []models.CohortSession, es []models.Enrollment, marks []mark, now time.Time) []GridRow {
+func buildGrid(rules eligibilityRules, sessions []models.CohortSession, es []models.Enrollment, marks []mark, jury map[uint]juryOutcome, now time.Time) []GridRow {
 	n := len(sessions)
 	col := make(map[uint]int, n)
 	for j, s := range sessions {
@@ -175,7 +180,7 @@ func buildGrid(rules eligibilityRules, sessions []models.CohortSession, es []mod
 	out := make([]GridRow, len(es))
 	for i, e := range es {
 		own := cells[i*n : (i+1)*n : (i+1)*n]
-		out[i] = GridRow{Enrollment: e, Cells: own, Eligibility: evaluate(rules, idx, e, own, now)}
+		out[i] = GridRow{Enrollment: e, Cells: own, Eligibility: evaluate(rules, idx, e, own, jury[e.ID], now)}
 	}
 	return out
 }

@@ -220,7 +220,7 @@ func TestEligibilityOfACohortAgainstHandWorkedNumbers(t *testing.T) {
 			"Attendance 10 of 11 required sessions = 90.9 % ≥ 80 %: met",
 			"Closing day 1 (26.11.2026): present: met",
 			"Closing day 2 (27.11.2026): still ahead: open",
-			"Jury: still open"}},
+			"Jury: not in a project group: open"}},
 		// Bernd: held 12, excused W7 and W9 leave 10; attended K (remote),
 		// W1, W3, W4, W6, W8, W10, C1 = 8. 8/10 = 80 % exactly: met
 		// (800 = 800). Missing C2: 8/11 = 72.7 % < 80 %: one more miss.
@@ -228,7 +228,7 @@ func TestEligibilityOfACohortAgainstHandWorkedNumbers(t *testing.T) {
 			"Attendance 8 of 10 required sessions = 80.0 % ≥ 80 %: met",
 			"Closing day 1 (26.11.2026): present: met",
 			"Closing day 2 (27.11.2026): still ahead: open",
-			"Jury: still open"}},
+			"Jury: not in a project group: open"}},
 		// Carla, enrolled 05.10.: K, W1–W3 are before her time. Held W4–W10
 		// (7) and C1 = 8; attended all but W6 = 7. 7/8 = 87.5 %. Missing C2:
 		// 7/9 = 77.7 % < 80 %: one more miss.
@@ -236,7 +236,7 @@ func TestEligibilityOfACohortAgainstHandWorkedNumbers(t *testing.T) {
 			"Attendance 7 of 8 required sessions = 87.5 % ≥ 80 %: met",
 			"Closing day 1 (26.11.2026): present: met",
 			"Closing day 2 (27.11.2026): still ahead: open",
-			"Jury: still open"}},
+			"Jury: not in a project group: open"}},
 		// Dieter, withdrawn 15.10.: expected at K, W1–W5 (W5 13.10.) = 6;
 		// attended 3 = 50 %; nothing remains for him, so not met. Both
 		// closing days lie after his withdrawal. Withdrawn: on no risk list.
@@ -244,14 +244,14 @@ func TestEligibilityOfACohortAgainstHandWorkedNumbers(t *testing.T) {
 			"Attendance 3 of 6 required sessions = 50.0 % < 80 %: not met",
 			"Closing day 1 (26.11.2026): after the withdrawal: not met",
 			"Closing day 2 (27.11.2026): after the withdrawal: not met",
-			"Jury: still open"}},
+			"Jury: not in a project group: open"}},
 		// Emil: held 12, attended W1–W6 = 6 = 50 %. Even attending C2:
 		// 7/13 = 53.8 % < 80 %: cannot reach it, so not met now.
 		emil.ID: {Held: 12, Attended: 6, Remaining: 1, Rate: 500, State: services.RuleNotMet, Risk: services.RiskCannotReach, Lines: []string{
 			"Attendance 6 of 12 required sessions = 50.0 % < 80 %: not met",
 			"Closing day 1 (26.11.2026): absent: not met",
 			"Closing day 2 (27.11.2026): still ahead: open",
-			"Jury: still open"}},
+			"Jury: not in a project group: open"}},
 		// Frieda: held 12 including the unrecorded C1, which counts as
 		// not attended: 11/12 = 91.66 % → 916. C1 unrecorded: not met.
 		// Missing C2: 11/13 = 84.6 %: no risk.
@@ -259,7 +259,7 @@ func TestEligibilityOfACohortAgainstHandWorkedNumbers(t *testing.T) {
 			"Attendance 11 of 12 required sessions = 91.6 % ≥ 80 %: met",
 			"Closing day 1 (26.11.2026): not recorded: not met",
 			"Closing day 2 (27.11.2026): still ahead: open",
-			"Jury: still open"}},
+			"Jury: not in a project group: open"}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("eligibility on 26.11. (-want +got):\n%s", diff)
@@ -287,7 +287,7 @@ func TestEligibilityOfACohortAgainstHandWorkedNumbers(t *testing.T) {
 		"Attendance 9 of 11 required sessions = 81.8 % ≥ 80 %: met",
 		"Closing day 1 (26.11.2026): present: met",
 		"Closing day 2 (27.11.2026): present: met",
-		"Jury: still open"}}, got[bernd.ID]); diff != "" {
+		"Jury: not in a project group: open"}}, got[bernd.ID]); diff != "" {
 		t.Errorf("Bernd after the closing (-want +got):\n%s", diff)
 	}
 	// Carla: held 9, attended 7: 77.77 % → 777 < 80 %, nothing remains:
@@ -296,7 +296,7 @@ func TestEligibilityOfACohortAgainstHandWorkedNumbers(t *testing.T) {
 		"Attendance 7 of 9 required sessions = 77.7 % < 80 %: not met",
 		"Closing day 1 (26.11.2026): present: met",
 		"Closing day 2 (27.11.2026): absent: not met",
-		"Jury: still open"}}, got[carla.ID]); diff != "" {
+		"Jury: not in a project group: open"}}, got[carla.ID]); diff != "" {
 		t.Errorf("Carla after the closing (-want +got):\n%s", diff)
 	}
 
@@ -309,7 +309,7 @@ func TestEligibilityOfACohortAgainstHandWorkedNumbers(t *testing.T) {
 		"Attendance 3 of 4 required sessions = 75.0 % < 80 %: open, 9 required sessions to come",
 		"Closing day 1 (26.11.2026): still ahead: open",
 		"Closing day 2 (27.11.2026): still ahead: open",
-		"Jury: still open"}}, a.eligibility(t)[anna.ID]); diff != "" {
+		"Jury: not in a project group: open"}}, a.eligibility(t)[anna.ID]); diff != "" {
 		t.Errorf("Anna on 01.10. (-want +got):\n%s", diff)
 	}
 }
@@ -527,9 +527,11 @@ func TestRecordingThirtyCostsAsManyStatementsAsThree(t *testing.T) {
 	}
 }
 
-// TestGridCostsSixQueriesForTenAndFiveHundred: the cohort, its course, its
-// sessions, its enrollments, their people, their attendance.
-func TestGridCostsSixQueriesForTenAndFiveHundred(t *testing.T) {
+// TestGridCostsEightQueriesForTenAndFiveHundred: the cohort, its course, its
+// sessions, its enrollments, their people, their attendance, and for the
+// jury rule the cohort's jury and its group memberships (no results are
+// released here).
+func TestGridCostsEightQueriesForTenAndFiveHundred(t *testing.T) {
 	t.Parallel()
 	counts := map[int]int64{}
 	for _, size := range []int{10, 500} {
@@ -583,8 +585,8 @@ func TestGridCostsSixQueriesForTenAndFiveHundred(t *testing.T) {
 			t.Errorf("size %d: the row alone differs from the grid's (-grid +row):\n%s", size, diff)
 		}
 	}
-	if counts[10] != 6 || counts[500] != 6 {
-		t.Errorf("queries: %v, want 6 for both", counts)
+	if counts[10] != 8 || counts[500] != 8 {
+		t.Errorf("queries: %v, want 8 for both", counts)
 	}
 }
 

@@ -178,6 +178,21 @@ const (
 	CodeDocumentRevoked   Code = "document.revoked"
 )
 
+// Codes of jury scoring and its results (the scoring side of juries).
+const (
+	CodeScoreNotOpen          Code = "score.not_open"
+	CodeScoreSubmitted        Code = "score.submitted"
+	CodeScoreNotSubmitted     Code = "score.not_submitted"
+	CodeScoreOutOfRange       Code = "score.out_of_range" // criterion, max: points
+	CodeScoreOffStep          Code = "score.off_step"     // criterion, step: points
+	CodeScoreUnknownCriterion Code = "score.unknown_criterion"
+	CodeScoreMissing          Code = "score.missing" // criteria: the names not scored, comma-separated
+	CodeScoreReleased         Code = "score.released"
+	CodeResultsReleased       Code = "results.released"
+	CodeResultsReasonRequired Code = "results.reason_required" // missing: sheets not submitted
+	CodeResultsNotOpen        Code = "results.not_open"
+)
+
 // codeMessages hold the English message of every code, with {name} where a
 // parameter goes. The API answers with them; a test checks that every code
 // declared above has one, and the pages' test that each has a translation.
@@ -309,6 +324,19 @@ var codeMessages = map[Code]string{
 	CodeImportUnpackedTooLarge: "the workbook unpacks to more than {mb} MB",
 	CodeImportDamaged:          "the file is damaged: save it again in Excel, or as CSV (UTF-8)",
 	CodeImportBusy:             "the server is reading other lists; try again in a moment",
+
+	// Jury scoring and results.
+	CodeScoreNotOpen:          "scoring of this cohort is not open",
+	CodeScoreSubmitted:        "the sheet is submitted and locked; staff can reopen it",
+	CodeScoreNotSubmitted:     "the sheet is not submitted",
+	CodeScoreOutOfRange:       "the points for {criterion} must be between 0 and {max}",
+	CodeScoreOffStep:          "the points for {criterion} must be in steps of {step}",
+	CodeScoreUnknownCriterion: "is not a criterion of this cohort's rubric",
+	CodeScoreMissing:          "every criterion needs points before submitting; missing: {criteria}",
+	CodeScoreReleased:         "the cohort's results are released; its sheets can no longer be reopened",
+	CodeResultsReleased:       "the cohort's results are released already",
+	CodeResultsReasonRequired: "{missing} sheets are not submitted yet; releasing now needs a reason",
+	CodeResultsNotOpen:        "scoring of this cohort has not opened; there is nothing to release",
 }
 
 // Codes returns every code, sorted, for the tests that check each one is

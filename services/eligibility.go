@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"kohorte/models"
 )
 
@@ -53,6 +55,13 @@ const (
 	ReasonClosingOptional   Reason = "eligibility.closing.not_required"
 	// min: the jury's result is not there yet.
 	ReasonJuryPending Reason = "eligibility.jury.pending"
+	// share (tenths of a percent, floored), min: the group's released result.
+	ReasonJuryMet    Reason = "eligibility.jury.met"
+	ReasonJuryNotMet Reason = "eligibility.jury.not_met"
+	// min: not (or no longer) a member of a project group.
+	ReasonJuryNoGroup Reason = "eligibility.jury.no_group"
+	// min: the group's result is not released yet.
+	ReasonJuryNotReleased Reason = "eligibility.jury.not_released"
 )
 
 // reasonMessages are the English lines of the explanation; the pages
@@ -71,6 +80,10 @@ var reasonMessages = map[Reason]string{
 	ReasonClosingNone:        "Closing: no closing day planned yet: open",
 	ReasonClosingOptional:    "Closing: not required by this course: met",
 	ReasonJuryPending:        "Jury: still open",
+	ReasonJuryMet:            "Jury: group result {share} % ≥ {min} %: met",
+	ReasonJuryNotMet:         "Jury: group result {share} % < {min} %: not met",
+	ReasonJuryNoGroup:        "Jury: not in a project group: open",
+	ReasonJuryNotReleased:    "Jury: the group's result is not released yet: open",
 }
 
 // Reasons lists every reason, for the tests that check each is translated.
@@ -90,7 +103,7 @@ func (l RuleLine) English() string {
 	msg := reasonMessages[l.Reason]
 	for _, k := range slices.Sorted(maps.Keys(l.Params)) {
 		v := l.Params[k]
-		if k == "rate" {
+		if k == "rate" || k == "share" {
 			v = FormatTenths(v.(int), ".")
 		}
 		msg = strings.ReplaceAll(msg, "{"+k+"}", fmt.Sprint(v))
@@ -174,7 +187,7 @@ func indexSessions(sessions []models.CohortSession) sessionIndex {
 // sessions (ordered by start) and the person's cells, one per session in
 // the same order, in integers only: a rate meets min% when
 // attended*100 >= min*held.
-func evaluate(rules eligibilityRules, idx sessionIndex, e models.Enrollment, cells []AttendanceCell, now time.Time) Eligibility {
+func evaluate(rules eligibilityRules, idx sessionIndex, e models.Enrollment, cells []AttendanceCell, jury juryOutcome, now time.Time) Eligibility {
 	el := Eligibility{EnrollmentID: e.ID}
 	closingDay := 0
 	var closing []RuleLine
@@ -209,7 +222,7 @@ func evaluate(rules eligibilityRules, idx sessionIndex, e models.Enrollment, cel
 	}
 	el.Lines = append(el.Lines, attendanceLine(rules.minPercent, el.Count))
 	el.Lines = append(el.Lines, closingLines(rules.closingRequired, closing)...)
-	el.Lines = append(el.Lines, RuleLine{Rule: RuleJury, State: RulePending, Reason: ReasonJuryPending, Params: params("min", rules.minJuryPercent)})
+	el.Lines = append(el.Lines, juryLine(rules.minJuryPercent, jury))
 	el.State = overall(el.Lines)
 	if e.Status != models.EnrollmentWithdrawn {
 		el.Risk = riskOf(rules.minPercent, el.Count)
@@ -293,4 +306,68 @@ func riskOf(min int, c AttendanceCount) Risk {
 		return RiskOneMoreMiss
 	}
 	return RiskNone
+}
+
+// juryOutcome is where a person's project group stands with the jury.
+type juryOutcome struct {
+	inGroup  bool
+	released bool
+	result   GroupResult
+}
+
+// juryLine is the jury rule for one person: met or not met from their
+// group's released result, pending otherwise, saying why.
+func juryLine(min int, o juryOutcome) RuleLine {
+	line := RuleLine{Rule: RuleJury, State: RulePending, Params: params("min", min)}
+	switch {
+	case !o.inGroup:
+		line.Reason = ReasonJuryNoGroup
+	case !o.released:
+		line.Reason = ReasonJuryNotReleased
+	case o.result.Pending:
+		line.Reason = ReasonJuryPending
+	case o.result.Passed:
+		line.State, line.Reason = RuleMet, ReasonJuryMet
+		line.Params["share"] = o.result.ResultTenths
+	default:
+		line.State, line.Reason = RuleNotMet, ReasonJuryNotMet
+		line.Params["share"] = o.result.ResultTenths
+	}
+	return line
+}
+
+// readJuryOutcomes reads where each enrollment of a cohort stands with
+// the jury: the jury's state and the group memberships, and only when
+// results are released, the rest of what the results are computed from.
+// A withdrawn member is in no group.
+func readJuryOutcomes(tx *gorm.DB, cohortID uint, minPercent int) (map[uint]juryOutcome, error) {
+	jury, _, err := juryOf(tx, cohortID)
+	if err != nil {
+		return nil, err
+	}
+	var members []resultMember
+	if jury.ReleasedAt == nil {
+		err := tx.Table("group_members").Select("group_members.group_id, group_members.enrollment_id").
+			Joins("JOIN project_groups ON project_groups.id = group_members.group_id").
+			Joins("JOIN enrollments ON enrollments.id = group_members.enrollment_id").
+			Where("project_groups.cohort_id = ? AND enrollments.status <> ?", cohortID, models.EnrollmentWithdrawn).
+			Scan(&members).Error
+		out := make(map[uint]juryOutcome, len(members))
+		for _, m := range members {
+			out[m.EnrollmentID] = juryOutcome{inGroup: true}
+		}
+		return out, err
+	}
+	d, err := readJuryData(tx, cohortID)
+	if err != nil {
+		return nil, err
+	}
+	r := computeResults(d, minPercent)
+	out := make(map[uint]juryOutcome, len(d.members))
+	for _, g := range r.Groups {
+		for _, m := range g.Members {
+			out[m.EnrollmentID] = juryOutcome{inGroup: true, released: true, result: g}
+		}
+	}
+	return out, nil
 }

@@ -57,6 +57,10 @@ type Services struct {
 	Groups  *Groups
 	Rubrics *Rubrics
 	Jury    *Jury
+	// Scoring lets jurors score project groups; Results forms, releases
+	// and shows the jury's results.
+	Scoring *Scoring
+	Results *Results
 }
 
 // Sessions logs people in and out and authenticates their requests.
@@ -134,6 +138,8 @@ func build(db *gorm.DB, acc *accounts, clk clocks, importSlots chan struct{}) *S
 		Groups:       &Groups{db: db},
 		Rubrics:      &Rubrics{db: db},
 		Jury:         &Jury{db: db, now: clk.now},
+		Scoring:      &Scoring{db: db, now: clk.now},
+		Results:      &Results{db: db, now: clk.now},
 	}
 }
 
