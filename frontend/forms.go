@@ -349,8 +349,12 @@ var codeMessages = map[services.Code]string{
 	services.CodeCheckinCodeInvalid:    "ErrCheckinCodeInvalid",
 	services.CodeCheckinNotExpected:    "ErrCheckinNotExpected",
 
-	services.CodeDocumentNotIssued: "ErrDocumentNotIssued",
-	services.CodeDocumentRevoked:   "ErrDocumentRevoked",
+	services.CodeDocumentNotIssued:     "ErrDocumentNotIssued",
+	services.CodeDocumentRevoked:       "ErrDocumentRevoked",
+	services.CodeDocumentAlreadyIssued: "ErrDocumentAlreadyIssued",
+	services.CodeDocumentNotEligible:   "ErrDocumentNotEligible",
+	services.CodeDocumentWithdrawn:     "ErrDocumentWithdrawn",
+	services.CodeDocumentSuperseded:    "ErrDocumentSuperseded",
 }
 
 // codeMessage is the catalogue message of code, its parameters named as
