@@ -371,3 +371,37 @@ func TestConcurrentIssuesNeverIssueTwice(t *testing.T) {
 		}
 	}
 }
+
+func TestOnlyTheHolderAndStaffFetchADocument(t *testing.T) {
+	env := newIssuingEnv(t, 2)
+	ctx := context.Background()
+	u := models.User{Email: "p0@example.org", DisplayName: "Zoë", Role: models.RoleParticipant}
+	must(t, env.db.Create(&u).Error)
+	must(t, env.db.Model(&models.Participant{}).Where("id = ?", env.enroll[0].ParticipantID).Update("user_id", u.ID).Error)
+	own, err := env.docs.IssueConfirmation(ctx, env.staff, env.enroll[0].ID, testIssue)
+	must(t, err)
+	other, err := env.docs.IssueConfirmation(ctx, env.staff, env.enroll[1].ID, testIssue)
+	must(t, err)
+	holder := Actor{UserID: u.ID, Email: u.Email, Role: models.RoleParticipant}
+
+	if f, err := env.docs.File(ctx, holder, own.ID); err != nil || f.Number != own.Number || f.LastName != "Ćosić 0" || len(f.PDF) == 0 {
+		t.Errorf("own document: %v, %s %s", err, f.Number, f.LastName)
+	}
+	if _, err := env.docs.File(ctx, holder, other.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("another's document: %v", err)
+	}
+	if _, err := env.docs.File(ctx, Actor{UserID: env.staff.UserID, Role: models.RoleJuror}, own.ID); !errors.Is(err, ErrForbidden) {
+		t.Errorf("a juror: %v", err)
+	}
+	if f, err := env.docs.File(ctx, env.staff, other.ID); err != nil || f.Number != other.Number {
+		t.Errorf("staff: %v", err)
+	}
+	mine, err := env.docs.Mine(ctx, holder)
+	must(t, err)
+	if len(mine) != 1 || mine[0].ID != own.ID {
+		t.Errorf("own list %+v", mine)
+	}
+	if _, _, err := env.docs.List(ctx, holder, DocumentFilter{}); !errors.Is(err, ErrForbidden) {
+		t.Errorf("a participant read the register: %v", err)
+	}
+}
