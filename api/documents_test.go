@@ -85,7 +85,9 @@ func TestIssueDownloadReissueRevokeThroughTheAPI(t *testing.T) {
 			Status: http.StatusOK, Check: download},
 		{Name: "the holder's list", Cookie: zoe, Method: http.MethodGet, Path: "/api/v1/me/documents", Status: http.StatusOK,
 			Check: func(t *testing.T, r *apitest.Response) {
-				var out struct{ Items []struct{ Number, Course, Cohort string } }
+				var out struct {
+					Items []struct{ Number, Course, Cohort string }
+				}
 				r.JSON(t, &out)
 				if len(out.Items) != 2 || out.Items[0].Cohort != "Frühjahr 2023" {
 					t.Errorf("own documents %+v", out.Items)
