@@ -2,7 +2,6 @@ package services
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -110,9 +109,10 @@ func (f DocumentFilter) apply(q *gorm.DB) *gorm.DB {
 	if f.Year != 0 {
 		q = q.Where("d.issued_on >= ? AND d.issued_on <= ?", models.NewDate(f.Year, 1, 1), models.NewDate(f.Year, 12, 31))
 	}
-	if s := strings.TrimSpace(f.Search); s != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(s)) + "%"
-		q = q.Where(`(LOWER(d.holder) LIKE ? ESCAPE '\' OR LOWER(d.number) LIKE ? ESCAPE '\')`, like, like)
+	// Every word of the search must be in the person's folded name or
+	// in the number: "özt" finds Öztürk, "KOH-T 2023" a confirmation.
+	for _, p := range searchPatterns(f.Search) {
+		q = q.Where(`(p.search_text LIKE ? ESCAPE '\' OR LOWER(d.number) LIKE ? ESCAPE '\')`, p, p)
 	}
 	return q
 }
@@ -262,4 +262,50 @@ func (s *Documents) File(ctx context.Context, actor Actor, id uint) (DocumentFil
 		return nil
 	})
 	return f, err
+}
+
+// CohortDocuments is a cohort's page of documents: everyone with where
+// their certificate rules stand and the documents they hold.
+type CohortDocuments struct {
+	Cohort models.Cohort
+	Rows   []CohortDocumentRow
+}
+
+// CohortDocumentRow is one enrollment with its documents, newest first.
+type CohortDocumentRow struct {
+	Enrollment  models.Enrollment
+	Eligibility Eligibility
+	Passes      bool
+	Documents   []DocumentRow
+}
+
+// Cohort reads a cohort's enrollments with their eligibility and
+// documents in one read transaction, whatever the cohort's size.
+func (s *Documents) Cohort(ctx context.Context, actor Actor, cohortID uint) (CohortDocuments, error) {
+	if !actor.IsStaff() {
+		return CohortDocuments{}, ErrForbidden
+	}
+	var out CohortDocuments
+	err := readTransaction(ctx, s.db, func(tx *gorm.DB) error {
+		g, err := readGrid(tx, cohortID, nil, s.now())
+		if err != nil {
+			return err
+		}
+		docs, err := scanDocuments(DocumentFilter{CohortID: cohortID}.apply(registerQuery(tx)).Order("d.issued_on DESC, d.number DESC"))
+		if err != nil {
+			return err
+		}
+		byEnrollment := make(map[uint][]DocumentRow)
+		for _, d := range docs {
+			byEnrollment[d.EnrollmentID] = append(byEnrollment[d.EnrollmentID], d)
+		}
+		out.Cohort = g.Cohort
+		passes := s.passing()
+		for _, r := range g.Rows {
+			out.Rows = append(out.Rows, CohortDocumentRow{Enrollment: r.Enrollment, Eligibility: r.Eligibility,
+				Passes: passes(r.Eligibility), Documents: byEnrollment[r.Enrollment.ID]})
+		}
+		return nil
+	})
+	return out, err
 }
