@@ -125,6 +125,17 @@ var apiAccess = map[string]string{
 	"POST /api/v1/cohorts/:id/results/release": "staff",
 	"GET /api/v1/cohorts/:id/results/export":   "staff",
 	"GET /api/v1/me/group-result":              "participant",
+
+	// Certificates and attendance confirmations.
+	"POST /api/v1/enrollments/:id/certificate":  "staff",
+	"POST /api/v1/enrollments/:id/confirmation": "staff",
+	"POST /api/v1/cohorts/:id/certificates":     "staff",
+	"GET /api/v1/documents":                     "staff",
+	"GET /api/v1/documents/:id/pdf":             "staff",
+	"POST /api/v1/documents/:id/reissue":        "staff",
+	"POST /api/v1/documents/:id/revoke":         "staff",
+	"GET /api/v1/me/documents":                  "participant",
+	"GET /api/v1/me/documents/:id/pdf":          "participant",
 }
 
 // unclassified lists the routes the router serves without a rule in its
@@ -216,7 +227,7 @@ func (f *fixture) fingerprint(t *testing.T) string {
 	for _, table := range []string{"users", "sessions", "user_tokens", "api_tokens", "audit_events", "courses", "cohorts",
 		"course_issuers", "participants", "enrollments", "cohort_sessions", "calendar_tokens", "attendances",
 		"project_groups", "group_members", "rubric_criteria", "cohort_juries", "jurors", "jury_conflicts",
-		"score_sheets", "scores"} {
+		"score_sheets", "scores", "issued_documents", "document_counters"} {
 		var n int64
 		if err := f.db.Table(table).Count(&n).Error; err != nil {
 			t.Fatal(err)
@@ -230,6 +241,9 @@ func (f *fixture) fingerprint(t *testing.T) string {
 	var enrollments []string
 	f.db.Model(&models.Enrollment{}).Order("id").Pluck("status", &enrollments)
 	out = append(out, enrollments...)
+	var documents []string
+	f.db.Model(&models.IssuedDocument{}).Order("id").Pluck("number || ':' || revoke_reason", &documents)
+	out = append(out, documents...)
 	var sessions []string
 	f.db.Model(&models.CohortSession{}).Order("id").Pluck("title || ':' || sequence || ':' || cancel_reason", &sessions)
 	out = append(out, sessions...)
@@ -264,8 +278,10 @@ func TestAccessMatrix(t *testing.T) {
 	person, enrollment := f.seedEnrollment(t, admin, cohort, "zoe@example.org")
 	session := f.seedSession(t, admin, cohort)
 	group := f.seedGroup(t, admin, cohort, "Gruppe A")
-	// Ids of other people's objects: the admin's account and token, a course and a cohort.
-	ids := map[string]string{"sessions": strconv.Itoa(int(session)), "users": strconv.Itoa(1), "tokens": strconv.Itoa(int(tok.ID)),
+	doc := f.registerDocument(t, enrollment, course, "KOH-2023-0001", strings.Repeat("A", 43), []byte("%PDF-1.4 Zoë's"))
+	// Ids of other people's objects: the admin's account and token, a
+	// course and a cohort, Zoë's certificate.
+	ids := map[string]string{"documents": strconv.Itoa(int(doc.ID)), "sessions": strconv.Itoa(int(session)), "users": strconv.Itoa(1), "tokens": strconv.Itoa(int(tok.ID)),
 		"courses": strconv.Itoa(int(course)), "cohorts": strconv.Itoa(int(cohort)),
 		"participants": strconv.Itoa(int(person)), "enrollments": strconv.Itoa(int(enrollment)),
 		"groups": strconv.Itoa(int(group)), "sheets": "1"}
@@ -311,6 +327,15 @@ func TestAccessMatrix(t *testing.T) {
 			t.Errorf("%s changed data: %s → %s", key, before, after)
 		}
 	}
+
+	// A participant passes the route check of their own documents but
+	// never gets anyone else's by its id.
+	f.client.Run(t, []apitest.Row{
+		{Name: "another's document by id", Cookie: callers[1].cookie, Method: http.MethodGet,
+			Path: "/api/v1/me/documents/" + ids["documents"] + "/pdf", Status: http.StatusNotFound},
+		{Name: "own documents hold none of another's", Cookie: callers[1].cookie, Method: http.MethodGet,
+			Path: "/api/v1/me/documents", Status: http.StatusOK, Want: map[string]any{"items": []any{}}},
+	})
 
 	// Staff pass the route check but may not touch an admin's account or token.
 	staff := callers[3].cookie

@@ -217,6 +217,17 @@ func NewRouter(d Deps) (*Router, error) {
 	v1.POST(access.Staff, "/cohorts/:id/results/release", h.releaseResults)
 	v1.GET(access.Staff, "/cohorts/:id/results/export", h.exportResults)
 	v1.GET(access.Participant, "/me/group-result", h.myGroupResult)
+	// Certificates and attendance confirmations: issued by staff, read by
+	// staff and by their holders, each only their own.
+	v1.POST(access.Staff, "/enrollments/:id/certificate", h.issueCertificate)
+	v1.POST(access.Staff, "/enrollments/:id/confirmation", h.issueConfirmation)
+	v1.POST(access.Staff, "/cohorts/:id/certificates", h.issueCohortCertificates)
+	v1.GET(access.Staff, "/documents", h.listDocuments)
+	v1.GET(access.Staff, "/documents/:id/pdf", h.downloadDocument)
+	v1.POST(access.Staff, "/documents/:id/reissue", h.reissueDocument)
+	v1.POST(access.Staff, "/documents/:id/revoke", h.revokeDocument)
+	v1.GET(access.Participant, "/me/documents", h.myDocuments)
+	v1.GET(access.Participant, "/me/documents/:id/pdf", h.downloadDocument)
 
 	if d.UI != nil {
 		d.UI.Register(&r.RouterGroup, routes)

@@ -350,8 +350,12 @@ var codeMessages = map[services.Code]string{
 	services.CodeCheckinCodeInvalid:    "ErrCheckinCodeInvalid",
 	services.CodeCheckinNotExpected:    "ErrCheckinNotExpected",
 
-	services.CodeDocumentNotIssued: "ErrDocumentNotIssued",
-	services.CodeDocumentRevoked:   "ErrDocumentRevoked",
+	services.CodeDocumentNotIssued:     "ErrDocumentNotIssued",
+	services.CodeDocumentRevoked:       "ErrDocumentRevoked",
+	services.CodeDocumentAlreadyIssued: "ErrDocumentAlreadyIssued",
+	services.CodeDocumentNotEligible:   "ErrDocumentNotEligible",
+	services.CodeDocumentWithdrawn:     "ErrDocumentWithdrawn",
+	services.CodeDocumentSuperseded:    "ErrDocumentSuperseded",
 
 	// Project groups, rubrics and juries.
 	services.CodeGroupNameTaken:          "groups.err_name_taken",

@@ -128,4 +128,19 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	g.POST(access.Participant, "/meine-kurse/kalender", ui.openMyCalendar)
 	g.POST(access.Participant, "/meine-kurse/kalender/widerrufen", ui.revokeMyCalendar)
 	page(access.Participant, "/meine-anwesenheit", ui.myAttendancePage)
+
+	// Certificates and attendance confirmations: staff issue, correct and
+	// revoke them on the cohort's page and keep the register; a graduate
+	// downloads their own, the service decides whose.
+	page(access.Staff, "/kohorten/:id/dokumente", ui.cohortDocumentsPage)
+	g.POST(access.Staff, "/kohorten/:id/dokumente", ui.issueDocument)
+	g.POST(access.Staff, "/kohorten/:id/dokumente/alle", ui.issueAll)
+	g.POST(access.Staff, "/kohorten/:id/dokumente/:doc/neu", ui.reissueDocument)
+	g.POST(access.Staff, "/kohorten/:id/dokumente/:doc/widerrufen", ui.revokeDocument)
+	page(access.Staff, "/dokumente", ui.registerPage)
+	page(access.Staff, "/dokumente/export.csv", ui.registerCSV)
+	page(access.Staff, "/dokumente/export.xlsx", ui.registerXLSX)
+	page(access.Staff, "/dokumente/:id/pdf", ui.downloadDocument)
+	page(access.Participant, "/meine-dokumente", ui.myDocumentsPage)
+	page(access.Participant, "/meine-dokumente/:id/pdf", ui.downloadDocument)
 }

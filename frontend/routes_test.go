@@ -70,6 +70,10 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"POST /termine/:id/check-in/schliessen":          access.Staff,
 		"POST /verify":                                   access.Public,
 		"POST /check-in/:id":                             {Roles: []models.Role{models.RoleParticipant}},
+		"POST /kohorten/:id/dokumente":                   access.Staff,
+		"POST /kohorten/:id/dokumente/alle":              access.Staff,
+		"POST /kohorten/:id/dokumente/:doc/neu":          access.Staff,
+		"POST /kohorten/:id/dokumente/:doc/widerrufen":   access.Staff,
 	}
 	for path, rule := range map[string]access.Rule{
 		"/":                   access.Public,
@@ -116,6 +120,13 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"/termine/:id/anwesenheit":             access.Staff,
 		"/termine/:id/check-in":                access.Staff,
 		"/check-in/:id":                        {Roles: []models.Role{models.RoleParticipant}},
+		"/kohorten/:id/dokumente":              access.Staff,
+		"/dokumente":                           access.Staff,
+		"/dokumente/export.csv":                access.Staff,
+		"/dokumente/export.xlsx":               access.Staff,
+		"/dokumente/:id/pdf":                   access.Staff,
+		"/meine-dokumente":                     {Roles: []models.Role{models.RoleParticipant}},
+		"/meine-dokumente/:id/pdf":             {Roles: []models.Role{models.RoleParticipant}},
 	} {
 		want["GET "+path] = rule
 		want["HEAD "+path] = rule

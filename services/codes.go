@@ -176,6 +176,13 @@ const (
 const (
 	CodeDocumentNotIssued Code = "document.not_issued"
 	CodeDocumentRevoked   Code = "document.revoked"
+	// number: the enrollment's current document of that kind.
+	CodeDocumentAlreadyIssued Code = "document.already_issued"
+	// state: where the certificate rules stand (not_met or pending).
+	CodeDocumentNotEligible Code = "document.not_eligible"
+	CodeDocumentWithdrawn   Code = "document.withdrawn"
+	// number: the document that corrected this one.
+	CodeDocumentSuperseded Code = "document.superseded"
 )
 
 // Codes of jury scoring and its results (the scoring side of juries).
@@ -197,17 +204,21 @@ const (
 // parameter goes. The API answers with them; a test checks that every code
 // declared above has one, and the pages' test that each has a translation.
 var codeMessages = map[Code]string{
-	CodeDocumentNotIssued: "This file is not a document issued by Kohorte: it differs from every issued one, if only by one byte.",
-	CodeDocumentRevoked:   "The document has been revoked already.",
-	CodeInternal:          "An internal error occurred.",
-	CodeInvalidInput:      "The input is invalid.",
-	CodeNotFound:          "The requested resource does not exist.",
-	CodeForbidden:         "You are not allowed to do this.",
-	CodeUnauthorized:      "Please log in.",
-	CodeTooManyTries:      "Too many attempts. Please wait and try again.",
-	CodeUnavailable:       "The service is temporarily unavailable.",
-	CodeInvalidAction:     "The action is not allowed in this state.",
-	CodeConflict:          "The request conflicts with the current state.",
+	CodeDocumentNotIssued:     "This file is not a document issued by Kohorte: it differs from every issued one, if only by one byte.",
+	CodeDocumentRevoked:       "The document has been revoked already.",
+	CodeDocumentAlreadyIssued: "This person already holds a current document of this kind ({number}); correct it by re-issuing.",
+	CodeDocumentNotEligible:   "Not every certificate rule holds; give a reason to issue the certificate all the same.",
+	CodeDocumentWithdrawn:     "A person who withdrew gets no certificate, only an attendance confirmation.",
+	CodeDocumentSuperseded:    "The document has been corrected already, by {number}.",
+	CodeInternal:              "An internal error occurred.",
+	CodeInvalidInput:          "The input is invalid.",
+	CodeNotFound:              "The requested resource does not exist.",
+	CodeForbidden:             "You are not allowed to do this.",
+	CodeUnauthorized:          "Please log in.",
+	CodeTooManyTries:          "Too many attempts. Please wait and try again.",
+	CodeUnavailable:           "The service is temporarily unavailable.",
+	CodeInvalidAction:         "The action is not allowed in this state.",
+	CodeConflict:              "The request conflicts with the current state.",
 
 	CodeRequired:     "is required",
 	CodeTooLong:      "must be at most {max} characters long",

@@ -147,13 +147,17 @@ func checkSessionsWithin(tx *gorm.DB, c models.Cohort) error {
 }
 
 // SetCohortStatus moves a cohort to the next status: planned, running,
-// completed, archived, in this order only.
+// completed, archived, in this order only. Completing a cohort settles its
+// enrollments from their eligibility (settleEnrollments).
 func (s *Cohorts) SetCohortStatus(ctx context.Context, actor Actor, id uint, status models.CohortStatus) (models.Cohort, error) {
 	return s.changeCohort(ctx, actor, id, "cohort.status_changed", func(tx *gorm.DB, c *models.Cohort) error {
 		if status == "" || c.Status.Next() != status {
 			return refuse(ErrInvalidAction, CodeCohortStatusStep, "from", c.Status, "to", status)
 		}
 		c.Status = status
+		if status == models.CohortCompleted {
+			return settleEnrollments(tx, actor, c.ID, s.clock(), passingOr(s.passes))
+		}
 		return nil
 	})
 }

@@ -79,6 +79,11 @@ type Tokens struct{ *accounts }
 type Cohorts struct {
 	db  *gorm.DB
 	now func() models.Date
+	// clock tells the instant, for the eligibility that completing a
+	// cohort settles.
+	clock func() time.Time
+	// passes tells who passed the course; rulesHold when nil.
+	passes func(Eligibility) bool
 }
 
 // Enrollments manages who is in which cohort.
@@ -129,7 +134,7 @@ func build(db *gorm.DB, acc *accounts, clk clocks, importSlots chan struct{}) *S
 		Passwords:    &Passwords{acc},
 		Tokens:       &Tokens{acc},
 		Courses:      &Courses{db: db},
-		Cohorts:      &Cohorts{db: db, now: today},
+		Cohorts:      &Cohorts{db: db, now: today, clock: clk.now},
 		Enrollments:  &Enrollments{db: db, now: today, importSlots: importSlots},
 		Participants: &Participants{db: db, accounts: acc},
 		Schedule:     &Schedule{db: db, today: today, now: clk.now},

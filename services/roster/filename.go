@@ -88,3 +88,54 @@ func rfc5987(s string) string {
 	}
 	return b.String()
 }
+
+// DocumentDisposition names the download of an issued document
+// Nachname_Vorname_KOH-2023-0016.pdf: in the plain parameter with the
+// letters spelled in ASCII, in filename* (RFC 6266) as the name is
+// written. inline shows it in the browser instead of saving it.
+func DocumentDisposition(lastName, firstName, number string, inline bool) string {
+	kind := "attachment"
+	if inline {
+		kind = "inline"
+	}
+	parts := []string{lastName, firstName, number}
+	ascii, utf := make([]string, 0, 3), make([]string, 0, 3)
+	for _, p := range parts {
+		if a := asciiNamePart(p); a != "" {
+			ascii = append(ascii, a)
+		}
+		if u := strings.Trim(fileName(strings.TrimSpace(p)), "-."); u != "" {
+			utf = append(utf, u)
+		}
+	}
+	return fmt.Sprintf(`%s; filename="%s.pdf"; filename*=UTF-8''%s.pdf`, kind,
+		strings.Join(ascii, "_"), rfc5987(strings.Join(utf, "_")))
+}
+
+// asciiNamePart keeps a name's case but spells it in ASCII letters,
+// digits and hyphens: "Ćosić-Şahin" becomes "Cosic-Sahin", "Zoë" "Zoe".
+func asciiNamePart(s string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range umlauts.Replace(s) {
+		lower := unicode.ToLower(r)
+		if p := plainLetter(lower); p != lower {
+			if unicode.IsUpper(r) {
+				p = unicode.ToUpper(p)
+			}
+			r = p
+		}
+		switch {
+		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			hyphen = false
+		case unicode.IsLetter(r):
+		default:
+			hyphen = true
+		}
+	}
+	return b.String()
+}

@@ -56,7 +56,12 @@ func newZipSheet(w io.Writer, sheetName string, headers []string) (*zipSheet, er
 	z.sheet.WriteString(xml.Header + `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
 		`<sheetViews><sheetView tabSelected="1" workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>` +
 		`<selection pane="bottomLeft"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>`)
-	for i, width := range exportWidths[:len(headers)] {
+	for i := range headers {
+		// Columns beyond the participant list's get a common width.
+		width := 18.0
+		if i < len(exportWidths) {
+			width = exportWidths[i]
+		}
 		fmt.Fprintf(z.sheet, `<col min="%d" max="%d" width="%s" customWidth="1"/>`, i+1, i+1, strconv.FormatFloat(width, 'f', -1, 64))
 	}
 	z.sheet.WriteString(`</cols><sheetData>`)
