@@ -551,8 +551,12 @@ func TestLoadHarnessRunsEveryJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	journeys := site.Journeys(bare.URL)
-	if len(journeys) < 17 || !strings.HasPrefix(journeys[len(journeys)-1].Name, "record a session") {
-		t.Fatalf("%d journeys, the attendance ones missing?", len(journeys))
+	names := make([]string, len(journeys))
+	for i, j := range journeys {
+		names[i] = j.Name
+	}
+	if !slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "record a session") }) {
+		t.Fatalf("journeys %q: the attendance ones are missing", names)
 	}
 	for _, j := range journeys {
 		r, err := load.Run(ctx, j, load.Settings{Connections: 2, Duration: 10 * time.Second, MaxRequests: 10})

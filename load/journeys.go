@@ -31,7 +31,17 @@ type Site struct {
 	MidSize    int
 	MidSession uint
 	MidEntries []map[string]any
+	// Drafts are score sheets that jurors of the data set save, each their
+	// own, as at a closing day; JurorView is the first juror's view of
+	// their cohort. Both are empty when no cohort's scoring is open.
+	Drafts    []vegeta.Target
+	JurorView vegeta.Target
+	// cohorts are the ids of the cohorts not archived, for finding juries.
+	cohorts []uint
 }
+
+// wantJurors is how many jurors save drafts at once in the draft journey.
+const wantJurors = 30
 
 // Connect logs in to the Kohorte at base, creates an API token for the
 // harness and finds the objects the journeys read.
@@ -52,7 +62,10 @@ func Connect(ctx context.Context, base, email, password string) (*Site, error) {
 	if err := s.findBigCohort(ctx); err != nil {
 		return nil, err
 	}
-	return s, s.findMidSession(ctx)
+	if err := s.findMidSession(ctx); err != nil {
+		return nil, err
+	}
+	return s, s.findJurors(ctx, password)
 }
 
 func (s *Site) login(ctx context.Context, email, password string) error {
@@ -124,6 +137,9 @@ func (s *Site) findBigCohort(ctx context.Context) error {
 			if c.Status != "archived" && nearer(c.EnrolledCount, s.MidSize, midSize) {
 				s.MidCohort, s.MidSize = c.ID, c.EnrolledCount
 			}
+			if c.Status != "archived" {
+				s.cohorts = append(s.cohorts, c.ID)
+			}
 		}
 		if len(list.Items) == 0 || page*200 >= list.Total {
 			break
@@ -180,6 +196,102 @@ func (s *Site) findMidSession(ctx context.Context) error {
 		s.MidEntries = append(s.MidEntries, map[string]any{"enrollment_id": r.EnrollmentID, "status": "present", "modality": "remote"})
 	}
 	return nil
+}
+
+// findJurors looks through the open cohorts for juries whose scoring is
+// open, logs in up to wantJurors of their jurors (the data set gives them
+// the staff member's password) and prepares a draft of each for a group
+// they may score. A data set without open scoring leaves the jury
+// journeys out.
+func (s *Site) findJurors(ctx context.Context, password string) error {
+	seen := map[string]bool{}
+	for _, cohort := range s.cohorts {
+		var jury struct {
+			ScoringOpenAt *time.Time `json:"scoring_open_at"`
+			Jurors        []struct {
+				Email string `json:"email"`
+			} `json:"jurors"`
+		}
+		if _, err := s.call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/cohorts/%d/jury", cohort), nil, &jury); err != nil {
+			return fmt.Errorf("jury: %w", err)
+		}
+		if jury.ScoringOpenAt == nil {
+			continue
+		}
+		for _, j := range jury.Jurors {
+			if seen[j.Email] {
+				continue
+			}
+			seen[j.Email] = true
+			if err := s.addDraft(ctx, cohort, j.Email, password); err != nil {
+				return err
+			}
+			if len(s.Drafts) == wantJurors {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// addDraft logs a juror in and prepares their draft for the first group
+// they may score in the cohort that is not submitted: every criterion at
+// its first step above nothing, and a comment.
+func (s *Site) addDraft(ctx context.Context, cohort uint, email, password string) error {
+	juror := &Site{Base: s.Base}
+	if err := juror.login(ctx, email, password); err != nil {
+		return fmt.Errorf("juror %s: %w", email, err)
+	}
+	path := fmt.Sprintf("/api/v1/cohorts/%d/scoring", cohort)
+	var view struct {
+		Rubric []struct {
+			ID   uint        `json:"id"`
+			Step json.Number `json:"step"`
+		} `json:"rubric"`
+		Groups []struct {
+			ID    uint `json:"id"`
+			Sheet struct {
+				State string `json:"state"`
+			} `json:"sheet"`
+		} `json:"groups"`
+	}
+	if _, err := juror.call(ctx, http.MethodGet, path, nil, &view); err != nil {
+		return fmt.Errorf("juror's view: %w", err)
+	}
+	header := http.Header{"Cookie": {juror.Cookie}, "Origin": {s.Base}, "Content-Type": {"application/json"}}
+	if len(s.Drafts) == 0 {
+		s.JurorView = vegeta.Target{Method: http.MethodGet, URL: s.Base + path, Header: header}
+	}
+	for _, g := range view.Groups {
+		if g.Sheet.State == "submitted" {
+			continue
+		}
+		points := make([]map[string]any, len(view.Rubric))
+		for i, c := range view.Rubric {
+			step, err := pointsHundredths(c.Step)
+			if err != nil {
+				return err
+			}
+			points[i] = map[string]any{"criterion_id": c.ID, "points_hundredths": step}
+		}
+		body, err := json.Marshal(map[string]any{"comment": "Überzeugende Vernetzung der Betriebe vor Ort.", "points": points})
+		if err != nil {
+			return err
+		}
+		s.Drafts = append(s.Drafts, vegeta.Target{Method: http.MethodPut, URL: fmt.Sprintf("%s/api/v1/groups/%d/sheet", s.Base, g.ID),
+			Header: header, Body: body})
+		return nil
+	}
+	return nil
+}
+
+// pointsHundredths reads a decimal such as 0.5 as hundredths, 50.
+func pointsHundredths(n json.Number) (int, error) {
+	f, err := n.Float64()
+	if err != nil {
+		return 0, fmt.Errorf("points %q: %w", n, err)
+	}
+	return int(f*100 + 0.5), nil
 }
 
 // call sends one request as the logged-in staff member and decodes a JSON
@@ -262,6 +374,12 @@ func (s *Site) Journeys(bare string) []Journey {
 			Get(fmt.Sprintf("attendance grid, %d people (page)", s.MidSize), s.Base+"/kohorten/"+mid+"/anwesenheit", s.cookie()),
 			Journey{Name: fmt.Sprintf("record a session, %d people", len(s.MidEntries)), Target: vegeta.Target{
 				Method: http.MethodPut, URL: fmt.Sprintf("%s/api/v1/sessions/%d/attendance", s.Base, s.MidSession), Header: header, Body: body}},
+		)
+	}
+	if len(s.Drafts) > 0 {
+		js = append(js,
+			Journey{Name: "juror's view of a cohort (API)", Target: s.JurorView},
+			Journey{Name: fmt.Sprintf("draft saves, %d jurors", len(s.Drafts)), Target: s.Drafts[0], More: s.Drafts[1:]},
 		)
 	}
 	return js

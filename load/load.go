@@ -23,7 +23,13 @@ type Journey struct {
 	Name string
 	// Target is the request; its URL is absolute.
 	Target vegeta.Target
+	// More are further requests sent in turn with Target, as when 30
+	// jurors each save their own sheet.
+	More []vegeta.Target
 }
+
+// targets are the journey's requests, Target first.
+func (j Journey) targets() []vegeta.Target { return append([]vegeta.Target{j.Target}, j.More...) }
 
 // Settings bound one load.
 type Settings struct {
@@ -53,8 +59,10 @@ type Result struct {
 // Run sends one journey's load and measures it. It refuses any target
 // that is not on a loopback address: the harness never loads another host.
 func Run(ctx context.Context, j Journey, s Settings) (Result, error) {
-	if err := loopbackOnly(j.Target.URL); err != nil {
-		return Result{}, fmt.Errorf("%s: %w", j.Name, err)
+	for _, t := range j.targets() {
+		if err := loopbackOnly(t.URL); err != nil {
+			return Result{}, fmt.Errorf("%s: %w", j.Name, err)
+		}
 	}
 	if s.Duration <= 0 {
 		return Result{}, fmt.Errorf("%s: a load needs a duration, so that it stops by itself", j.Name)
@@ -64,7 +72,7 @@ func Run(ctx context.Context, j Journey, s Settings) (Result, error) {
 		vegeta.Connections(conns), vegeta.MaxConnections(conns),
 		vegeta.Workers(uint64(conns)), vegeta.MaxWorkers(uint64(conns)),
 		vegeta.KeepAlive(true), vegeta.Redirects(vegeta.NoFollow), vegeta.Timeout(30*time.Second))
-	targeter := vegeta.NewStaticTargeter(j.Target)
+	targeter := vegeta.NewStaticTargeter(j.targets()...)
 	if s.MaxRequests > 0 {
 		targeter = atMost(targeter, s.MaxRequests)
 	}

@@ -5,8 +5,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 func TestRunLoadsOnlyThisMachineAndStopsByItself(t *testing.T) {
@@ -42,5 +45,33 @@ func TestTableGivesEachThroughputAsARatioToTheBareLookup(t *testing.T) {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
 		}
+	}
+}
+
+// A journey of several requests sends them in turn, as 30 jurors each
+// save their own sheet, and refuses to start if any leaves this machine.
+func TestRunSendsEveryTargetOfAJourneyInTurn(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.URL.Path]++
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	j := Get("three", srv.URL+"/a", nil)
+	for _, p := range []string{"/b", "/c"} {
+		j.More = append(j.More, vegeta.Target{Method: http.MethodGet, URL: srv.URL + p})
+	}
+	// Nine requests over three targets: three each.
+	if _, err := Run(context.Background(), j, Settings{Connections: 1, Duration: time.Minute, MaxRequests: 9}); err != nil {
+		t.Fatal(err)
+	}
+	if seen["/a"] != 3 || seen["/b"] != 3 || seen["/c"] != 3 {
+		t.Errorf("requests per target: %v, want 3 each", seen)
+	}
+	j.More = append(j.More, vegeta.Target{Method: http.MethodGet, URL: "http://example.org/"})
+	if _, err := Run(context.Background(), j, Settings{Duration: time.Second}); err == nil {
+		t.Error("a journey with a remote target among its requests was run")
 	}
 }
