@@ -1,12 +1,10 @@
 package frontend
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"testing"
 
@@ -14,24 +12,15 @@ import (
 
 	"kohorte/access"
 	"kohorte/models"
+	"kohorte/models/dbtest"
 	"kohorte/services"
 )
 
 // BenchmarkAttendancePage renders the attendance grid page of the running
 // 500-person cohort of a generated region (see PERFORMANCE.md): the read
-// and the page together; skipped without KOHORTE_SCALE_DATABASE_URL or
-// KOHORTE_SCALE_DATA_DIR.
+// and the page together; skipped without one (see dbtest.OpenScale).
 func BenchmarkAttendancePage(b *testing.B) {
-	cfg := models.DBConfig{URL: os.Getenv("KOHORTE_SCALE_DATABASE_URL"), DataDir: os.Getenv("KOHORTE_SCALE_DATA_DIR")}
-	if cfg.URL == "" && cfg.DataDir == "" {
-		b.Skip("set KOHORTE_SCALE_DATABASE_URL or KOHORTE_SCALE_DATA_DIR to a region generated with demo --scale")
-	}
-	ctx := context.Background()
-	db, err := models.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { models.Close(db) })
+	db := dbtest.OpenScale(b)
 	svc, err := services.New(db, services.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -40,10 +29,7 @@ func BenchmarkAttendancePage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var mid models.Cohort
-	if err := db.Where("name LIKE ?", "Laufend%").Order("id").Take(&mid).Error; err != nil {
-		b.Fatal(err)
-	}
+	mid := dbtest.MidCohort(b, db)
 	id := strconv.FormatUint(uint64(mid.ID), 10)
 	var size int
 	b.ReportAllocs()

@@ -2,14 +2,12 @@ package services_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"os"
 	"slices"
 	"testing"
 	"time"
 
 	"kohorte/models"
+	"kohorte/models/dbtest"
 	"kohorte/services"
 )
 
@@ -21,16 +19,8 @@ import (
 //
 //	KOHORTE_SCALE_DATA_DIR=/tmp/region go test -run X -bench ListsAtScale ./services
 func BenchmarkListsAtScale(b *testing.B) {
-	cfg := models.DBConfig{URL: os.Getenv("KOHORTE_SCALE_DATABASE_URL"), DataDir: os.Getenv("KOHORTE_SCALE_DATA_DIR")}
-	if cfg.URL == "" && cfg.DataDir == "" {
-		b.Skip("set KOHORTE_SCALE_DATABASE_URL or KOHORTE_SCALE_DATA_DIR to a region generated with demo --scale")
-	}
+	db := dbtest.OpenScale(b)
 	ctx := context.Background()
-	db, err := models.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { models.Close(db) })
 	svc, err := services.New(db, services.Options{})
 	if err != nil {
 		b.Fatal(err)

@@ -88,3 +88,37 @@ func createPostgres(t testing.TB, base string) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+// The variables that point the benchmarks at a region generated with
+// `kohorte demo --scale` (see PERFORMANCE.md): PostgreSQL or SQLite.
+const (
+	EnvScaleURL     = "KOHORTE_SCALE_DATABASE_URL"
+	EnvScaleDataDir = "KOHORTE_SCALE_DATA_DIR"
+)
+
+// OpenScale opens the generated region that the scale variables name, or
+// skips b without one. The region is read as it is, never migrated.
+func OpenScale(b testing.TB) *gorm.DB {
+	b.Helper()
+	cfg := models.DBConfig{URL: os.Getenv(EnvScaleURL), DataDir: os.Getenv(EnvScaleDataDir)}
+	if cfg.URL == "" && cfg.DataDir == "" {
+		b.Skip("set " + EnvScaleURL + " or " + EnvScaleDataDir + " to a region generated with demo --scale")
+	}
+	db, err := models.Open(context.Background(), cfg, Logger(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { models.Close(db) })
+	return db
+}
+
+// MidCohort is the region's running 500-person cohort, the attendance
+// grid's measure.
+func MidCohort(b testing.TB, db *gorm.DB) models.Cohort {
+	b.Helper()
+	var mid models.Cohort
+	if err := db.Where("name LIKE ?", "Laufend%").Order("id").Take(&mid).Error; err != nil {
+		b.Fatal(err)
+	}
+	return mid
+}
