@@ -491,7 +491,7 @@ func TestDemoCommandLoadsOnce(t *testing.T) {
 	if err := run(context.Background(), append([]string{"demo"}, args...), env(map[string]string{"KOHORTE_ADMIN_PASSWORD": "Demo-Admin-2026"}), &out); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "Loaded the demo: 1 course, 3 cohorts, 53 participants.") {
+	if !strings.Contains(out.String(), "Loaded the demo: 1 course, 3 cohorts, 53 participants, ") {
 		t.Fatalf("output:\n%s", out.String())
 	}
 	err := run(context.Background(), append([]string{"demo"}, args...), env(nil), io.Discard)

@@ -101,12 +101,32 @@ func demo(ctx context.Context, cfg config, stdout io.Writer) error {
 	if cfg.Scale > 0 {
 		return demoScale(ctx, svc, actor, cfg.Scale, stdout)
 	}
-	res, err := svc.LoadDemo(ctx, actor)
+	res, err := svc.LoadDemo(ctx, actor, services.DemoOptions{VerifyBase: publicBase(cfg)})
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "Loaded the demo: 1 course, %d cohorts, %d participants. Start Kohorte with: go run . (or kohorte serve), or reload the page if it runs already\n", res.Cohorts, res.Participants)
+	_, err = fmt.Fprintf(stdout, "Loaded the demo: 1 course, %d cohorts, %d participants, %d certificates. Start Kohorte with: go run . (or kohorte serve), or reload the page if it runs already\n", res.Cohorts, res.Participants, res.Certificates)
 	return err
+}
+
+// publicBase is the address printed on certificates issued from the
+// command line: the configured base URL, else where Kohorte listens.
+func publicBase(cfg config) string {
+	if cfg.BaseURL != "" {
+		return cfg.BaseURL
+	}
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	host, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return services.DefaultVerifyBase
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
 }
 
 // demoScale generates a region of people for measuring at scale.

@@ -243,7 +243,7 @@ func seedDemoCohort(t *testing.T, s *stack) demoIDs {
 func TestBrowserDemoPagesFit(t *testing.T) {
 	s, srv := newServer(t)
 	ctx := context.Background()
-	demo, err := s.svc.LoadDemo(ctx, s.admin)
+	demo, err := s.svc.LoadDemo(ctx, s.admin, services.DemoOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,19 @@ type DemoResult struct {
 	CourseID     uint
 	Cohorts      int
 	Participants int
+	// Certificates is how many certificates the demo issued.
+	Certificates int
 }
+
+// DemoOptions says where the demo's certificates send their verifiers.
+type DemoOptions struct {
+	// VerifyBase is Kohorte's public address, printed with each
+	// certificate's verification link; DefaultVerifyBase when empty.
+	VerifyBase string
+}
+
+// DefaultVerifyBase is where Kohorte answers when started without options.
+const DefaultVerifyBase = "http://127.0.0.1:8080"
 
 // ErrDemoLoaded refuses to load the demo into a database that has courses.
 var ErrDemoLoaded = refuse(ErrConflict, CodeDemoNotEmpty)
@@ -31,13 +43,15 @@ type demoCohort struct {
 	// the cases attendance must get right. The 2023 cohort stays as its
 	// report tells it: 16 people from 7 Länder.
 	twists bool
+	// jury: project groups, a jury, released results and certificates.
+	jury bool
 }
 
 // demoCohorts are the three runs the course reports describe.
 var demoCohorts = []demoCohort{
-	{"Herbst/Winter 2020/21", models.NewDate(2020, 10, 28), models.NewDate(2021, 1, 27), "online", []string{"NI", "HB", "HH", "NW", "BY", "BW", "SN", "TH", "SH"}, 20, false},
-	{"Frühjahr 2021", models.NewDate(2021, 3, 3), models.NewDate(2021, 5, 26), "online", []string{"NI", "HH", "NW", "HE", "RP", "BE", "ST"}, 16, true},
-	{"Frühjahr 2023", models.NewDate(2023, 4, 5), models.NewDate(2023, 6, 28), "IHK Oldenburg, Plenarsaal", []string{"NI", "HB", "HH", "SL", "BY", "NW", "SH"}, 16, false},
+	{"Herbst/Winter 2020/21", models.NewDate(2020, 10, 28), models.NewDate(2021, 1, 27), "online", []string{"NI", "HB", "HH", "NW", "BY", "BW", "SN", "TH", "SH"}, 20, false, false},
+	{"Frühjahr 2021", models.NewDate(2021, 3, 3), models.NewDate(2021, 5, 26), "online", []string{"NI", "HH", "NW", "HE", "RP", "BE", "ST"}, 16, true, false},
+	{"Frühjahr 2023", models.NewDate(2023, 4, 5), models.NewDate(2023, 6, 28), "IHK Oldenburg, Plenarsaal", []string{"NI", "HB", "HH", "SL", "BY", "NW", "SH"}, 16, false, true},
 }
 
 // demoFirst and demoLast are fictional names from the many languages
@@ -63,19 +77,24 @@ var demoPlaces = map[string]string{"NI": "Oldenburger Land", "HB": "Bremen", "HH
 
 // LoadDemo fills an empty database with the course of the reports, its
 // three cohorts and their fictional participants, through the same rules as
-// staff entering them, in one transaction: all of it or nothing. It
-// refuses a database that holds courses.
-func (s *Services) LoadDemo(ctx context.Context, actor Actor) (DemoResult, error) {
+// staff entering them, in one transaction: all of it or nothing. The 2023
+// cohort goes on to the end: project groups, a jury's released results
+// and the graduates' certificates. It refuses a database that holds
+// courses.
+func (s *Services) LoadDemo(ctx context.Context, actor Actor, opts DemoOptions) (DemoResult, error) {
+	if opts.VerifyBase == "" {
+		opts.VerifyBase = DefaultVerifyBase
+	}
 	var res DemoResult
 	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		var err error
-		res, err = loadDemo(ctx, tx, actor, s.on(tx))
+		res, err = loadDemo(ctx, tx, actor, s.on(tx), opts)
 		return err
 	})
 	return res, err
 }
 
-func loadDemo(ctx context.Context, tx *gorm.DB, actor Actor, s *Services) (DemoResult, error) {
+func loadDemo(ctx context.Context, tx *gorm.DB, actor Actor, s *Services, opts DemoOptions) (DemoResult, error) {
 	var n int64
 	if err := tx.Model(&models.Course{}).Count(&n).Error; err != nil {
 		return DemoResult{}, err
@@ -90,10 +109,12 @@ func loadDemo(ctx context.Context, tx *gorm.DB, actor Actor, s *Services) (DemoR
 	res := DemoResult{CourseID: course.ID}
 	person := 0
 	for _, dc := range demoCohorts {
-		if err := loadDemoCohort(ctx, actor, s, course.ID, dc, &person); err != nil {
+		issued, err := loadDemoCohort(ctx, actor, s, course.ID, dc, &person, opts)
+		if err != nil {
 			return res, fmt.Errorf("demo cohort %s: %w", dc.name, err)
 		}
 		res.Cohorts++
+		res.Certificates += issued
 	}
 	res.Participants = person
 	return res, nil
@@ -116,38 +137,52 @@ func demoCourse() CourseInput {
 	}
 }
 
-func loadDemoCohort(ctx context.Context, actor Actor, s *Services, courseID uint, dc demoCohort, person *int) error {
+// loadDemoCohort loads one cohort of the demo and returns how many
+// certificates it issued.
+func loadDemoCohort(ctx context.Context, actor Actor, s *Services, courseID uint, dc demoCohort, person *int, opts DemoOptions) (int, error) {
 	cohort, err := s.Cohorts.CreateCohort(ctx, actor, courseID, CohortInput{Name: dc.name, StartDate: dc.start, EndDate: dc.end, Capacity: dc.size, Venue: dc.venue})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if _, err := s.Schedule.LayOutSchedule(ctx, actor, cohort.ID, demoSchedule(dc)); err != nil {
-		return err
+		return 0, err
 	}
+	enrolled := make([]uint, 0, dc.size)
 	for i := range dc.size {
 		p, err := s.Participants.CreateParticipant(ctx, actor, demoPerson(*person, dc.states[i%len(dc.states)]))
 		if err != nil {
-			return err
+			return 0, err
 		}
 		*person++
-		if _, err := s.Enrollments.Enroll(ctx, actor, cohort.ID, p.ID, dc.start.AddDays(-14+i%7)); err != nil {
-			return err
+		e, err := s.Enrollments.Enroll(ctx, actor, cohort.ID, p.ID, dc.start.AddDays(-14+i%7))
+		if err != nil {
+			return 0, err
 		}
+		enrolled = append(enrolled, e.ID)
 	}
 	if dc.twists {
 		if err := demoTwists(ctx, actor, s, cohort, person, dc.states[0]); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	if err := demoAttendance(ctx, actor, s, cohort.ID); err != nil {
-		return err
+		return 0, err
+	}
+	if dc.jury {
+		if err := demoJury(ctx, actor, s, cohort.ID, enrolled); err != nil {
+			return 0, err
+		}
 	}
 	for _, st := range []models.CohortStatus{models.CohortRunning, models.CohortCompleted} {
 		if _, err := s.Cohorts.SetCohortStatus(ctx, actor, cohort.ID, st); err != nil && !errors.Is(err, ErrInvalidAction) {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	if !dc.jury {
+		return 0, nil
+	}
+	rep, err := s.Documents.IssueCohort(ctx, actor, cohort.ID, IssueInput{VerifyBase: opts.VerifyBase})
+	return len(rep.Issued), err
 }
 
 // demoSchedule is the course's template as the reports describe it:

@@ -163,7 +163,7 @@ func TestDemoLoadsTheThreeCohortsOnce(t *testing.T) {
 	c := newEnv(t)
 	ctx := context.Background()
 	courses := c.svc.Cohorts
-	res, err := c.svc.LoadDemo(ctx, c.admin)
+	res, err := c.svc.LoadDemo(ctx, c.admin, services.DemoOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestDemoLoadsTheThreeCohortsOnce(t *testing.T) {
 			t.Fatalf("Frühjahr 2023 states %v, want the Saarland among them", st.ByFederalState)
 		}
 	}
-	if _, err := c.svc.LoadDemo(ctx, c.admin); !errors.Is(err, services.ErrDemoLoaded) {
+	if _, err := c.svc.LoadDemo(ctx, c.admin, services.DemoOptions{}); !errors.Is(err, services.ErrDemoLoaded) {
 		t.Fatalf("second demo load: %v", err)
 	}
 }

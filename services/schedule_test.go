@@ -374,7 +374,7 @@ func TestDemoCohortsHaveASchedule(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	if _, err := e.svc.LoadDemo(ctx, e.admin); err != nil {
+	if _, err := e.svc.LoadDemo(ctx, e.admin, services.DemoOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	cohorts, err := e.svc.Cohorts.ListCohorts(ctx, e.admin, services.CohortFilter{})
