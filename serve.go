@@ -141,6 +141,10 @@ func demoScale(ctx context.Context, svc *services.Services, actor services.Actor
 	if err == nil && res.Attendance > 0 {
 		_, err = fmt.Fprintf(stdout, "Generated %d attendance records for the sessions held.\n", res.Attendance)
 	}
+	if err == nil && res.Groups > 0 {
+		_, err = fmt.Fprintf(stdout, "Generated %d project groups, %d jurors (they log in with your password) and %d submitted score sheets.\n",
+			res.Groups, res.Jurors, res.Sheets)
+	}
 	return err
 }
 

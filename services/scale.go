@@ -22,6 +22,9 @@ type ScaleResult struct {
 	// Attendance counts the attendance generated for the sessions the
 	// data set has; none without sessions.
 	Attendance int
+	// Groups, Jurors and Sheets are the juries' project groups, the
+	// jurors' pool and the submitted score sheets.
+	Groups, Jurors, Sheets int
 }
 
 // The shape of a generated data set, as a whole IHK region keeps it over
@@ -69,7 +72,7 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 		g := &scaleGen{rnd: newScaleRand(people), today: s.Cohorts.now(), now: s.Attendance.now()}
 		err := models.LoadInBulk(tx, func() error {
 			var err error
-			res, err = g.load(tx, people)
+			res, err = g.load(tx, actor, people)
 			return err
 		})
 		if err != nil {
@@ -81,7 +84,8 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 		return res, err
 	}
 	return res, vacuumAnalyze(ctx, s.db, "courses", "course_issuers", "course_signatories", "cohorts", "participants", "enrollments",
-		"cohort_sessions", "attendances", "statistics_counts")
+		"cohort_sessions", "attendances", "statistics_counts", "users", "rubric_criteria", "cohort_juries", "jurors",
+		"project_groups", "group_members", "score_sheets", "scores")
 }
 
 // vacuumAnalyze is analyze that on PostgreSQL also vacuums, which marks
@@ -123,7 +127,7 @@ type scaleGen struct {
 	now   time.Time
 }
 
-func (g *scaleGen) load(tx *gorm.DB, people int) (ScaleResult, error) {
+func (g *scaleGen) load(tx *gorm.DB, actor Actor, people int) (ScaleResult, error) {
 	courses := g.courses(max(1, people/scalePeoplePerCourse))
 	if err := tx.CreateInBatches(courses, 100).Error; err != nil {
 		return ScaleResult{}, fmt.Errorf("courses: %w", err)
@@ -138,14 +142,20 @@ func (g *scaleGen) load(tx *gorm.DB, people int) (ScaleResult, error) {
 		return ScaleResult{}, fmt.Errorf("cohorts: %w", err)
 	}
 	var enrollments []models.Enrollment
+	enrolled := 0
 	for ci, es := range perCohort {
 		for i := range es {
 			es[i].CohortID = cohorts[ci].ID
 		}
 		enrollments = append(enrollments, es...)
+		enrolled += len(es)
 	}
 	if err := tx.CreateInBatches(enrollments, scaleBatch).Error; err != nil {
 		return ScaleResult{}, fmt.Errorf("enrollments: %w", err)
+	}
+	// The rows written carry their ids; each cohort's share of them in turn.
+	for ci, from := range perCohort {
+		perCohort[ci], enrollments = enrollments[:len(from)], enrollments[len(from):]
 	}
 	sessions, err := scaleSessions(courses, cohorts)
 	if err != nil {
@@ -159,8 +169,12 @@ func (g *scaleGen) load(tx *gorm.DB, people int) (ScaleResult, error) {
 	if err != nil {
 		return ScaleResult{}, err
 	}
-	return ScaleResult{Courses: len(courses), Cohorts: len(cohorts), Participants: len(persons), Enrollments: len(enrollments),
-		Sessions: len(sessions), Attendance: attended}, nil
+	juries, err := g.juries(tx, actor, courses, cohorts, perCohort)
+	if err != nil {
+		return ScaleResult{}, err
+	}
+	return ScaleResult{Courses: len(courses), Cohorts: len(cohorts), Participants: len(persons), Enrollments: enrolled,
+		Sessions: len(sessions), Attendance: attended, Groups: juries.groups, Jurors: juries.jurors, Sheets: juries.sheets}, nil
 }
 
 // scaleSessions lays out every cohort's schedule from the default

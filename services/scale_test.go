@@ -51,8 +51,53 @@ func TestLoadScaleGeneratesAConsistentRegion(t *testing.T) {
 		t.Errorf("searching the generated people for cosic found %d: %+v", total, list)
 	}
 
+	checkScaledJuries(t, e, res, cohorts)
+
 	if _, err := e.svc.LoadScale(ctx, e.admin, 10); !errors.Is(err, services.ErrDemoLoaded) {
 		t.Errorf("a second load: %v, want ErrDemoLoaded", err)
+	}
+}
+
+// checkScaledJuries checks the generated juries: 60 jurors who log in
+// with the generating staff member's password; every running or completed
+// cohort with open scoring, groups of its people and three jurors; in
+// completed ones 3 sheets per group, submitted, and results that the
+// services compute with no group pending.
+func checkScaledJuries(t *testing.T, e *env, res services.ScaleResult, cohorts []models.Cohort) {
+	t.Helper()
+	ctx := context.Background()
+	if res.Jurors != 60 {
+		t.Errorf("%d jurors generated, want a pool of 60", res.Jurors)
+	}
+	if _, err := e.svc.Sessions.Login(ctx, "jury001@scale.example.org", adminPassword, client("10.0.0.9")); err != nil {
+		t.Errorf("a generated juror cannot log in with the staff member's password: %v", err)
+	}
+	groups, sheets := 0, 0
+	for _, c := range cohorts {
+		if c.Status != models.CohortRunning && c.Status != models.CohortCompleted {
+			continue
+		}
+		r, err := e.svc.Results.Cohort(ctx, e.admin, c.ID)
+		if err != nil {
+			t.Fatalf("results of %s: %v", c.Name, err)
+		}
+		if r.Jury.ScoringOpenAt == nil || len(r.Groups) == 0 || len(r.Rubric) != 4 {
+			t.Errorf("cohort %s (%s): scoring open %v, %d groups, %d criteria; want open, groups, 4", c.Name, c.Status, r.Jury.ScoringOpenAt, len(r.Groups), len(r.Rubric))
+		}
+		groups += len(r.Groups)
+		sheets += r.Submitted
+		ended := c.Status == models.CohortCompleted
+		if ended != r.Released() || ended && r.Submitted != 3*len(r.Groups) || !ended && r.Submitted != 0 {
+			t.Errorf("cohort %s (%s): released %v, %d sheets for %d groups", c.Name, c.Status, r.Released(), r.Submitted, len(r.Groups))
+		}
+		for _, g := range r.Groups {
+			if ended == g.Pending || len(g.Members) == 0 {
+				t.Errorf("cohort %s group %s: pending %v with %d members", c.Name, g.Group.Name, g.Pending, len(g.Members))
+			}
+		}
+	}
+	if groups == 0 || groups != res.Groups || sheets != res.Sheets {
+		t.Errorf("%d groups and %d sheets found, %d and %d reported", groups, sheets, res.Groups, res.Sheets)
 	}
 }
 
