@@ -27,15 +27,17 @@ type jurorSheetRow struct {
 // groupResultRow is one group's line of the results page. State is
 // passed, failed or pending; a pending group has no rank and no share.
 type groupResultRow struct {
-	ID                  uint
-	Name                string
-	Project             string
-	Members             string
-	State               string
-	Rank                int
-	Share               float64
-	Disputed            bool
-	Spread              float64
+	ID       uint
+	Name     string
+	Project  string
+	Members  string
+	State    string
+	Rank     int
+	Share    float64
+	Disputed bool
+	// Spread is max − min share in percentage points, written in the
+	// page's language.
+	Spread              string
 	Means               []string
 	Jurors              []jurorSheetRow
 	Expected, Submitted int
@@ -73,9 +75,9 @@ var resultsNotices = map[string]string{
 	"geoeffnet":   "results_notice_reopened",
 }
 
-func toGroupResultRow(g services.GroupResult, points func(int) string) groupResultRow {
+func toGroupResultRow(g services.GroupResult, lang roster.Lang, points func(int) string) groupResultRow {
 	row := groupResultRow{ID: g.Group.ID, Name: g.Group.Name, Project: g.Group.ProjectTitle, State: "failed", Rank: g.Rank,
-		Share: float64(g.ResultTenths) / 10, Disputed: g.Disputed, Spread: float64(g.SpreadTenths) / 10,
+		Share: float64(g.ResultTenths) / 10, Disputed: g.Disputed, Spread: roster.FormatShare(lang, float64(g.SpreadTenths)/10),
 		Expected: g.Expected, Submitted: g.Submitted}
 	switch {
 	case g.Pending:
@@ -134,9 +136,9 @@ func (ui *UI) showResults(c *gin.Context, status int, id uint, page resultsPage)
 	for _, cr := range r.Rubric {
 		page.Criteria = append(page.Criteria, cr.Name)
 	}
-	points := ui.pointsFormatter(c)
+	points, lang := ui.pointsFormatter(c), roster.Lang(ui.langOf(c.Request))
 	for _, g := range r.Groups {
-		page.Groups = append(page.Groups, toGroupResultRow(g, points))
+		page.Groups = append(page.Groups, toGroupResultRow(g, lang, points))
 	}
 	ui.render(c, status, "results", page)
 }

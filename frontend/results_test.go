@@ -108,7 +108,7 @@ func TestResultsPageReopenAndRelease(t *testing.T) {
 		"Gruppenergebnis: Mittelwert der Anteile der abgegebenen Bögen; bestanden ab 50 %; uneinig bei mehr als 20 Prozentpunkten Abstand.")
 	a := rowOf(t, r.Body, f.groups[0])
 	expectIn(t, "Gruppe A", a, `data-testid="rank">1<`, `data-testid="share">58,7`+"\u00a0%<", "bestanden",
-		`data-testid="disputed">⚠ Jury uneinig: 32,5`+"\u00a0%", "<td>6</td>", "<td>5,5</td>",
+		`data-testid="disputed">⚠ Jury uneinig: 32,5 Prozentpunkte Abstand`, "<td>6</td>", "<td>5,5</td>",
 		"Jana Jurorin: abgegeben, 75,0\u00a0%", "Jonas Juror: abgegeben, 42,5\u00a0%", "2 von 2 abgegeben", "Anna Muster", "Lotsenprojekt")
 	if strings.Contains(a, "nicht bestanden") {
 		t.Errorf("Gruppe A passed but reads failed:\n%s", a)
@@ -216,6 +216,11 @@ func TestResultsExportRows(t *testing.T) {
 		!strings.Contains(r.Body, "Gruppe A;Lotsenprojekt;Group result;6;5.5;58.7;1;passed;jurors disagree\r\n") {
 		t.Errorf("English csv:\n%s", r.Body)
 	}
+	r = c.get(page)
+	expect(t, r, http.StatusOK, "Results · Frühjahr 2023", "3 of 5 sheets submitted.", "2 sheets are still missing")
+	expectIn(t, "Gruppe A in English", rowOf(t, r.Body, f.groups[0]), `data-testid="share">58.7%<`, "passed",
+		"Jurors disagree: 32.5 percentage points apart", "<td>5.5</td>")
+	expectIn(t, "Gruppe C in English", rowOf(t, r.Body, f.groups[2]), "pending")
 	x := c.get(page + ".xlsx")
 	if x.Code != http.StatusOK || !strings.HasPrefix(x.Body, "PK") || !strings.Contains(x.Header.Get("Content-Disposition"), ".xlsx") {
 		t.Errorf("xlsx: %d %v", x.Code, x.Header)
