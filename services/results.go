@@ -542,7 +542,9 @@ func myGroupIn(tx *gorm.DB, cohortID, groupID uint) (MyGroupResult, error) {
 		}
 		m.Comments = append(m.Comments, fc)
 	}
-	// Members see their result, not the jurors' names on it.
+	// Members see their result, not how each juror stands with it, nor
+	// the jurors' names unless the cohort shows them.
+	m.Result.Jurors = nil
 	if !jury.ShowJurorNames {
 		for i := range m.Result.Sheets {
 			m.Result.Sheets[i].JurorName = ""

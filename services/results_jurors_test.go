@@ -59,6 +59,14 @@ func TestResultsListEachJurorsSheetPerGroup(t *testing.T) {
 	if r, err = svc.Results.Cohort(ctx, j.admin, j.cohort.ID); err != nil {
 		t.Fatal(err)
 	}
+	member := j.participantActor(t, j.members[j.groups[0].ID][0])
+	mine, err := svc.Results.Mine(ctx, member)
+	if err != nil || len(mine) != 1 || !mine[0].Released {
+		t.Fatalf("member's results: %+v, %v", mine, err)
+	}
+	if mine[0].Result.Jurors != nil {
+		t.Errorf("a member sees each juror's sheet: %+v", mine[0].Result.Jurors)
+	}
 	if r.ReleasedBy != "Administrator" || r.Jury.ReleaseReason != "Gruppe 4 fehlt" {
 		t.Errorf("released by %q with reason %q, want Administrator and Gruppe 4 fehlt", r.ReleasedBy, r.Jury.ReleaseReason)
 	}
