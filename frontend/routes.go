@@ -143,4 +143,19 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	page(access.Staff, "/dokumente/:id/pdf", ui.downloadDocument)
 	page(access.Participant, "/meine-dokumente", ui.myDocumentsPage)
 	page(access.Participant, "/meine-dokumente/:id/pdf", ui.downloadDocument)
+
+	// A cohort's jury (settings, jurors, conflicts of interest, opening
+	// scoring) and its results (reopen a sheet, release, export).
+	page(access.Staff, "/kohorten/:id/jury", ui.juryPage)
+	g.POST(access.Staff, "/kohorten/:id/jury/einstellungen", ui.saveJurySettings)
+	g.POST(access.Staff, "/kohorten/:id/jury/berufen", ui.appointJuror)
+	g.POST(access.Staff, "/kohorten/:id/jury/:user/abberufen", ui.removeJuror)
+	g.POST(access.Staff, "/kohorten/:id/jury/befangenheit", ui.addConflict)
+	g.POST(access.Staff, "/kohorten/:id/jury/befangenheit/entfernen", ui.removeConflict)
+	g.POST(access.Staff, "/kohorten/:id/jury/oeffnen", ui.openScoring)
+	page(access.Staff, "/kohorten/:id/ergebnisse", ui.resultsPage)
+	page(access.Staff, "/kohorten/:id/ergebnisse.csv", ui.resultsCSV)
+	page(access.Staff, "/kohorten/:id/ergebnisse.xlsx", ui.resultsXLSX)
+	g.POST(access.Staff, "/kohorten/:id/ergebnisse/freigeben", ui.releaseResults)
+	g.POST(access.Staff, "/kohorten/:id/ergebnisse/boegen/:sheet/oeffnen", ui.reopenSheet)
 }

@@ -74,6 +74,15 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"POST /kohorten/:id/dokumente/alle":              access.Staff,
 		"POST /kohorten/:id/dokumente/:doc/neu":          access.Staff,
 		"POST /kohorten/:id/dokumente/:doc/widerrufen":   access.Staff,
+
+		"POST /kohorten/:id/jury/einstellungen":               access.Staff,
+		"POST /kohorten/:id/jury/berufen":                     access.Staff,
+		"POST /kohorten/:id/jury/:user/abberufen":             access.Staff,
+		"POST /kohorten/:id/jury/befangenheit":                access.Staff,
+		"POST /kohorten/:id/jury/befangenheit/entfernen":      access.Staff,
+		"POST /kohorten/:id/jury/oeffnen":                     access.Staff,
+		"POST /kohorten/:id/ergebnisse/freigeben":             access.Staff,
+		"POST /kohorten/:id/ergebnisse/boegen/:sheet/oeffnen": access.Staff,
 	}
 	for path, rule := range map[string]access.Rule{
 		"/":                   access.Public,
@@ -127,6 +136,11 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"/dokumente/:id/pdf":                   access.Staff,
 		"/meine-dokumente":                     {Roles: []models.Role{models.RoleParticipant}},
 		"/meine-dokumente/:id/pdf":             {Roles: []models.Role{models.RoleParticipant}},
+
+		"/kohorten/:id/jury":            access.Staff,
+		"/kohorten/:id/ergebnisse":      access.Staff,
+		"/kohorten/:id/ergebnisse.csv":  access.Staff,
+		"/kohorten/:id/ergebnisse.xlsx": access.Staff,
 	} {
 		want["GET "+path] = rule
 		want["HEAD "+path] = rule

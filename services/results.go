@@ -74,6 +74,22 @@ type GroupResult struct {
 	SpreadTenths int
 	// Expected is how many sheets its jurors owe; Submitted how many are in.
 	Expected, Submitted int
+	// Jurors is every appointed juror with where their sheet for the
+	// group stands, in the order of the jury.
+	Jurors []JurorSheet
+}
+
+// JurorSheet is where one appointed juror stands with one group: their
+// sheet's state (empty, draft or submitted), or conflicted, in which case
+// nothing of theirs counts.
+type JurorSheet struct {
+	UserID     uint
+	Name       string
+	Conflicted bool
+	State      SheetState
+	SheetID    uint
+	// ShareTenths is a submitted sheet's share in tenths of a percent.
+	ShareTenths int
 }
 
 // CohortResults is every group's result of a cohort, with the settings
@@ -90,6 +106,8 @@ type CohortResults struct {
 	// Expected and Submitted count sheets over all groups: jurors times
 	// their non-conflicted groups.
 	Expected, Submitted int
+	// ReleasedBy names who released the results, once released.
+	ReleasedBy string
 }
 
 // SheetListing is one sheet as staff see it on the results page.
@@ -115,8 +133,15 @@ func (s *Results) Cohort(ctx context.Context, actor Actor, cohortID uint) (Cohor
 		if err != nil {
 			return err
 		}
-		r, err = readResults(tx, c)
-		return err
+		if r, err = readResults(tx, c); err != nil || r.Jury.ReleasedByID == nil {
+			return err
+		}
+		var u models.User
+		if err := tx.Select("id", "display_name", "email").Take(&u, *r.Jury.ReleasedByID).Error; err != nil {
+			return err
+		}
+		r.ReleasedBy = jurorName(models.Juror{User: &u})
+		return nil
 	})
 	return r, err
 }
@@ -223,8 +248,15 @@ func computeResults(d juryData, minPercent int) CohortResults {
 	})
 	threshold := big.NewRat(int64(minPercent), 100)
 	limit := big.NewRat(int64(d.jury.SpreadLimit), 100)
+	sheetOf := make(map[[2]uint]models.ScoreSheet, len(d.sheets))
+	for _, sh := range d.sheets {
+		sheetOf[[2]uint{sh.GroupID, sh.JurorID}] = sh
+	}
 	for _, g := range d.groups {
 		gr := GroupResult{Group: g}
+		for _, j := range d.jurors {
+			gr.Jurors = append(gr.Jurors, jurorSheet(d.rubric, g.ID, j, names[j.UserID], conflicted, sheetOf))
+		}
 		for _, m := range d.members {
 			if m.GroupID == g.ID {
 				gr.Members = append(gr.Members, ResultMember{EnrollmentID: m.EnrollmentID, FirstName: m.FirstName, LastName: m.LastName})
@@ -250,6 +282,22 @@ func computeResults(d juryData, minPercent int) CohortResults {
 	}
 	rank(r.Groups)
 	return r
+}
+
+// jurorSheet is where juror j stands with group groupID.
+func jurorSheet(rubric []models.RubricCriterion, groupID uint, j models.Juror, name string,
+	conflicted map[[2]uint]bool, sheetOf map[[2]uint]models.ScoreSheet) JurorSheet {
+	key := [2]uint{groupID, j.UserID}
+	js := JurorSheet{UserID: j.UserID, Name: name, Conflicted: conflicted[key], State: SheetEmpty}
+	sh, ok := sheetOf[key]
+	switch {
+	case !ok:
+	case sh.SubmittedAt == nil:
+		js.State, js.SheetID = SheetDraft, sh.ID
+	default:
+		js.State, js.SheetID, js.ShareTenths = SheetSubmitted, sh.ID, tenthsOf(shareOf(rubric, sh))
+	}
+	return js
 }
 
 // shareOf is a sheet's weighted total as a share of the maximum:
@@ -494,7 +542,9 @@ func myGroupIn(tx *gorm.DB, cohortID, groupID uint) (MyGroupResult, error) {
 		}
 		m.Comments = append(m.Comments, fc)
 	}
-	// Members see their result, not the jurors' names on it.
+	// Members see their result, not how each juror stands with it, nor
+	// the jurors' names unless the cohort shows them.
+	m.Result.Jurors = nil
 	if !jury.ShowJurorNames {
 		for i := range m.Result.Sheets {
 			m.Result.Sheets[i].JurorName = ""
