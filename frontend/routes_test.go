@@ -74,6 +74,11 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"POST /kohorten/:id/dokumente/alle":              access.Staff,
 		"POST /kohorten/:id/dokumente/:doc/neu":          access.Staff,
 		"POST /kohorten/:id/dokumente/:doc/widerrufen":   access.Staff,
+		"POST /kohorten/:id/gruppen":                     access.Staff,
+		"POST /kohorten/:id/gruppen/:group":              access.Staff,
+		"POST /kohorten/:id/gruppen/:group/mitglieder":   access.Staff,
+		"POST /kohorten/:id/gruppen/:group/loeschen":     access.Staff,
+		"POST /kurse/:id/bewertung":                      access.Staff,
 	}
 	for path, rule := range map[string]access.Rule{
 		"/":                   access.Public,
@@ -127,6 +132,9 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"/dokumente/:id/pdf":                   access.Staff,
 		"/meine-dokumente":                     {Roles: []models.Role{models.RoleParticipant}},
 		"/meine-dokumente/:id/pdf":             {Roles: []models.Role{models.RoleParticipant}},
+		"/kohorten/:id/gruppen":                access.Staff,
+		"/kohorten/:id/gruppen/:group":         access.Staff,
+		"/kurse/:id/bewertung":                 access.Staff,
 	} {
 		want["GET "+path] = rule
 		want["HEAD "+path] = rule
