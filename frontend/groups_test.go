@@ -122,6 +122,12 @@ func TestGroupPagesCreateMembersRefuseEditDelete(t *testing.T) {
 		t.Errorf("after deleting (-want +got):\n%s", d)
 	}
 
+	expectRedirect(t, c.post("/sprache", form("lang", "en", "next", page)), page)
+	expect(t, c.get(page), http.StatusOK, "Project groups · Frühjahr 2023", "1 group · 1 of 2 participants in a group",
+		"1 member", "Presentation session", "Abschlusspräsenz, 25 May 2023 10:00–16:00")
+	expect(t, c.post(northPage+"/mitglieder", form("mitglied", itoa(carla.ID))), http.StatusUnprocessableEntity,
+		"Members: Carla Schmidt has withdrawn from the cohort and cannot join a group.")
+
 	juror, _ := s.loggedIn(models.RoleJuror)
 	expect(t, juror.get(page), http.StatusForbidden)
 	expect(t, juror.post(page, form("name", "Gruppe West")), http.StatusForbidden)

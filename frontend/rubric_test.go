@@ -106,6 +106,17 @@ func TestRubricPageSavesCommaDecimalsAndRefusesWholly(t *testing.T) {
 		t.Errorf("a refused rubric was saved (-want +got):\n%s", d)
 	}
 
+	// In English, points are written with a decimal point, and read so.
+	expectRedirect(t, c.post("/sprache", form("lang", "en", "next", page)), page)
+	expect(t, c.get(page), http.StatusOK, "Rubric · Netzwerkkoordinator:in", "Sum of the weights: 100",
+		"Each cohort gets its own copy of this rubric when its scoring opens.",
+		`name="criteria[0].step" type="text" value="0.25"`, `name="criteria[1].max_points" type="text" value="7.5"`)
+	expect(t, c.post(page, rubricForm("speichern", [5]string{"Innovationsgrad", "0", "10", "0.5", ""})), http.StatusUnprocessableEntity,
+		`<a href="#criteria%5b0%5d.weight">Row 1, Weight: Please enter a whole number from 1 to 100.</a>`)
+	if d := cmp.Diff(saved, s.rubricRows(course.ID)); d != "" {
+		t.Errorf("a refused rubric was saved (-want +got):\n%s", d)
+	}
+
 	participant := s.participantClient(s.person("Anna", "Muster", "anna@kohorte.test", "NI"))
 	expect(t, participant.get(page), http.StatusForbidden)
 	juror, _ := s.loggedIn(models.RoleJuror)
