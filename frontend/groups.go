@@ -96,14 +96,17 @@ type memberCandidate struct {
 
 // projectGroupsPage is a cohort's project groups and the form to add one.
 type projectGroupsPage struct {
-	Cohort  cohortView
-	Groups  []projectGroupRow
+	Cohort cohortView
+	Groups []projectGroupRow
+	// People counts those enrolled who have not withdrawn; Grouped, those
+	// of them in a group.
 	People  int
 	Grouped int
 	New     projectGroupFields
 	Notice  *message
 	Problem *message
-	Open    bool
+	// Open shows the form to add a group unfolded, as after a refusal.
+	Open bool
 }
 
 // projectGroupPage edits one group: its fields, its members, its deletion.
