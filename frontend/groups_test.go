@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -131,4 +132,49 @@ func TestGroupPagesCreateMembersRefuseEditDelete(t *testing.T) {
 	juror, _ := s.loggedIn(models.RoleJuror)
 	expect(t, juror.get(page), http.StatusForbidden)
 	expect(t, juror.post(page, form("name", "Gruppe West")), http.StatusForbidden)
+}
+
+// A group a juror has begun a sheet for is not deleted, and an archived
+// cohort's groups take no change; the page says why and nothing changes.
+func TestGroupPagesRefuseDeletingScoredGroupsAndChangingArchived(t *testing.T) {
+	t.Parallel()
+	s, db := newAttendanceStack(t)
+	ctx := context.Background()
+	course := s.course("Netzwerkkoordinator:in")
+	cohort := s.cohort(course.ID, "Frühjahr 2023", 16)
+	anna := s.enroll(cohort.ID, s.person("Anna", "Muster", "anna@kohorte.test", "NI").ID)
+	g, err := s.svc.Groups.CreateGroup(ctx, s.admin, cohort.ID, services.GroupInput{Name: "Gruppe Nord"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, juror := s.loggedIn(models.RoleJuror)
+	// A draft sheet, as the scoring service writes it once scoring is open.
+	if err := db.Create(&models.ScoreSheet{GroupID: g.ID, JurorID: juror.ID}).Error; err != nil {
+		t.Fatal(err)
+	}
+	c := s.adminClient()
+	page := fmt.Sprintf("/kohorten/%d/gruppen", cohort.ID)
+	groupPage := fmt.Sprintf("%s/%d", page, g.ID)
+	expect(t, c.post(groupPage+"/loeschen", form("bestaetigt", "1")), http.StatusConflict,
+		"Für diese Gruppe gibt es schon Bewertungsbögen (1); sie kann nicht mehr gelöscht werden.")
+	if d := cmp.Diff(map[string][]string{"Gruppe Nord": {}}, s.groupMembers(cohort.ID)); d != "" {
+		t.Errorf("groups (-want +got):\n%s", d)
+	}
+
+	for _, st := range []models.CohortStatus{models.CohortRunning, models.CohortCompleted, models.CohortArchived} {
+		if _, err := s.svc.Cohorts.SetCohortStatus(ctx, s.admin, cohort.ID, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := c.get(groupPage)
+	expect(t, r, http.StatusOK, "Gruppe Nord", "0 Mitglieder")
+	if strings.Contains(r.Body, `action="`+groupPage+`/mitglieder"`) || strings.Contains(r.Body, "Gruppe löschen") {
+		t.Error("an archived cohort's group offers its forms")
+	}
+	expect(t, c.post(page, form("name", "Gruppe Süd")), http.StatusConflict, "Die Kohorte ist archiviert")
+	expect(t, c.post(groupPage+"/mitglieder", form("mitglied", itoa(anna.ID))), http.StatusConflict, "Die Kohorte ist archiviert")
+	expect(t, c.post(groupPage, form("name", "Gruppe West")), http.StatusConflict, "Die Kohorte ist archiviert")
+	if d := cmp.Diff(map[string][]string{"Gruppe Nord": {}}, s.groupMembers(cohort.ID)); d != "" {
+		t.Errorf("an archived cohort's groups changed (-want +got):\n%s", d)
+	}
 }
