@@ -108,6 +108,16 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	g.POST(access.Staff, "/termine/:id/check-in/schliessen", ui.closeCheckin)
 	page(access.Participant, "/check-in/:id", ui.checkinPage)
 	g.POST(access.Participant, "/check-in/:id", ui.checkIn)
+	// A cohort's project groups: what each presents, when, and who is in
+	// it; and a course's rubric, which a cohort copies when scoring opens.
+	page(access.Staff, "/kohorten/:id/gruppen", ui.groupsPage)
+	g.POST(access.Staff, "/kohorten/:id/gruppen", ui.createGroup)
+	page(access.Staff, "/kohorten/:id/gruppen/:group", ui.groupPage)
+	g.POST(access.Staff, "/kohorten/:id/gruppen/:group", ui.updateGroup)
+	g.POST(access.Staff, "/kohorten/:id/gruppen/:group/mitglieder", ui.setGroupMembers)
+	g.POST(access.Staff, "/kohorten/:id/gruppen/:group/loeschen", ui.deleteGroup)
+	page(access.Staff, "/kurse/:id/bewertung", ui.rubricPage)
+	g.POST(access.Staff, "/kurse/:id/bewertung", ui.saveRubric)
 	page(access.Staff, "/import-vorlage.csv", ui.importTemplateCSV)
 	page(access.Staff, "/import-vorlage.xlsx", ui.importTemplateXLSX)
 

@@ -83,6 +83,11 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"POST /kohorten/:id/jury/oeffnen":                     access.Staff,
 		"POST /kohorten/:id/ergebnisse/freigeben":             access.Staff,
 		"POST /kohorten/:id/ergebnisse/boegen/:sheet/oeffnen": access.Staff,
+		"POST /kohorten/:id/gruppen":                          access.Staff,
+		"POST /kohorten/:id/gruppen/:group":                   access.Staff,
+		"POST /kohorten/:id/gruppen/:group/mitglieder":        access.Staff,
+		"POST /kohorten/:id/gruppen/:group/loeschen":          access.Staff,
+		"POST /kurse/:id/bewertung":                           access.Staff,
 	}
 	for path, rule := range map[string]access.Rule{
 		"/":                   access.Public,
@@ -141,6 +146,9 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"/kohorten/:id/ergebnisse":      access.Staff,
 		"/kohorten/:id/ergebnisse.csv":  access.Staff,
 		"/kohorten/:id/ergebnisse.xlsx": access.Staff,
+		"/kohorten/:id/gruppen":         access.Staff,
+		"/kohorten/:id/gruppen/:group":  access.Staff,
+		"/kurse/:id/bewertung":          access.Staff,
 	} {
 		want["GET "+path] = rule
 		want["HEAD "+path] = rule

@@ -1,0 +1,24 @@
+package certificates
+
+import "testing"
+
+// BenchmarkRenderCertificate renders the sample certificate (the UTF-8
+// font and the QR code included) as issuing does, once per document.
+func BenchmarkRenderCertificate(b *testing.B) {
+	c := sampleCertificate()
+	for b.Loop() {
+		if _, err := RenderCertificate(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderConfirmation renders a confirmation of 15 sessions.
+func BenchmarkRenderConfirmation(b *testing.B) {
+	c := sampleConfirmation(15)
+	for b.Loop() {
+		if _, err := RenderConfirmation(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
