@@ -14,7 +14,7 @@ type Options struct {
 	// DefaultAccountsConfig when nil.
 	Accounts *AccountsConfig
 	// Today tells the current day where the courses take place; the UTC
-	// day when nil.
+	// day of Clock when nil.
 	Today func() models.Date
 	// Clock tells the current instant, for sessions that have started or
 	// check-in codes; time.Now when nil.
@@ -100,8 +100,12 @@ func New(db *gorm.DB, opts Options) (*Services, error) {
 	if opts.Accounts != nil {
 		cfg = *opts.Accounts
 	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
 	if opts.Today == nil {
-		opts.Today = func() models.Date { return models.DateOf(time.Now().UTC()) }
+		clock := opts.Clock
+		opts.Today = func() models.Date { return models.DateOf(clock().UTC()) }
 	}
 	acc, err := newAccounts(db, cfg)
 	if err != nil {
@@ -109,9 +113,6 @@ func New(db *gorm.DB, opts Options) (*Services, error) {
 	}
 	if opts.ImportSlots <= 0 {
 		opts.ImportSlots = DefaultImportSlots
-	}
-	if opts.Clock == nil {
-		opts.Clock = time.Now
 	}
 	return build(db, acc, clocks{today: opts.Today, now: opts.Clock}, make(chan struct{}, opts.ImportSlots)), nil
 }
