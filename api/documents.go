@@ -43,12 +43,18 @@ type documentResponse struct {
 	OverrideReason string     `json:"override_reason,omitempty"`
 	EnrollmentID   uint       `json:"enrollment_id"`
 	SHA256         string     `json:"sha256,omitempty"`
+	// VerifyURL is the link printed on the document (and in its QR code),
+	// for staff and the holder to pass on.
+	VerifyURL string `json:"verify_url"`
 }
 
-func toDocumentResponse(d models.IssuedDocument) documentResponse {
+// verifyURL is where a document's verification page answers.
+func verifyURL(base, token string) string { return base + "/verify/" + token }
+
+func toDocumentResponse(d models.IssuedDocument, base string) documentResponse {
 	out := documentResponse{ID: d.ID, Kind: string(d.Kind), Number: d.Number, Holder: d.Holder, IssuedOn: d.IssuedOn.String(),
 		Status: string(services.DocumentValid), RevokedAt: d.RevokedAt, RevokeReason: d.RevokeReason, SupersedesID: d.SupersedesID,
-		OverrideReason: d.OverrideReason, EnrollmentID: d.EnrollmentID, SHA256: d.SHA256}
+		OverrideReason: d.OverrideReason, EnrollmentID: d.EnrollmentID, SHA256: d.SHA256, VerifyURL: verifyURL(base, d.Token)}
 	if d.RevokedAt != nil {
 		out.Status = string(services.DocumentRevoked)
 	}
@@ -66,18 +72,19 @@ type registerRowResponse struct {
 	LastName  string `json:"last_name"`
 }
 
-func toRegisterRow(r services.DocumentRow) registerRowResponse {
+func toRegisterRow(r services.DocumentRow, base string) registerRowResponse {
 	return registerRowResponse{
 		documentResponse: documentResponse{ID: r.ID, Kind: string(r.Kind), Number: r.Number, Holder: r.Holder,
 			IssuedOn: r.IssuedOn.String(), Status: string(r.Status), RevokedAt: r.RevokedAt, RevokeReason: r.RevokeReason,
-			SupersededBy: r.SupersededBy, OverrideReason: r.OverrideReason, EnrollmentID: r.EnrollmentID},
+			SupersededBy: r.SupersededBy, OverrideReason: r.OverrideReason, EnrollmentID: r.EnrollmentID,
+			VerifyURL: verifyURL(base, r.Token)},
 		CohortID: r.CohortID, Cohort: r.Cohort, CourseID: r.CourseID, Course: r.Course, FirstName: r.FirstName, LastName: r.LastName}
 }
 
-func toRegisterRows(rows []services.DocumentRow) []registerRowResponse {
+func toRegisterRows(rows []services.DocumentRow, base string) []registerRowResponse {
 	out := make([]registerRowResponse, len(rows))
 	for i, r := range rows {
-		out[i] = toRegisterRow(r)
+		out[i] = toRegisterRow(r, base)
 	}
 	return out
 }
@@ -113,7 +120,7 @@ func (h *handlers) issue(c *gin.Context, issue issueFunc) {
 		return
 	}
 	c.Header("Location", "/api/v1/documents/"+strconv.Itoa(int(d.ID))+"/pdf")
-	c.JSON(http.StatusCreated, toDocumentResponse(d))
+	c.JSON(http.StatusCreated, toDocumentResponse(d, access.PublicURL(c, "")))
 }
 
 type bulkSkipResponse struct {
@@ -145,7 +152,7 @@ func (h *handlers) issueCohortCertificates(c *gin.Context) {
 	}
 	out := bulkIssueResponse{Issued: make([]documentResponse, len(rep.Issued)), Skipped: make([]bulkSkipResponse, len(rep.Skipped))}
 	for i, d := range rep.Issued {
-		out.Issued[i] = toDocumentResponse(d)
+		out.Issued[i] = toDocumentResponse(d, access.PublicURL(c, ""))
 	}
 	for i, s := range rep.Skipped {
 		p := s.Params
@@ -173,7 +180,7 @@ func (h *handlers) reissueDocument(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/api/v1/documents/"+strconv.Itoa(int(d.ID))+"/pdf")
-	c.JSON(http.StatusCreated, toDocumentResponse(d))
+	c.JSON(http.StatusCreated, toDocumentResponse(d, access.PublicURL(c, "")))
 }
 
 func (h *handlers) revokeDocument(c *gin.Context) {
@@ -190,7 +197,7 @@ func (h *handlers) revokeDocument(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toDocumentResponse(d))
+	c.JSON(http.StatusOK, toDocumentResponse(d, access.PublicURL(c, "")))
 }
 
 type registerQuery struct {
@@ -221,7 +228,7 @@ func (h *handlers) listDocuments(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, listResponse[registerRowResponse]{Items: toRegisterRows(rows), Total: total, Page: page.Number, PageSize: page.Size})
+	c.JSON(http.StatusOK, listResponse[registerRowResponse]{Items: toRegisterRows(rows, access.PublicURL(c, "")), Total: total, Page: page.Number, PageSize: page.Size})
 }
 
 func (h *handlers) myDocuments(c *gin.Context) {
@@ -230,7 +237,7 @@ func (h *handlers) myDocuments(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": toRegisterRows(rows)})
+	c.JSON(http.StatusOK, gin.H{"items": toRegisterRows(rows, access.PublicURL(c, ""))})
 }
 
 // downloadDocument sends a PDF as it was issued, named after its holder

@@ -98,11 +98,18 @@ func TestIssueDownloadReissueRevokeThroughTheAPI(t *testing.T) {
 			Check: func(t *testing.T, r *apitest.Response) {
 				var out struct {
 					Total int
-					Items []struct{ Number string }
+					Items []struct {
+						Number    string
+						VerifyURL string `json:"verify_url"`
+					}
 				}
 				r.JSON(t, &out)
 				if out.Total != 1 || out.Items[0].Number != "KOH-2026-0001" {
 					t.Errorf("register %+v", out)
+				}
+				// The link printed on the PDF, to pass on.
+				if u := out.Items[0].VerifyURL; !strings.HasSuffix(u, "/verify/"+stored.Token) || !strings.HasPrefix(u, "http") {
+					t.Errorf("verify_url %q, want the printed link ending in /verify/%s", u, stored.Token)
 				}
 			}},
 		{Name: "the register by number, another year", Cookie: admin, Method: http.MethodGet,

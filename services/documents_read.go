@@ -23,12 +23,14 @@ type DocumentRow struct {
 	SupersededBy   string
 	OverrideReason string
 	EnrollmentID   uint
-	CohortID       uint
-	Cohort         string
-	CourseID       uint
-	Course         string
-	FirstName      string
-	LastName       string
+	// Token is the verification token printed on the document.
+	Token     string
+	CohortID  uint
+	Cohort    string
+	CourseID  uint
+	Course    string
+	FirstName string
+	LastName  string
 }
 
 // DocumentFilter narrows the register; zero fields do not filter.
@@ -79,7 +81,7 @@ func (f DocumentFilter) check() error {
 func registerQuery(tx *gorm.DB) *gorm.DB {
 	return tx.Table("issued_documents AS d").
 		Select(`d.id, d.kind, d.number, d.holder, d.issued_on, d.revoked_at, d.revoke_reason, d.override_reason,
-			d.enrollment_id, e.cohort_id, c.name AS cohort, c.course_id, co.title AS course,
+			d.enrollment_id, d.token, e.cohort_id, c.name AS cohort, c.course_id, co.title AS course,
 			p.first_name, p.last_name, n.number AS superseded_by`).
 		Joins("JOIN enrollments e ON e.id = d.enrollment_id").
 		Joins("JOIN cohorts c ON c.id = e.cohort_id").
@@ -128,6 +130,7 @@ type documentScan struct {
 	RevokeReason   string
 	OverrideReason string
 	EnrollmentID   uint
+	Token          string
 	CohortID       uint
 	Cohort         string
 	CourseID       uint
@@ -140,7 +143,7 @@ type documentScan struct {
 func (r documentScan) row() DocumentRow {
 	out := DocumentRow{ID: r.ID, Kind: r.Kind, Number: r.Number, Holder: r.Holder, IssuedOn: r.IssuedOn, Status: DocumentValid,
 		RevokedAt: r.RevokedAt, RevokeReason: r.RevokeReason, OverrideReason: r.OverrideReason, EnrollmentID: r.EnrollmentID,
-		CohortID: r.CohortID, Cohort: r.Cohort, CourseID: r.CourseID, Course: r.Course, FirstName: r.FirstName, LastName: r.LastName}
+		Token: r.Token, CohortID: r.CohortID, Cohort: r.Cohort, CourseID: r.CourseID, Course: r.Course, FirstName: r.FirstName, LastName: r.LastName}
 	if r.SupersededBy != nil {
 		out.Status, out.SupersededBy = DocumentSuperseded, *r.SupersededBy
 	}
