@@ -74,6 +74,9 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"POST /kohorten/:id/dokumente/alle":              access.Staff,
 		"POST /kohorten/:id/dokumente/:doc/neu":          access.Staff,
 		"POST /kohorten/:id/dokumente/:doc/widerrufen":   access.Staff,
+		"POST /jury/kohorten/:id/befangenheit":           {Roles: []models.Role{models.RoleJuror}},
+		"POST /jury/gruppen/:id":                         {Roles: []models.Role{models.RoleJuror}},
+		"POST /jury/gruppen/:id/abgeben":                 {Roles: []models.Role{models.RoleJuror}},
 	}
 	for path, rule := range map[string]access.Rule{
 		"/":                   access.Public,
@@ -127,6 +130,10 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"/dokumente/:id/pdf":                   access.Staff,
 		"/meine-dokumente":                     {Roles: []models.Role{models.RoleParticipant}},
 		"/meine-dokumente/:id/pdf":             {Roles: []models.Role{models.RoleParticipant}},
+		"/jury":                                {Roles: []models.Role{models.RoleJuror}},
+		"/jury/kohorten/:id":                   {Roles: []models.Role{models.RoleJuror}},
+		"/jury/gruppen/:id":                    {Roles: []models.Role{models.RoleJuror}},
+		"/meine-gruppe":                        {Roles: []models.Role{models.RoleParticipant}},
 	} {
 		want["GET "+path] = rule
 		want["HEAD "+path] = rule
@@ -169,7 +176,7 @@ func TestNavigationPerRole(t *testing.T) {
 		{services.Actor{}, []string{"home"}},
 		{services.Actor{UserID: 1, Role: models.RoleParticipant}, []string{"home", "my-courses"}},
 		{services.Actor{UserID: 1, Role: models.RoleParticipant, MustChangePassword: true}, []string{"home"}},
-		{services.Actor{UserID: 1, Role: models.RoleJuror}, []string{"home"}},
+		{services.Actor{UserID: 1, Role: models.RoleJuror}, []string{"home", "jury"}},
 		{services.Actor{UserID: 1, Role: models.RoleStaff}, staffNav},
 		{services.Actor{UserID: 1, Role: models.RoleAdmin}, staffNav},
 		{services.Actor{UserID: 1, Role: models.RoleAdmin, MustChangePassword: true}, []string{"home"}},
