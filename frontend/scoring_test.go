@@ -294,6 +294,13 @@ func TestScoringSheetWithoutScript(t *testing.T) {
 		}
 	}
 
+	// A comment no database stores is refused at the form.
+	r := jana.post(path, form(points(j.innovation.ID), "9", "comment", "Gut\x00"))
+	expect(t, r, http.StatusUnprocessableEntity, `<a href="#comment">Kommentar für die Gruppe: Bitte entfernen Sie die Steuerzeichen`)
+	if got := j.sheet(t, j.jana, j.north.ID); got.Sheet.Revision != 1 {
+		t.Errorf("a comment with NUL was written: %+v", got)
+	}
+
 	// Another cohort's group, or the conflicted one: not found, nothing written.
 	sheets := j.rows(t, "score_sheets")
 	for _, g := range []uint{j.autumnGroup.ID, j.west.ID} {
@@ -310,7 +317,7 @@ func TestScoringSheetWithoutScript(t *testing.T) {
 
 	// Submitting without the presentation's points keeps the draft and
 	// says what is missing.
-	r := jana.post(path+"/abgeben", form(points(j.innovation.ID), "8", points(j.talk.ID), "", "comment", "Sehr klar präsentiert.", "bestaetigt", "1"))
+	r = jana.post(path+"/abgeben", form(points(j.innovation.ID), "8", points(j.talk.ID), "", "comment", "Sehr klar präsentiert.", "bestaetigt", "1"))
 	expect(t, r, http.StatusConflict, "Vor dem Abgeben braucht jedes Kriterium Punkte; es fehlen: Präsentation", `value="8" checked><span>8</span>`)
 	if got := j.sheet(t, j.jana, j.north.ID); got.State != services.SheetDraft || got.Points[j.innovation.ID] != 800 {
 		t.Errorf("after the refused submit: %+v, want the draft with 8 points", got)
