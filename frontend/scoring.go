@@ -13,6 +13,7 @@ import (
 
 	"kohorte/access"
 	"kohorte/errhttp"
+	"kohorte/models"
 	"kohorte/services"
 )
 
@@ -294,25 +295,7 @@ func (ui *UI) showScoringSheet(c *gin.Context, status int, groupID uint, entry s
 		page.Comment = entry.Comment
 	}
 	for _, cr := range v.Rubric {
-		cv := scoringCriterion{ID: cr.ID, Name: cr.Name, Description: cr.Description, Weight: cr.Weight,
-			Max: jurorPoints(lang, cr.MaxPoints), Step: jurorPoints(lang, cr.Step), Points: "–", Error: entry.Errors[cr.ID]}
-		stored, scored := g.Own.Points[cr.ID]
-		if scored {
-			cv.Points, cv.Value = jurorPoints(lang, stored), jurorPoints(lang, stored)
-		}
-		chosen, has := stored, scored
-		if entry.Points != nil {
-			cv.Value = entry.Points[cr.ID]
-			chosen, has = services.ParsePoints(cv.Value)
-			has = has && strings.TrimSpace(cv.Value) != ""
-		}
-		if cr.Step > 0 && cr.MaxPoints/cr.Step+1 <= scoringMaxChoices {
-			cv.Choices = append(cv.Choices, scoringChoice{Label: "–", Checked: !has})
-			for p := 0; p <= cr.MaxPoints; p += cr.Step {
-				cv.Choices = append(cv.Choices, scoringChoice{Value: services.PointsDecimal(p), Label: jurorPoints(lang, p),
-					Checked: has && p == chosen})
-			}
-		}
+		cv := toScoringCriterion(lang, cr, g.Own, entry)
 		page.Criteria = append(page.Criteria, cv)
 		if cv.Error != nil {
 			page.Problems = append(page.Problems, scoringProblem{Criterion: cr.Name, Anchor: fmt.Sprintf("points_%d", cr.ID), Message: cv.Error})
@@ -322,17 +305,47 @@ func (ui *UI) showScoringSheet(c *gin.Context, status int, groupID uint, entry s
 		page.Problems = append(page.Problems, scoringProblem{Anchor: "comment", Message: page.CommentError})
 	}
 	for i, o := range g.Others {
-		ov := scoringOtherSheet{Number: i + 1, Comment: o.Sheet.Comment}
-		for _, cr := range v.Rubric {
-			op := scoringOtherPoints{Criterion: cr.Name, Points: "–", Max: jurorPoints(lang, cr.MaxPoints)}
-			if p, ok := o.Points[cr.ID]; ok {
-				op.Points = jurorPoints(lang, p)
-			}
-			ov.Points = append(ov.Points, op)
-		}
-		page.Others = append(page.Others, ov)
+		page.Others = append(page.Others, toScoringOtherSheet(lang, i+1, v.Rubric, o))
 	}
 	ui.render(c, status, "scoring", page)
+}
+
+// toScoringCriterion is one criterion of the juror's sheet: the points
+// stored, or those the form sent when entry holds them.
+func toScoringCriterion(lang string, cr models.RubricCriterion, own services.SheetView, entry scoringEntry) scoringCriterion {
+	cv := scoringCriterion{ID: cr.ID, Name: cr.Name, Description: cr.Description, Weight: cr.Weight,
+		Max: jurorPoints(lang, cr.MaxPoints), Step: jurorPoints(lang, cr.Step), Points: "–", Error: entry.Errors[cr.ID]}
+	chosen, has := own.Points[cr.ID]
+	if has {
+		cv.Points, cv.Value = jurorPoints(lang, chosen), jurorPoints(lang, chosen)
+	}
+	if entry.Points != nil {
+		cv.Value = entry.Points[cr.ID]
+		chosen, has = services.ParsePoints(cv.Value)
+	}
+	if cr.Step <= 0 || cr.MaxPoints/cr.Step+1 > scoringMaxChoices {
+		return cv
+	}
+	cv.Choices = append(cv.Choices, scoringChoice{Label: "–", Checked: !has})
+	for p := 0; p <= cr.MaxPoints; p += cr.Step {
+		cv.Choices = append(cv.Choices, scoringChoice{Value: services.PointsDecimal(p), Label: jurorPoints(lang, p),
+			Checked: has && p == chosen})
+	}
+	return cv
+}
+
+// toScoringOtherSheet is another juror's submitted sheet, numbered and
+// without their name.
+func toScoringOtherSheet(lang string, number int, rubric []models.RubricCriterion, o services.SheetView) scoringOtherSheet {
+	ov := scoringOtherSheet{Number: number, Comment: o.Sheet.Comment}
+	for _, cr := range rubric {
+		op := scoringOtherPoints{Criterion: cr.Name, Points: "–", Max: jurorPoints(lang, cr.MaxPoints)}
+		if p, ok := o.Points[cr.ID]; ok {
+			op.Points = jurorPoints(lang, p)
+		}
+		ov.Points = append(ov.Points, op)
+	}
+	return ov
 }
 
 // scoringForm is the sheet's comment; the points come as points_<criterion
