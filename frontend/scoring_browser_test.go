@@ -1,6 +1,7 @@
 package frontend_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -102,4 +103,43 @@ func TestBrowserScoringOnAPhone(t *testing.T) {
 		t.Error("the submitted sheet scrolls sideways on a phone")
 	}
 	phone.NoConsoleErrors()
+}
+
+// TestBrowserJuryPagesFit: the juror's list, a cohort's groups with the
+// conflict form open, a submitted sheet with another juror's, and a
+// member's released result fit a laptop and both phones.
+func TestBrowserJuryPagesFit(t *testing.T) {
+	j := newJuryStack(t)
+	srv := httptest.NewServer(j.handler)
+	t.Cleanup(srv.Close)
+	j.member(t, "Anna", "Muster-Überlänge-Niedersachsen", "anna@kohorte.test", j.north.ID)
+	j.score(t, j.jonas, j.north.ID, "Solide Daten, aber die Quellenangaben fehlen an mehreren Stellen der Präsentation.", 650, 2000)
+	j.score(t, j.jana, j.north.ID, "Sehr klar präsentiert.", 800, 3000)
+	if _, err := j.svc.Results.Release(context.Background(), j.admin, j.cohort.ID, "Abschlusstag"); err != nil {
+		t.Fatal(err)
+	}
+	b := browsertest.New(t)
+	loginAs(t, b, srv.URL, "jana@kohorte.test")
+	b.Navigate(srv.URL + "/jury")
+	checkWidth(t, b, "jury")
+	b.Navigate(fmt.Sprintf("%s/jury/kohorten/%d", srv.URL, j.cohort.ID))
+	b.Click("details.scoring-conflict summary")
+	checkWidth(t, b, "jury-groups")
+	b.Navigate(fmt.Sprintf("%s/jury/gruppen/%d", srv.URL, j.north.ID))
+	if got := b.Text(`[data-testid="other-1"] h3`); got != "Bewertung 1" {
+		t.Errorf("the submitted sheet shows %q, want the other juror's sheet", got)
+	}
+	checkWidth(t, b, "jury-sheet-submitted")
+	b.Navigate(fmt.Sprintf("%s/jury/gruppen/%d", srv.URL, j.south.ID))
+	checkWidth(t, b, "jury-sheet")
+	b.Click(".menu__button")
+	b.ClickAndWait(`[data-nav="logout"]`)
+
+	loginAs(t, b, srv.URL, "anna@kohorte.test")
+	b.Navigate(srv.URL + "/meine-gruppe")
+	if got := b.Text(`[data-testid="result"] strong`); got != "70,0\u00a0%" {
+		t.Errorf("Anna's result reads %q", got)
+	}
+	checkWidth(t, b, "my-group")
+	b.NoConsoleErrors()
 }
