@@ -77,7 +77,7 @@ func TestBrowserNavigationPerRole(t *testing.T) {
 	s.user("juror@kohorte.test", "Jana Jury", models.RoleJuror)
 	s.user("tn@kohorte.test", "Toni Teilnehmer", models.RoleParticipant)
 	staffNav := []string{"home", "courses", "cohorts", "participants", "statistics", "users", "audit", "tokens", "password", "logout"}
-	ownNav := []string{"home", "password", "logout"}
+	jurorNav := []string{"home", "jury", "password", "logout"}
 	participantNav := []string{"home", "my-courses", "password", "logout"}
 
 	// One browser for all roles: logging out must leave nothing behind.
@@ -90,7 +90,7 @@ func TestBrowserNavigationPerRole(t *testing.T) {
 		{"nobody", "", []string{"home", "login"}},
 		{"admin", "admin@kohorte.test", staffNav},
 		{"staff", "staff@kohorte.test", staffNav},
-		{"juror", "juror@kohorte.test", ownNav},
+		{"juror", "juror@kohorte.test", jurorNav},
 		{"participant", "tn@kohorte.test", participantNav},
 	} {
 		if tc.email != "" {

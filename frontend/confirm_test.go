@@ -42,7 +42,8 @@ func TestEveryConfirmationWorksWithoutScript(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"/kohorten/{{$id}}/status", "/api-tokens/{{.ID}}/widerrufen", "/api-tokens/alle-widerrufen",
-		"/benutzer/{{.User.ID}}/rolle", "/benutzer/{{.User.ID}}/status", "/benutzer/{{.User.ID}}/passwort-link"} {
+		"/benutzer/{{.User.ID}}/rolle", "/benutzer/{{.User.ID}}/status", "/benutzer/{{.User.ID}}/passwort-link",
+		"/jury/kohorten/{{$page.Cohort.ID}}/befangenheit", "/jury/gruppen/{{.GroupID}}"} {
 		if !asking[want] {
 			t.Errorf("the form to %s does not ask first", want)
 		}

@@ -21,7 +21,7 @@ type homePage struct {
 }
 
 // home shows each role what it can do now: staff what needs doing next,
-// participants their courses, jurors what their role will be.
+// participants their courses, jurors the way to their scoring.
 func (ui *UI) home(c *gin.Context) {
 	actor := access.ActorOf(c)
 	page := homePage{View: "guest", SoonDays: services.AgendaSoonDays}

@@ -144,20 +144,21 @@ func TestStartPageOfParticipant(t *testing.T) {
 	expect(t, other2.get("/"), http.StatusOK, "Sie sind noch in keine Kohorte eingeschrieben.")
 }
 
-// TestStartPageOfJuror says what a juror will do and that scoring does not
-// exist yet, and offers nothing that does not.
+// TestStartPageOfJuror says what a juror does and leads to their scoring.
 func TestStartPageOfJuror(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	juror, _ := s.loggedIn(models.RoleJuror)
 	page := juror.get("/")
 	expect(t, page, http.StatusOK, `<h1 id="home-heading">Ihre Rolle: Jurymitglied</h1>`,
-		"Die Bewertung gibt es in Kohorte noch nicht, deshalb ist für Sie hier noch nichts zu tun.")
-	if strings.Contains(page.Body, `class="card`) {
-		t.Error("the juror's start page lists something")
+		"Als Jurymitglied bewerten Sie die Projektarbeiten",
+		`<a class="button" href="/jury" data-testid="home-jury">Zur Bewertung</a>`,
+		`<a href="/jury" data-nav="jury">Bewertung</a>`)
+	if strings.Contains(page.Body, "noch nicht") {
+		t.Error("the juror's start page still says scoring does not exist")
 	}
 	juror.lang = "en"
-	expect(t, juror.get("/"), http.StatusOK, "Kohorte does not have scoring yet")
+	expect(t, juror.get("/"), http.StatusOK, `href="/jury" data-testid="home-jury">Go to scoring</a>`)
 }
 
 // TestStartPagePromisesNothingUnbuilt: the page for visitors names only

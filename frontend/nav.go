@@ -47,6 +47,8 @@ func navFor(actor services.Actor, path string) navigation {
 		)
 	case actor.Is(models.RoleParticipant):
 		items = append(items, navItem{Key: "my-courses", Href: "/meine-kurse", Label: "NavMyCourses"})
+	case actor.Is(models.RoleJuror):
+		items = append(items, navItem{Key: "jury", Href: "/jury", Label: "scoring_nav"})
 	}
 	for i := range items {
 		items[i].Current = isUnder(path, items[i].Href)

@@ -168,4 +168,15 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	page(access.Staff, "/kohorten/:id/ergebnisse.xlsx", ui.resultsXLSX)
 	g.POST(access.Staff, "/kohorten/:id/ergebnisse/freigeben", ui.releaseResults)
 	g.POST(access.Staff, "/kohorten/:id/ergebnisse/boegen/:sheet/oeffnen", ui.reopenSheet)
+	// Jury scoring: a juror scores the groups of the cohorts they are
+	// appointed to, without those they declared a conflict with (the
+	// services decide which); a participant sees their group's result once
+	// it is released.
+	page(access.Juror, "/jury", ui.scoringCohortsPage)
+	page(access.Juror, "/jury/kohorten/:id", ui.scoringGroupsPage)
+	g.POST(access.Juror, "/jury/kohorten/:id/befangenheit", ui.declareOwnConflict)
+	page(access.Juror, "/jury/gruppen/:id", ui.scoringSheetPage)
+	g.POST(access.Juror, "/jury/gruppen/:id", ui.saveScoreSheet)
+	g.POST(access.Juror, "/jury/gruppen/:id/abgeben", ui.submitScoreSheet)
+	page(access.Participant, "/meine-gruppe", ui.myGroupPage)
 }

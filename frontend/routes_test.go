@@ -88,6 +88,9 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"POST /kohorten/:id/gruppen/:group/mitglieder":        access.Staff,
 		"POST /kohorten/:id/gruppen/:group/loeschen":          access.Staff,
 		"POST /kurse/:id/bewertung":                           access.Staff,
+		"POST /jury/kohorten/:id/befangenheit":                {Roles: []models.Role{models.RoleJuror}},
+		"POST /jury/gruppen/:id":                              {Roles: []models.Role{models.RoleJuror}},
+		"POST /jury/gruppen/:id/abgeben":                      {Roles: []models.Role{models.RoleJuror}},
 	}
 	for path, rule := range map[string]access.Rule{
 		"/":                   access.Public,
@@ -149,6 +152,10 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"/kohorten/:id/gruppen":         access.Staff,
 		"/kohorten/:id/gruppen/:group":  access.Staff,
 		"/kurse/:id/bewertung":          access.Staff,
+		"/jury":                         {Roles: []models.Role{models.RoleJuror}},
+		"/jury/kohorten/:id":            {Roles: []models.Role{models.RoleJuror}},
+		"/jury/gruppen/:id":             {Roles: []models.Role{models.RoleJuror}},
+		"/meine-gruppe":                 {Roles: []models.Role{models.RoleParticipant}},
 	} {
 		want["GET "+path] = rule
 		want["HEAD "+path] = rule
@@ -191,7 +198,7 @@ func TestNavigationPerRole(t *testing.T) {
 		{services.Actor{}, []string{"home"}},
 		{services.Actor{UserID: 1, Role: models.RoleParticipant}, []string{"home", "my-courses"}},
 		{services.Actor{UserID: 1, Role: models.RoleParticipant, MustChangePassword: true}, []string{"home"}},
-		{services.Actor{UserID: 1, Role: models.RoleJuror}, []string{"home"}},
+		{services.Actor{UserID: 1, Role: models.RoleJuror}, []string{"home", "jury"}},
 		{services.Actor{UserID: 1, Role: models.RoleStaff}, staffNav},
 		{services.Actor{UserID: 1, Role: models.RoleAdmin}, staffNav},
 		{services.Actor{UserID: 1, Role: models.RoleAdmin, MustChangePassword: true}, []string{"home"}},

@@ -83,15 +83,19 @@ type JurorScoring struct {
 	Groups   []GroupScoring
 }
 
-// JurorCohort is one cohort a juror is appointed to.
+// JurorCohort is one cohort a juror is appointed to. Groups counts the
+// groups they may score, conflicted ones left out; Drafts and Submitted
+// count their own sheets for those groups by state.
 type JurorCohort struct {
-	Cohort   models.Cohort
-	Open     bool
-	Released bool
+	Cohort                    models.Cohort
+	Open                      bool
+	Released                  bool
+	Groups, Drafts, Submitted int
 }
 
 // MyCohorts lists the cohorts the actor is appointed to as a juror,
-// newest first, in three statements.
+// newest first, with how far they have scored each, in five statements
+// whatever the number of cohorts.
 func (s *Scoring) MyCohorts(ctx context.Context, actor Actor) ([]JurorCohort, error) {
 	if !actor.Is(models.RoleJuror) {
 		return nil, ErrForbidden
@@ -111,13 +115,61 @@ func (s *Scoring) MyCohorts(ctx context.Context, actor Actor) ([]JurorCohort, er
 		for _, j := range juries {
 			byCohort[j.CohortID] = j
 		}
+		counts, err := jurorProgress(tx, actor.UserID, appointed)
+		if err != nil {
+			return err
+		}
 		for _, c := range cohorts {
-			j := byCohort[c.ID]
-			out = append(out, JurorCohort{Cohort: c, Open: j.ScoringOpenAt != nil, Released: j.ReleasedAt != nil})
+			j, n := byCohort[c.ID], counts[c.ID]
+			out = append(out, JurorCohort{Cohort: c, Open: j.ScoringOpenAt != nil, Released: j.ReleasedAt != nil,
+				Groups: n.Groups, Drafts: n.Drafts, Submitted: n.Submitted})
 		}
 		return nil
 	})
 	return out, err
+}
+
+// jurorProgress counts, per cohort of the appointed subquery, the groups
+// the user may score and their own sheets for them by state, in two
+// grouped statements.
+func jurorProgress(tx *gorm.DB, userID uint, appointed *gorm.DB) (map[uint]JurorCohort, error) {
+	conflicted := tx.Model(&models.JuryConflict{}).Select("group_id").Where("user_id = ?", userID)
+	var groups []struct {
+		CohortID uint
+		N        int
+	}
+	err := tx.Model(&models.ProjectGroup{}).Select("cohort_id, COUNT(*) AS n").
+		Where("cohort_id IN (?) AND id NOT IN (?)", appointed, conflicted).
+		Group("cohort_id").Scan(&groups).Error
+	if err != nil {
+		return nil, err
+	}
+	var sheets []struct {
+		CohortID  uint
+		Drafts    int
+		Submitted int
+	}
+	err = tx.Table("score_sheets").
+		Select("project_groups.cohort_id AS cohort_id, "+
+			"SUM(CASE WHEN score_sheets.submitted_at IS NULL THEN 1 ELSE 0 END) AS drafts, "+
+			"SUM(CASE WHEN score_sheets.submitted_at IS NULL THEN 0 ELSE 1 END) AS submitted").
+		Joins("JOIN project_groups ON project_groups.id = score_sheets.group_id").
+		Where("score_sheets.juror_id = ? AND project_groups.cohort_id IN (?) AND score_sheets.group_id NOT IN (?)",
+			userID, appointed, conflicted).
+		Group("project_groups.cohort_id").Scan(&sheets).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uint]JurorCohort, len(groups))
+	for _, g := range groups {
+		out[g.CohortID] = JurorCohort{Groups: g.N}
+	}
+	for _, sh := range sheets {
+		n := out[sh.CohortID]
+		n.Drafts, n.Submitted = sh.Drafts, sh.Submitted
+		out[sh.CohortID] = n
+	}
+	return out, nil
 }
 
 // View reads a cohort as the actor, a juror, sees it, in one read of eight

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -554,5 +555,58 @@ func TestResultsExportCSVAndXLSX(t *testing.T) {
 	var xlsx bytes.Buffer
 	if err := roster.WriteResultsXLSX(&xlsx, roster.English, "Frühjahr 2023", table); err != nil || xlsx.Len() < 1000 {
 		t.Fatalf("xlsx: %d bytes, %v", xlsx.Len(), err)
+	}
+}
+
+// TestJurorCohortsCountTheirProgress: each cohort of a juror counts the
+// groups they may score and their own drafts and submitted sheets, the
+// conflicted group and its sheet left out, in five statements for one
+// cohort or two.
+func TestJurorCohortsCountTheirProgress(t *testing.T) {
+	t.Parallel()
+	j := newJuryEnv(t)
+	svc, counter := j.services(t)
+	ctx := context.Background()
+	mine := func(juror int) []services.JurorCohort {
+		t.Helper()
+		counter.n.Store(0)
+		cs, err := svc.Scoring.MyCohorts(ctx, j.jurors[juror])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := counter.n.Load(); n != 5 {
+			t.Errorf("juror %d: %d statements, want 5", juror+1, n)
+		}
+		return cs
+	}
+	type progress struct {
+		Cohort                    uint
+		Groups, Drafts, Submitted int
+	}
+	got := func(cs []services.JurorCohort) []progress {
+		out := make([]progress, len(cs))
+		for i, c := range cs {
+			out[i] = progress{c.Cohort.ID, c.Groups, c.Drafts, c.Submitted}
+		}
+		return out
+	}
+	if p := got(mine(0)); !reflect.DeepEqual(p, []progress{{j.cohort.ID, 4, 0, 0}}) {
+		t.Errorf("before scoring: %+v", p)
+	}
+	j.scoreAll(t, svc)
+	j.create(t, &models.Juror{CohortID: j.other.ID, UserID: j.jurors[2].UserID, AppointedByID: j.admin.UserID})
+	for _, tc := range []struct {
+		juror int
+		want  []progress
+	}{
+		// Juror 1: groups 1 to 3 submitted, a draft of group 4.
+		{0, []progress{{j.cohort.ID, 4, 1, 3}}},
+		// Juror 3: conflicted with group 2, whose sheet does not count;
+		// the autumn cohort (newest first) has one group, not scored.
+		{2, []progress{{j.other.ID, 1, 0, 0}, {j.cohort.ID, 3, 0, 2}}},
+	} {
+		if p := got(mine(tc.juror)); !reflect.DeepEqual(p, tc.want) {
+			t.Errorf("juror %d: %+v, want %+v", tc.juror+1, p, tc.want)
+		}
 	}
 }
