@@ -145,6 +145,9 @@ func demoScale(ctx context.Context, svc *services.Services, actor services.Actor
 		_, err = fmt.Fprintf(stdout, "Generated %d project groups, %d jurors (they log in with your password) and %d submitted score sheets.\n",
 			res.Groups, res.Jurors, res.Sheets)
 	}
+	if err == nil && res.Certificates > 0 {
+		_, err = fmt.Fprintf(stdout, "Issued %d certificates to verify.\n", res.Certificates)
+	}
 	return err
 }
 

@@ -36,6 +36,9 @@ type Site struct {
 	// their cohort. Both are empty when no cohort's scoring is open.
 	Drafts    []vegeta.Target
 	JurorView vegeta.Target
+	// VerifyToken is a valid certificate's verification token, for the
+	// public verification; empty when the data set has none.
+	VerifyToken string
 	// cohorts are the ids of the cohorts not archived, for finding juries.
 	cohorts []uint
 }
@@ -65,7 +68,27 @@ func Connect(ctx context.Context, base, email, password string) (*Site, error) {
 	if err := s.findMidSession(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.findCertificate(ctx); err != nil {
+		return nil, err
+	}
 	return s, s.findJurors(ctx, password)
+}
+
+// findCertificate takes the token of the newest valid certificate from
+// the link the register gives.
+func (s *Site) findCertificate(ctx context.Context) error {
+	var list struct {
+		Items []struct {
+			VerifyURL string `json:"verify_url"`
+		} `json:"items"`
+	}
+	if _, err := s.call(ctx, http.MethodGet, "/api/v1/documents?kind=certificate&status=valid&page_size=1", nil, &list); err != nil {
+		return fmt.Errorf("documents: %w", err)
+	}
+	if len(list.Items) > 0 {
+		_, s.VerifyToken, _ = strings.Cut(list.Items[0].VerifyURL, "/verify/")
+	}
+	return nil
 }
 
 func (s *Site) login(ctx context.Context, email, password string) error {
@@ -374,6 +397,12 @@ func (s *Site) Journeys(bare string) []Journey {
 			Get(fmt.Sprintf("attendance grid, %d people (page)", s.MidSize), s.Base+"/kohorten/"+mid+"/anwesenheit", s.cookie()),
 			Journey{Name: fmt.Sprintf("record a session, %d people", len(s.MidEntries)), Target: vegeta.Target{
 				Method: http.MethodPut, URL: fmt.Sprintf("%s/api/v1/sessions/%d/attendance", s.Base, s.MidSession), Header: header, Body: body}},
+		)
+	}
+	if s.VerifyToken != "" {
+		js = append(js,
+			Get("verify a certificate (API, no login)", s.Base+"/api/v1/verify/"+s.VerifyToken, nil),
+			Get("verify a certificate (page, no login)", s.Base+"/verify/"+s.VerifyToken, nil),
 		)
 	}
 	if len(s.Drafts) > 0 {

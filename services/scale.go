@@ -25,6 +25,8 @@ type ScaleResult struct {
 	// Groups, Jurors and Sheets are the juries' project groups, the
 	// jurors' pool and the submitted score sheets.
 	Groups, Jurors, Sheets int
+	// Certificates are issued to some who completed, to verify.
+	Certificates int
 }
 
 // The shape of a generated data set, as a whole IHK region keeps it over
@@ -85,7 +87,7 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 	}
 	return res, vacuumAnalyze(ctx, s.db, "courses", "course_issuers", "course_signatories", "cohorts", "participants", "enrollments",
 		"cohort_sessions", "attendances", "statistics_counts", "users", "rubric_criteria", "cohort_juries", "jurors",
-		"project_groups", "group_members", "score_sheets", "scores")
+		"project_groups", "group_members", "score_sheets", "scores", "issued_documents", "document_counters")
 }
 
 // vacuumAnalyze is analyze that on PostgreSQL also vacuums, which marks
@@ -173,8 +175,12 @@ func (g *scaleGen) load(tx *gorm.DB, actor Actor, people int) (ScaleResult, erro
 	if err != nil {
 		return ScaleResult{}, err
 	}
+	issued, err := g.certificates(tx, actor, courses, cohorts, perCohort, persons)
+	if err != nil {
+		return ScaleResult{}, err
+	}
 	return ScaleResult{Courses: len(courses), Cohorts: len(cohorts), Participants: len(persons), Enrollments: enrolled,
-		Sessions: len(sessions), Attendance: attended, Groups: juries.groups, Jurors: juries.jurors, Sheets: juries.sheets}, nil
+		Sessions: len(sessions), Attendance: attended, Groups: juries.groups, Jurors: juries.jurors, Sheets: juries.sheets, Certificates: issued}, nil
 }
 
 // scaleSessions lays out every cohort's schedule from the default

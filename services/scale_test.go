@@ -52,6 +52,7 @@ func TestLoadScaleGeneratesAConsistentRegion(t *testing.T) {
 	}
 
 	checkScaledJuries(t, e, res, cohorts)
+	checkScaledCertificates(t, e, res)
 
 	if _, err := e.svc.LoadScale(ctx, e.admin, 10); !errors.Is(err, services.ErrDemoLoaded) {
 		t.Errorf("a second load: %v, want ErrDemoLoaded", err)
@@ -98,6 +99,30 @@ func checkScaledJuries(t *testing.T, e *env, res services.ScaleResult, cohorts [
 	}
 	if groups == 0 || groups != res.Groups || sheets != res.Sheets {
 		t.Errorf("%d groups and %d sheets found, %d and %d reported", groups, sheets, res.Groups, res.Sheets)
+	}
+}
+
+// checkScaledCertificates: 400 people give 400/200 = 2 certificates, each
+// of a person who completed, verifiable by its token as valid.
+func checkScaledCertificates(t *testing.T, e *env, res services.ScaleResult) {
+	t.Helper()
+	ctx := context.Background()
+	var docs []models.IssuedDocument
+	if err := e.db.Find(&docs).Error; err != nil {
+		t.Fatal(err)
+	}
+	if res.Certificates != 2 || len(docs) != 2 {
+		t.Fatalf("%d certificates reported, %d stored; want 2", res.Certificates, len(docs))
+	}
+	for _, d := range docs {
+		v, err := e.svc.Documents.Verify(ctx, d.Token)
+		if err != nil || v.Status != services.DocumentValid || v.Holder != d.Holder || v.Holder == "" {
+			t.Errorf("certificate %s: %+v, %v; want valid, held by %q", d.Number, v, err, d.Holder)
+		}
+		var en models.Enrollment
+		if err := e.db.Take(&en, d.EnrollmentID).Error; err != nil || en.Status != models.EnrollmentCompleted {
+			t.Errorf("certificate %s of enrollment %d (%s): want a completed one", d.Number, d.EnrollmentID, en.Status)
+		}
 	}
 }
 
