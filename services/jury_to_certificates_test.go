@@ -25,12 +25,12 @@ import (
 //	g4m1, g4m2: group 4 pending             → skipped: not eligible
 //
 // The numbers follow the cohort's list (by last name). Each PDF prints its
-// holder's name, verifies by its token and by its bytes, and a PDF with
-// one byte changed is not one of ours.
+// holder's name, verifies by its token (in one statement) and by its
+// bytes, and a PDF with one byte changed is not one of ours.
 func TestFourGroupCohortToVerifiedCertificates(t *testing.T) {
 	t.Parallel()
 	j := newJuryEnv(t)
-	svc, _ := j.services(t)
+	svc, counter := j.services(t)
 	ctx := context.Background()
 	j.scoreAll(t, svc)
 	sched, err := svc.Schedule.LayOutSchedule(ctx, j.admin, j.cohort.ID, services.DefaultScheduleTemplate())
@@ -90,9 +90,13 @@ func TestFourGroupCohortToVerifiedCertificates(t *testing.T) {
 		if err := j.db.Take(&stored, d.ID).Error; err != nil {
 			t.Fatal(err)
 		}
+		before := counter.n.Load()
 		v, err := svc.Documents.Verify(ctx, stored.Token)
 		if err != nil || v.Status != services.DocumentValid || v.Holder != holder || v.Number != d.Number {
 			t.Errorf("verifying %s by its token: %+v, %v", d.Number, v, err)
+		}
+		if n := counter.n.Load() - before; n != 1 {
+			t.Errorf("verifying %s took %d statements, want 1", d.Number, n)
 		}
 		if v, err := svc.Documents.VerifyPDF(ctx, f.PDF); err != nil || v.Number != d.Number {
 			t.Errorf("verifying %s by its bytes: %+v, %v", d.Number, v, err)
