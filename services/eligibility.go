@@ -173,12 +173,16 @@ func rulesOf(c *models.Course) eligibilityRules {
 type sessionIndex struct {
 	sessions []models.CohortSession
 	days     []models.Date
+	// german is each day as the rule lines print it, formatted once per
+	// cohort rather than once per person.
+	german []string
 }
 
 func indexSessions(sessions []models.CohortSession) sessionIndex {
-	idx := sessionIndex{sessions: sessions, days: make([]models.Date, len(sessions))}
+	idx := sessionIndex{sessions: sessions, days: make([]models.Date, len(sessions)), german: make([]string, len(sessions))}
 	for i, s := range sessions {
 		idx.days[i] = SessionDay(s)
+		idx.german[i] = idx.days[i].German()
 	}
 	return idx
 }
@@ -200,7 +204,7 @@ func evaluate(rules eligibilityRules, idx sessionIndex, e models.Enrollment, cel
 		a, recorded := cells[i].Value, cells[i].Recorded
 		if s.Kind == models.SessionClosing {
 			closingDay++
-			closing = append(closing, closingLine(closingDay, day, expects(e, day), held, a, recorded))
+			closing = append(closing, closingLine(closingDay, idx.german[i], expects(e, day), held, a, recorded))
 		}
 		if !s.Required || !expects(e, day) {
 			continue
@@ -251,8 +255,8 @@ func attendanceLine(min int, c AttendanceCount) RuleLine {
 	return line
 }
 
-func closingLine(n int, day models.Date, expected, held bool, a AttendanceValue, recorded bool) RuleLine {
-	line := RuleLine{Rule: RuleClosing, State: RuleNotMet, Params: params("day", n, "date", day.German())}
+func closingLine(n int, day string, expected, held bool, a AttendanceValue, recorded bool) RuleLine {
+	line := RuleLine{Rule: RuleClosing, State: RuleNotMet, Params: params("day", n, "date", day)}
 	switch {
 	case !expected:
 		line.Reason = ReasonClosingNotExpect
