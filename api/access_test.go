@@ -130,6 +130,7 @@ var apiAccess = map[string]string{
 	"POST /api/v1/enrollments/:id/certificate":  "staff",
 	"POST /api/v1/enrollments/:id/confirmation": "staff",
 	"POST /api/v1/cohorts/:id/certificates":     "staff",
+	"GET /api/v1/cohorts/:id/documents.zip":     "staff",
 	"GET /api/v1/documents":                     "staff",
 	"GET /api/v1/documents/:id/pdf":             "staff",
 	"POST /api/v1/documents/:id/reissue":        "staff",
