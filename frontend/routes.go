@@ -143,6 +143,7 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	// revoke them on the cohort's page and keep the register; a graduate
 	// downloads their own, the service decides whose.
 	page(access.Staff, "/kohorten/:id/dokumente", ui.cohortDocumentsPage)
+	page(access.Staff, "/kohorten/:id/dokumente.zip", ui.cohortDocumentsZip)
 	g.POST(access.Staff, "/kohorten/:id/dokumente", ui.issueDocument)
 	g.POST(access.Staff, "/kohorten/:id/dokumente/alle", ui.issueAll)
 	g.POST(access.Staff, "/kohorten/:id/dokumente/:doc/neu", ui.reissueDocument)

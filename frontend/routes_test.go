@@ -135,6 +135,7 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"/termine/:id/check-in":                access.Staff,
 		"/check-in/:id":                        {Roles: []models.Role{models.RoleParticipant}},
 		"/kohorten/:id/dokumente":              access.Staff,
+		"/kohorten/:id/dokumente.zip":          access.Staff,
 		"/dokumente":                           access.Staff,
 		"/dokumente/export.csv":                access.Staff,
 		"/dokumente/export.xlsx":               access.Staff,
