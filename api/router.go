@@ -223,6 +223,8 @@ func NewRouter(d Deps) (*Router, error) {
 	v1.POST(access.Staff, "/enrollments/:id/confirmation", h.issueConfirmation)
 	v1.POST(access.Staff, "/cohorts/:id/certificates", h.issueCohortCertificates)
 	v1.GET(access.Staff, "/cohorts/:id/documents.zip", h.cohortDocumentsZip)
+	v1.GET(access.Staff, "/courses/:id/preview/certificate", h.previewCertificate)
+	v1.GET(access.Staff, "/courses/:id/preview/confirmation", h.previewConfirmation)
 	v1.GET(access.Staff, "/documents", h.listDocuments)
 	v1.GET(access.Staff, "/documents/:id/pdf", h.downloadDocument)
 	v1.POST(access.Staff, "/documents/:id/reissue", h.reissueDocument)
