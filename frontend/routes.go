@@ -66,6 +66,10 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	page(access.Staff, "/kurse/:id", ui.coursePage)
 	g.POST(access.Staff, "/kurse/:id", ui.updateCourse)
 	page(access.Staff, "/kurse/:id/aussteller/:position/logo", ui.issuerLogo)
+	// A course's documents for a sample person, before any is issued.
+	page(access.Staff, "/kurse/:id/vorschau", ui.previewPage)
+	page(access.Staff, "/kurse/:id/vorschau/zertifikat.pdf", ui.previewCertificate)
+	page(access.Staff, "/kurse/:id/vorschau/bescheinigung.pdf", ui.previewConfirmation)
 	g.POST(access.Staff, "/kurse/:id/aussteller/:position/logo", ui.uploadIssuerLogo)
 
 	// Cohorts and who is enrolled in them.
