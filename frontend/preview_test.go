@@ -1,6 +1,7 @@
 package frontend_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"kohorte/models"
+	"kohorte/services"
 )
 
 // pdfText extracts a PDF's text with poppler's pdftotext, as a reader's
@@ -91,5 +93,27 @@ func TestCoursePreviewShowsTheDocumentsForASamplePerson(t *testing.T) {
 				t.Errorf("%s as %s: %d", path, name, r.Code)
 			}
 		}
+	}
+}
+
+// A course whose topics do not fit on its certificate says so on the
+// preview, in German, rather than failing.
+func TestCoursePreviewSaysWhenTheCertificateDoesNotFit(t *testing.T) {
+	t.Parallel()
+	s, _ := newAttendanceStack(t)
+	in := services.CourseInput{Title: "Netzwerkkoordinator:in", CertificateTitle: "Netzwerkkoordinator:in", CertificatePrefix: "KOH"}
+	for i := range 40 {
+		in.Topics = append(in.Topics, fmt.Sprintf("Weiteres Thema Nummer %d mit einem längeren Titel", i+1))
+	}
+	course, err := s.svc.Courses.CreateCourse(context.Background(), s.admin, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.adminClient()
+	page := fmt.Sprintf("/kurse/%d/vorschau", course.ID)
+	expect(t, c.get(page+"/zertifikat.pdf"), http.StatusConflict,
+		"Der Text des Zertifikats passt nicht auf seine Seite; kürzen Sie die Inhalte oder Titel des Kurses.")
+	if r := c.get(page + "/bescheinigung.pdf"); r.Code != http.StatusOK || !strings.HasPrefix(r.Body, "%PDF-") {
+		t.Errorf("confirmation: %d", r.Code)
 	}
 }

@@ -18,7 +18,8 @@ import (
 // that starts today and lasts the course's weeks. Its number and
 // verification link carry the sample mark (MUSTER-KOH-2026-0000), so
 // that no preview passes for an issued document. Nothing is stored and no
-// number is taken.
+// number is taken. A certificate whose text does not fit on its page is
+// refused with CodeDocumentTooLong, as its issue would be.
 func (s *Documents) Preview(ctx context.Context, actor Actor, courseID uint, kind models.DocumentKind, in IssueInput) (DocumentFile, error) {
 	if !actor.IsStaff() {
 		return DocumentFile{}, ErrForbidden
@@ -60,7 +61,7 @@ func (s *Documents) Preview(ctx context.Context, actor Actor, courseID uint, kin
 			Issuers: issuersOf(course), Signatories: signatoriesOf(course), VerifyURL: verifyURL}))
 	}
 	if err != nil {
-		return DocumentFile{}, fmt.Errorf("preview %s of course %d: %w", kind, courseID, err)
+		return DocumentFile{}, renderRefusal(fmt.Errorf("preview %s of course %d: %w", kind, courseID, err))
 	}
 	return DocumentFile{Number: number, FirstName: certificates.SampleFirstName, LastName: certificates.SampleLastName, PDF: pdf}, nil
 }

@@ -3,6 +3,7 @@ package services_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -107,5 +108,46 @@ func TestPreviewPrintsTheCourseForASamplePersonAndStoresNothing(t *testing.T) {
 	var verr *services.ValidationError
 	if _, err := e.svc.Documents.Preview(ctx, e.admin, course.ID, models.KindCertificate, services.IssueInput{Lang: "fr"}); !errors.As(err, &verr) {
 		t.Errorf("an unknown language: %v", err)
+	}
+}
+
+// A course whose 40 topics do not fit on its certificate is refused with
+// a code, by its preview and by an issue alike, and the issue stores
+// nothing; its confirmation, which lists no topics, previews.
+func TestPreviewAndIssueRefuseACertificateThatDoesNotFit(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16)
+	ctx := context.Background()
+	cohort, err := c.svc.Cohorts.GetCohort(ctx, c.admin, c.cohort.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := courseInput()
+	for i := range 40 {
+		in.Topics = append(in.Topics, fmt.Sprintf("Weiteres Thema Nummer %d mit einem längeren Titel", i+1))
+	}
+	if _, err := c.svc.Courses.UpdateCourse(ctx, c.admin, cohort.CourseID, in); err != nil {
+		t.Fatal(err)
+	}
+	_, e, err := c.svc.Enrollments.CreateAndEnroll(ctx, c.admin, c.cohort.ID,
+		services.ParticipantInput{FirstName: "Anna", LastName: "Muster", Email: "anna@example.org"}, models.NewDate(2023, 4, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := countRows(t, c.env)
+	var refusal *services.Refusal
+	if _, err := c.svc.Documents.Preview(ctx, c.admin, cohort.CourseID, models.KindCertificate, services.IssueInput{}); !errors.As(err, &refusal) ||
+		refusal.Code != services.CodeDocumentTooLong || !errors.Is(err, services.ErrInvalidAction) {
+		t.Errorf("preview: %v", err)
+	}
+	if _, err := c.svc.Documents.IssueCertificate(ctx, c.admin, e.ID, services.IssueInput{OverrideReason: "x"}); !errors.As(err, &refusal) ||
+		refusal.Code != services.CodeDocumentTooLong {
+		t.Errorf("issue: %v", err)
+	}
+	if after := countRows(t, c.env); after != before {
+		t.Errorf("documents, counters, audit events: %v before, %v after", before, after)
+	}
+	if _, err := c.svc.Documents.Preview(ctx, c.admin, cohort.CourseID, models.KindConfirmation, services.IssueInput{}); err != nil {
+		t.Errorf("confirmation: %v", err)
 	}
 }
