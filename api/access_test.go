@@ -127,18 +127,20 @@ var apiAccess = map[string]string{
 	"GET /api/v1/me/group-result":              "participant",
 
 	// Certificates and attendance confirmations.
-	"POST /api/v1/enrollments/:id/certificate":     "staff",
-	"POST /api/v1/enrollments/:id/confirmation":    "staff",
-	"POST /api/v1/cohorts/:id/certificates":        "staff",
+	"POST /api/v1/enrollments/:id/certificate":  "staff",
+	"POST /api/v1/enrollments/:id/confirmation": "staff",
+	"POST /api/v1/cohorts/:id/certificates":     "staff",
+	"GET /api/v1/documents":                     "staff",
+	"GET /api/v1/documents/:id/pdf":             "staff",
+	"POST /api/v1/documents/:id/reissue":        "staff",
+	"POST /api/v1/documents/:id/revoke":         "staff",
+	"GET /api/v1/me/documents":                  "participant",
+	"GET /api/v1/me/documents/:id/pdf":          "participant",
+
+	// A cohort's documents as one ZIP; a course's documents previewed.
 	"GET /api/v1/cohorts/:id/documents.zip":        "staff",
 	"GET /api/v1/courses/:id/preview/certificate":  "staff",
 	"GET /api/v1/courses/:id/preview/confirmation": "staff",
-	"GET /api/v1/documents":                        "staff",
-	"GET /api/v1/documents/:id/pdf":                "staff",
-	"POST /api/v1/documents/:id/reissue":           "staff",
-	"POST /api/v1/documents/:id/revoke":            "staff",
-	"GET /api/v1/me/documents":                     "participant",
-	"GET /api/v1/me/documents/:id/pdf":             "participant",
 }
 
 // unclassified lists the routes the router serves without a rule in its
