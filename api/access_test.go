@@ -136,6 +136,11 @@ var apiAccess = map[string]string{
 	"POST /api/v1/documents/:id/revoke":         "staff",
 	"GET /api/v1/me/documents":                  "participant",
 	"GET /api/v1/me/documents/:id/pdf":          "participant",
+
+	// A cohort's documents as one ZIP; a course's documents previewed.
+	"GET /api/v1/cohorts/:id/documents.zip":        "staff",
+	"GET /api/v1/courses/:id/preview/certificate":  "staff",
+	"GET /api/v1/courses/:id/preview/confirmation": "staff",
 }
 
 // unclassified lists the routes the router serves without a rule in its

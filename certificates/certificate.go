@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// ErrTextTooLong refuses a certificate whose text would run into the
+// signatures: too many or too long topics or titles.
+var ErrTextTooLong = errors.New("certificate: the text does not fit above the signatures; shorten the topics or the titles")
+
 // RenderCertificate prints an IHK certificate on one A4 page.
 func RenderCertificate(c Certificate) ([]byte, error) {
 	if err := c.check(); err != nil {
@@ -38,7 +42,7 @@ func RenderCertificate(c Certificate) ([]byte, error) {
 		d.paragraph(fmt.Sprintf(d.w.project, c.ProjectTitle), false, 11, 9, "L")
 	}
 	if d.pdf.GetY() > footerTop-signatureSpace {
-		return nil, errors.New("certificate: the text does not fit above the signatures; shorten the topics or the titles")
+		return nil, ErrTextTooLong
 	}
 	d.signatures(c.Place, c.IssuedOn, c.Signatories)
 	if err := d.footer(c.Number, c.VerifyURL); err != nil {

@@ -356,6 +356,7 @@ var codeMessages = map[services.Code]string{
 	services.CodeDocumentNotEligible:   "ErrDocumentNotEligible",
 	services.CodeDocumentWithdrawn:     "ErrDocumentWithdrawn",
 	services.CodeDocumentSuperseded:    "ErrDocumentSuperseded",
+	services.CodeDocumentTooLong:       "preview_err_too_long",
 
 	// Project groups, rubrics and juries.
 	services.CodeGroupNameTaken:          "groups.err_name_taken",

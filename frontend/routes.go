@@ -66,6 +66,10 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	page(access.Staff, "/kurse/:id", ui.coursePage)
 	g.POST(access.Staff, "/kurse/:id", ui.updateCourse)
 	page(access.Staff, "/kurse/:id/aussteller/:position/logo", ui.issuerLogo)
+	// A course's documents for a sample person, before any is issued.
+	page(access.Staff, "/kurse/:id/vorschau", ui.previewPage)
+	page(access.Staff, "/kurse/:id/vorschau/zertifikat.pdf", ui.previewCertificate)
+	page(access.Staff, "/kurse/:id/vorschau/bescheinigung.pdf", ui.previewConfirmation)
 	g.POST(access.Staff, "/kurse/:id/aussteller/:position/logo", ui.uploadIssuerLogo)
 
 	// Cohorts and who is enrolled in them.
@@ -143,6 +147,7 @@ func (ui *UI) Register(r *gin.RouterGroup, routes *access.Table) {
 	// revoke them on the cohort's page and keep the register; a graduate
 	// downloads their own, the service decides whose.
 	page(access.Staff, "/kohorten/:id/dokumente", ui.cohortDocumentsPage)
+	page(access.Staff, "/kohorten/:id/dokumente.zip", ui.cohortDocumentsZip)
 	g.POST(access.Staff, "/kohorten/:id/dokumente", ui.issueDocument)
 	g.POST(access.Staff, "/kohorten/:id/dokumente/alle", ui.issueAll)
 	g.POST(access.Staff, "/kohorten/:id/dokumente/:doc/neu", ui.reissueDocument)

@@ -156,6 +156,12 @@ func TestRoutesAndTheirRules(t *testing.T) {
 		"/jury/kohorten/:id":            {Roles: []models.Role{models.RoleJuror}},
 		"/jury/gruppen/:id":             {Roles: []models.Role{models.RoleJuror}},
 		"/meine-gruppe":                 {Roles: []models.Role{models.RoleParticipant}},
+
+		// A cohort's documents as one ZIP; a course's documents previewed.
+		"/kohorten/:id/dokumente.zip":           access.Staff,
+		"/kurse/:id/vorschau":                   access.Staff,
+		"/kurse/:id/vorschau/zertifikat.pdf":    access.Staff,
+		"/kurse/:id/vorschau/bescheinigung.pdf": access.Staff,
 	} {
 		want["GET "+path] = rule
 		want["HEAD "+path] = rule

@@ -183,6 +183,8 @@ const (
 	CodeDocumentWithdrawn   Code = "document.withdrawn"
 	// number: the document that corrected this one.
 	CodeDocumentSuperseded Code = "document.superseded"
+	// The certificate's text does not fit on its page.
+	CodeDocumentTooLong Code = "document.too_long"
 )
 
 // Codes of jury scoring and its results (the scoring side of juries).
@@ -210,6 +212,7 @@ var codeMessages = map[Code]string{
 	CodeDocumentNotEligible:   "Not every certificate rule holds; give a reason to issue the certificate all the same.",
 	CodeDocumentWithdrawn:     "A person who withdrew gets no certificate, only an attendance confirmation.",
 	CodeDocumentSuperseded:    "The document has been corrected already, by {number}.",
+	CodeDocumentTooLong:       "The certificate's text does not fit on its page; shorten the course's topics or titles.",
 	CodeInternal:              "An internal error occurred.",
 	CodeInvalidInput:          "The input is invalid.",
 	CodeNotFound:              "The requested resource does not exist.",

@@ -13,6 +13,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"kohorte/certificates"
 	"kohorte/models"
 )
 
@@ -93,7 +94,7 @@ func issueDocument(tx *gorm.DB, actor Actor, r issueRequest) (models.IssuedDocum
 	token := newVerificationToken()
 	pdf, err := r.Render(number, strings.TrimSuffix(r.VerifyBase, "/")+"/verify/"+token)
 	if err != nil {
-		return models.IssuedDocument{}, fmt.Errorf("render %s: %w", number, err)
+		return models.IssuedDocument{}, renderRefusal(fmt.Errorf("render %s: %w", number, err))
 	}
 	sum := sha256.Sum256(pdf)
 	doc := models.IssuedDocument{
@@ -112,6 +113,15 @@ func issueDocument(tx *gorm.DB, actor Actor, r issueRequest) (models.IssuedDocum
 		after["supersedes_id"] = *r.Supersedes
 	}
 	return doc, record(tx, actor, "document.issued", "document", doc.ID, nil, after)
+}
+
+// renderRefusal names a rendering error staff can mend, a course whose
+// text does not fit on its certificate, with its code.
+func renderRefusal(err error) error {
+	if errors.Is(err, certificates.ErrTextTooLong) {
+		return refuse(ErrInvalidAction, CodeDocumentTooLong)
+	}
+	return err
 }
 
 // nextDocumentNumber raises the counter of prefix, kind and year by one

@@ -98,18 +98,27 @@ func DocumentDisposition(lastName, firstName, number string, inline bool) string
 	if inline {
 		kind = "inline"
 	}
-	parts := []string{lastName, firstName, number}
-	ascii, utf := make([]string, 0, 3), make([]string, 0, 3)
-	for _, p := range parts {
+	var ascii []string
+	for _, p := range []string{lastName, firstName, number} {
 		if a := asciiNamePart(p); a != "" {
 			ascii = append(ascii, a)
 		}
+	}
+	return fmt.Sprintf(`%s; filename="%s.pdf"; filename*=UTF-8''%s`, kind,
+		strings.Join(ascii, "_"), rfc5987(DocumentFileName(lastName, firstName, number)))
+}
+
+// DocumentFileName is the name of an issued document's file as written,
+// Ćosić-Şahin_Zoë_KOH-2023-0016.pdf: the name of its download and of its
+// entry in a cohort's ZIP.
+func DocumentFileName(lastName, firstName, number string) string {
+	utf := make([]string, 0, 3)
+	for _, p := range []string{lastName, firstName, number} {
 		if u := strings.Trim(fileName(strings.TrimSpace(p)), "-."); u != "" {
 			utf = append(utf, u)
 		}
 	}
-	return fmt.Sprintf(`%s; filename="%s.pdf"; filename*=UTF-8''%s.pdf`, kind,
-		strings.Join(ascii, "_"), rfc5987(strings.Join(utf, "_")))
+	return strings.Join(utf, "_") + ".pdf"
 }
 
 // asciiNamePart keeps a name's case but spells it in ASCII letters,

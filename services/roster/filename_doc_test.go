@@ -17,3 +17,17 @@ func TestDocumentDispositionNamesTheHolderAndTheNumber(t *testing.T) {
 		}
 	}
 }
+
+// An entry of a cohort's ZIP is named as the download's filename*, never
+// with a path in it.
+func TestDocumentFileNameKeepsTheNameAsWritten(t *testing.T) {
+	for _, tc := range []struct{ last, first, number, want string }{
+		{"Ćosić-Şahin", "Zoë", "KOH-2023-0016", "Ćosić-Şahin_Zoë_KOH-2023-0016.pdf"},
+		{"../..", "Anna", "KOH-T-2023-0002", "Anna_KOH-T-2023-0002.pdf"},
+		{"O\"Brien/\\X", " Łukasz ", "KOH-2023-0003", "O-Brien--X_Łukasz_KOH-2023-0003.pdf"},
+	} {
+		if got := DocumentFileName(tc.last, tc.first, tc.number); got != tc.want {
+			t.Errorf("%s, %s: got %s, want %s", tc.last, tc.first, got, tc.want)
+		}
+	}
+}
