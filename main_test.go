@@ -555,7 +555,7 @@ func TestLoadHarnessRunsEveryJourney(t *testing.T) {
 	for i, j := range journeys {
 		names[i] = j.Name
 	}
-	for _, want := range []string{"record a session", "juror's view of a cohort", "draft saves", "verify a certificate (API"} {
+	for _, want := range []string{"record a session", "juror's view of a cohort", "draft saves", "verify a certificate (API", "a cohort's documents as ZIP", "certificate preview"} {
 		if !slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, want) }) {
 			t.Fatalf("journeys %q: %q is missing", names, want)
 		}

@@ -37,8 +37,11 @@ type Site struct {
 	Drafts    []vegeta.Target
 	JurorView vegeta.Target
 	// VerifyToken is a valid certificate's verification token, for the
-	// public verification; empty when the data set has none.
-	VerifyToken string
+	// public verification; empty when the data set has none. DocCohort
+	// and DocCourse are its cohort (for the ZIP of its documents) and
+	// course (for the preview, rendered on each request).
+	VerifyToken          string
+	DocCohort, DocCourse uint
 	// cohorts are the ids of the cohorts not archived, for finding juries.
 	cohorts []uint
 }
@@ -80,13 +83,17 @@ func (s *Site) findCertificate(ctx context.Context) error {
 	var list struct {
 		Items []struct {
 			VerifyURL string `json:"verify_url"`
+			CohortID  uint   `json:"cohort_id"`
+			CourseID  uint   `json:"course_id"`
 		} `json:"items"`
 	}
 	if _, err := s.call(ctx, http.MethodGet, "/api/v1/documents?kind=certificate&status=valid&page_size=1", nil, &list); err != nil {
 		return fmt.Errorf("documents: %w", err)
 	}
 	if len(list.Items) > 0 {
-		_, s.VerifyToken, _ = strings.Cut(list.Items[0].VerifyURL, "/verify/")
+		d := list.Items[0]
+		_, s.VerifyToken, _ = strings.Cut(d.VerifyURL, "/verify/")
+		s.DocCohort, s.DocCourse = d.CohortID, d.CourseID
 	}
 	return nil
 }
@@ -403,6 +410,8 @@ func (s *Site) Journeys(bare string) []Journey {
 		js = append(js,
 			Get("verify a certificate (API, no login)", s.Base+"/api/v1/verify/"+s.VerifyToken, nil),
 			Get("verify a certificate (page, no login)", s.Base+"/verify/"+s.VerifyToken, nil),
+			Get("a cohort's documents as ZIP", fmt.Sprintf("%s/api/v1/cohorts/%d/documents.zip", s.Base, s.DocCohort), s.bearer()),
+			Get("certificate preview (rendered)", fmt.Sprintf("%s/api/v1/courses/%d/preview/certificate", s.Base, s.DocCourse), s.bearer()),
 		)
 	}
 	if len(s.Drafts) > 0 {
