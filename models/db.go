@@ -196,9 +196,11 @@ func sqliteReaderDSN(path string) string {
 // sqliteDSN puts the pragmas into the DSN so that every pooled connection gets
 // them. _txlock=immediate takes the write lock at BEGIN, so that concurrent
 // read-then-write transactions wait for each other instead of failing.
+// The busy timeout comes first: the pragmas run in order, and switching a
+// new file to WAL takes a lock that another instance may hold just then.
 func sqliteDSN(path string) string {
-	return "file:" + uriPath(path) + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
-		"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	return "file:" + uriPath(path) + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
 }
 
 // uriPath escapes what a file: URI would read as its end or as an escape:
