@@ -108,6 +108,23 @@ func SQLitePath(dataDir string) string {
 // Open connects to the configured database, checks that it answers and sets
 // up the pool. The caller closes it with Close.
 func Open(ctx context.Context, cfg DBConfig, log *slog.Logger) (*gorm.DB, error) {
+	// Instances that open a new SQLite file together race to switch it to
+	// WAL, a change SQLite refuses rather than waits for; the loser tries
+	// again once the winner is done.
+	for try := 1; ; try++ {
+		db, err := openOnce(ctx, cfg, log)
+		if err == nil || try == 10 || !strings.Contains(err.Error(), "SQLITE_BUSY") {
+			return db, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(time.Duration(try) * 20 * time.Millisecond):
+		}
+	}
+}
+
+func openOnce(ctx context.Context, cfg DBConfig, log *slog.Logger) (*gorm.DB, error) {
 	engine, err := EngineOf(cfg)
 	if err != nil {
 		return nil, err
@@ -196,8 +213,7 @@ func sqliteReaderDSN(path string) string {
 // sqliteDSN puts the pragmas into the DSN so that every pooled connection gets
 // them. _txlock=immediate takes the write lock at BEGIN, so that concurrent
 // read-then-write transactions wait for each other instead of failing.
-// The busy timeout comes first: the pragmas run in order, and switching a
-// new file to WAL takes a lock that another instance may hold just then.
+// The busy timeout comes first, so that the pragmas after it wait too.
 func sqliteDSN(path string) string {
 	return "file:" + uriPath(path) + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
