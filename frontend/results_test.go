@@ -206,7 +206,7 @@ func TestResultsExportRows(t *testing.T) {
 		"Gruppe A;Lotsenprojekt;Gruppenergebnis;6;5,5;58,7;1;bestanden;Jury uneinig\r\n" +
 		"Gruppe B;Wegweiser;Jana Jurorin;3;2;27,5;;;\r\n" +
 		"Gruppe B;Wegweiser;Gruppenergebnis;3;2;27,5;2;nicht bestanden;\r\n" +
-		"Gruppe C;Brückenbau;Gruppenergebnis;;;;;offen;\r\n"
+		"Gruppe C;Brückenbau;Gruppenergebnis;;;;;ausstehend;\r\n"
 	if r.Body != want {
 		t.Errorf("csv:\n%q\nwant\n%q", r.Body, want)
 	}

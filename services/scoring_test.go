@@ -542,7 +542,7 @@ func TestResultsExportCSVAndXLSX(t *testing.T) {
 		"Gruppe 1;Projekt 1;Jurorin 2;9;18;4,5;9;90;;;\r\n",
 		"Gruppe 2;Projekt 2;Gruppenergebnis;5;10;2,5;5;50;2;bestanden;\r\n",
 		"Gruppe 3;Projekt 3;Gruppenergebnis;3,33;5,33;1,17;2,67;28,7;3;nicht bestanden;Jury uneinig\r\n",
-		"Gruppe 4;Projekt 4;Gruppenergebnis;;;;;;;offen;\r\n",
+		"Gruppe 4;Projekt 4;Gruppenergebnis;;;;;;;ausstehend;\r\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("CSV lacks %q:\n%s", want, text)

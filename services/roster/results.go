@@ -42,7 +42,7 @@ var resultsWordsOf = map[Lang]resultsWords{
 	German: {
 		before: []string{"Gruppe", "Projekt", "Jurorin/Juror"}, after: []string{"Anteil %", "Rang", "Ergebnis", "Abweichung"},
 		result: "Gruppenergebnis", flagged: "Jury uneinig",
-		states:  map[string]string{"passed": "bestanden", "failed": "nicht bestanden", "pending": "offen"},
+		states:  map[string]string{"passed": "bestanden", "failed": "nicht bestanden", "pending": "ausstehend"},
 		decimal: ",",
 	},
 	English: {
