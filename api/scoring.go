@@ -17,6 +17,11 @@ type jurorCohortResponse struct {
 	CourseName string `json:"course_title"`
 	Open       bool   `json:"scoring_open"`
 	Released   bool   `json:"released"`
+	// Groups the juror may score, and of their own sheets how many are
+	// drafts and how many submitted.
+	Groups    int `json:"groups"`
+	Drafts    int `json:"drafts"`
+	Submitted int `json:"submitted"`
 }
 
 func (h *handlers) myJury(c *gin.Context) {
@@ -27,7 +32,8 @@ func (h *handlers) myJury(c *gin.Context) {
 	}
 	items := make([]jurorCohortResponse, len(cs))
 	for i, jc := range cs {
-		items[i] = jurorCohortResponse{ID: jc.Cohort.ID, Name: jc.Cohort.Name, Open: jc.Open, Released: jc.Released}
+		items[i] = jurorCohortResponse{ID: jc.Cohort.ID, Name: jc.Cohort.Name, Open: jc.Open, Released: jc.Released,
+			Groups: jc.Groups, Drafts: jc.Drafts, Submitted: jc.Submitted}
 		if jc.Cohort.Course != nil {
 			items[i].CourseName = jc.Cohort.Course.Title
 		}

@@ -104,6 +104,16 @@ func TestJuryAccessByObject(t *testing.T) {
 	if r := f.as(juror, http.MethodPut, "/api/v1/groups/"+id(j.g1.ID)+"/sheet", sheet(750)); r.Status != http.StatusOK {
 		t.Fatalf("draft: %d %s", r.Status, r.Body)
 	}
+	// The juror's cohorts count what is left: G1 alone (G2 conflicted), its
+	// sheet a draft, none submitted.
+	var progress struct {
+		Items []struct{ ID, Groups, Drafts, Submitted int }
+	}
+	f.as(juror, http.MethodGet, "/api/v1/me/jury", nil).JSON(t, &progress)
+	if len(progress.Items) != 1 || progress.Items[0].ID != int(cohort) || progress.Items[0].Groups != 1 ||
+		progress.Items[0].Drafts != 1 || progress.Items[0].Submitted != 0 {
+		t.Errorf("the juror's cohorts: %+v, want cohort %d with 1 group, 1 draft, 0 submitted", progress.Items, cohort)
+	}
 	if r := f.as(juror, http.MethodPost, "/api/v1/groups/"+id(j.g1.ID)+"/sheet/submit", nil); r.Status != http.StatusOK {
 		t.Fatalf("submit: %d %s", r.Status, r.Body)
 	}
