@@ -181,9 +181,12 @@ func juryDone(c *gin.Context, id uint, done, anchor string) {
 // whether groups see the jurors' names.
 func (ui *UI) saveJurySettings(c *gin.Context) {
 	id, ok := ui.pathID(c)
+	if !ok {
+		return
+	}
 	var form jurySettingsForm
 	errs, bound := ui.bindForm(c, &form)
-	if !ok || !bound {
+	if !bound {
 		return
 	}
 	r := formReader{form: &form, errs: errs}

@@ -10,7 +10,8 @@
   "use strict";
 
   const DELAY = 600; // ms after the last change before saving
-  const RETRY = 4000; // ms before a failed save is sent again
+  const RETRY = 4000; // ms before a failed save is first sent again
+  const MAX_RETRY = 60000; // ms: failed saves back off up to this
 
   // A submitted sheet needs no copy any more.
   for (const done of document.querySelectorAll("[data-sheet-done]")) {
@@ -31,6 +32,7 @@
   let timer = 0;
   let sending = false;
   let again = false;
+  let wait = RETRY;
 
   const show = (state) => {
     status.dataset.state = state;
@@ -125,7 +127,11 @@
     sending = true;
     again = false;
     show("saving");
-    let retry = false;
+    // sent is what this request carries: a change typed while it travels
+    // keeps the copy unsent, even if the answer comes before the change
+    // is sent in turn.
+    const sent = JSON.stringify(sheet);
+    let retry = 0;
     try {
       const answer = await fetch(form.dataset.api, {
         method: "PUT",
@@ -137,19 +143,25 @@
         const saved = await answer.json();
         revision = saved.revision;
         form.dataset.revision = String(revision);
-        if (!again) {
+        wait = RETRY;
+        if (!again && JSON.stringify(body()) === sent) {
           remember(false);
           show("saved");
+        } else if (!again) {
+          show("pending");
         }
       } else if (answer.status >= 500 || answer.status === 429) {
-        retry = true;
+        // The server asks for patience: wait as long as it says, else
+        // twice as long as last time, up to a minute.
+        const asked = Number(answer.headers.get("Retry-After")) * 1000;
+        retry = asked > 0 ? asked : wait;
       } else {
         // Refused (locked, closed, logged out, or points the rubric does
         // not allow): sending it again will not help, the copy stays.
         show(answer.status === 422 ? "invalid" : "refused");
       }
     } catch {
-      retry = true;
+      retry = wait;
     } finally {
       sending = false;
     }
@@ -157,7 +169,8 @@
       save();
     } else if (retry) {
       show("retry");
-      later(RETRY);
+      later(retry);
+      wait = Math.min(wait * 2, MAX_RETRY);
     }
   }
 
