@@ -43,8 +43,9 @@ type documentResponse struct {
 	OverrideReason string     `json:"override_reason,omitempty"`
 	EnrollmentID   uint       `json:"enrollment_id"`
 	SHA256         string     `json:"sha256,omitempty"`
-	// VerifyURL is the link printed on the document (and in its QR code),
-	// for staff and the holder to pass on.
+	// VerifyURL is the document's verification page at the address this
+	// request reached: the token is the one printed on the PDF and in its
+	// QR code, the address is where Kohorte answers now.
 	VerifyURL string `json:"verify_url"`
 }
 
