@@ -62,17 +62,25 @@ type Browser struct {
 // Chromium is missing, unless CI is set.
 func New(t testing.TB) *Browser {
 	t.Helper()
+	return NewWithin(t, Timeout)
+}
+
+// NewWithin is New for a test that does more than browse between its
+// pages (e.g. loads the whole demo): everything in its browser is bounded
+// by limit instead of Timeout.
+func NewWithin(t testing.TB, limit time.Duration) *Browser {
+	t.Helper()
 	requireChromium(t)
 	// TempDir comes before the Cleanup below, and cleanups run last-in
 	// first-out, so the profile is removed only after the browser has stopped.
 	profile := t.TempDir()
 
 	b := &Browser{t: t}
-	browserCtx, stop, err := b.start(profile)
+	browserCtx, stop, err := b.start(profile, limit)
 	if err != nil {
 		t.Fatalf("start %s: %v\n%s", ChromiumPath, err, b.output.tail(outputLines))
 	}
-	ctx, cancelTimeout := context.WithTimeout(browserCtx, Timeout)
+	ctx, cancelTimeout := context.WithTimeout(browserCtx, limit)
 	b.ctx = ctx
 	t.Cleanup(func() {
 		cancelTimeout()
@@ -88,10 +96,10 @@ func New(t testing.TB) *Browser {
 // returns the browser's context, which has no deadline of its own so that
 // the failure screenshot can still be taken after Timeout, and the function
 // that stops the browser.
-func (b *Browser) start(profile string) (context.Context, func(), error) {
+func (b *Browser) start(profile string, limit time.Duration) (context.Context, func(), error) {
 	// root bounds the browser's whole life, shutdown included: a browser
 	// that hangs even on close is killed when it ends.
-	root, cancelRoot := context.WithTimeout(context.Background(), Timeout+2*cleanupTimeout)
+	root, cancelRoot := context.WithTimeout(context.Background(), limit+2*cleanupTimeout)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(root, b.allocatorOptions(profile)...)
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
 	stop := func() {
