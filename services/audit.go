@@ -21,9 +21,13 @@ type Audit struct {
 // exists exactly when the change does. before and after are stored as JSON;
 // nil stores nothing.
 func record(tx *gorm.DB, actor Actor, action, objectType string, objectID any, before, after any) error {
-	ev := auditEvent(actor, action, objectType, objectID, before, after)
+	return saveEvent(tx, auditEvent(actor, action, objectType, objectID, before, after))
+}
+
+// saveEvent writes one audit event built by auditEvent.
+func saveEvent(tx *gorm.DB, ev models.AuditEvent) error {
 	if err := tx.Create(&ev).Error; err != nil {
-		return fmt.Errorf("write audit event %s: %w", action, err)
+		return fmt.Errorf("write audit event %s: %w", ev.Action, err)
 	}
 	return nil
 }

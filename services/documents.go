@@ -27,6 +27,9 @@ type Documents struct {
 	// passes tells who passed the course; rulesHold when nil. Tests put
 	// another rule here while no jury can pass anyone yet.
 	passes func(Eligibility) bool
+	// chunk is how many certificates a bulk issue renders at once;
+	// bulkChunk when 0. Tests make it small to cross chunks.
+	chunk int
 }
 
 // DocumentStatus is what verification answers about a document.
@@ -86,33 +89,46 @@ func newVerificationToken() string {
 // numbers are unique and without gaps, and a rolled-back issue gives its
 // number back.
 func issueDocument(tx *gorm.DB, actor Actor, r issueRequest) (models.IssuedDocument, error) {
-	seq, err := nextDocumentNumber(tx, r.Course.CertificatePrefix, r.Kind, r.IssuedOn.Year())
+	seq, err := reserveDocumentNumbers(tx, r.Course.CertificatePrefix, r.Kind, r.IssuedOn.Year(), 1)
 	if err != nil {
 		return models.IssuedDocument{}, err
 	}
-	number := documentNumber(r.Course.CertificatePrefix, r.Kind, r.IssuedOn.Year(), seq)
+	doc, err := renderDocument(actor, r, documentNumber(r.Course.CertificatePrefix, r.Kind, r.IssuedOn.Year(), seq))
+	if err != nil {
+		return doc, err
+	}
+	if err := tx.Create(&doc).Error; err != nil {
+		return doc, err
+	}
+	return doc, saveEvent(tx, issuedEvent(actor, r, doc))
+}
+
+// renderDocument renders r under number with a new verification token and
+// returns the register's row for it, not yet stored.
+func renderDocument(actor Actor, r issueRequest, number string) (models.IssuedDocument, error) {
 	token := newVerificationToken()
 	pdf, err := r.Render(number, strings.TrimSuffix(r.VerifyBase, "/")+"/verify/"+token)
 	if err != nil {
 		return models.IssuedDocument{}, renderRefusal(fmt.Errorf("render %s: %w", number, err))
 	}
 	sum := sha256.Sum256(pdf)
-	doc := models.IssuedDocument{
+	return models.IssuedDocument{
 		Kind: r.Kind, Number: number, CourseID: r.Course.ID, EnrollmentID: r.Enrollment.ID,
 		Holder: r.Holder, Lang: r.Lang, IssuedOn: r.IssuedOn, PDF: pdf, SHA256: hex.EncodeToString(sum[:]),
 		Token: token, IssuedByID: actor.UserID, OverrideReason: r.OverrideReason, SupersedesID: r.Supersedes,
-	}
-	if err := tx.Create(&doc).Error; err != nil {
-		return doc, err
-	}
-	after := map[string]any{"number": number, "kind": r.Kind, "enrollment_id": r.Enrollment.ID, "holder": r.Holder, "sha256": doc.SHA256}
+	}, nil
+}
+
+// issuedEvent is the audit event of a stored document.
+func issuedEvent(actor Actor, r issueRequest, doc models.IssuedDocument) models.AuditEvent {
+	after := map[string]any{"number": doc.Number, "kind": r.Kind, "enrollment_id": r.Enrollment.ID, "holder": r.Holder, "sha256": doc.SHA256}
 	if r.OverrideReason != "" {
 		after["override_reason"] = r.OverrideReason
 	}
 	if r.Supersedes != nil {
 		after["supersedes_id"] = *r.Supersedes
 	}
-	return doc, record(tx, actor, "document.issued", "document", doc.ID, nil, after)
+	return auditEvent(actor, "document.issued", "document", doc.ID, nil, after)
 }
 
 // renderRefusal names a rendering error staff can mend, a course whose
@@ -124,17 +140,18 @@ func renderRefusal(err error) error {
 	return err
 }
 
-// nextDocumentNumber raises the counter of prefix, kind and year by one
-// and returns it, creating the counter at its first use.
-func nextDocumentNumber(tx *gorm.DB, prefix string, kind models.DocumentKind, year int) (int, error) {
+// reserveDocumentNumbers raises the counter of prefix, kind and year by n
+// and returns the last of the n numbers it reserved, creating the counter
+// at its first use.
+func reserveDocumentNumbers(tx *gorm.DB, prefix string, kind models.DocumentKind, year, n int) (int, error) {
 	if err := tx.Exec(`INSERT INTO document_counters (prefix, kind, year, last) VALUES (?, ?, ?, 0)
 		ON CONFLICT (prefix, kind, year) DO NOTHING`, prefix, kind, year).Error; err != nil {
 		return 0, err
 	}
 	var last int
-	err := tx.Raw(`UPDATE document_counters SET last = last + 1
-		WHERE prefix = ? AND kind = ? AND year = ? RETURNING last`, prefix, kind, year).Scan(&last).Error
-	if err == nil && last == 0 {
+	err := tx.Raw(`UPDATE document_counters SET last = last + ?
+		WHERE prefix = ? AND kind = ? AND year = ? RETURNING last`, n, prefix, kind, year).Scan(&last).Error
+	if err == nil && last < n {
 		err = errors.New("document counter not raised")
 	}
 	return last, err

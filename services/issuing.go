@@ -128,19 +128,16 @@ func (s *Documents) IssueCohort(ctx context.Context, actor Actor, cohortID uint,
 		if err != nil {
 			return err
 		}
+		var due []GridRow
 		for _, r := range sc.rows {
 			if skip, ok := bulkSkip(r, current, s.passing()); ok {
 				rep.Skipped = append(rep.Skipped, skip)
 				continue
 			}
-			d, err := s.issueFor(tx, actor, sc, r, models.KindCertificate, in, nil)
-			if err != nil {
-				return err
-			}
-			d.PDF = nil
-			rep.Issued = append(rep.Issued, d)
+			due = append(due, r)
 		}
-		return nil
+		rep.Issued, err = s.issueCertificates(tx, actor, sc, due, in)
+		return err
 	})
 	return rep, err
 }
@@ -321,39 +318,48 @@ func refuseReplaced(tx *gorm.DB, old models.IssuedDocument) error {
 // issueFor checks the rules of one row, renders its document and stores
 // it; a certificate marks the enrollment completed.
 func (s *Documents) issueFor(tx *gorm.DB, actor Actor, sc issueScope, r GridRow, kind models.DocumentKind, in IssueInput, old *models.IssuedDocument) (models.IssuedDocument, error) {
+	req, err := s.request(sc, r, kind, in, old)
+	if err != nil {
+		return models.IssuedDocument{}, err
+	}
+	doc, err := issueDocument(tx, actor, req)
+	if err != nil || kind != models.KindCertificate {
+		return doc, err
+	}
+	return doc, markCompleted(tx, actor, sc.cohort, r.Enrollment)
+}
+
+// request checks the rules of one row and prepares its document.
+func (s *Documents) request(sc issueScope, r GridRow, kind models.DocumentKind, in IssueInput, old *models.IssuedDocument) (issueRequest, error) {
 	e := r.Enrollment
 	req := issueRequest{Kind: kind, Enrollment: e, Course: sc.course, Holder: holderName(e.Participant), Lang: in.Lang,
 		IssuedOn: s.today(), VerifyBase: in.VerifyBase}
 	if old != nil {
 		req.Supersedes = &old.ID
 	}
-	if kind == models.KindCertificate {
-		if e.Status == models.EnrollmentWithdrawn {
-			return models.IssuedDocument{}, refuse(ErrInvalidAction, CodeDocumentWithdrawn)
-		}
-		if !s.passing()(r.Eligibility) {
-			if in.OverrideReason == "" {
-				return models.IssuedDocument{}, invalid("override_reason", CodeDocumentNotEligible, "state", string(r.Eligibility.State))
-			}
-			req.OverrideReason = in.OverrideReason
-		}
-		cert := certificateOf(sc, r, req)
-		req.Render = func(number, url string) ([]byte, error) {
-			cert.Number, cert.VerifyURL = number, url
-			return certificates.RenderCertificate(cert)
-		}
-	} else {
+	if kind != models.KindCertificate {
 		conf := confirmationOf(sc, r, req)
 		req.Render = func(number, url string) ([]byte, error) {
 			conf.Number, conf.VerifyURL = number, url
 			return certificates.RenderConfirmation(conf)
 		}
+		return req, nil
 	}
-	doc, err := issueDocument(tx, actor, req)
-	if err != nil || kind != models.KindCertificate {
-		return doc, err
+	if e.Status == models.EnrollmentWithdrawn {
+		return req, refuse(ErrInvalidAction, CodeDocumentWithdrawn)
 	}
-	return doc, markCompleted(tx, actor, sc.cohort, e)
+	if !s.passing()(r.Eligibility) {
+		if in.OverrideReason == "" {
+			return req, invalid("override_reason", CodeDocumentNotEligible, "state", string(r.Eligibility.State))
+		}
+		req.OverrideReason = in.OverrideReason
+	}
+	cert := certificateOf(sc, r, req)
+	req.Render = func(number, url string) ([]byte, error) {
+		cert.Number, cert.VerifyURL = number, url
+		return certificates.RenderCertificate(cert)
+	}
+	return req, nil
 }
 
 // markCompleted records that a certified person completed the course,
@@ -370,7 +376,12 @@ func setEnrollmentStatus(tx *gorm.DB, actor Actor, e models.Enrollment, status m
 		Updates(map[string]any{"status": status, "updated_at": time.Now()}).Error; err != nil {
 		return err
 	}
-	return record(tx, actor, "enrollment.status_changed", "enrollment", e.ID,
+	return saveEvent(tx, statusEvent(actor, e, status))
+}
+
+// statusEvent is the audit event of an enrollment's new status.
+func statusEvent(actor Actor, e models.Enrollment, status models.EnrollmentStatus) models.AuditEvent {
+	return auditEvent(actor, "enrollment.status_changed", "enrollment", e.ID,
 		map[string]any{"status": e.Status}, map[string]any{"status": status})
 }
 

@@ -2,6 +2,8 @@ package services
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -403,5 +405,45 @@ func TestOnlyTheHolderAndStaffFetchADocument(t *testing.T) {
 	}
 	if _, _, err := env.docs.List(ctx, holder, DocumentFilter{}); !errors.Is(err, ErrForbidden) {
 		t.Errorf("a participant read the register: %v", err)
+	}
+}
+
+// A bulk issue renders its certificates in chunks on every core: across
+// three chunks the ten people still take 0001 to 0010 in the list's order,
+// each PDF printing its own holder and number, each document and each
+// completion audited once.
+func TestBulkIssueAcrossChunksKeepsNumbersHoldersAndAudit(t *testing.T) {
+	env := newIssuingEnv(t, 10)
+	env.docs.passes = func(Eligibility) bool { return true }
+	env.docs.chunk = 4
+	rep, err := env.docs.IssueCohort(context.Background(), env.staff, env.enroll[0].CohortID, testIssue)
+	must(t, err)
+	if len(rep.Issued) != 10 || len(rep.Skipped) != 0 {
+		t.Fatalf("issued %d, skipped %d", len(rep.Issued), len(rep.Skipped))
+	}
+	var stored []models.IssuedDocument
+	must(t, env.db.Preload("Enrollment.Participant").Order("number").Find(&stored).Error)
+	for i, d := range stored {
+		want := fmt.Sprintf("KOH-2023-%04d", i+1)
+		if d.Number != want || d.EnrollmentID != env.enroll[i].ID || rep.Issued[i].ID != d.ID || rep.Issued[i].Number != want {
+			t.Errorf("document %d is %s (id %d), reported %s (id %d)", i, d.Number, d.ID, rep.Issued[i].Number, rep.Issued[i].ID)
+		}
+		sum := sha256.Sum256(d.PDF)
+		text := pdfText(t, d.PDF)
+		if hex.EncodeToString(sum[:]) != d.SHA256 || !strings.Contains(text, d.Number) ||
+			!strings.Contains(text, d.Holder) || d.Holder != holderName(d.Enrollment.Participant) {
+			t.Errorf("%s of %s: PDF does not print them, or its hash is wrong", d.Number, d.Holder)
+		}
+		var events []models.AuditEvent
+		must(t, env.db.Where("object_type = ? AND object_id = ?", "document", fmt.Sprint(d.ID)).Find(&events).Error)
+		if len(events) != 1 || events[0].Action != "document.issued" || !strings.Contains(events[0].After, d.Number) {
+			t.Errorf("%s audited as %+v", d.Number, events)
+		}
+	}
+	var completed, changes int64
+	must(t, env.db.Model(&models.Enrollment{}).Where("status = ?", models.EnrollmentCompleted).Count(&completed).Error)
+	must(t, env.db.Model(&models.AuditEvent{}).Where("action = ?", "enrollment.status_changed").Count(&changes).Error)
+	if completed != 10 || changes != 10 {
+		t.Errorf("%d completed, %d status changes audited; want 10 and 10", completed, changes)
 	}
 }
