@@ -20,8 +20,12 @@ import (
 func (f *fixture) registerDocument(t *testing.T, enrollment, course uint, number, token string, pdf []byte) models.IssuedDocument {
 	t.Helper()
 	sum := sha256.Sum256(pdf)
+	// Issuing keeps the names the document was issued under on it.
+	var names struct{ Course, Cohort string }
+	f.db.Raw(`SELECT co.title AS course, c.name AS cohort FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id
+		JOIN courses co ON co.id = c.course_id WHERE e.id = ?`, enrollment).Scan(&names)
 	d := models.IssuedDocument{Kind: models.KindCertificate, Number: number, CourseID: course, EnrollmentID: enrollment,
-		Holder: "Zoë Ćosić-Şahin", Lang: "de", IssuedOn: models.NewDate(2023, 9, 21), PDF: pdf,
+		CourseTitle: names.Course, CohortName: names.Cohort, Holder: "Zoë Ćosić-Şahin", Lang: "de", IssuedOn: models.NewDate(2023, 9, 21), PDF: pdf,
 		SHA256: hex.EncodeToString(sum[:]), Token: token, IssuedByID: 1}
 	if err := f.db.Create(&d).Error; err != nil {
 		t.Fatal(err)

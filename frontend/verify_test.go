@@ -28,7 +28,7 @@ func TestVerificationPageByLinkAndByUpload(t *testing.T) {
 	sum := sha256.Sum256(pdf)
 	token := strings.Repeat("Q", 43)
 	doc := models.IssuedDocument{Kind: models.KindCertificate, Number: "KOH-2023-0016", CourseID: course.ID, EnrollmentID: e.ID,
-		Holder: "Zoë Ćosić-Şahin", Lang: "de", IssuedOn: models.NewDate(2023, 9, 21), PDF: pdf, SHA256: hex.EncodeToString(sum[:]),
+		CourseTitle: course.Title, CohortName: cohort.Name, Holder: "Zoë Ćosić-Şahin", Lang: "de", IssuedOn: models.NewDate(2023, 9, 21), PDF: pdf, SHA256: hex.EncodeToString(sum[:]),
 		Token: token, IssuedByID: s.admin.UserID}
 	if err := db.Create(&doc).Error; err != nil {
 		t.Fatal(err)

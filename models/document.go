@@ -25,20 +25,27 @@ type IssuedDocument struct {
 	EnrollmentID uint         `gorm:"not null;index"`
 	Enrollment   *Enrollment  `gorm:"constraint:OnDelete:RESTRICT"`
 	Holder       string       `gorm:"size:210;not null"`
-	Lang         string       `gorm:"size:2;not null"`
-	IssuedOn     Date         `gorm:"not null"`
-	PDF          []byte       `gorm:"not null"`
-	SHA256       string       `gorm:"size:64;not null;index"`
-	Token        string       `gorm:"size:64;not null;uniqueIndex"`
-	IssuedByID   uint         `gorm:"not null"`
+	// CourseTitle and CohortName are the names the document was issued
+	// under, which verification shows even after a rename.
+	CourseTitle string `gorm:"size:300;not null;default:''"`
+	CohortName  string `gorm:"size:100;not null;default:''"`
+	Lang        string `gorm:"size:2;not null"`
+	IssuedOn    Date   `gorm:"not null"`
+	PDF         []byte `gorm:"not null"`
+	SHA256      string `gorm:"size:64;not null;index"`
+	Token       string `gorm:"size:64;not null;uniqueIndex"`
+	IssuedByID  uint   `gorm:"not null"`
 	// OverrideReason is why staff issued a certificate despite a rule
 	// that did not hold; empty when every rule held.
 	OverrideReason string `gorm:"type:text;not null;default:''"`
 	SupersedesID   *uint  `gorm:"uniqueIndex"`
-	RevokedAt      *time.Time
-	RevokeReason   string `gorm:"type:text;not null;default:''"`
-	RevokedByID    *uint
-	CreatedAt      time.Time
+	// SupersededBy is the number of the document that replaced this one,
+	// set in the transaction that issues it.
+	SupersededBy *string `gorm:"size:40"`
+	RevokedAt    *time.Time
+	RevokeReason string `gorm:"type:text;not null;default:''"`
+	RevokedByID  *uint
+	CreatedAt    time.Time
 }
 
 // DocumentCounter hands out the document numbers of one prefix, kind and

@@ -16,6 +16,16 @@ const migrationLockKey = 4_711_2023
 // holds an advisory lock meanwhile; on SQLite the immediate transaction is
 // the lock.
 func Migrate(ctx context.Context, db *gorm.DB) error {
+	return migrate(ctx, db, func(m *gormigrate.Gormigrate) error { return m.Migrate() })
+}
+
+// migrateTo applies the migrations up to and including id, so that a test
+// can write rows as an earlier release did and then migrate them.
+func migrateTo(ctx context.Context, db *gorm.DB, id string) error {
+	return migrate(ctx, db, func(m *gormigrate.Gormigrate) error { return m.MigrateTo(id) })
+}
+
+func migrate(ctx context.Context, db *gorm.DB, run func(*gormigrate.Gormigrate) error) error {
 	return db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
 		if EngineFor(db) == Postgres {
 			if err := conn.Exec("SELECT pg_advisory_lock(?)", migrationLockKey).Error; err != nil {
@@ -30,7 +40,7 @@ func Migrate(ctx context.Context, db *gorm.DB) error {
 			UseTransaction:            true,
 			ValidateUnknownMigrations: true,
 		}, migrations())
-		if err := m.Migrate(); err != nil {
+		if err := run(m); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
 		return nil

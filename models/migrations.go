@@ -22,6 +22,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "202612020007_statistics", Migrate: migrateStatistics},
 		{ID: "202612020010_documents", Migrate: migrateDocuments},
 		{ID: "202612020011_juries", Migrate: migrateJuries},
+		{ID: "202612030012_document_names", Migrate: migrateDocumentNames},
 	}
 }
 

@@ -56,7 +56,7 @@ func (e *registerEnv) issue(i int, kind models.DocumentKind, supersedes *uint) (
 	err := inTransaction(context.Background(), e.db, func(tx *gorm.DB) error {
 		var err error
 		doc, err = issueDocument(tx, e.staff, issueRequest{
-			Kind: kind, Enrollment: e.enroll[i], Course: e.course, Holder: fmt.Sprintf("Zoë Ćosić %d", i), Lang: "de",
+			Kind: kind, Enrollment: e.enroll[i], Course: e.course, CohortName: "Frühjahr 2023", Holder: fmt.Sprintf("Zoë Ćosić %d", i), Lang: "de",
 			IssuedOn: models.NewDate(2023, 9, 21), VerifyBase: "https://kohorte.example.org/", Supersedes: supersedes,
 			Render: func(number, url string) ([]byte, error) { return []byte("%PDF " + number + " " + url), nil },
 		})

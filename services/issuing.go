@@ -332,8 +332,8 @@ func (s *Documents) issueFor(tx *gorm.DB, actor Actor, sc issueScope, r GridRow,
 // request checks the rules of one row and prepares its document.
 func (s *Documents) request(sc issueScope, r GridRow, kind models.DocumentKind, in IssueInput, old *models.IssuedDocument) (issueRequest, error) {
 	e := r.Enrollment
-	req := issueRequest{Kind: kind, Enrollment: e, Course: sc.course, Holder: holderName(e.Participant), Lang: in.Lang,
-		IssuedOn: s.today(), VerifyBase: in.VerifyBase}
+	req := issueRequest{Kind: kind, Enrollment: e, Course: sc.course, CohortName: sc.cohort.Name, Holder: holderName(e.Participant),
+		Lang: in.Lang, IssuedOn: s.today(), VerifyBase: in.VerifyBase}
 	if old != nil {
 		req.Supersedes = &old.ID
 	}

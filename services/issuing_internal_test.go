@@ -447,3 +447,35 @@ func TestBulkIssueAcrossChunksKeepsNumbersHoldersAndAudit(t *testing.T) {
 		t.Errorf("%d completed, %d status changes audited; want 10 and 10", completed, changes)
 	}
 }
+
+// Verification shows the course and cohort a document was issued under,
+// as it prints them, even after both were renamed; a correction issued
+// after the rename carries the new names, and the old document names it
+// as its successor.
+func TestVerificationShowsTheNamesADocumentWasIssuedUnder(t *testing.T) {
+	env := newIssuingEnv(t, 1)
+	ctx := context.Background()
+	env.passAll(t, 0)
+	first, err := env.docs.IssueCertificate(ctx, env.staff, env.enroll[0].ID, testIssue)
+	must(t, err)
+	must(t, env.db.Model(&models.Course{}).Where("id = ?", env.course.ID).Update("title", "Netzwerkmanager:in").Error)
+	must(t, env.db.Model(&models.Cohort{}).Where("id = ?", env.enroll[0].CohortID).Update("name", "Frühling 2023").Error)
+
+	v, err := env.docs.Verify(ctx, first.Token)
+	must(t, err)
+	if v.Course != "Netzwerkkoordinator:in" || v.Cohort != "Frühjahr 2023" || v.Status != DocumentValid {
+		t.Errorf("after the renames the first certificate verifies as %q, %q, %s", v.Course, v.Cohort, v.Status)
+	}
+	second, err := env.docs.Reissue(ctx, env.staff, first.ID, "Name korrigiert", testIssue)
+	must(t, err)
+	v, err = env.docs.Verify(ctx, second.Token)
+	must(t, err)
+	if v.Course != "Netzwerkmanager:in" || v.Cohort != "Frühling 2023" || v.Status != DocumentValid {
+		t.Errorf("the correction verifies as %q, %q, %s", v.Course, v.Cohort, v.Status)
+	}
+	v, err = env.docs.Verify(ctx, first.Token)
+	must(t, err)
+	if v.Status != DocumentSuperseded || v.SupersededBy != "KOH-2023-0002" || second.Number != "KOH-2023-0002" {
+		t.Errorf("the first certificate verifies as %s by %q; the correction is %s", v.Status, v.SupersededBy, second.Number)
+	}
+}

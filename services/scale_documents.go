@@ -48,8 +48,8 @@ func (g *scaleGen) certificates(tx *gorm.DB, actor Actor, courses []models.Cours
 }
 
 func (g *scaleGen) certificate(tx *gorm.DB, actor Actor, course models.Course, c models.Cohort, e models.Enrollment, p *models.Participant) error {
-	req := issueRequest{Kind: models.KindCertificate, Enrollment: e, Course: course, Holder: holderName(p), Lang: "de",
-		IssuedOn: g.today, VerifyBase: DefaultVerifyBase}
+	req := issueRequest{Kind: models.KindCertificate, Enrollment: e, Course: course, CohortName: c.Name, Holder: holderName(p),
+		Lang: "de", IssuedOn: g.today, VerifyBase: DefaultVerifyBase}
 	cert := certificates.Certificate{Lang: certificates.German, Holder: req.Holder, CertificateTitle: course.CertificateTitle,
 		Course: course.Title, From: c.StartDate.Time, To: c.EndDate.Time, Topics: course.Topics, Place: c.Venue,
 		IssuedOn: g.today.Time, Issuers: issuersOf(course), Signatories: signatoriesOf(course)}

@@ -1,0 +1,4 @@
+package models
+
+// MigrateTo lets the external tests migrate up to one migration.
+var MigrateTo = migrateTo
