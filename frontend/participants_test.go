@@ -294,3 +294,26 @@ func TestStatisticsDownloads(t *testing.T) {
 	expect(t, c.get("/statistik/export.csv?kohorte=999"), http.StatusNotFound)
 	expect(t, c.get("/statistik/export.xlsx?kohorte=x"), http.StatusBadRequest)
 }
+
+// A region keeps thousands of cohorts: the statistics page offers the 100
+// newest to choose from and says where the older ones' figures are; an
+// older one chosen by its link is still shown and selected.
+func TestStatisticsPageOffersTheNewestCohorts(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	course := s.course("Netzwerkkoordinator:in")
+	oldest := s.cohort(course.ID, "Kohorte 000", 16)
+	for i := 1; i <= 100; i++ {
+		s.cohort(course.ID, fmt.Sprintf("Kohorte %03d", i), 16)
+	}
+	c := s.adminClient()
+	r := c.get("/statistik")
+	expect(t, r, http.StatusOK, "Kohorte 100 · Netzwerkkoordinator:in", "Kohorte 001 · Netzwerkkoordinator:in",
+		"Zur Wahl stehen die 100 neuesten Kohorten; die Zahlen einer älteren zeigt ihre Seite unter „Kohorten“.")
+	if n := strings.Count(r.Body, "<option "); n != 101 || strings.Contains(r.Body, "Kohorte 000") {
+		t.Errorf("%d choices (want all cohorts together and the 100 newest), the oldest offered: %v", n, strings.Contains(r.Body, "Kohorte 000"))
+	}
+	r = c.get(fmt.Sprintf("/statistik?kohorte=%d", oldest.ID))
+	expect(t, r, http.StatusOK, "Die Kohorte „Kohorte 000“",
+		fmt.Sprintf(`<option value="%d" selected>Kohorte 000 · Netzwerkkoordinator:in</option>`, oldest.ID))
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -97,6 +98,9 @@ type statisticsPage struct {
 	Query   statisticsQuery
 	Cohorts []cohortView
 	Cohort  *cohortView
+	// More tells that older cohorts than the Choices offered exist.
+	More    bool
+	Choices int
 	Stats   statsView
 }
 
@@ -106,25 +110,49 @@ func (ui *UI) statisticsPage(c *gin.Context) {
 		return
 	}
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	cohorts, err := ui.svc.Cohorts.ListCohorts(ctx, actor, services.CohortFilter{})
-	if err != nil {
-		ui.fail(c, err)
-		return
-	}
 	stats, err := ui.svc.Cohorts.CohortStatistics(ctx, actor, q.Cohort)
 	if err != nil {
 		ui.fail(c, err)
 		return
 	}
-	page := statisticsPage{Query: q, Stats: toStatsView(stats, q.Cohort)}
-	for _, co := range cohorts {
-		v := toCohortView(co)
-		page.Cohorts = append(page.Cohorts, v)
-		if co.ID == q.Cohort {
-			page.Cohort = &v
-		}
+	page := statisticsPage{Query: q, Stats: toStatsView(stats, q.Cohort), Choices: statisticsChoices}
+	if page.Cohorts, page.Cohort, page.More, err = ui.statisticsCohorts(c, q.Cohort); err != nil {
+		ui.fail(c, err)
+		return
 	}
 	ui.render(c, http.StatusOK, "statistics", page)
+}
+
+// statisticsChoices is how many cohorts, the newest, the page offers to
+// choose from: a region keeps thousands, which no one scrolls through in
+// a list, and each of them shows its own figures on its page.
+const statisticsChoices = 100
+
+// statisticsCohorts reads the cohorts to choose from, with the chosen one
+// among them, and tells whether there are older ones.
+func (ui *UI) statisticsCohorts(c *gin.Context, chosen uint) ([]cohortView, *cohortView, bool, error) {
+	ctx, actor := c.Request.Context(), access.ActorOf(c)
+	cohorts, total, err := ui.svc.Cohorts.ListCohortPage(ctx, actor,
+		services.CohortFilter{Page: services.Page{Number: 1, Size: statisticsChoices}})
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if chosen != 0 && !slices.ContainsFunc(cohorts, func(co models.Cohort) bool { return co.ID == chosen }) {
+		co, err := ui.svc.Cohorts.GetCohort(ctx, actor, chosen)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		cohorts = append(cohorts, co)
+	}
+	views := make([]cohortView, len(cohorts))
+	var current *cohortView
+	for i, co := range cohorts {
+		views[i] = toCohortView(co)
+		if co.ID == chosen {
+			current = &views[i]
+		}
+	}
+	return views, current, total > int64(len(cohorts)), nil
 }
 
 // statisticsCSV and statisticsXLSX download what the statistics page shows,
