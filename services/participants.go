@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -197,8 +198,29 @@ func (s *Participants) ListParticipants(ctx context.Context, actor Actor, f Part
 		return nil, 0, err
 	}
 	var ps []models.Participant
-	err = pageRows(q, s.db.WithContext(ctx).Model(&models.Participant{}), "participants.id", order, f.Page, total).Find(&ps).Error
+	err = pageRows(q, s.db.WithContext(ctx).Model(&models.Participant{}), "participants.id", searchOrder(order, f, total), f.Page, total).Find(&ps).Error
 	return ps, total, err
+}
+
+// sparseMatches is up to how many matches a search sorts them itself.
+const sparseMatches = 2000
+
+// searchOrder is the order in which a search's matches are paged. A search
+// that matches few people (Ćosić: 770 of 40,000) is answered fastest by
+// finding them through the search index and sorting them (2.7 ms); left
+// alone, the planner walks the sort column's index and tests person after
+// person until the page is full (8.6 ms for Ćosić's first page, the whole
+// table for a rare name). Sorting by the column joined to an empty string
+// keeps the order but puts the index out of the planner's reach. A search
+// that matches many fills its first pages after a few steps of the walk,
+// so it keeps the index unless the page lies deep in the matches.
+func searchOrder(order string, f ParticipantFilter, total int64) string {
+	offset, _, _ := f.Page.window(total)
+	col, rest, _ := strings.Cut(order, " ")
+	if f.Search == "" || col == participantSorts["created_at"] || (total > sparseMatches && offset < sparseMatches/2) {
+		return order
+	}
+	return "(" + col + " || '') " + rest
 }
 
 func filterParticipants(q *gorm.DB, f ParticipantFilter) *gorm.DB {
