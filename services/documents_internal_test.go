@@ -25,7 +25,7 @@ type registerEnv struct {
 
 // newRegisterEnv writes a course (prefix KOH), a cohort and n enrolled
 // people straight into a fresh database.
-func newRegisterEnv(t *testing.T, n int) *registerEnv {
+func newRegisterEnv(t testing.TB, n int) *registerEnv {
 	t.Helper()
 	db := dbtest.Open(t)
 	u := models.User{Email: "staff@example.org", DisplayName: "Staff", Role: models.RoleStaff}

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
-
-	"kohorte/models"
-	"kohorte/models/dbtest"
 
 	"gorm.io/gorm"
+
+	"kohorte/models"
 )
 
 // BenchmarkIssueCohort1000 issues the certificates of a cohort of 1,000
@@ -17,15 +15,9 @@ import (
 // each iteration gets a cohort of its own.
 func BenchmarkIssueCohort1000(b *testing.B) {
 	const n = 1000
-	db := dbtest.Open(b)
-	u := models.User{Email: "staff@example.org", DisplayName: "Staff", Role: models.RoleStaff}
-	must(b, db.Create(&u).Error)
-	course := models.Course{Title: "Netzwerkkoordinator:in", CertificateTitle: "Netzwerkkoordinator:in (IHK)", Topics: []string{},
-		DurationWeeks: 12, CertificatePrefix: "KOH", MinAttendancePercent: 80, ClosingRequired: true, MinJuryPercent: 50}
-	must(b, db.Create(&course).Error)
-	docs := &Documents{db: db, today: func() models.Date { return models.NewDate(2023, 9, 21) }, now: time.Now,
-		passes: func(Eligibility) bool { return true }}
-	staff := Actor{UserID: u.ID, Email: u.Email, Role: models.RoleStaff}
+	env := newRegisterEnv(b, 0)
+	db, docs, staff, course := env.db, env.docs, env.staff, env.course
+	docs.passes = func(Eligibility) bool { return true }
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		cohortID := benchCohort(b, db, course.ID, i, n)
