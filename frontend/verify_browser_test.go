@@ -29,6 +29,7 @@ import (
 // a login that page shows in German the holder, the number and that the
 // certificate is valid, with nothing scrolling sideways.
 func TestBrowserVerifyFromTheQRCodeOnAPhone(t *testing.T) {
+	b := browsertest.New(t)
 	browsertest.RequireTool(t, "pdftoppm", "poppler-utils")
 	browsertest.RequireTool(t, "zbarimg", "zbar-tools")
 	s, db := newAttendanceStack(t)
@@ -53,7 +54,6 @@ func TestBrowserVerifyFromTheQRCodeOnAPhone(t *testing.T) {
 
 	// Staff issue the certificate from the cohort's page; the jury rule is
 	// still open, so it takes a reason.
-	b := browsertest.New(t)
 	loginAs(t, b, srv.URL, "admin@kohorte.test")
 	if status := b.Navigate(fmt.Sprintf("%s/kohorten/%d/dokumente", srv.URL, cohort.ID)); status != http.StatusOK {
 		t.Fatalf("the cohort's documents page: %d", status)
