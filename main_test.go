@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -353,54 +354,108 @@ func TestShutdownCutsOffRequestsPastTheGrace(t *testing.T) {
 	}
 }
 
-// The real binary: a signal ends it with status 0, bad configuration with 2.
-func TestBinarySignalsAndExitCodes(t *testing.T) {
+// built is the kohorte binary that kohorteBinary builds once per test run,
+// in a folder TestMain removes.
+var built struct {
+	once     sync.Once
+	dir, bin string
+	err      error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// kohorteBinary builds the command as its own binary, once for every test
+// that starts it as a process of its own; skipped with -short.
+func kohorteBinary(t *testing.T) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	t.Parallel()
-	bin := filepath.Join(t.TempDir(), "kohorte")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "kohorte-bin-"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "kohorte")
+		if out, err := exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
+	return built.bin
+}
 
-	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir())
-	var serveErr lockedBuffer
-	cmd.Stderr = &serveErr
-	stdout, err := cmd.StdoutPipe()
+// process is a kohorte binary serving at url.
+type process struct {
+	cmd    *exec.Cmd
+	url    string
+	stderr *lockedBuffer
+}
+
+// startBinary starts the binary with args and waits until it announces its
+// address. A process the test has not stopped is killed when it ends.
+func startBinary(t *testing.T, bin string, args ...string) *process {
+	t.Helper()
+	p := &process{cmd: exec.Command(bin, args...), stderr: &lockedBuffer{}}
+	p.cmd.Stderr = p.stderr
+	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
+	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		if p.cmd.ProcessState == nil {
+			p.cmd.Process.Kill()
+			p.cmd.Wait()
+		}
+	})
 	lines := bufio.NewScanner(stdout)
-	var url string
-	for i := 0; i < 5 && url == "" && lines.Scan(); i++ {
+	for i := 0; i < 5 && p.url == "" && lines.Scan(); i++ {
 		if m := runningAt.FindStringSubmatch(lines.Text()); m != nil {
-			url = m[1]
+			p.url = m[1]
 		}
 	}
-	if url == "" {
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatalf("the server did not announce its URL in its first lines; stderr: %s", serveErr.String())
-	}
-	if got := get(t, url+"/healthz"); got != 200 {
-		t.Errorf("healthz = %d", got)
+	if p.url == "" {
+		t.Fatalf("the server did not announce its URL in its first lines; stderr: %s", p.stderr.String())
 	}
 	go io.Copy(io.Discard, stdout)
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	return p
+}
+
+// stop sends SIGTERM and fails the test unless the process exits with 0.
+func (p *process) stop(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("after SIGTERM: %v, want exit status 0", err)
+	if err := p.cmd.Wait(); err != nil {
+		t.Fatalf("after SIGTERM: %v, want exit status 0; stderr: %s", err, p.stderr.String())
 	}
+}
+
+// The real binary: a signal ends it with status 0, bad configuration with 2.
+func TestBinarySignalsAndExitCodes(t *testing.T) {
+	t.Parallel()
+	bin := kohorteBinary(t)
+	p := startBinary(t, bin, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir())
+	if got := get(t, p.url+"/healthz"); got != 200 {
+		t.Errorf("healthz = %d", got)
+	}
+	p.stop(t)
 
 	bad := exec.Command(bin, "--addr", "127.0.0.1:0", "--database-url", "postgres://nobody@127.0.0.1:1/x")
 	var stderr strings.Builder
 	bad.Stderr = &stderr
-	err = bad.Run()
+	err := bad.Run()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) {
 		t.Fatalf("unreachable database: %v, want an exit status", err)

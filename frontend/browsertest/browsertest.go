@@ -142,6 +142,20 @@ func requireChromium(t testing.TB) {
 	t.Skipf("skipping browser test: %s not found (apt-get install chromium)", ChromiumPath)
 }
 
+// RequireTool skips t when the command name, from the Debian package pkg,
+// is missing, as with Chromium: a test reads what a page or a PDF shows
+// with it (zbarimg, pdftoppm). CI must have it, so there it fails t.
+func RequireTool(t testing.TB, name, pkg string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err == nil {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s (Debian package %s) is missing, and CI must run this test", name, pkg)
+	}
+	t.Skipf("skipping: %s not found (apt-get install %s)", name, pkg)
+}
+
 func (b *Browser) allocatorOptions(profile string) []chromedp.ExecAllocatorOption {
 	return append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
 		chromedp.ExecPath(ChromiumPath),
