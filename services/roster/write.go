@@ -118,7 +118,9 @@ func NewCSVWriter(w io.Writer, lang Lang) (*CSVWriter, error) {
 
 func newCSVWriter(w io.Writer, lang Lang, n int) (*CSVWriter, error) {
 	words := labelsFor(lang)
-	bw := bufio.NewWriter(w)
+	// 64 KB at a time: a list of 10,000 (1.4 MB) then reaches the client in
+	// about 20 writes instead of 350, each a system call.
+	bw := bufio.NewWriterSize(w, 64<<10)
 	if _, err := bw.WriteString(bomUTF8); err != nil {
 		return nil, fmt.Errorf("write csv: %w", err)
 	}
