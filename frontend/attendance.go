@@ -129,7 +129,7 @@ func toEligibilityView(el services.Eligibility, lang string) eligibilityView {
 		Excused: el.Count.Excused, Rate: services.FormatTenths(el.Count.RateTenths, mark)}
 	for _, l := range el.Lines {
 		p := services.Params{}
-		for k, val := range l.Params {
+		for k, val := range l.EachParam() {
 			if k == "rate" || k == "share" {
 				val = services.FormatTenths(val.(int), mark)
 			}
