@@ -94,8 +94,9 @@ func readGrid(tx *gorm.DB, cohortID uint, only []uint, now time.Time) (Attendanc
 	if err != nil {
 		return g, err
 	}
-	marks, err := readMarks(tx, cohortID, only)
-	if err != nil {
+	idx := indexSessions(g.Sessions)
+	cells := layoutCells(idx, es)
+	if err := readMarks(tx, cohortID, only, cells); err != nil {
 		return g, err
 	}
 	rules := rulesOf(g.Cohort.Course)
@@ -103,7 +104,7 @@ func readGrid(tx *gorm.DB, cohortID uint, only []uint, now time.Time) (Attendanc
 	if err != nil {
 		return g, err
 	}
-	g.Rows = buildGrid(rules, g.Sessions, es, marks, jury, now)
+	g.Rows = gridRows(rules, idx, es, cells, jury, now)
 	g.AtRisk = atRisk(g.Rows)
 	return g, nil
 }
@@ -128,10 +129,10 @@ func readGridEnrollments(tx *gorm.DB, cohortID uint, only []uint) ([]models.Enro
 	}
 	defer rows.Close()
 	var es []models.Enrollment
+	var e models.Enrollment
+	into := []any{keyInto(&e.ID), keyInto(&e.CohortID), keyInto(&e.ParticipantID), textInto(&e.Status), &e.EnrolledAt, &e.WithdrawnAt}
 	for rows.Next() {
-		var e models.Enrollment
-		if err := rows.Scan(keyInto(&e.ID), keyInto(&e.CohortID), keyInto(&e.ParticipantID), textInto(&e.Status),
-			&e.EnrolledAt, &e.WithdrawnAt); err != nil {
+		if err := rows.Scan(into...); err != nil {
 			return nil, err
 		}
 		es = append(es, e)
@@ -158,9 +159,10 @@ func attachNames(tx *gorm.DB, es []models.Enrollment) error {
 	}
 	defer rows.Close()
 	people := make([]models.Participant, 0, len(es))
+	var p models.Participant
+	into := []any{keyInto(&p.ID), &p.FirstName, &p.LastName}
 	for rows.Next() {
-		var p models.Participant
-		if err := rows.Scan(keyInto(&p.ID), &p.FirstName, &p.LastName); err != nil {
+		if err := rows.Scan(into...); err != nil {
 			return err
 		}
 		people = append(people, p)
@@ -178,17 +180,37 @@ func attachNames(tx *gorm.DB, es []models.Enrollment) error {
 	return nil
 }
 
-// mark is one stored attendance, as much of it as the grid shows.
-type mark struct {
-	sessionID, enrollmentID uint
-	value                   AttendanceValue
-	note                    string
+// gridCells are a grid's cells, all in one slice row by row, and where
+// each enrollment's row and each session's column lie.
+type gridCells struct {
+	cells []AttendanceCell
+	width int
+	row   map[uint]int
+	col   map[uint]int
+}
+
+// layoutCells lays out a cell for each enrollment at each session,
+// expected from the enrollment day to the withdrawal day unless the
+// session is cancelled, nothing recorded yet.
+func layoutCells(idx sessionIndex, es []models.Enrollment) gridCells {
+	n := len(idx.sessions)
+	g := gridCells{cells: make([]AttendanceCell, len(es)*n), width: n, row: make(map[uint]int, len(es)), col: make(map[uint]int, n)}
+	for j, s := range idx.sessions {
+		g.col[s.ID] = j
+	}
+	for i, e := range es {
+		g.row[e.ID] = i
+		for j, s := range idx.sessions {
+			g.cells[i*n+j] = AttendanceCell{SessionID: s.ID, Expected: !s.Cancelled() && expects(e, idx.days[j])}
+		}
+	}
+	return g
 }
 
 // readMarks reads the attendance of a cohort's sessions (of the enrollments
-// only, if given) in one query, scanned by hand: a large cohort has
-// thousands of them.
-func readMarks(tx *gorm.DB, cohortID uint, only []uint) ([]mark, error) {
+// only, if given) in one query straight into the grid's cells, scanned by
+// hand: a large cohort has thousands of them.
+func readMarks(tx *gorm.DB, cohortID uint, only []uint, g gridCells) error {
 	q := tx.Model(&models.Attendance{}).
 		Select("attendances.session_id, attendances.enrollment_id, attendances.status, attendances.modality, attendances.note").
 		Joins("JOIN cohort_sessions ON cohort_sessions.id = attendances.session_id").
@@ -198,51 +220,35 @@ func readMarks(tx *gorm.DB, cohortID uint, only []uint) ([]mark, error) {
 	}
 	rows, err := q.Rows()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var out []mark
+	var sessionID, enrollmentID uint
+	var value AttendanceValue
+	var note string
+	// One set of destinations for all rows: a fresh one per row cost
+	// two allocations each.
+	into := []any{keyInto(&sessionID), keyInto(&enrollmentID), textInto(&value.Status), textInto(&value.Modality), &note}
 	for rows.Next() {
-		var m mark
-		if err := rows.Scan(keyInto(&m.sessionID), keyInto(&m.enrollmentID), textInto(&m.value.Status),
-			textInto(&m.value.Modality), &m.note); err != nil {
-			return nil, err
+		if err := rows.Scan(into...); err != nil {
+			return err
 		}
-		out = append(out, m)
+		i, okRow := g.row[enrollmentID]
+		j, okCol := g.col[sessionID]
+		if okRow && okCol {
+			c := &g.cells[i*g.width+j]
+			c.Recorded, c.Value, c.Note = true, value, note
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
-// buildGrid lays out the rows in one pass over what was read: all cells
-// in one slice, each row a window of it, in the sessions' order.
-func buildGrid(rules eligibilityRules, sessions []models.CohortSession, es []models.Enrollment, marks []mark, jury map[uint]juryOutcome, now time.Time) []GridRow {
-	n := len(sessions)
-	col := make(map[uint]int, n)
-	for j, s := range sessions {
-		col[s.ID] = j
-	}
-	row := make(map[uint]int, len(es))
-	for i, e := range es {
-		row[e.ID] = i
-	}
-	idx := indexSessions(sessions)
-	cells := make([]AttendanceCell, len(es)*n)
-	for i, e := range es {
-		for j, s := range sessions {
-			cells[i*n+j] = AttendanceCell{SessionID: s.ID, Expected: !s.Cancelled() && expects(e, idx.days[j])}
-		}
-	}
-	for _, m := range marks {
-		i, okRow := row[m.enrollmentID]
-		j, okCol := col[m.sessionID]
-		if okRow && okCol {
-			c := &cells[i*n+j]
-			c.Recorded, c.Value, c.Note = true, m.value, m.note
-		}
-	}
+// gridRows gives each enrollment its row: its window of the cells, in
+// the sessions' order, and its eligibility.
+func gridRows(rules eligibilityRules, idx sessionIndex, es []models.Enrollment, g gridCells, jury map[uint]juryOutcome, now time.Time) []GridRow {
 	out := make([]GridRow, len(es))
 	for i, e := range es {
-		own := cells[i*n : (i+1)*n : (i+1)*n]
+		own := g.cells[i*g.width : (i+1)*g.width : (i+1)*g.width]
 		out[i] = GridRow{Enrollment: e, Cells: own, Eligibility: evaluate(rules, idx, e, own, jury[e.ID], now)}
 	}
 	return out
