@@ -2,9 +2,7 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -76,35 +74,45 @@ type ruleLineResponse struct {
 	Text   string     `json:"text"`
 }
 
-// ruleParams writes a line's parameters as a JSON object in the order of
-// their names, as a map would be, without building one: a 500-person grid
-// has some 2,000 lines, and encoding a map each was a fifth of its answer.
-type ruleParams services.RuleLine
-
-func (p ruleParams) MarshalJSON() ([]byte, error) {
-	b := append(make([]byte, 0, 64), '{')
-	for name, v := range services.RuleLine(p).EachParam() {
-		if len(b) > 1 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendQuote(b, name)
-		b = append(b, ':')
-		var err error
-		if b, err = appendJSONValue(b, v); err != nil {
-			return nil, err
-		}
-	}
-	return append(b, '}'), nil
+// ruleParams are a line's parameters: only those of its reason are set,
+// in the order of their names, as a map would write them. A 500-person
+// grid has some 2,000 lines, and encoding a map each was a fifth of its
+// answer; the fields point at the line's own numbers.
+type ruleParams struct {
+	Attended  *int    `json:"attended,omitempty"`
+	Date      *string `json:"date,omitempty"`
+	Day       *int    `json:"day,omitempty"`
+	Held      *int    `json:"held,omitempty"`
+	Min       *int    `json:"min,omitempty"`
+	Rate      *int    `json:"rate,omitempty"`
+	Remaining *int    `json:"remaining,omitempty"`
+	Share     *int    `json:"share,omitempty"`
 }
 
-// appendJSONValue appends a parameter: an integer as digits, anything
-// else as encoding/json writes it.
-func appendJSONValue(b []byte, v any) ([]byte, error) {
-	if n, ok := v.(int); ok {
-		return strconv.AppendInt(b, int64(n), 10), nil
+func toRuleParams(l *services.RuleLine) ruleParams {
+	var p ruleParams
+	n := &l.Numbers
+	for name := range l.EachParam() {
+		switch name {
+		case "attended":
+			p.Attended = &n.Attended
+		case "date":
+			p.Date = &n.Date
+		case "day":
+			p.Day = &n.Day
+		case "held":
+			p.Held = &n.Held
+		case "min":
+			p.Min = &n.Min
+		case "rate":
+			p.Rate = &n.RateTenths
+		case "remaining":
+			p.Remaining = &n.Remaining
+		case "share":
+			p.Share = &n.ShareTenths
+		}
 	}
-	js, err := json.Marshal(v)
-	return append(b, js...), err
+	return p
 }
 
 type attendanceCountResponse struct {
@@ -126,8 +134,9 @@ func toEligibilityResponse(el services.Eligibility) eligibilityResponse {
 	c := el.Count
 	out := eligibilityResponse{State: string(el.State), Risk: string(el.Risk), Lines: make([]ruleLineResponse, len(el.Lines)),
 		Count: attendanceCountResponse{Held: c.Held, Attended: c.Attended, Excused: c.Excused, Remaining: c.Remaining, RateTenths: c.RateTenths}}
-	for i, l := range el.Lines {
-		out.Lines[i] = ruleLineResponse{Rule: l.Rule, State: string(l.State), Reason: string(l.Reason), Params: ruleParams(l),
+	for i := range el.Lines {
+		l := &el.Lines[i]
+		out.Lines[i] = ruleLineResponse{Rule: l.Rule, State: string(l.State), Reason: string(l.Reason), Params: toRuleParams(l),
 			Text: l.English()}
 	}
 	return out
