@@ -21,8 +21,7 @@ func TestEveryReasonRendersInEveryLanguage(t *testing.T) {
 	n := services.RuleNumbers{Attended: 9, Held: 11, RateTenths: 818, ShareTenths: 500, Min: 80, Remaining: 2, Day: 2, Date: "27.11.2026"}
 	for _, r := range services.Reasons() {
 		for _, l := range supportedLangs() {
-			v := toEligibilityView(services.Eligibility{Lines: []services.RuleLine{{Reason: r, Numbers: n}}}, l.Code)
-			m := v.Lines[0].Text
+			m := lineMessage(services.RuleLine{Reason: r, Numbers: n}, decimalMarks[l.Code])
 			text, err := i18n.NewLocalizer(bundle, l.Code).Localize(&i18n.LocalizeConfig{MessageID: m.ID, TemplateData: m.Data})
 			switch {
 			case err != nil:
