@@ -130,14 +130,28 @@ type eligibilityResponse struct {
 	Lines []ruleLineResponse      `json:"lines"`
 }
 
-func toEligibilityResponse(el services.Eligibility) eligibilityResponse {
+// lineTexts are the English texts of one answer's rule lines, each
+// different line written once: a 500-person grid has some 2,000 lines
+// and a few dozen different ones.
+type lineTexts map[services.RuleLine]string
+
+func (t lineTexts) of(l *services.RuleLine) string {
+	text, ok := t[*l]
+	if !ok {
+		text = l.English()
+		t[*l] = text
+	}
+	return text
+}
+
+func toEligibilityResponse(el services.Eligibility, texts lineTexts) eligibilityResponse {
 	c := el.Count
 	out := eligibilityResponse{State: string(el.State), Risk: string(el.Risk), Lines: make([]ruleLineResponse, len(el.Lines)),
 		Count: attendanceCountResponse{Held: c.Held, Attended: c.Attended, Excused: c.Excused, Remaining: c.Remaining, RateTenths: c.RateTenths}}
 	for i := range el.Lines {
 		l := &el.Lines[i]
 		out.Lines[i] = ruleLineResponse{Rule: l.Rule, State: string(l.State), Reason: string(l.Reason), Params: toRuleParams(l),
-			Text: l.English()}
+			Text: texts.of(l)}
 	}
 	return out
 }
@@ -152,10 +166,10 @@ type attendanceRowResponse struct {
 	Eligibility      eligibilityResponse      `json:"eligibility"`
 }
 
-func toAttendanceRow(r services.GridRow) attendanceRowResponse {
+func toAttendanceRow(r services.GridRow, texts lineTexts) attendanceRowResponse {
 	out := attendanceRowResponse{EnrollmentID: r.Enrollment.ID, ParticipantID: r.Enrollment.ParticipantID,
 		EnrollmentStatus: string(r.Enrollment.Status), Cells: make([]attendanceCellResponse, len(r.Cells)),
-		Eligibility: toEligibilityResponse(r.Eligibility)}
+		Eligibility: toEligibilityResponse(r.Eligibility, texts)}
 	if p := r.Enrollment.Participant; p != nil {
 		out.FirstName, out.LastName = p.FirstName, p.LastName
 	}
@@ -190,8 +204,9 @@ func (h *handlers) attendanceGrid(c *gin.Context) {
 func toGridResponse(g services.AttendanceGrid) attendanceGridResponse {
 	out := attendanceGridResponse{CohortID: g.Cohort.ID, CohortName: g.Cohort.Name, Sessions: toSessionBriefs(g.Sessions),
 		Rows: make([]attendanceRowResponse, len(g.Rows)), AtRisk: []uint{}}
+	texts := lineTexts{}
 	for i, r := range g.Rows {
-		out.Rows[i] = toAttendanceRow(r)
+		out.Rows[i] = toAttendanceRow(r, texts)
 	}
 	for _, i := range g.AtRisk {
 		out.AtRisk = append(out.AtRisk, g.Rows[i].Enrollment.ID)
@@ -300,7 +315,7 @@ func (h *handlers) myAttendance(c *gin.Context) {
 	}
 	items := make([]myAttendanceResponse, len(mine))
 	for i, m := range mine {
-		items[i] = myAttendanceResponse{CohortID: m.Cohort.ID, CohortName: m.Cohort.Name, Sessions: toSessionBriefs(m.Sessions), Row: toAttendanceRow(m.Row)}
+		items[i] = myAttendanceResponse{CohortID: m.Cohort.ID, CohortName: m.Cohort.Name, Sessions: toSessionBriefs(m.Sessions), Row: toAttendanceRow(m.Row, lineTexts{})}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }
