@@ -67,11 +67,52 @@ type attendanceCellResponse struct {
 }
 
 type ruleLineResponse struct {
-	Rule   string          `json:"rule"`
-	State  string          `json:"state"`
-	Reason string          `json:"reason"`
-	Params services.Params `json:"params"`
-	Text   string          `json:"text"`
+	Rule   string     `json:"rule"`
+	State  string     `json:"state"`
+	Reason string     `json:"reason"`
+	Params ruleParams `json:"params"`
+	Text   string     `json:"text"`
+}
+
+// ruleParams are a line's parameters: only those of its reason are set,
+// in the order of their names, as a map would write them. A 500-person
+// grid has some 2,000 lines, and encoding a map each was a fifth of its
+// answer; the fields point at the line's own numbers.
+type ruleParams struct {
+	Attended  *int    `json:"attended,omitempty"`
+	Date      *string `json:"date,omitempty"`
+	Day       *int    `json:"day,omitempty"`
+	Held      *int    `json:"held,omitempty"`
+	Min       *int    `json:"min,omitempty"`
+	Rate      *int    `json:"rate,omitempty"`
+	Remaining *int    `json:"remaining,omitempty"`
+	Share     *int    `json:"share,omitempty"`
+}
+
+func toRuleParams(l *services.RuleLine) ruleParams {
+	var p ruleParams
+	n := &l.Numbers
+	for name := range l.EachParam() {
+		switch name {
+		case "attended":
+			p.Attended = &n.Attended
+		case "date":
+			p.Date = &n.Date
+		case "day":
+			p.Day = &n.Day
+		case "held":
+			p.Held = &n.Held
+		case "min":
+			p.Min = &n.Min
+		case "rate":
+			p.Rate = &n.RateTenths
+		case "remaining":
+			p.Remaining = &n.Remaining
+		case "share":
+			p.Share = &n.ShareTenths
+		}
+	}
+	return p
 }
 
 type attendanceCountResponse struct {
@@ -89,16 +130,28 @@ type eligibilityResponse struct {
 	Lines []ruleLineResponse      `json:"lines"`
 }
 
-func toEligibilityResponse(el services.Eligibility) eligibilityResponse {
+// lineTexts are the English texts of one answer's rule lines, each
+// different line written once: a 500-person grid has some 2,000 lines
+// and a few dozen different ones.
+type lineTexts map[services.RuleLine]string
+
+func (t lineTexts) of(l *services.RuleLine) string {
+	text, ok := t[*l]
+	if !ok {
+		text = l.English()
+		t[*l] = text
+	}
+	return text
+}
+
+func toEligibilityResponse(el services.Eligibility, texts lineTexts) eligibilityResponse {
 	c := el.Count
 	out := eligibilityResponse{State: string(el.State), Risk: string(el.Risk), Lines: make([]ruleLineResponse, len(el.Lines)),
 		Count: attendanceCountResponse{Held: c.Held, Attended: c.Attended, Excused: c.Excused, Remaining: c.Remaining, RateTenths: c.RateTenths}}
-	for i, l := range el.Lines {
-		p := l.Params
-		if p == nil {
-			p = services.Params{}
-		}
-		out.Lines[i] = ruleLineResponse{Rule: l.Rule, State: string(l.State), Reason: string(l.Reason), Params: p, Text: l.English()}
+	for i := range el.Lines {
+		l := &el.Lines[i]
+		out.Lines[i] = ruleLineResponse{Rule: l.Rule, State: string(l.State), Reason: string(l.Reason), Params: toRuleParams(l),
+			Text: texts.of(l)}
 	}
 	return out
 }
@@ -113,10 +166,10 @@ type attendanceRowResponse struct {
 	Eligibility      eligibilityResponse      `json:"eligibility"`
 }
 
-func toAttendanceRow(r services.GridRow) attendanceRowResponse {
+func toAttendanceRow(r services.GridRow, texts lineTexts) attendanceRowResponse {
 	out := attendanceRowResponse{EnrollmentID: r.Enrollment.ID, ParticipantID: r.Enrollment.ParticipantID,
 		EnrollmentStatus: string(r.Enrollment.Status), Cells: make([]attendanceCellResponse, len(r.Cells)),
-		Eligibility: toEligibilityResponse(r.Eligibility)}
+		Eligibility: toEligibilityResponse(r.Eligibility, texts)}
 	if p := r.Enrollment.Participant; p != nil {
 		out.FirstName, out.LastName = p.FirstName, p.LastName
 	}
@@ -151,8 +204,9 @@ func (h *handlers) attendanceGrid(c *gin.Context) {
 func toGridResponse(g services.AttendanceGrid) attendanceGridResponse {
 	out := attendanceGridResponse{CohortID: g.Cohort.ID, CohortName: g.Cohort.Name, Sessions: toSessionBriefs(g.Sessions),
 		Rows: make([]attendanceRowResponse, len(g.Rows)), AtRisk: []uint{}}
+	texts := lineTexts{}
 	for i, r := range g.Rows {
-		out.Rows[i] = toAttendanceRow(r)
+		out.Rows[i] = toAttendanceRow(r, texts)
 	}
 	for _, i := range g.AtRisk {
 		out.AtRisk = append(out.AtRisk, g.Rows[i].Enrollment.ID)
@@ -261,7 +315,7 @@ func (h *handlers) myAttendance(c *gin.Context) {
 	}
 	items := make([]myAttendanceResponse, len(mine))
 	for i, m := range mine {
-		items[i] = myAttendanceResponse{CohortID: m.Cohort.ID, CohortName: m.Cohort.Name, Sessions: toSessionBriefs(m.Sessions), Row: toAttendanceRow(m.Row)}
+		items[i] = myAttendanceResponse{CohortID: m.Cohort.ID, CohortName: m.Cohort.Name, Sessions: toSessionBriefs(m.Sessions), Row: toAttendanceRow(m.Row, lineTexts{})}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }

@@ -58,9 +58,14 @@ type gridCell struct {
 // and its title, which also says what a tap sets.
 type cellWords struct{ Mark, Label, Title string }
 
-// gridWords are the cells' words of one page, by value key; "unexpected"
-// is a cell outside the person's enrollment.
-type gridWords map[string]*cellWords
+// gridWords are what the rows of one page say, translated once per page:
+// the cells' words by value key ("unexpected" is a cell outside the
+// person's enrollment), and the eligibility lines, of which a cohort has
+// a few dozen different ones among thousands.
+type gridWords struct {
+	cells map[string]*cellWords
+	lines *lineTexts
+}
 
 func (ui *UI) gridWords(lang string) gridWords {
 	loc := ui.locs[lang]
@@ -71,7 +76,7 @@ func (ui *UI) gridWords(lang string) gridWords {
 		}
 		return text
 	}
-	words := gridWords{"unexpected": {Mark: "–", Label: tr("AttendanceNotExpected", nil)}}
+	words := map[string]*cellWords{"unexpected": {Mark: "–", Label: tr("AttendanceNotExpected", nil)}}
 	words["unexpected"].Title = words["unexpected"].Label
 	for _, v := range append([]services.AttendanceValue{{}}, services.AttendanceValues()...) {
 		key, label, mark := "none", tr("AttendanceNone", nil), "·"
@@ -81,11 +86,31 @@ func (ui *UI) gridWords(lang string) gridWords {
 		next := tr("AttendanceSetTo", map[string]any{"Value": tr("AttendanceValue_"+v.Next().Key(), nil)})
 		words[key] = &cellWords{Mark: mark, Label: label, Title: label + " · " + next}
 	}
-	return words
+	return gridWords{cells: words, lines: &lineTexts{loc: loc, mark: decimalMarks[lang], seen: map[services.RuleLine]string{}}}
 }
 
-// eligibilityView is a participant's eligibility with its lines as
-// messages of the page's language.
+// lineTexts translates eligibility lines, each different line once.
+type lineTexts struct {
+	loc  *i18n.Localizer
+	mark string
+	seen map[services.RuleLine]string
+}
+
+func (t *lineTexts) text(l services.RuleLine) (string, error) {
+	if text, ok := t.seen[l]; ok {
+		return text, nil
+	}
+	m := lineMessage(l, t.mark)
+	text, err := t.loc.Localize(&i18n.LocalizeConfig{MessageID: m.ID, TemplateData: m.Data})
+	if err != nil {
+		return "", err
+	}
+	t.seen[l] = text
+	return text, nil
+}
+
+// eligibilityView is a participant's eligibility with its lines in the
+// page's language.
 type eligibilityView struct {
 	State    services.RuleState
 	Risk     services.Risk
@@ -98,7 +123,7 @@ type eligibilityView struct {
 
 type ruleLineView struct {
 	State services.RuleState
-	Text  *message
+	Text  string
 }
 
 type gridRowView struct {
@@ -120,24 +145,32 @@ type attendancePage struct {
 // decimalMarks are how each language writes the rate's decimal.
 var decimalMarks = map[string]string{"de": ",", "en": "."}
 
-// toEligibilityView turns the services' lines into catalogue messages:
-// the reason names the message, its parameters its placeholders; the rate
-// is written with the language's decimal mark.
-func toEligibilityView(el services.Eligibility, lang string) eligibilityView {
-	mark := decimalMarks[lang]
+// toEligibilityView translates the services' lines: the reason names the
+// catalogue's message, its parameters the placeholders.
+func toEligibilityView(el services.Eligibility, lines *lineTexts) (eligibilityView, error) {
 	v := eligibilityView{State: el.State, Risk: el.Risk, Held: el.Count.Held, Attended: el.Count.Attended,
-		Excused: el.Count.Excused, Rate: services.FormatTenths(el.Count.RateTenths, mark)}
-	for _, l := range el.Lines {
-		p := services.Params{}
-		for k, val := range l.Params {
-			if k == "rate" || k == "share" {
-				val = services.FormatTenths(val.(int), mark)
-			}
-			p[k] = val
+		Excused: el.Count.Excused, Rate: services.FormatTenths(el.Count.RateTenths, lines.mark), Lines: make([]ruleLineView, len(el.Lines))}
+	for i, l := range el.Lines {
+		text, err := lines.text(l)
+		if err != nil {
+			return v, fmt.Errorf("eligibility line %s: %w", l.Reason, err)
 		}
-		v.Lines = append(v.Lines, ruleLineView{State: l.State, Text: messageWith(reasonMessageID(l.Reason), p)})
+		v.Lines[i] = ruleLineView{State: l.State, Text: text}
 	}
-	return v
+	return v, nil
+}
+
+// lineMessage is a line as a catalogue message, the rate written with
+// the language's decimal mark.
+func lineMessage(l services.RuleLine, mark string) *message {
+	p := services.Params{}
+	for k, val := range l.EachParam() {
+		if k == "rate" || k == "share" {
+			val = services.FormatTenths(val.(int), mark)
+		}
+		p[k] = val
+	}
+	return messageWith(reasonMessageID(l.Reason), p)
 }
 
 // reasonMessageID is the catalogue's message of a reason:
@@ -171,26 +204,26 @@ func (r gridRowView) CellsHTML() template.HTML {
 	return template.HTML(b.String()) //nolint:gosec // every value above is escaped
 }
 
-func toGridRow(r services.GridRow, lang string, words gridWords) gridRowView {
-	v := gridRowView{EnrollmentID: r.Enrollment.ID, Status: r.Enrollment.Status,
-		Eligibility: toEligibilityView(r.Eligibility, lang), Cells: make([]gridCell, len(r.Cells))}
+func toGridRow(r services.GridRow, words gridWords) (gridRowView, error) {
+	el, err := toEligibilityView(r.Eligibility, words.lines)
+	v := gridRowView{EnrollmentID: r.Enrollment.ID, Status: r.Enrollment.Status, Eligibility: el, Cells: make([]gridCell, len(r.Cells))}
 	if p := r.Enrollment.Participant; p != nil {
 		v.Name = p.LastName + ", " + p.FirstName
 	}
 	enrollment := "." + strconv.FormatUint(uint64(r.Enrollment.ID), 10) + "."
 	for i, c := range r.Cells {
 		if !c.Expected {
-			v.Cells[i] = gridCell{L: words["unexpected"]}
+			v.Cells[i] = gridCell{L: words.cells["unexpected"]}
 			continue
 		}
 		value, key := services.AttendanceValue{}, "none"
 		if c.Recorded {
 			value, key = c.Value, c.Value.Key()
 		}
-		v.Cells[i] = gridCell{Expected: true, Key: key, Note: c.Note, L: words[key],
+		v.Cells[i] = gridCell{Expected: true, Key: key, Note: c.Note, L: words.cells[key],
 			Set: strconv.FormatUint(uint64(c.SessionID), 10) + enrollment + value.Next().Key()}
 	}
-	return v
+	return v, err
 }
 
 // attendancePage shows a cohort's grid: everyone × every session, with
@@ -209,12 +242,14 @@ func (ui *UI) showAttendance(c *gin.Context, status int, id uint, problem *messa
 		ui.fail(c, err)
 		return
 	}
-	lang := ui.langOf(c.Request)
-	words := ui.gridWords(lang)
+	words := ui.gridWords(ui.langOf(c.Request))
 	page := attendancePage{Cohort: toCohortView(g.Cohort), Sessions: ui.toSessionHeads(g.Sessions), Problem: problem,
 		Rows: make([]gridRowView, len(g.Rows))}
 	for i, r := range g.Rows {
-		page.Rows[i] = toGridRow(r, lang, words)
+		if page.Rows[i], err = toGridRow(r, words); err != nil {
+			ui.fail(c, err)
+			return
+		}
 	}
 	for _, i := range g.AtRisk {
 		page.AtRisk = append(page.AtRisk, page.Rows[i])
@@ -282,8 +317,12 @@ func (ui *UI) showGridRow(c *gin.Context, cohortID, enrollmentID uint) {
 		ui.fail(c, err)
 		return
 	}
-	lang := ui.langOf(c.Request)
-	ui.renderPart(c, http.StatusOK, "attendance", "attendance-row", toGridRow(g.Rows[0], lang, ui.gridWords(lang)))
+	row, err := toGridRow(g.Rows[0], ui.gridWords(ui.langOf(c.Request)))
+	if err != nil {
+		ui.fail(c, err)
+		return
+	}
+	ui.renderPart(c, http.StatusOK, "attendance", "attendance-row", row)
 }
 
 // attendanceProblem is the message of a refused recording that the page
@@ -474,11 +513,15 @@ func (ui *UI) myAttendancePage(c *gin.Context) {
 		ui.fail(c, err)
 		return
 	}
-	lang := ui.langOf(c.Request)
-	words := ui.gridWords(lang)
+	words := ui.gridWords(ui.langOf(c.Request))
 	page := myAttendancePage{}
 	for _, m := range mine {
-		page.Cohorts = append(page.Cohorts, myCohortView{CohortName: m.Cohort.Name, Sessions: ui.toSessionHeads(m.Sessions), Row: toGridRow(m.Row, lang, words)})
+		row, err := toGridRow(m.Row, words)
+		if err != nil {
+			ui.fail(c, err)
+			return
+		}
+		page.Cohorts = append(page.Cohorts, myCohortView{CohortName: m.Cohort.Name, Sessions: ui.toSessionHeads(m.Sessions), Row: row})
 	}
 	ui.render(c, http.StatusOK, "my_attendance", page)
 }

@@ -18,11 +18,10 @@ func TestEveryReasonRendersInEveryLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := services.Params{"attended": 9, "held": 11, "rate": 818, "share": 500, "min": 80, "remaining": 2, "day": 2, "date": "27.11.2026"}
+	n := services.RuleNumbers{Attended: 9, Held: 11, RateTenths: 818, ShareTenths: 500, Min: 80, Remaining: 2, Day: 2, Date: "27.11.2026"}
 	for _, r := range services.Reasons() {
 		for _, l := range supportedLangs() {
-			v := toEligibilityView(services.Eligibility{Lines: []services.RuleLine{{Reason: r, Params: p}}}, l.Code)
-			m := v.Lines[0].Text
+			m := lineMessage(services.RuleLine{Reason: r, Numbers: n}, decimalMarks[l.Code])
 			text, err := i18n.NewLocalizer(bundle, l.Code).Localize(&i18n.LocalizeConfig{MessageID: m.ID, TemplateData: m.Data})
 			switch {
 			case err != nil:

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 	// Kohorte shows times in Europe/Berlin; the zone database is embedded
 	// because the distroless image has none of its own.
@@ -63,6 +64,9 @@ type UI struct {
 	// locs translate in Go what a page would otherwise translate once per
 	// row or cell, by language code.
 	locs map[string]*i18n.Localizer
+	// buffers are reused to write pages into: a 500-person grid is 1.6 MB,
+	// and a fresh buffer grew to it through 4 MB of copies on every view.
+	buffers sync.Pool
 }
 
 // New builds the UI from the embedded files. It parses every template and
@@ -151,10 +155,11 @@ type layoutData struct {
 // template failure becomes a clean 500 and never half a page.
 func (ui *UI) render(c *gin.Context, status int, page string, data any) {
 	code := ui.langOf(c.Request)
-	var buf bytes.Buffer
+	buf := ui.buffer()
+	defer ui.putBuffer(buf)
 	err := fmt.Errorf("no page %q", page)
 	if t := ui.pages[code][page]; t != nil {
-		err = t.ExecuteTemplate(&buf, "layout", ui.layoutData(c, code, data))
+		err = t.ExecuteTemplate(buf, "layout", ui.layoutData(c, code, data))
 	}
 	if err != nil {
 		ui.log.ErrorContext(c.Request.Context(), "render page", "page", page, "lang", code, "err", err)
@@ -171,10 +176,11 @@ func (ui *UI) render(c *gin.Context, status int, page string, data any) {
 // defines, for a script that swaps it in; like a page, it is not cached.
 func (ui *UI) renderPart(c *gin.Context, status int, page, part string, data any) {
 	code := ui.langOf(c.Request)
-	var buf bytes.Buffer
+	buf := ui.buffer()
+	defer ui.putBuffer(buf)
 	err := fmt.Errorf("no page %q", page)
 	if t := ui.pages[code][page]; t != nil {
-		err = t.ExecuteTemplate(&buf, part, data)
+		err = t.ExecuteTemplate(buf, part, data)
 	}
 	if err != nil {
 		ui.log.ErrorContext(c.Request.Context(), "render part", "page", page, "part", part, "lang", code, "err", err)
@@ -183,6 +189,26 @@ func (ui *UI) renderPart(c *gin.Context, status int, page, part string, data any
 	}
 	c.Header("Cache-Control", "no-store")
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// maxKeptBuffer is the largest buffer kept for the next page; the grid of
+// a cohort of thousands is written into one of its own.
+const maxKeptBuffer = 4 << 20
+
+func (ui *UI) buffer() *bytes.Buffer {
+	if b, ok := ui.buffers.Get().(*bytes.Buffer); ok {
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+// putBuffer keeps buf for the next page once its bytes are written to
+// the client (c.Data writes before it returns).
+func (ui *UI) putBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= maxKeptBuffer {
+		buf.Reset()
+		ui.buffers.Put(buf)
+	}
 }
 
 func (ui *UI) layoutData(c *gin.Context, code string, page any) layoutData {

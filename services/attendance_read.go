@@ -1,9 +1,11 @@
 package services
 
 import (
-	"time"
-
 	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -90,20 +92,13 @@ func readGrid(tx *gorm.DB, cohortID uint, only []uint, now time.Time) (Attendanc
 	if err := tx.Where("cohort_id = ?", cohortID).Order("starts_at, id").Find(&g.Sessions).Error; err != nil {
 		return g, err
 	}
-	// Ordered by the enrollment's own copy of the sort name, whose index
-	// starts with the cohort: joining participants to sort made PostgreSQL
-	// scan all of them for a 500-person cohort.
-	q := tx.Preload("Participant", func(db *gorm.DB) *gorm.DB { return db.Select("id", "first_name", "last_name") }).
-		Where("enrollments.cohort_id = ?", cohortID)
-	if only != nil {
-		q = q.Where("enrollments.id IN ?", only)
-	}
-	var es []models.Enrollment
-	if err := q.Order("enrollments.sort_name, enrollments.id").Find(&es).Error; err != nil {
+	es, err := readGridEnrollments(tx, cohortID, only)
+	if err != nil {
 		return g, err
 	}
-	marks, err := readMarks(tx, cohortID, only)
-	if err != nil {
+	idx := indexSessions(g.Sessions)
+	cells := layoutCells(idx, es)
+	if err := readMarks(tx, cohortID, only, cells); err != nil {
 		return g, err
 	}
 	rules := rulesOf(g.Cohort.Course)
@@ -111,24 +106,116 @@ func readGrid(tx *gorm.DB, cohortID uint, only []uint, now time.Time) (Attendanc
 	if err != nil {
 		return g, err
 	}
-	g.Rows = buildGrid(rules, g.Sessions, es, marks, jury, now)
+	g.Rows = gridRows(rules, idx, es, cells, jury, now)
 	g.AtRisk = atRisk(g.Rows)
 	return g, nil
 }
 
-// mark is one stored attendance, as much of it as the grid shows.
-type mark struct {
-	sessionID, enrollmentID uint
-	value                   AttendanceValue
-	note                    string
+// readGridEnrollments reads a cohort's enrollments (those only, if given)
+// with their people's names in two queries, scanned by hand, as much of
+// them as the grid and what is decided from it use: the enrollment's
+// people, status and days. GORM's scanning and preloading of whole rows
+// were a third of a 500-person grid's read.
+func readGridEnrollments(tx *gorm.DB, cohortID uint, only []uint) ([]models.Enrollment, error) {
+	// Ordered by the enrollment's own copy of the sort name, whose index
+	// starts with the cohort: joining participants to sort made PostgreSQL
+	// scan all of them for a 500-person cohort.
+	q := tx.Model(&models.Enrollment{}).Select("id, cohort_id, participant_id, status, enrolled_at, withdrawn_at").
+		Where("cohort_id = ?", cohortID)
+	if only != nil {
+		q = q.Where("id IN ?", only)
+	}
+	rows, err := q.Order("sort_name, id").Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var es []models.Enrollment
+	var e models.Enrollment
+	into := []any{keyInto(&e.ID), keyInto(&e.CohortID), keyInto(&e.ParticipantID), textInto(&e.Status), &e.EnrolledAt, &e.WithdrawnAt}
+	for rows.Next() {
+		if err := rows.Scan(into...); err != nil {
+			return nil, err
+		}
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return es, attachNames(tx, es)
+}
+
+// attachNames reads the names of the enrollments' people in one query by
+// their keys, which PostgreSQL looks up in the primary key's index.
+func attachNames(tx *gorm.DB, es []models.Enrollment) error {
+	if len(es) == 0 {
+		return nil
+	}
+	ids := make([]uint, len(es))
+	for i, e := range es {
+		ids[i] = e.ParticipantID
+	}
+	rows, err := tx.Model(&models.Participant{}).Select("id, first_name, last_name").Where("id IN ?", ids).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	people := make([]models.Participant, 0, len(es))
+	var p models.Participant
+	into := []any{keyInto(&p.ID), &p.FirstName, &p.LastName}
+	for rows.Next() {
+		if err := rows.Scan(into...); err != nil {
+			return err
+		}
+		people = append(people, p)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	byID := make(map[uint]*models.Participant, len(people))
+	for i := range people {
+		byID[people[i].ID] = &people[i]
+	}
+	for i := range es {
+		es[i].Participant = byID[es[i].ParticipantID]
+	}
+	return nil
+}
+
+// gridCells are a grid's cells, all in one slice row by row, and where
+// each enrollment's row and each session's column lie.
+type gridCells struct {
+	cells []AttendanceCell
+	width int
+	row   map[uint]int
+	col   map[uint]int
+}
+
+// layoutCells lays out a cell for each enrollment at each session,
+// expected from the enrollment day to the withdrawal day unless the
+// session is cancelled, nothing recorded yet.
+func layoutCells(idx sessionIndex, es []models.Enrollment) gridCells {
+	n := len(idx.sessions)
+	g := gridCells{cells: make([]AttendanceCell, len(es)*n), width: n, row: make(map[uint]int, len(es)), col: make(map[uint]int, n)}
+	for j, s := range idx.sessions {
+		g.col[s.ID] = j
+	}
+	for i, e := range es {
+		g.row[e.ID] = i
+		for j, s := range idx.sessions {
+			g.cells[i*n+j] = AttendanceCell{SessionID: s.ID, Expected: !s.Cancelled() && expects(e, idx.days[j])}
+		}
+	}
+	return g
 }
 
 // readMarks reads the attendance of a cohort's sessions (of the enrollments
-// only, if given) in one query, scanned by hand: a large cohort has
-// thousands of them.
-func readMarks(tx *gorm.DB, cohortID uint, only []uint) ([]mark, error) {
+// only, if given) in one query straight into the grid's cells, scanned by
+// hand: a large cohort has thousands of them.
+func readMarks(tx *gorm.DB, cohortID uint, only []uint, g gridCells) error {
+	code, codeVars := valueCode()
 	q := tx.Model(&models.Attendance{}).
-		Select("attendances.session_id, attendances.enrollment_id, attendances.status, attendances.modality, attendances.note").
+		Select("attendances.session_id, attendances.enrollment_id, "+code+", attendances.note", codeVars...).
 		Joins("JOIN cohort_sessions ON cohort_sessions.id = attendances.session_id").
 		Where("cohort_sessions.cohort_id = ?", cohortID)
 	if only != nil {
@@ -136,50 +223,62 @@ func readMarks(tx *gorm.DB, cohortID uint, only []uint) ([]mark, error) {
 	}
 	rows, err := q.Rows()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var out []mark
+	var sessionID, enrollmentID uint
+	var value AttendanceValue
+	var note string
+	// One set of destinations for all rows: a fresh one per row cost
+	// two allocations each.
+	into := []any{keyInto(&sessionID), keyInto(&enrollmentID), valueColumn{&value}, &note}
 	for rows.Next() {
-		var m mark
-		if err := rows.Scan(&m.sessionID, &m.enrollmentID, &m.value.Status, &m.value.Modality, &m.note); err != nil {
-			return nil, err
+		if err := rows.Scan(into...); err != nil {
+			return err
 		}
-		out = append(out, m)
+		i, okRow := g.row[enrollmentID]
+		j, okCol := g.col[sessionID]
+		if okRow && okCol {
+			c := &g.cells[i*g.width+j]
+			c.Recorded, c.Value, c.Note = true, value, note
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
-// buildGrid lays out the rows in one pass over what was read: all cells
-// in one slice, each row a window of it, in the sessions' order.
-func buildGrid(rules eligibilityRules, sessions []models.CohortSession, es []models.Enrollment, marks []mark, jury map[uint]juryOutcome, now time.Time) []GridRow {
-	n := len(sessions)
-	col := make(map[uint]int, n)
-	for j, s := range sessions {
-		col[s.ID] = j
+// valueCode is the SQL of a mark's status and modality as one small
+// number, the value's place in attendanceCycle: read as two texts, they
+// cost four allocations a mark through database/sql.
+func valueCode() (string, []any) {
+	var b strings.Builder
+	vars := make([]any, 0, 2*len(attendanceCycle))
+	b.WriteString("CASE")
+	for i, v := range attendanceCycle {
+		b.WriteString(" WHEN attendances.status = ? AND attendances.modality = ? THEN " + strconv.Itoa(i))
+		vars = append(vars, v.Status, v.Modality)
 	}
-	row := make(map[uint]int, len(es))
-	for i, e := range es {
-		row[e.ID] = i
+	b.WriteString(" END")
+	return b.String(), vars
+}
+
+// valueColumn scans a value's code (see valueCode) into the value.
+type valueColumn struct{ p *AttendanceValue }
+
+func (c valueColumn) Scan(v any) error {
+	n, ok := v.(int64)
+	if !ok || n < 0 || n >= int64(len(attendanceCycle)) {
+		return fmt.Errorf("unknown attendance value %v", v)
 	}
-	idx := indexSessions(sessions)
-	cells := make([]AttendanceCell, len(es)*n)
-	for i, e := range es {
-		for j, s := range sessions {
-			cells[i*n+j] = AttendanceCell{SessionID: s.ID, Expected: !s.Cancelled() && expects(e, idx.days[j])}
-		}
-	}
-	for _, m := range marks {
-		i, okRow := row[m.enrollmentID]
-		j, okCol := col[m.sessionID]
-		if okRow && okCol {
-			c := &cells[i*n+j]
-			c.Recorded, c.Value, c.Note = true, m.value, m.note
-		}
-	}
+	*c.p = attendanceCycle[n]
+	return nil
+}
+
+// gridRows gives each enrollment its row: its window of the cells, in
+// the sessions' order, and its eligibility.
+func gridRows(rules eligibilityRules, idx sessionIndex, es []models.Enrollment, g gridCells, jury map[uint]juryOutcome, now time.Time) []GridRow {
 	out := make([]GridRow, len(es))
 	for i, e := range es {
-		own := cells[i*n : (i+1)*n : (i+1)*n]
+		own := g.cells[i*g.width : (i+1)*g.width : (i+1)*g.width]
 		out[i] = GridRow{Enrollment: e, Cells: own, Eligibility: evaluate(rules, idx, e, own, jury[e.ID], now)}
 	}
 	return out

@@ -2,8 +2,10 @@ package services
 
 import (
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,32 +91,145 @@ var reasonMessages = map[Reason]string{
 // Reasons lists every reason, for the tests that check each is translated.
 func Reasons() []Reason { return slices.Sorted(maps.Keys(reasonMessages)) }
 
-// RuleLine is one line of an explanation: which rule, where it stands,
-// and why, as a reason with its numbers.
-type RuleLine struct {
-	Rule   string
-	State  RuleState
-	Reason Reason
-	Params Params
+// reasonParams are the parameters each reason carries, by name in
+// alphabetical order, as its line's Params and the API list them.
+var reasonParams = map[Reason][]string{
+	ReasonAttendanceMet:      {"attended", "held", "min", "rate"},
+	ReasonAttendanceNotMet:   {"attended", "held", "min", "rate"},
+	ReasonAttendanceOpen:     {"attended", "held", "min", "rate", "remaining"},
+	ReasonAttendanceNoneHeld: {"min"},
+	ReasonClosingPresent:     {"date", "day"},
+	ReasonClosingAbsent:      {"date", "day"},
+	ReasonClosingExcused:     {"date", "day"},
+	ReasonClosingUnrecorded:  {"date", "day"},
+	ReasonClosingAhead:       {"date", "day"},
+	ReasonClosingNotExpect:   {"date", "day"},
+	ReasonClosingNone:        nil,
+	ReasonClosingOptional:    nil,
+	ReasonJuryPending:        {"min"},
+	ReasonJuryMet:            {"min", "share"},
+	ReasonJuryNotMet:         {"min", "share"},
+	ReasonJuryNoGroup:        {"min"},
+	ReasonJuryNotReleased:    {"min"},
 }
 
-// English renders the line in English.
+// RuleLine is one line of an explanation: which rule, where it stands,
+// and why, as a reason with its numbers. The numbers are plain fields, and
+// the parameters and the English text are made from them only where they
+// are shown: a 500-person grid has some 2,000 lines, and a map and a
+// formatted text for each were a quarter of its read.
+type RuleLine struct {
+	Rule    string
+	State   RuleState
+	Reason  Reason
+	Numbers RuleNumbers
+}
+
+// RuleNumbers are the numbers of a line; its reason says which of them it
+// speaks of (the others are zero).
+type RuleNumbers struct {
+	Attended, Held, Remaining, Min int
+	// RateTenths and ShareTenths are tenths of a percent, rounded down.
+	RateTenths, ShareTenths int
+	// Day counts the closing days (1, 2 …); Date is its day as 26.11.2026.
+	Day  int
+	Date string
+}
+
+// Params are the line's parameters by name, as its reason carries them.
+func (l RuleLine) Params() Params {
+	names := reasonParams[l.Reason]
+	if len(names) == 0 {
+		return nil
+	}
+	p := make(Params, len(names))
+	for _, name := range names {
+		p[name] = l.Numbers.param(name)
+	}
+	return p
+}
+
+// EachParam yields the line's parameters in alphabetical order, without
+// building a map.
+func (l RuleLine) EachParam() iter.Seq2[string, any] {
+	return func(yield func(string, any) bool) {
+		for _, name := range reasonParams[l.Reason] {
+			if !yield(name, l.Numbers.param(name)) {
+				return
+			}
+		}
+	}
+}
+
+func (n RuleNumbers) param(name string) any {
+	switch name {
+	case "attended":
+		return n.Attended
+	case "held":
+		return n.Held
+	case "remaining":
+		return n.Remaining
+	case "min":
+		return n.Min
+	case "rate":
+		return n.RateTenths
+	case "share":
+		return n.ShareTenths
+	case "day":
+		return n.Day
+	case "date":
+		return n.Date
+	}
+	return nil
+}
+
+// English renders the line in English, a rate or share with a decimal
+// point.
 func (l RuleLine) English() string {
 	msg := reasonMessages[l.Reason]
-	for _, k := range slices.Sorted(maps.Keys(l.Params)) {
-		v := l.Params[k]
-		if k == "rate" || k == "share" {
-			v = FormatTenths(v.(int), ".")
+	var b strings.Builder
+	b.Grow(len(msg) + 8)
+	for {
+		open := strings.IndexByte(msg, '{')
+		if open < 0 {
+			break
 		}
-		msg = strings.ReplaceAll(msg, "{"+k+"}", fmt.Sprint(v))
+		end := open + strings.IndexByte(msg[open:], '}')
+		if end < open {
+			break
+		}
+		b.WriteString(msg[:open])
+		l.Numbers.writeEnglish(&b, msg[open+1:end])
+		msg = msg[end+1:]
 	}
-	return msg
+	b.WriteString(msg)
+	return b.String()
+}
+
+func (n RuleNumbers) writeEnglish(b *strings.Builder, name string) {
+	var buf [24]byte
+	switch v := n.param(name).(type) {
+	case int:
+		if name == "rate" || name == "share" {
+			b.Write(appendTenths(buf[:0], v, '.'))
+		} else {
+			b.Write(strconv.AppendInt(buf[:0], int64(v), 10))
+		}
+	case string:
+		b.WriteString(v)
+	}
 }
 
 // FormatTenths writes tenths of a percent with one decimal, with sep as
 // the decimal separator: 818 is "81.8" or "81,8".
 func FormatTenths(tenths int, sep string) string {
 	return fmt.Sprintf("%d%s%d", tenths/10, sep, tenths%10)
+}
+
+// appendTenths appends tenths as FormatTenths writes them.
+func appendTenths(b []byte, tenths int, sep byte) []byte {
+	b = strconv.AppendInt(b, int64(tenths/10), 10)
+	return strconv.AppendInt(append(b, sep), int64(tenths%10), 10)
 }
 
 // Risk says how close a participant is to missing the attendance rate.
@@ -176,6 +291,9 @@ type sessionIndex struct {
 	// german is each day as the rule lines print it, formatted once per
 	// cohort rather than once per person.
 	german []string
+	// closingDays counts the closing days that are not cancelled: one
+	// line each.
+	closingDays int
 }
 
 func indexSessions(sessions []models.CohortSession) sessionIndex {
@@ -183,6 +301,9 @@ func indexSessions(sessions []models.CohortSession) sessionIndex {
 	for i, s := range sessions {
 		idx.days[i] = SessionDay(s)
 		idx.german[i] = idx.days[i].German()
+		if s.Kind == models.SessionClosing && !s.Cancelled() {
+			idx.closingDays++
+		}
 	}
 	return idx
 }
@@ -193,20 +314,22 @@ func indexSessions(sessions []models.CohortSession) sessionIndex {
 // attended*100 >= min*held.
 func evaluate(rules eligibilityRules, idx sessionIndex, e models.Enrollment, cells []AttendanceCell, jury juryOutcome, now time.Time) Eligibility {
 	el := Eligibility{EnrollmentID: e.ID}
+	// The attendance line comes first, once it is counted; then a line
+	// per closing day, and the jury's.
+	lines := make([]RuleLine, 1, 2+max(idx.closingDays, 1))
 	closingDay := 0
-	var closing []RuleLine
 	for i, s := range idx.sessions {
 		if s.Cancelled() {
 			continue
 		}
-		day := idx.days[i]
+		expected := expects(e, idx.days[i])
 		held := !s.StartsAt.After(now)
 		a, recorded := cells[i].Value, cells[i].Recorded
-		if s.Kind == models.SessionClosing {
+		if s.Kind == models.SessionClosing && rules.closingRequired {
 			closingDay++
-			closing = append(closing, closingLine(closingDay, idx.german[i], expects(e, day), held, a, recorded))
+			lines = append(lines, closingLine(closingDay, idx.german[i], expected, held, a, recorded))
 		}
-		if !s.Required || !expects(e, day) {
+		if !s.Required || !expected {
 			continue
 		}
 		switch {
@@ -224,9 +347,11 @@ func evaluate(rules eligibilityRules, idx sessionIndex, e models.Enrollment, cel
 	if el.Count.Held > 0 {
 		el.Count.RateTenths = el.Count.Attended * 1000 / el.Count.Held
 	}
-	el.Lines = append(el.Lines, attendanceLine(rules.minPercent, el.Count))
-	el.Lines = append(el.Lines, closingLines(rules.closingRequired, closing)...)
-	el.Lines = append(el.Lines, juryLine(rules.minJuryPercent, jury))
+	lines[0] = attendanceLine(rules.minPercent, el.Count)
+	if closingDay == 0 {
+		lines = append(lines, closingWithoutDays(rules.closingRequired))
+	}
+	el.Lines = append(lines, juryLine(rules.minJuryPercent, jury))
 	el.State = overall(el.Lines)
 	if e.Status != models.EnrollmentWithdrawn {
 		el.Risk = riskOf(rules.minPercent, el.Count)
@@ -239,16 +364,16 @@ func evaluate(rules eligibilityRules, idx sessionIndex, e models.Enrollment, cel
 func meets(attended, held, min int) bool { return attended*100 >= min*held }
 
 func attendanceLine(min int, c AttendanceCount) RuleLine {
-	p := params("attended", c.Attended, "held", c.Held, "rate", c.RateTenths, "min", min)
-	line := RuleLine{Rule: RuleAttendance, Params: p}
+	line := RuleLine{Rule: RuleAttendance,
+		Numbers: RuleNumbers{Attended: c.Attended, Held: c.Held, RateTenths: c.RateTenths, Min: min}}
 	switch {
 	case c.Held == 0:
-		line.State, line.Reason, line.Params = RulePending, ReasonAttendanceNoneHeld, params("min", min)
+		line.State, line.Reason, line.Numbers = RulePending, ReasonAttendanceNoneHeld, RuleNumbers{Min: min}
 	case meets(c.Attended, c.Held, min):
 		line.State, line.Reason = RuleMet, ReasonAttendanceMet
 	case c.Remaining > 0 && meets(c.Attended+c.Remaining, c.Held+c.Remaining, min):
 		line.State, line.Reason = RulePending, ReasonAttendanceOpen
-		p["remaining"] = c.Remaining
+		line.Numbers.Remaining = c.Remaining
 	default:
 		line.State, line.Reason = RuleNotMet, ReasonAttendanceNotMet
 	}
@@ -256,7 +381,7 @@ func attendanceLine(min int, c AttendanceCount) RuleLine {
 }
 
 func closingLine(n int, day string, expected, held bool, a AttendanceValue, recorded bool) RuleLine {
-	line := RuleLine{Rule: RuleClosing, State: RuleNotMet, Params: params("day", n, "date", day)}
+	line := RuleLine{Rule: RuleClosing, State: RuleNotMet, Numbers: RuleNumbers{Day: n, Date: day}}
 	switch {
 	case !expected:
 		line.Reason = ReasonClosingNotExpect
@@ -274,14 +399,13 @@ func closingLine(n int, day string, expected, held bool, a AttendanceValue, reco
 	return line
 }
 
-func closingLines(required bool, days []RuleLine) []RuleLine {
-	switch {
-	case !required:
-		return []RuleLine{{Rule: RuleClosing, State: RuleMet, Reason: ReasonClosingOptional}}
-	case len(days) == 0:
-		return []RuleLine{{Rule: RuleClosing, State: RulePending, Reason: ReasonClosingNone}}
+// closingWithoutDays is the closing rule's one line when it has no line
+// per day: the course does not require it, or no closing day is planned.
+func closingWithoutDays(required bool) RuleLine {
+	if !required {
+		return RuleLine{Rule: RuleClosing, State: RuleMet, Reason: ReasonClosingOptional}
 	}
-	return days
+	return RuleLine{Rule: RuleClosing, State: RulePending, Reason: ReasonClosingNone}
 }
 
 func overall(lines []RuleLine) RuleState {
@@ -322,7 +446,7 @@ type juryOutcome struct {
 // juryLine is the jury rule for one person: met or not met from their
 // group's released result, pending otherwise, saying why.
 func juryLine(min int, o juryOutcome) RuleLine {
-	line := RuleLine{Rule: RuleJury, State: RulePending, Params: params("min", min)}
+	line := RuleLine{Rule: RuleJury, State: RulePending, Numbers: RuleNumbers{Min: min}}
 	switch {
 	case !o.inGroup:
 		line.Reason = ReasonJuryNoGroup
@@ -332,10 +456,10 @@ func juryLine(min int, o juryOutcome) RuleLine {
 		line.Reason = ReasonJuryPending
 	case o.result.Passed:
 		line.State, line.Reason = RuleMet, ReasonJuryMet
-		line.Params["share"] = o.result.ResultTenths
+		line.Numbers.ShareTenths = o.result.ResultTenths
 	default:
 		line.State, line.Reason = RuleNotMet, ReasonJuryNotMet
-		line.Params["share"] = o.result.ResultTenths
+		line.Numbers.ShareTenths = o.result.ResultTenths
 	}
 	return line
 }
