@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -376,6 +377,17 @@ func (s *Scoring) SaveDraft(ctx context.Context, actor Actor, groupID uint, in S
 	if err := checkComment(in.Comment); err != nil {
 		return SheetView{}, err
 	}
+	out, err := s.saveDraftOnce(ctx, actor, groupID, in)
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		// Two first saves of one sheet at once, as a phone's retry meets
+		// its original: the other created the sheet, which this attempt now
+		// finds, locks and updates.
+		out, err = s.saveDraftOnce(ctx, actor, groupID, in)
+	}
+	return out, Classify(err)
+}
+
+func (s *Scoring) saveDraftOnce(ctx context.Context, actor Actor, groupID uint, in SheetInput) (SheetView, error) {
 	var out SheetView
 	err := inTransaction(ctx, s.db, func(tx *gorm.DB) error {
 		t, err := target(tx, actor.UserID, groupID)
@@ -399,7 +411,7 @@ func (s *Scoring) SaveDraft(ctx context.Context, actor Actor, groupID uint, in S
 		out = viewOf(&sheet)
 		return record(tx, actor, "score_sheet.saved", "score_sheet", sheet.ID, sheetAudit(before), sheetAudit(&sheet))
 	})
-	return out, Classify(err)
+	return out, err
 }
 
 // writeSheet writes the sheet and replaces its scores. A new sheet that

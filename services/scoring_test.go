@@ -298,8 +298,8 @@ func TestConcurrentSubmitsLeaveOneConsistentSheetEach(t *testing.T) {
 }
 
 // TestConcurrentFirstDraftsOfOneSheet: two first saves of the same sheet
-// at once leave one sheet; the loser is a conflict to retry, or waits its
-// turn and updates.
+// at once both succeed and leave one sheet at revision 2: the loser waits
+// its turn, or finds the sheet the other created and updates it.
 func TestConcurrentFirstDraftsOfOneSheet(t *testing.T) {
 	t.Parallel()
 	j := newJuryEnv(t)
@@ -313,12 +313,15 @@ func TestConcurrentFirstDraftsOfOneSheet(t *testing.T) {
 	}
 	wg.Wait()
 	for _, err := range errs {
-		if err != nil && !errors.Is(err, services.ErrConflict) {
+		if err != nil {
 			t.Errorf("save: %v", err)
 		}
 	}
 	if n := j.count(t, &models.ScoreSheet{}, "1 = 1"); n != 1 {
 		t.Errorf("%d sheets, want 1", n)
+	}
+	if n := j.count(t, &models.ScoreSheet{}, "revision = 2"); n != 1 {
+		t.Errorf("the sheet is not at revision 2 after two saves")
 	}
 	if n := j.count(t, &models.Score{}, "1 = 1"); n != 1 {
 		t.Errorf("%d scores, want 1", n)
