@@ -82,12 +82,11 @@ func registerQuery(tx *gorm.DB) *gorm.DB {
 	return tx.Table("issued_documents AS d").
 		Select(`d.id, d.kind, d.number, d.holder, d.issued_on, d.revoked_at, d.revoke_reason, d.override_reason,
 			d.enrollment_id, d.token, e.cohort_id, c.name AS cohort, c.course_id, co.title AS course,
-			p.first_name, p.last_name, n.number AS superseded_by`).
+			p.first_name, p.last_name, d.superseded_by`).
 		Joins("JOIN enrollments e ON e.id = d.enrollment_id").
 		Joins("JOIN cohorts c ON c.id = e.cohort_id").
 		Joins("JOIN courses co ON co.id = c.course_id").
-		Joins("JOIN participants p ON p.id = e.participant_id").
-		Joins("LEFT JOIN issued_documents n ON n.supersedes_id = d.id")
+		Joins("JOIN participants p ON p.id = e.participant_id")
 }
 
 func (f DocumentFilter) apply(q *gorm.DB) *gorm.DB {
@@ -102,11 +101,11 @@ func (f DocumentFilter) apply(q *gorm.DB) *gorm.DB {
 	}
 	switch f.Status {
 	case DocumentValid:
-		q = q.Where("d.revoked_at IS NULL AND n.id IS NULL")
+		q = q.Where("d.revoked_at IS NULL AND d.superseded_by IS NULL")
 	case DocumentRevoked:
 		q = q.Where("d.revoked_at IS NOT NULL")
 	case DocumentSuperseded:
-		q = q.Where("d.revoked_at IS NULL AND n.id IS NOT NULL")
+		q = q.Where("d.revoked_at IS NULL AND d.superseded_by IS NOT NULL")
 	}
 	if f.Year != 0 {
 		q = q.Where("d.issued_on >= ? AND d.issued_on <= ?", models.NewDate(f.Year, 1, 1), models.NewDate(f.Year, 12, 31))

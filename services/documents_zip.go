@@ -42,7 +42,7 @@ func (s *Documents) CohortArchive(ctx context.Context, actor Actor, cohortID uin
 			Joins("JOIN enrollments e ON e.id = d.enrollment_id").
 			Joins("JOIN participants p ON p.id = e.participant_id").
 			Where("e.cohort_id = ? AND d.revoked_at IS NULL", cohortID).
-			Where("NOT EXISTS (SELECT 1 FROM issued_documents n WHERE n.supersedes_id = d.id)").
+			Where("d.superseded_by IS NULL").
 			Order("p.sort_name, p.id, d.number").Scan(&entries).Error
 	})
 	if err != nil {

@@ -281,7 +281,7 @@ func currentDocuments(tx *gorm.DB, cohortID uint, kind models.DocumentKind) (map
 
 func currentQuery(tx *gorm.DB, kind models.DocumentKind) *gorm.DB {
 	return tx.Table("issued_documents AS d").Where("d.kind = ? AND d.revoked_at IS NULL", kind).
-		Where("NOT EXISTS (SELECT 1 FROM issued_documents n WHERE n.supersedes_id = d.id)")
+		Where("d.superseded_by IS NULL")
 }
 
 // refuseCurrent refuses a second current document of a kind for one

@@ -415,8 +415,8 @@ func (s *Scoring) saveDraftOnce(ctx context.Context, actor Actor, groupID uint, 
 }
 
 // writeSheet writes the sheet and replaces its scores. A new sheet that
-// another request created first fails on the unique key and comes back
-// as a conflict to retry.
+// another request created first fails on the unique key; SaveDraft then
+// tries once more and finds it.
 func (s *Scoring) writeSheet(tx *gorm.DB, before *models.ScoreSheet, groupID, userID uint, in SheetInput) (models.ScoreSheet, error) {
 	now := s.now().UTC().Truncate(time.Microsecond)
 	var sheet models.ScoreSheet
