@@ -36,6 +36,7 @@ type config struct {
 	AdminPassword string
 	SessionIdle   time.Duration
 	SessionMax    time.Duration
+	AuthCache     time.Duration
 	// MetricsAddr serves /metrics on a listener of its own, e.g. on
 	// loopback only, instead of beside the application.
 	MetricsAddr string
@@ -117,6 +118,7 @@ var (
 	optAdmin     = option{"admin-email", []string{"KOHORTE_ADMIN_EMAIL"}}
 	optIdle      = option{"session-idle-timeout", []string{"KOHORTE_SESSION_IDLE_TIMEOUT"}}
 	optLifetimeS = option{"session-lifetime", []string{"KOHORTE_SESSION_LIFETIME"}}
+	optAuthCache = option{"auth-cache", []string{"KOHORTE_AUTH_CACHE"}}
 	optMetrics   = option{"metrics-addr", []string{"KOHORTE_METRICS_ADDR"}}
 	optMetricsT  = option{"metrics-token", []string{"KOHORTE_METRICS_TOKEN"}}
 	optScale     = option{"scale", []string{"KOHORTE_DEMO_SCALE"}}
@@ -161,6 +163,7 @@ func parseCommandLine(args []string, getenv func(string) string, out io.Writer) 
 	fs.StringVar(&cfg.AdminEmail, optAdmin.flag, "admin@kohorte.local", "e-mail of the first admin, created at start if no admin exists (password from KOHORTE_ADMIN_PASSWORD, else a one-time password is printed)")
 	fs.DurationVar(&cfg.SessionIdle, optIdle.flag, 30*time.Minute, "a login ends after this long without a request")
 	fs.DurationVar(&cfg.SessionMax, optLifetimeS.flag, 12*time.Hour, "a login ends this long after it began")
+	fs.DurationVar(&cfg.AuthCache, optAuthCache.flag, time.Second, "how long a checked session or API token is trusted without asking the database again, for changes made by other instances (changes through this one apply at once); 0 asks on every request")
 	fs.StringVar(&cfg.MetricsAddr, optMetrics.flag, "", "serve /metrics on this address of its own (host:port, e.g. 127.0.0.1:9090) instead of beside the application")
 	fs.StringVar(&cfg.MetricsToken, optMetricsT.flag, "", "require this Bearer token (at least 16 characters) to read /metrics; prefer the environment variable, which the process list does not show")
 	fs.IntVar(&cfg.Scale, optScale.flag, 0, "demo: instead of the demo course, generate a region of this many people (e.g. 40000) in courses and cohorts of 8 to 30, to measure Kohorte at scale")
@@ -206,7 +209,7 @@ func isSet(fs *flag.FlagSet, name string) bool {
 
 func allOptions() []option {
 	return []option{optAddr, optDataDir, optDB, optMaxOpen, optMaxIdle, optLifetime,
-		optLogFormat, optLogLevel, optNoMigrate, optShutdown, optTLSCert, optTLSKey, optProxies, optBaseURL, optAdmin, optIdle, optLifetimeS, optMetrics, optMetricsT, optScale}
+		optLogFormat, optLogLevel, optNoMigrate, optShutdown, optTLSCert, optTLSKey, optProxies, optBaseURL, optAdmin, optIdle, optLifetimeS, optAuthCache, optMetrics, optMetricsT, optScale}
 }
 
 func setFromEnv(fs *flag.FlagSet, opt option, getenv func(string) string) error {
@@ -243,6 +246,7 @@ func (c config) check() error {
 		{validBaseURL(c.BaseURL), optBaseURL, "must be an http or https address without a path, e.g. https://kohorte.example.org"},
 		{c.SessionIdle >= time.Minute, optIdle, "must be at least 1m"},
 		{c.SessionMax >= c.SessionIdle, optLifetimeS, "must be at least the idle timeout"},
+		{c.AuthCache >= 0 && c.AuthCache <= time.Minute, optAuthCache, "must be between 0 and 1m"},
 		{c.MetricsAddr == "" || c.MetricsAddr != c.Addr || strings.HasSuffix(c.Addr, ":0"), optMetrics, "must differ from the address of the application"},
 		{c.MetricsToken == "" || len(c.MetricsToken) >= minMetricsToken, optMetricsT, fmt.Sprintf("must be at least %d characters", minMetricsToken)},
 	}

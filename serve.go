@@ -251,6 +251,7 @@ func newServices(db *gorm.DB, cfg config) (*services.Services, error) {
 	acfg := services.DefaultAccountsConfig()
 	acfg.IdleTimeout = cfg.SessionIdle
 	acfg.Lifetime = cfg.SessionMax
+	acfg.AuthCacheTTL = cfg.AuthCache
 	today, err := todayIn("Europe/Berlin")
 	if err != nil {
 		return nil, err

@@ -36,6 +36,11 @@ type AccountsConfig struct {
 	// InviteLifetime and ResetLifetime bound the one-time password links.
 	InviteLifetime time.Duration
 	ResetLifetime  time.Duration
+	// AuthCacheTTL is how long an instance goes on trusting a session or
+	// an API token it has checked, for changes made by another process;
+	// changes made through this one apply at once. 0 checks every request
+	// in the database.
+	AuthCacheTTL time.Duration
 	// Now is the clock; tests set it to move time.
 	Now func() time.Time
 }
@@ -51,6 +56,7 @@ func DefaultAccountsConfig() AccountsConfig {
 		FailureWindow:      15 * time.Minute,
 		InviteLifetime:     14 * 24 * time.Hour,
 		ResetLifetime:      24 * time.Hour,
+		AuthCacheTTL:       time.Second,
 		Now:                time.Now,
 	}
 }
@@ -69,6 +75,8 @@ type accounts struct {
 	// queued, when set, is called when a hash has to wait for a slot;
 	// tests use it to see what is held while waiting.
 	queued func()
+	// cache remembers recently checked sessions and tokens.
+	cache *authCache
 }
 
 // newAccounts returns what the account services share, on db.
@@ -77,7 +85,11 @@ func newAccounts(db *gorm.DB, cfg AccountsConfig) (*accounts, error) {
 		cfg.Now = time.Now
 	}
 	dummy := sync.OnceValues(func() (string, error) { return hashPassword("not a password of anyone") })
-	return &accounts{db: db, cfg: cfg, dummyHash: dummy, hashSlots: make(chan struct{}, runtime.NumCPU())}, nil
+	cache, err := authCacheOf(db)
+	if err != nil {
+		return nil, fmt.Errorf("auth cache: %w", err)
+	}
+	return &accounts{db: db, cfg: cfg, dummyHash: dummy, hashSlots: make(chan struct{}, runtime.NumCPU()), cache: cache}, nil
 }
 
 func (a *accounts) now() time.Time { return a.cfg.Now().UTC() }
@@ -352,20 +364,15 @@ func (a *Sessions) Authenticate(ctx context.Context, token string, client Actor)
 	if token == "" {
 		return client, ErrUnauthorized
 	}
-	db := a.db.WithContext(ctx)
-	// Every page view comes through here: the session and its user are
-	// read in one query.
-	var su sessionUser
-	err := db.Table("sessions").
-		Select("sessions.id AS session_id, sessions.last_seen_at, sessions.expires_at, users.*").
-		Joins("JOIN users ON users.id = sessions.user_id").
-		Where("sessions.token_hash = ?", hashToken(token)).Take(&su).Error
+	hash := hashToken(token)
+	su, err := a.sessionOf(ctx, hash)
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return client, ErrUnauthorized
 	}
 	if err != nil {
 		return client, err
 	}
+	db := a.db.WithContext(ctx)
 	now := a.now()
 	if !now.Before(su.ExpiresAt) || !now.Before(su.LastSeenAt.Add(a.cfg.IdleTimeout)) || su.Status != models.UserActive {
 		db.Delete(&models.Session{}, su.SessionID)
@@ -374,13 +381,33 @@ func (a *Sessions) Authenticate(ctx context.Context, token string, client Actor)
 	// Writing on every request would make each page view a write, so
 	// last-seen is refreshed only when it is somewhat old; see refreshAfter.
 	if now.Sub(su.LastSeenAt) >= a.refreshAfter() {
-		if err := db.Model(&models.Session{}).Where("id = ?", su.SessionID).Update("last_seen_at", now).Error; err != nil {
+		err := a.db.WithContext(quietly(ctx)).Model(&models.Session{}).Where("id = ?", su.SessionID).Update("last_seen_at", now).Error
+		if err != nil {
 			return client, err
 		}
+		a.cache.seen(hash, now)
 	}
 	actor := actorOf(su.User, client)
 	actor.SessionID = su.SessionID
 	return actor, nil
+}
+
+// sessionOf reads the session with the token hash and its user together,
+// in one query, or takes them from the cache.
+func (a *accounts) sessionOf(ctx context.Context, hash string) (sessionUser, error) {
+	if e, ok := a.cache.get(hash, a.now(), a.cfg.AuthCacheTTL); ok && e.session.SessionID != 0 {
+		return e.session, nil
+	}
+	gen := a.cache.generation()
+	var su sessionUser
+	err := a.db.WithContext(ctx).Table("sessions").
+		Select("sessions.id AS session_id, sessions.last_seen_at, sessions.expires_at, users.*").
+		Joins("JOIN users ON users.id = sessions.user_id").
+		Where("sessions.token_hash = ?", hash).Take(&su).Error
+	if err == nil && a.cfg.AuthCacheTTL > 0 {
+		a.cache.put(hash, authEntry{gen: gen, at: a.now(), session: su})
+	}
+	return su, err
 }
 
 // refreshAfter is how old a session's last-seen may grow before a request
@@ -464,13 +491,8 @@ func (a *Sessions) AuthenticateAPIToken(ctx context.Context, token string, clien
 	if !strings.HasPrefix(token, apiTokenPrefix) {
 		return client, ErrUnauthorized
 	}
-	db := a.db.WithContext(ctx)
-	// As with sessions, the token and its user are read in one query.
-	var tu tokenUser
-	err := db.Table("api_tokens").
-		Select("api_tokens.id AS token_id, api_tokens.expires_at, api_tokens.revoked_at, api_tokens.last_used_at, users.*").
-		Joins("JOIN users ON users.id = api_tokens.user_id").
-		Where("api_tokens.token_hash = ?", hashToken(token)).Take(&tu).Error
+	hash := hashToken(token)
+	tu, err := a.tokenOf(ctx, hash)
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return client, ErrUnauthorized
 	}
@@ -482,11 +504,31 @@ func (a *Sessions) AuthenticateAPIToken(ctx context.Context, token string, clien
 		return client, ErrUnauthorized
 	}
 	if tu.LastUsedAt == nil || now.Sub(*tu.LastUsedAt) > time.Minute {
-		if err := db.Model(&models.APIToken{}).Where("id = ?", tu.TokenID).Update("last_used_at", now).Error; err != nil {
+		err := a.db.WithContext(quietly(ctx)).Model(&models.APIToken{}).Where("id = ?", tu.TokenID).Update("last_used_at", now).Error
+		if err != nil {
 			return client, err
 		}
+		a.cache.seen(hash, now)
 	}
 	actor := actorOf(user, client)
 	actor.APITokenID = tu.TokenID
 	return actor, nil
+}
+
+// tokenOf reads the API token with the hash and its user together, in one
+// query, or takes them from the cache.
+func (a *accounts) tokenOf(ctx context.Context, hash string) (tokenUser, error) {
+	if e, ok := a.cache.get(hash, a.now(), a.cfg.AuthCacheTTL); ok && e.token.TokenID != 0 {
+		return e.token, nil
+	}
+	gen := a.cache.generation()
+	var tu tokenUser
+	err := a.db.WithContext(ctx).Table("api_tokens").
+		Select("api_tokens.id AS token_id, api_tokens.expires_at, api_tokens.revoked_at, api_tokens.last_used_at, users.*").
+		Joins("JOIN users ON users.id = api_tokens.user_id").
+		Where("api_tokens.token_hash = ?", hash).Take(&tu).Error
+	if err == nil && a.cfg.AuthCacheTTL > 0 {
+		a.cache.put(hash, authEntry{gen: gen, at: a.now(), token: tu})
+	}
+	return tu, err
 }

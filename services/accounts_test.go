@@ -404,7 +404,8 @@ func TestFailedLoginAuditKeepsOnlyAddresses(t *testing.T) {
 	}
 }
 
-// Every request with a cookie is authenticated: one query, no write.
+// Every request with a cookie is authenticated: one query, no write, and
+// none at all while the instance remembers the session (AuthCacheTTL).
 func TestAuthenticateCostsOneQuery(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -433,6 +434,23 @@ func TestAuthenticateCostsOneQuery(t *testing.T) {
 	if n := counter.n.Load(); n != 1 {
 		t.Fatalf("%d queries, want 1", n)
 	}
+	again, err := svc.Sessions.Authenticate(ctx, res.Token, client("y"))
+	if err != nil {
+		t.Fatalf("Authenticate again: %v", err)
+	}
+	if n := counter.n.Load(); n != 1 {
+		t.Fatalf("%d queries after the second request, want still 1", n)
+	}
+	if again.SessionID != actor.SessionID || again.Email != actor.Email || again.ClientAddr != "y" {
+		t.Fatalf("from the cache: %+v, want the session of %+v from client y", again, actor)
+	}
+	e.clock.Add(cfg.AuthCacheTTL)
+	if _, err := svc.Sessions.Authenticate(ctx, res.Token, client("x")); err != nil {
+		t.Fatalf("Authenticate after the cache's time: %v", err)
+	}
+	if n := counter.n.Load(); n != 2 {
+		t.Fatalf("%d queries once the entry is %s old, want 2", n, cfg.AuthCacheTTL)
+	}
 }
 
 // Every request with an API token is authenticated: one query for the
@@ -448,6 +466,8 @@ func TestAuthenticateAPITokenCostsOneQuery(t *testing.T) {
 	if _, err := e.svc.Sessions.AuthenticateAPIToken(ctx, tok.Token, client("x")); err != nil {
 		t.Fatalf("first use: %v", err)
 	}
+	// Past the cache's time, within last-used's minute.
+	e.clock.Add(services.DefaultAccountsConfig().AuthCacheTTL)
 	counter := &queryCounter{Interface: logger.Discard}
 	cfg := services.DefaultAccountsConfig()
 	cfg.Now = e.clock.Now
@@ -464,6 +484,12 @@ func TestAuthenticateAPITokenCostsOneQuery(t *testing.T) {
 	}
 	if n := counter.n.Load(); n != 1 {
 		t.Fatalf("%d queries, want 1", n)
+	}
+	if again, err := svc.Sessions.AuthenticateAPIToken(ctx, tok.Token, client("x")); err != nil || again.APITokenID != tok.ID {
+		t.Fatalf("AuthenticateAPIToken again: %+v, %v", again, err)
+	}
+	if n := counter.n.Load(); n != 1 {
+		t.Fatalf("%d queries after the second request, want still 1 (from the cache)", n)
 	}
 }
 

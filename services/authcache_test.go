@@ -1,0 +1,201 @@
+package services_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"kohorte/models"
+	"kohorte/models/dbtest"
+	"kohorte/services"
+)
+
+// cachedEnv is an env whose services count their queries, so that a test
+// can see that a session or token was in the cache before it changed.
+type cachedEnv struct {
+	*env
+	svc     *services.Services
+	counter *queryCounter
+}
+
+func newCachedEnv(t *testing.T) *cachedEnv {
+	t.Helper()
+	e := newEnv(t)
+	counter := &queryCounter{Interface: logger.Discard}
+	cfg := services.DefaultAccountsConfig()
+	cfg.Now = e.clock.Now
+	svc, err := services.New(e.db.Session(&gorm.Session{Logger: counter}), services.Options{Accounts: &cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &cachedEnv{env: e, svc: svc, counter: counter}
+}
+
+// warm authenticates token twice and fails unless the second request was
+// answered from the cache.
+func (c *cachedEnv) warm(t *testing.T, token string, api bool) {
+	t.Helper()
+	auth := c.svc.Sessions.Authenticate
+	if api {
+		auth = c.svc.Sessions.AuthenticateAPIToken
+	}
+	ctx := context.Background()
+	if _, err := auth(ctx, token, client("x")); err != nil {
+		t.Fatalf("before the change: %v", err)
+	}
+	before := c.counter.n.Load()
+	if _, err := auth(ctx, token, client("x")); err != nil {
+		t.Fatalf("before the change, again: %v", err)
+	}
+	if n := c.counter.n.Load() - before; n != 0 {
+		t.Fatalf("the second request made %d queries: not from the cache", n)
+	}
+}
+
+// A change made through this instance applies to the very next request,
+// whatever the cache holds.
+func TestCachedSessionsAndTokensEndWithTheirChange(t *testing.T) {
+	t.Parallel()
+	c := newCachedEnv(t)
+	ctx := context.Background()
+	u := c.addUser(t, "staff@example.org", models.RoleStaff, "Kursbuero-2026")
+	login := func() string {
+		t.Helper()
+		res, err := c.svc.Sessions.Login(ctx, "staff@example.org", "Kursbuero-2026", client("x"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Token
+	}
+	refused := func(what, token string, api bool) {
+		t.Helper()
+		auth := c.svc.Sessions.Authenticate
+		if api {
+			auth = c.svc.Sessions.AuthenticateAPIToken
+		}
+		if _, err := auth(ctx, token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+			t.Fatalf("after %s: %v, want unauthorized", what, err)
+		}
+	}
+
+	s := login()
+	c.warm(t, s, false)
+	actor, _ := c.svc.Sessions.Authenticate(ctx, s, client("x"))
+	if err := c.svc.Sessions.Logout(ctx, s, actor); err != nil {
+		t.Fatal(err)
+	}
+	refused("logout", s, false)
+
+	tok, err := c.svc.Tokens.CreateAPIToken(ctx, c.admin, services.APITokenRequest{Name: "CRM", Days: 30, CurrentPassword: adminPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.warm(t, tok.Token, true)
+	if err := c.svc.Tokens.RevokeAPIToken(ctx, c.admin, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	refused("revoking the token", tok.Token, true)
+
+	s = login()
+	c.warm(t, s, false)
+	if _, err := c.svc.Users.ChangeRole(ctx, c.admin, u.ID, models.RoleJuror); err != nil {
+		t.Fatal(err)
+	}
+	refused("a role change", s, false)
+	s, err = func() (string, error) {
+		res, err := c.svc.Sessions.Login(ctx, "staff@example.org", "Kursbuero-2026", client("x"))
+		return res.Token, err
+	}()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.warm(t, s, false)
+	if a, _ := c.svc.Sessions.Authenticate(ctx, s, client("x")); a.Role != models.RoleJuror {
+		t.Fatalf("new session's role %q, want juror", a.Role)
+	}
+	if _, err := c.svc.Users.SetStatus(ctx, c.admin, u.ID, models.UserDisabled); err != nil {
+		t.Fatal(err)
+	}
+	refused("disabling the account", s, false)
+}
+
+// A second instance on the same database learns of a change only when its
+// entry is AuthCacheTTL old: the window the README names.
+func TestAnotherInstanceSeesAChangeOnceItsEntryIsOld(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg := dbtest.Config(t)
+	clk := &clock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
+	acfg := services.DefaultAccountsConfig()
+	acfg.Now = clk.Now
+	instance := func() *services.Services {
+		t.Helper()
+		db, err := models.Open(ctx, cfg, dbtest.Logger(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { models.Close(db) })
+		if err := models.Migrate(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		svc, err := services.New(db, services.Options{Accounts: &acfg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return svc
+	}
+	here, there := instance(), instance()
+	if _, err := here.Users.EnsureAdmin(ctx, "admin@example.org", adminPassword); err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := here.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor, err := there.Sessions.Authenticate(ctx, res.Token, client("x"))
+	if err != nil {
+		t.Fatalf("on the other instance: %v", err)
+	}
+	if err := here.Sessions.Logout(ctx, res.Token, actor); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := here.Sessions.Authenticate(ctx, res.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+		t.Fatalf("here, after logout: %v, want unauthorized", err)
+	}
+	clk.Add(acfg.AuthCacheTTL - time.Nanosecond)
+	if _, err := there.Sessions.Authenticate(ctx, res.Token, client("x")); err != nil {
+		t.Fatalf("there, within the cache's time: %v; the entry was not cached", err)
+	}
+	clk.Add(time.Nanosecond)
+	if _, err := there.Sessions.Authenticate(ctx, res.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+		t.Fatalf("there, %s after logout: %v, want unauthorized", acfg.AuthCacheTTL, err)
+	}
+}
+
+// With AuthCacheTTL 0 every request asks the database.
+func TestAuthCacheCanBeTurnedOff(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	res, _ := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	counter := &queryCounter{Interface: logger.Discard}
+	cfg := services.DefaultAccountsConfig()
+	cfg.Now, cfg.AuthCacheTTL = e.clock.Now, 0
+	svc, err := services.New(e.db.Session(&gorm.Session{Logger: counter}), services.Options{Accounts: &cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := svc.Sessions.Authenticate(ctx, res.Token, client("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := counter.n.Load(); n != 3 {
+		t.Fatalf("%d queries for 3 requests, want 3", n)
+	}
+}
