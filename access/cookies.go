@@ -42,6 +42,15 @@ func ClearSessionCookie(c *gin.Context) {
 	http.SetCookie(c.Writer, sessionCookieWith(c, "", -1))
 }
 
+// ForgetDeviceData makes the browser forget, along with the login, what
+// pages kept on the device: a juror's copies of score sheets hold scores
+// and comments that the next person on a shared tablet must not read. A
+// session that merely ran out keeps them, so that an unsent draft survives
+// a new login.
+func ForgetDeviceData(c *gin.Context) {
+	c.Header("Clear-Site-Data", `"storage"`)
+}
+
 func sessionCookieWith(c *gin.Context, value string, maxAge int) *http.Cookie {
 	name := sessionCookie
 	if IsTLS(c) {

@@ -70,6 +70,7 @@ func (h *handlers) logout(c *gin.Context) {
 		}
 	}
 	access.ClearSessionCookie(c)
+	access.ForgetDeviceData(c)
 	c.Status(http.StatusNoContent)
 }
 

@@ -88,11 +88,19 @@ func TestLoginMeLogout(t *testing.T) {
 	f.client.Run(t, []apitest.Row{
 		{Name: "me", Cookie: cookie, Method: http.MethodGet, Path: "/api/v1/me",
 			Status: http.StatusOK, Want: struct{ Email, Role string }{"admin@example.org", "admin"}},
-		{Name: "logout", Cookie: cookie, Method: http.MethodPost, Path: "/api/v1/auth/logout", Status: http.StatusNoContent},
+		{Name: "logout", Cookie: cookie, Method: http.MethodPost, Path: "/api/v1/auth/logout", Status: http.StatusNoContent,
+			Check: func(t *testing.T, r *apitest.Response) {
+				if got := r.Header.Get("Clear-Site-Data"); got != `"storage"` {
+					t.Errorf("Clear-Site-Data %q, want \"storage\"", got)
+				}
+			}},
 		{Name: "me after logout", Cookie: cookie, Method: http.MethodGet, Path: "/api/v1/me", Status: http.StatusUnauthorized,
 			Check: func(t *testing.T, r *apitest.Response) {
 				if r.Header.Get("WWW-Authenticate") == "" {
 					t.Error("401 without WWW-Authenticate")
+				}
+				if got := r.Header.Get("Clear-Site-Data"); got != "" {
+					t.Errorf("an ended session's request clears the device (%q): an unsent draft would be lost", got)
 				}
 			}},
 	})

@@ -103,6 +103,7 @@ func (ui *UI) logout(c *gin.Context) {
 		return
 	}
 	access.ClearSessionCookie(c)
+	access.ForgetDeviceData(c)
 	c.Redirect(http.StatusSeeOther, "/")
 }
 

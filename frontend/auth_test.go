@@ -119,9 +119,13 @@ func TestLogout(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	c := s.adminClient()
-	expectRedirect(t, c.post("/abmelden", nil), "/")
+	r := c.post("/abmelden", nil)
+	expectRedirect(t, r, "/")
 	if c.session() != "" {
 		t.Error("the session cookie survived the logout")
+	}
+	if got := r.Header.Get("Clear-Site-Data"); got != `"storage"` {
+		t.Errorf("Clear-Site-Data %q, want \"storage\": a shared device keeps the jurors' copies", got)
 	}
 	expectRedirect(t, c.get("/passwort"), "/anmelden?next=%2Fpasswort")
 	expect(t, c.get("/"), http.StatusOK, `data-nav="login"`)

@@ -105,6 +105,59 @@ func TestBrowserScoringOnAPhone(t *testing.T) {
 	phone.NoConsoleErrors()
 }
 
+// TestBrowserLogoutForgetsTheSheetsOnTheDevice: the browser's copy of a
+// sheet holds scores and comments that the next person on a shared
+// tablet must not read, so logging out deletes it. While the server lacks
+// the latest entry the logout asks first; cancelling keeps the copy.
+func TestBrowserLogoutForgetsTheSheetsOnTheDevice(t *testing.T) {
+	j := newJuryStack(t)
+	srv := httptest.NewServer(j.handler)
+	t.Cleanup(srv.Close)
+	tablet := browsertest.New(t)
+	loginAs(t, tablet, srv.URL, "jana@kohorte.test")
+	if status := tablet.Navigate(fmt.Sprintf("%s/jury/gruppen/%d", srv.URL, j.north.ID)); status != http.StatusOK {
+		t.Fatalf("the scoring sheet: %d", status)
+	}
+	key := fmt.Sprintf("kohorte-sheet-%d-%d", j.jana.ID, j.north.ID)
+	kept := func() bool { return browsertest.Eval[bool](tablet, `localStorage.getItem("`+key+`") !== null`) }
+
+	tablet.Type("#comment", "Stark im Netzwerk.")
+	tablet.WaitUntil(`document.getElementById("sheet-status").dataset.state === "saved"`)
+	if !kept() {
+		t.Fatal("no copy in the browser after a saved draft")
+	}
+	if browsertest.Eval[bool](tablet, `"confirm" in document.querySelector("[data-nav='logout']").dataset`) {
+		t.Error("with everything saved the logout still asks")
+	}
+
+	browsertest.Eval[bool](tablet, `(window.fetch = () => Promise.reject(new TypeError("offline")), true)`)
+	tablet.Type("#comment", " Knappe Zeit.")
+	tablet.WaitUntil(`document.getElementById("sheet-status").dataset.state === "retry"`)
+	tablet.Click(`[data-nav="logout"]`)
+	tablet.WaitUntil(`document.getElementById("confirm-dialog").open`)
+	if got := tablet.Text("#confirm-dialog-text"); !strings.HasPrefix(got, "Ihre letzte Eingabe ist noch nicht gespeichert.") {
+		t.Errorf("the logout asks %q", got)
+	}
+	tablet.Click(`#confirm-dialog button[value="cancel"]`)
+	tablet.WaitUntil(`!document.getElementById("confirm-dialog").open`)
+	if !kept() {
+		t.Fatal("cancelling the logout lost the unsent copy")
+	}
+
+	tablet.Click(`[data-nav="logout"]`)
+	tablet.WaitUntil(`document.getElementById("confirm-dialog").open`)
+	if status := tablet.ClickAndWait(`#confirm-dialog button[value="confirm"]`); status != http.StatusOK {
+		t.Fatalf("logout: %d", status)
+	}
+	if got := browsertest.Eval[string](tablet, `location.pathname`); got != "/" {
+		t.Fatalf("after the logout the browser shows %q", got)
+	}
+	if n := browsertest.Eval[int](tablet, `localStorage.length`); n != 0 {
+		t.Errorf("after the logout the browser keeps %d items", n)
+	}
+	tablet.NoConsoleErrors()
+}
+
 // TestBrowserJuryPagesFit: the juror's list, a cohort's groups with the
 // conflict form open, a submitted sheet with another juror's, and a
 // member's released result fit a laptop and both phones.

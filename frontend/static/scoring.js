@@ -34,9 +34,21 @@
   let again = false;
   let wait = RETRY;
 
+  // Logging out deletes the browser's copy (Clear-Site-Data), so while
+  // the server lacks the latest entry the logout button asks first.
+  const logout = document.querySelector("[data-nav='logout']");
+
   const show = (state) => {
     status.dataset.state = state;
     status.textContent = status.dataset[state] || "";
+    if (!logout) {
+      return;
+    }
+    if (state === "saved") {
+      delete logout.dataset.confirm;
+    } else {
+      logout.dataset.confirm = form.dataset.unsavedLogout;
+    }
   };
 
   // hundredths reads points typed with a comma or a point and at most two
