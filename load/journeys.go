@@ -24,6 +24,10 @@ type Site struct {
 	People    int64
 	BigCohort uint // the cohort with the most people
 	BigSize   int
+	BigCourse uint // its course, where the import journey adds a cohort
+	// ImportSize is how many people the import journey imports;
+	// DefaultImportSize unless set.
+	ImportSize int
 	// MidCohort is the cohort nearest to 500 people, for the attendance
 	// grid; MidSession one of its sessions held, and MidEntries the
 	// attendance of 30 people expected there, as one request records it.
@@ -150,6 +154,7 @@ func (s *Site) findBigCohort(ctx context.Context) error {
 		var list struct {
 			Items []struct {
 				ID            uint   `json:"id"`
+				CourseID      uint   `json:"course_id"`
 				EnrolledCount int    `json:"enrolled_count"`
 				Status        string `json:"status"`
 			} `json:"items"`
@@ -160,7 +165,7 @@ func (s *Site) findBigCohort(ctx context.Context) error {
 		}
 		for _, c := range list.Items {
 			if c.EnrolledCount > s.BigSize {
-				s.BigCohort, s.BigSize = c.ID, c.EnrolledCount
+				s.BigCohort, s.BigSize, s.BigCourse = c.ID, c.EnrolledCount, c.CourseID
 			}
 			// An archived cohort takes no attendance: the recording journey
 			// needs one that is still open.
@@ -420,5 +425,9 @@ func (s *Site) Journeys(bare string) []Journey {
 			Journey{Name: fmt.Sprintf("draft saves, %d jurors", len(s.Drafts)), Target: s.Drafts[0], More: s.Drafts[1:]},
 		)
 	}
-	return js
+	size := s.ImportSize
+	if size <= 0 {
+		size = DefaultImportSize
+	}
+	return append(js, s.duringImport(size))
 }

@@ -26,6 +26,11 @@ type Journey struct {
 	// More are further requests sent in turn with Target, as when 30
 	// jurors each save their own sheet.
 	More []vegeta.Target
+	// During, when set, is a write that the load runs beside: it starts
+	// with the load, and the load stops when it ends.
+	During func(context.Context) error
+	// OptIn journeys change the data set, and run only when named.
+	OptIn bool
 }
 
 // targets are the journey's requests, Target first.
@@ -54,6 +59,8 @@ type Result struct {
 	Codes map[string]int
 	// Errors are the distinct transport errors and unexpected statuses.
 	Errors []string
+	// During is how long the journey's write beside the load took.
+	During time.Duration
 }
 
 // Run sends one journey's load and measures it. It refuses any target
@@ -78,6 +85,7 @@ func Run(ctx context.Context, j Journey, s Settings) (Result, error) {
 	}
 	var m vegeta.Metrics
 	results := attacker.Attack(targeter, vegeta.Rate{Freq: s.Rate, Per: time.Second}, s.Duration, j.Name)
+	during := runBeside(ctx, j.During, attacker)
 	for res := range results {
 		if res.Error == vegeta.ErrNoTargets.Error() {
 			continue // the end of atMost's targets, not an answer
@@ -88,7 +96,35 @@ func Run(ctx context.Context, j Journey, s Settings) (Result, error) {
 		}
 	}
 	m.Close()
-	return resultOf(j.Name, &m), ctx.Err()
+	r := resultOf(j.Name, &m)
+	if during != nil {
+		d := <-during
+		if d.err != nil {
+			return r, fmt.Errorf("%s: %w", j.Name, d.err)
+		}
+		r.During = d.took
+	}
+	return r, ctx.Err()
+}
+
+type besideResult struct {
+	took time.Duration
+	err  error
+}
+
+// runBeside starts write, if any, and stops the attack when it ends.
+func runBeside(ctx context.Context, write func(context.Context) error, attacker *vegeta.Attacker) <-chan besideResult {
+	if write == nil {
+		return nil
+	}
+	done := make(chan besideResult, 1)
+	go func() {
+		start := time.Now()
+		err := write(ctx)
+		done <- besideResult{took: time.Since(start), err: err}
+		attacker.Stop()
+	}()
+	return done
 }
 
 // atMost hands out n targets and then none, which ends the attack: counting

@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -73,5 +74,39 @@ func TestRunSendsEveryTargetOfAJourneyInTurn(t *testing.T) {
 	j.More = append(j.More, vegeta.Target{Method: http.MethodGet, URL: "http://example.org/"})
 	if _, err := Run(context.Background(), j, Settings{Duration: time.Second}); err == nil {
 		t.Error("a journey with a remote target among its requests was run")
+	}
+}
+
+// A journey with a write beside it starts the write with the load, stops
+// the load when the write ends, and fails when the write fails.
+func TestRunStopsTheLoadWhenTheWriteBesideItEnds(t *testing.T) {
+	var mu sync.Mutex
+	seen := 0
+	enough := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if seen++; seen == 5 {
+			close(enough)
+		}
+	}))
+	defer srv.Close()
+	j := Get("beside", srv.URL, nil)
+	j.During = func(context.Context) error {
+		<-enough
+		return nil
+	}
+	// Without the write's end the load would run for an hour.
+	r, err := Run(context.Background(), j, Settings{Connections: 1, Rate: 200, Duration: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Requests < 5 || r.During <= 0 {
+		t.Errorf("%d requests, the write took %s; want at least 5 and its time", r.Requests, r.During)
+	}
+
+	j.During = func(context.Context) error { return errors.New("refused") }
+	if _, err := Run(context.Background(), j, Settings{Connections: 1, Rate: 200, Duration: time.Hour}); err == nil || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("a failed write: %v, want its error", err)
 	}
 }

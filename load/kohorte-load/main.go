@@ -87,6 +87,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if r.Success < 1 {
 			fmt.Fprintf(stdout, "\n%s: answers %v, errors %v", r.Name, r.Codes, r.Errors)
 		}
+		if r.During > 0 {
+			fmt.Fprintf(stdout, "\n%s: the import took %.0f ms", r.Name, float64(r.During.Microseconds())/1000)
+		}
 	}
 	return nil
 }
@@ -112,9 +115,11 @@ func measure(ctx context.Context, journeys []load.Journey, o options) ([]load.Re
 	return out, nil
 }
 
+// pick keeps the journeys whose names contain one of the comma-separated
+// parts of only, or all but the opt-in ones when only is empty.
 func pick(journeys []load.Journey, only string) []load.Journey {
 	if only == "" {
-		return journeys
+		return slices.DeleteFunc(journeys, func(j load.Journey) bool { return j.OptIn })
 	}
 	parts := strings.Split(only, ",")
 	return slices.DeleteFunc(journeys, func(j load.Journey) bool {
