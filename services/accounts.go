@@ -381,11 +381,9 @@ func (a *Sessions) Authenticate(ctx context.Context, token string, client Actor)
 	// Writing on every request would make each page view a write, so
 	// last-seen is refreshed only when it is somewhat old; see refreshAfter.
 	if now.Sub(su.LastSeenAt) >= a.refreshAfter() {
-		err := a.db.WithContext(quietly(ctx)).Model(&models.Session{}).Where("id = ?", su.SessionID).Update("last_seen_at", now).Error
-		if err != nil {
+		if err := a.touch(ctx, hash, &models.Session{}, su.SessionID, "last_seen_at", now); err != nil {
 			return client, err
 		}
-		a.cache.seen(hash, now)
 	}
 	actor := actorOf(su.User, client)
 	actor.SessionID = su.SessionID
@@ -408,6 +406,27 @@ func (a *accounts) sessionOf(ctx context.Context, hash string) (sessionUser, err
 		a.cache.put(hash, authEntry{gen: gen, at: a.now(), session: su})
 	}
 	return su, err
+}
+
+// touchWait bounds how long a request waits to note that its session or
+// token was used. The note matters less than the request: on SQLite it
+// needs the one writer, which a long import holds for seconds, and every
+// request that found the note due would queue behind it.
+const touchWait = 100 * time.Millisecond
+
+// touch writes now into column of the session or token row id. The cache
+// learns it first, so that the requests that follow do not try too; when
+// the database is too busy to take it within touchWait, a later request
+// notes the use instead.
+func (a *accounts) touch(ctx context.Context, hash string, model any, id uint, column string, now time.Time) error {
+	a.cache.seen(hash, now)
+	wait, cancel := context.WithTimeout(quietly(ctx), touchWait)
+	defer cancel()
+	err := a.db.WithContext(wait).Model(model).Where("id = ?", id).Update(column, now).Error
+	if err != nil && errors.Is(wait.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		return nil
+	}
+	return err
 }
 
 // refreshAfter is how old a session's last-seen may grow before a request
@@ -504,11 +523,9 @@ func (a *Sessions) AuthenticateAPIToken(ctx context.Context, token string, clien
 		return client, ErrUnauthorized
 	}
 	if tu.LastUsedAt == nil || now.Sub(*tu.LastUsedAt) > time.Minute {
-		err := a.db.WithContext(quietly(ctx)).Model(&models.APIToken{}).Where("id = ?", tu.TokenID).Update("last_used_at", now).Error
-		if err != nil {
+		if err := a.touch(ctx, hash, &models.APIToken{}, tu.TokenID, "last_used_at", now); err != nil {
 			return client, err
 		}
-		a.cache.seen(hash, now)
 	}
 	actor := actorOf(user, client)
 	actor.APITokenID = tu.TokenID

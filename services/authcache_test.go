@@ -199,3 +199,49 @@ func TestAuthCacheCanBeTurnedOff(t *testing.T) {
 		t.Fatalf("%d queries for 3 requests, want 3", n)
 	}
 }
+
+// Noting that a session was used waits for the database only briefly: on
+// SQLite a long import holds the one writer for seconds, and every request
+// that found the note due queued behind it.
+func TestNotingASessionsUseDoesNotWaitForABusyDatabase(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	res, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Add(time.Minute) // last-seen is due to be noted
+	locked, release, blocked := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		blocked <- e.db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Model(&models.Session{}).Where("id > 0").Update("expires_at", gorm.Expr("expires_at")).Error; err != nil {
+				return err
+			}
+			close(locked)
+			<-release
+			return nil
+		})
+	}()
+	<-locked
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x"))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("while the sessions were locked: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("the request waited for the transaction that held the sessions")
+	}
+	close(release)
+	if err := <-blocked; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x")); err != nil {
+		t.Fatalf("after the lock: %v", err)
+	}
+}
