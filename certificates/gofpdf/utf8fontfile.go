@@ -55,6 +55,13 @@ type utf8FontFile struct {
 	DefaultWidth         float64
 	symbolData           map[int]map[string][]int
 	CodeSymbolDictionary map[int]int
+	// What GenerateCutFont reads from the whole font, set by prepareCut.
+	// A font parsed once for many documents has it prepared once, and
+	// each document cuts its subset from a shallow copy (forDocument).
+	cutPrepared   bool
+	cutLocaFormat int
+	cutOldMetrics int
+	cutNumSymbols int
 }
 
 type tableDescription struct {
@@ -166,6 +173,10 @@ func (utf *utf8FontFile) calcInt32(x, y []int) []int {
 
 func (utf *utf8FontFile) generateChecksum(data []byte) []int {
 	if (len(data) % 4) != 0 {
+		// Pad a copy: data may be a table inside the font file, and
+		// appending in place would write into the caller's font bytes,
+		// which documents made concurrently may share.
+		data = data[:len(data):len(data)]
 		for i := 0; (len(data) % 4) != 0; i++ {
 			data = append(data, 0)
 		}
@@ -635,8 +646,19 @@ func (utf *utf8FontFile) generateCMAPTable(cidSymbolPairCollection map[int]int, 
 	return cmapstr
 }
 
-// GenerateCutFont fill utf8FontFile from .utf file, only with runes from usedRunes
-func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
+// forDocument returns a shallow copy of a parsed and prepared font with
+// its own reader, for one document's GenerateCutFont: that sets only
+// fields of the copy and reads the shared tables, maps and bytes.
+func (utf *utf8FontFile) forDocument() *utf8FontFile {
+	cp := *utf
+	cp.fileReader = &fileReader{array: utf.fileReader.array}
+	return &cp
+}
+
+// prepareCut reads from the font what GenerateCutFont needs whatever the
+// subset: tables, glyph map, glyph offsets. It reports false when the font
+// has no Unicode cmap.
+func (utf *utf8FontFile) prepareCut() bool {
 	utf.fileReader.readerPosition = 0
 	utf.symbolPosition = make([]int, 0)
 	utf.charSymbolDictionary = make(map[int]int)
@@ -663,16 +685,35 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 
 	symbolCharDictionary := utf.generateCMAP()
 	if symbolCharDictionary == nil {
-		return nil
+		return false
 	}
 
 	utf.parseHMTXTable(metricsCount, numSymbols, symbolCharDictionary, 1.0)
 
 	utf.parseLOCATable(LocaFormat, numSymbols)
 
+	utf.cutLocaFormat = LocaFormat
+	utf.cutOldMetrics = oldMetrics
+	utf.cutNumSymbols = numSymbols
+	utf.cutPrepared = true
+	return true
+}
+
+// GenerateCutFont fill utf8FontFile from .utf file, only with runes from usedRunes
+func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
+	if !utf.cutPrepared && !utf.prepareCut() {
+		return nil
+	}
+	// State of this cut only; the prepared tables stay as they are.
+	utf.outTablesData = make(map[string][]byte)
+	utf.LastRune = 0
+	LocaFormat := utf.cutLocaFormat
+	oldMetrics := utf.cutOldMetrics
+	numSymbols := utf.cutNumSymbols
+
 	cidSymbolPairCollection, symbolArray, symbolCollection, symbolCollectionKeys := utf.parseSymbols(usedRunes)
 
-	metricsCount = len(symbolCollection)
+	metricsCount := len(symbolCollection)
 	numSymbols = metricsCount
 
 	utf.setOutTable("name", utf.getTableData("name"))
@@ -893,7 +934,9 @@ func (utf *utf8FontFile) getMetrics(metricCount, gid int) []byte {
 		metrics = utf.fileReader.Read(4)
 	} else {
 		utf.seek(start + ((metricCount - 1) * 4))
-		metrics = utf.fileReader.Read(2)
+		// Cap the slice so that append copies: in place it would
+		// write into the font bytes, which documents may share.
+		metrics = utf.fileReader.Read(2)[:2:2]
 		utf.seek(start + (metricCount * 2) + (gid * 2))
 		metrics = append(metrics, utf.fileReader.Read(2)...)
 	}
