@@ -356,14 +356,24 @@ func (pa *untypedKeyMap) getIndex(key interface{}) int {
 // Put key=>value in PHP Array
 func (pa *untypedKeyMap) put(key interface{}, value int) {
 	if key == nil {
-		var i int
-		for n := 0; ; n++ {
-			i = pa.getIndex(n)
-			if i < 0 {
-				key = n
-				break
+		// The key is the smallest non-negative int that is not a key yet,
+		// found in one pass over the keys rather than in one getIndex
+		// per candidate, which made each put quadratic in the length.
+		var small [256]bool
+		present := small[:]
+		if len(pa.keySet) >= len(small) {
+			present = make([]bool, len(pa.keySet)+1)
+		}
+		for _, k := range pa.keySet {
+			if n, ok := k.(int); ok && n >= 0 && n < len(present) {
+				present[n] = true
 			}
 		}
+		n := 0
+		for present[n] {
+			n++
+		}
+		key = n
 		pa.keySet = append(pa.keySet, key)
 		pa.valueSet = append(pa.valueSet, value)
 	} else {
