@@ -4198,17 +4198,29 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 	startCid := 1
 	cwLen := LastRune + 1
 
+	// The characters up to 255 and, above, the used runes, in order:
+	// listing those is cheaper than looking up every rune up to LastRune
+	// in usedRunes, and skips the same ones.
+	cids := make([]int, 0, 256+len(font.usedRunes))
+	for cid := startCid; cid < cwLen && cid <= 255; cid++ {
+		cids = append(cids, cid)
+	}
+	above := len(cids)
+	for cid, numb := range font.usedRunes {
+		if cid > 255 && cid < cwLen && numb != 0 {
+			cids = append(cids, cid)
+		}
+	}
+	sort.Ints(cids[above:])
+
 	// for each character
-	for cid := startCid; cid < cwLen; cid++ {
+	for _, cid := range cids {
 		if font.Cw[cid] == 0x00 {
 			continue
 		}
 		width := font.Cw[cid]
 		if width == 65535 {
 			width = 0
-		}
-		if numb, OK := font.usedRunes[cid]; cid > 255 && (!OK || numb == 0) {
-			continue
 		}
 
 		if cid == prevCid+1 {
@@ -4296,7 +4308,7 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 	var w fmtBuffer
 	for _, k := range cidArrayKeys {
 		ws := cidArray[k]
-		if len(arrayCountValues(ws.valueSet)) == 1 {
+		if allEqual(ws.valueSet) {
 			w.printf(" %d %d %d", k, k+len(ws.valueSet)-1, ws.get(0))
 		} else {
 			w.printf(" %d [ %s ]\n", k, implode(" ", ws.valueSet))
@@ -4317,13 +4329,15 @@ func implode(sep string, arr []int) string {
 	return s.String()
 }
 
-// arrayCountValues counts the occurrences of each item in the $mp array.
-func arrayCountValues(mp []int) map[int]int {
-	answer := make(map[int]int)
+// allEqual tells whether mp holds one value, once or more: what
+// len(arrayCountValues(mp)) == 1 told, without building a map.
+func allEqual(mp []int) bool {
 	for _, v := range mp {
-		answer[v] = answer[v] + 1
+		if v != mp[0] {
+			return false
+		}
 	}
-	return answer
+	return len(mp) > 0
 }
 
 func (f *Fpdf) loadFontFile(name string) ([]byte, error) {
