@@ -39,6 +39,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -4158,14 +4159,22 @@ func (f *Fpdf) putfonts() {
 				f.out("endobj")
 
 				// Embed CIDToGIDMap
-				cidToGidMap := make([]byte, 256*256*2)
+				// The 128 KiB map is zero but where runes are used: it comes
+				// from a pool, its checksum from its non-zero bytes, and only
+				// the bytes set are cleared before it goes back.
+				cidToGidBuf := cidToGidMaps.Get().(*[256 * 256 * 2]byte)
+				cidToGidMap := cidToGidBuf[:]
 
 				for cc, glyph := range CodeSignDictionary {
 					cidToGidMap[cc*2] = byte(glyph >> 8)
 					cidToGidMap[cc*2+1] = byte(glyph & 0xFF)
 				}
 
-				cidToGidMap = sliceCompress(cidToGidMap)
+				cidToGidMap = zlibCompress(cidToGidMap, adler32Sparse(cidToGidMap))
+				for cc := range CodeSignDictionary {
+					cidToGidBuf[cc*2], cidToGidBuf[cc*2+1] = 0, 0
+				}
+				cidToGidMaps.Put(cidToGidBuf)
 				f.newobj()
 				f.out("<</Length " + strconv.Itoa(len(cidToGidMap)) + "/Filter /FlateDecode>>")
 				f.putstream(cidToGidMap)
@@ -4187,6 +4196,11 @@ func (f *Fpdf) putfonts() {
 	}
 	return
 }
+
+// cidToGidMaps holds zeroed CIDToGIDMaps for putfonts.
+var cidToGidMaps = sync.Pool{New: func() interface{} {
+	return new([256 * 256 * 2]byte)
+}}
 
 func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 	rangeID := 0

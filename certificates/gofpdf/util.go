@@ -19,8 +19,11 @@ package gofpdf
 import (
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"compress/zlib"
+	"encoding/binary"
 	"fmt"
+	"hash/adler32"
 	"io"
 	"math"
 	"os"
@@ -82,24 +85,60 @@ func slicesEqual(a, b []float64) bool {
 	return true
 }
 
-// zlibWriters holds zlib writers for sliceCompress. Setting up a new
+// flateWriters holds deflate writers for zlibCompress. Setting up a new
 // writer costs more than compressing most of a document's streams; Reset
 // makes a used one equivalent to a new one of the same level, so the
 // output bytes do not change.
-var zlibWriters = sync.Pool{New: func() interface{} {
-	w, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
+var flateWriters = sync.Pool{New: func() interface{} {
+	w, _ := flate.NewWriter(nil, flate.BestSpeed)
 	return w
 }}
 
 // sliceCompress returns a zlib-compressed copy of the specified byte array
 func sliceCompress(data []byte) []byte {
+	return zlibCompress(data, adler32.Checksum(data))
+}
+
+// zlibCompress writes what zlib.NewWriterLevel(w, zlib.BestSpeed) writes
+// for data: its header, the deflate stream and checksum, which is data's
+// Adler-32, taken by the caller (see adler32Sparse).
+func zlibCompress(data []byte, checksum uint32) []byte {
 	var buf bytes.Buffer
-	cmp := zlibWriters.Get().(*zlib.Writer)
-	cmp.Reset(&buf)
-	cmp.Write(data)
-	cmp.Close()
-	zlibWriters.Put(cmp)
+	buf.Write([]byte{0x78, 0x01})
+	fw := flateWriters.Get().(*flate.Writer)
+	fw.Reset(&buf)
+	fw.Write(data)
+	fw.Close()
+	flateWriters.Put(fw)
+	var sum [4]byte
+	binary.BigEndian.PutUint32(sum[:], checksum)
+	buf.Write(sum[:])
 	return buf.Bytes()
+}
+
+// adler32Sparse returns adler32.Checksum(data) for data that is mostly
+// zeros, such as a CIDToGIDMap, in time that grows with its non-zero
+// bytes: a run of n zeros leaves s1 as it is and adds n*s1 to s2.
+func adler32Sparse(data []byte) uint32 {
+	const mod = 65521
+	s1, s2 := uint64(1), uint64(0)
+	for i := 0; i < len(data); {
+		j := i
+		for j+8 <= len(data) && binary.LittleEndian.Uint64(data[j:]) == 0 {
+			j += 8
+		}
+		for j < len(data) && data[j] == 0 {
+			j++
+		}
+		s2 = (s2 + uint64(j-i)*s1) % mod
+		if j < len(data) {
+			s1 = (s1 + uint64(data[j])) % mod
+			s2 = (s2 + s1) % mod
+			j++
+		}
+		i = j
+	}
+	return uint32(s2<<16 | s1)
 }
 
 // sliceUncompress returns an uncompressed copy of the specified zlib-compressed byte array
