@@ -1120,7 +1120,23 @@ func fillDrawOp(styleStr string) (opStr string) {
 // draw color and line width centered on the rectangle's perimeter. Filling
 // uses the current fill color.
 func (f *Fpdf) Rect(x, y, w, h float64, styleStr string) {
-	f.outf("%.2f %.2f %.2f %.2f re %s", x*f.k, (f.h-y)*f.k, w*f.k, -h*f.k, fillDrawOp(styleStr))
+	// A QR code drawn as rectangles makes hundreds of these lines:
+	// strconv writes what %.2f writes for finite numbers (fmt, not
+	// strconv, drops the sign of +Inf), without fmt's cost.
+	v := [4]float64{x * f.k, (f.h - y) * f.k, w * f.k, -h * f.k}
+	var buf [96]byte
+	b := buf[:0]
+	for _, n := range v {
+		if math.IsInf(n, 0) || math.IsNaN(n) {
+			f.outf("%.2f %.2f %.2f %.2f re %s", v[0], v[1], v[2], v[3], fillDrawOp(styleStr))
+			return
+		}
+		b = strconv.AppendFloat(b, n, 'f', 2, 64)
+		b = append(b, ' ')
+	}
+	b = append(b, "re "...)
+	b = append(b, fillDrawOp(styleStr)...)
+	f.out(string(b))
 }
 
 // RoundedRect outputs a rectangle of width w and height h with the upper left
