@@ -732,10 +732,16 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 
 	symbolData := utf.getTableData("glyf")
 
-	offsets := make([]int, 0)
-	glyfData := make([]byte, 0)
+	// Sized for the glyphs to copy, which appending would copy again as
+	// it grows.
+	glyfSize := 0
+	for _, idx := range symbolCollectionKeys {
+		glyfSize += (utf.symbolPosition[idx+1] - utf.symbolPosition[idx] + 3) &^ 3
+	}
+	offsets := make([]int, 0, len(symbolCollectionKeys)+1)
+	glyfData := make([]byte, 0, glyfSize)
 	pos := 0
-	hmtxData := make([]byte, 0)
+	hmtxData := make([]byte, 0, 4*len(symbolCollectionKeys))
 	utf.symbolData = make(map[int]map[string][]int, 0)
 
 	for _, originalSymbolIdx := range symbolCollectionKeys {
@@ -1026,8 +1032,13 @@ func max(i, n int) int {
 }
 
 func (utf *utf8FontFile) assembleTables() []byte {
-	answer := make([]byte, 0)
 	tablesCount := len(utf.outTablesData)
+	// The font's size, so that it is written in one allocation.
+	size := 12 + tablesCount*16
+	for _, data := range utf.outTablesData {
+		size += (len(data) + 3) &^ 3
+	}
+	answer := make([]byte, 0, size)
 	findSize := 1
 	writer := 0
 	for findSize*2 <= tablesCount {
@@ -1058,14 +1069,15 @@ func (utf *utf8FontFile) assembleTables() []byte {
 	}
 
 	for _, key := range tablesNames {
-		data := append([]byte{}, tables[key]...)
-		data = append(data, []byte{0, 0, 0}...)
-		answer = append(answer, data[:(len(data)&^3)]...)
+		// Each table padded with zeros to a multiple of 4 bytes, and the
+		// checksum set in place: answer is this function's own.
+		answer = append(answer, tables[key]...)
+		answer = append(answer, make([]byte, (4-len(tables[key])%4)%4)...)
 	}
 
 	checksum := utf.generateChecksum([]byte(answer))
 	checksum = utf.calcInt32([]int{0xB1B0, 0xAFBA}, checksum)
-	answer = utf.splice(answer, (begin + 8), pack2Uint16(checksum[0], checksum[1]))
+	copy(answer[begin+8:], pack2Uint16(checksum[0], checksum[1]))
 	return answer
 }
 
