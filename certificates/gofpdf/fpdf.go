@@ -4348,15 +4348,16 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 }
 
 func implode(sep string, arr []int) string {
-	var s fmtBuffer
-	for i := 0; i < len(arr)-1; i++ {
-		s.printf("%v", arr[i])
-		s.printf(sep)
+	// strconv, not fmt, which costs more than the rest of the width
+	// table: %v of an int is its decimal form, and sep has no verbs.
+	var s []byte
+	for i, v := range arr {
+		if i > 0 {
+			s = append(s, sep...)
+		}
+		s = strconv.AppendInt(s, int64(v), 10)
 	}
-	if len(arr) > 0 {
-		s.printf("%v", arr[len(arr)-1])
-	}
-	return s.String()
+	return string(s)
 }
 
 // allEqual tells whether mp holds one value, once or more: what
