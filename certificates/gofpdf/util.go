@@ -103,18 +103,25 @@ func sliceCompress(data []byte) []byte {
 // for data: its header, the deflate stream and checksum, which is data's
 // Adler-32, taken by the caller (see adler32Sparse).
 func zlibCompress(data []byte, checksum uint32) []byte {
-	var buf bytes.Buffer
+	// Compressed into a pooled buffer and copied out once at its size,
+	// rather than into a new buffer that grows step by step.
+	buf := compressBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
 	buf.Write([]byte{0x78, 0x01})
 	fw := flateWriters.Get().(*flate.Writer)
-	fw.Reset(&buf)
+	fw.Reset(buf)
 	fw.Write(data)
 	fw.Close()
 	flateWriters.Put(fw)
 	var sum [4]byte
 	binary.BigEndian.PutUint32(sum[:], checksum)
 	buf.Write(sum[:])
-	return buf.Bytes()
+	out := append([]byte(nil), buf.Bytes()...)
+	compressBuffers.Put(buf)
+	return out
 }
+
+var compressBuffers = sync.Pool{New: func() interface{} { return new(bytes.Buffer) }}
 
 // adler32Sparse returns adler32.Checksum(data) for data that is mostly
 // zeros, such as a CIDToGIDMap, in time that grows with its non-zero
