@@ -121,6 +121,7 @@ func zlibCompress(data []byte, checksum uint32) []byte {
 	return out
 }
 
+// compressBuffers holds the buffers zlibCompress compresses into.
 var compressBuffers = sync.Pool{New: func() interface{} { return new(bytes.Buffer) }}
 
 // adler32Sparse returns adler32.Checksum(data) for data that is mostly
