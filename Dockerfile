@@ -3,6 +3,9 @@
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
+# go.mod replaces github.com/jung-kurt/gofpdf with this directory, which
+# go mod download needs to read.
+COPY certificates/gofpdf ./certificates/gofpdf
 RUN go mod download
 COPY . .
 ARG VERSION=dev

@@ -16,7 +16,10 @@ func RenderCertificate(c Certificate) ([]byte, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	d := newDoc(c.Lang, c.IssuedOn, wordsFor(c.Lang).certificate+" "+c.Number, c.CertificateTitle, c.Issuers)
+	d, err := newDoc(c.Lang, c.IssuedOn, wordsFor(c.Lang).certificate+" "+c.Number, c.CertificateTitle, c.Issuers)
+	if err != nil {
+		return nil, err
+	}
 	d.pdf.AddPage()
 	if err := d.logos(c.Issuers); err != nil {
 		return nil, err

@@ -20,7 +20,10 @@ func RenderConfirmation(c Confirmation) ([]byte, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	d := newDoc(c.Lang, c.IssuedOn, wordsFor(c.Lang).confirmation+" "+c.Number, c.Course, c.Issuers)
+	d, err := newDoc(c.Lang, c.IssuedOn, wordsFor(c.Lang).confirmation+" "+c.Number, c.Course, c.Issuers)
+	if err != nil {
+		return nil, err
+	}
 	d.pdf.AddPage()
 	if err := d.logos(c.Issuers); err != nil {
 		return nil, err

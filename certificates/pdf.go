@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
@@ -20,6 +21,18 @@ var (
 	//go:embed fonts/NotoSans-Bold.ttf
 	fontBold string
 )
+
+// parsedFonts parses the fonts once per process, on first use: parsing
+// them costs more than the rest of a document. Documents share the parsed
+// fonts, which the patched gofpdf (gofpdf/PATCHES.md) never writes to.
+var parsedFonts = sync.OnceValues(func() (fonts [2]*gofpdf.UTF8Font, err error) {
+	for i, b := range []string{fontRegular, fontBold} {
+		if fonts[i], err = gofpdf.ParseUTF8Font([]byte(b)); err != nil {
+			return fonts, fmt.Errorf("font %d: %w", i, err)
+		}
+	}
+	return fonts, nil
+})
 
 const (
 	family     = "Noto"
@@ -42,12 +55,14 @@ type doc struct {
 
 // newDoc starts an A4 document. Its dates come from issued, never from the
 // clock, so that the same input gives the same bytes.
-func newDoc(lang Lang, issued time.Time, title, subject string, issuers []Issuer) *doc {
+func newDoc(lang Lang, issued time.Time, title, subject string, issuers []Issuer) (*doc, error) {
+	fonts, err := parsedFonts()
+	if err != nil {
+		return nil, fmt.Errorf("render pdf: %w", err)
+	}
 	pdf := gofpdf.New("P", "mm", "A4", "")
-	// gofpdf writes into the font bytes it is given: each document gets
-	// its own copy, so documents can be made concurrently.
-	pdf.AddUTF8FontFromBytes(family, "", []byte(fontRegular))
-	pdf.AddUTF8FontFromBytes(family, "B", []byte(fontBold))
+	pdf.AddUTF8FontParsed(family, "", fonts[0])
+	pdf.AddUTF8FontParsed(family, "B", fonts[1])
 	pdf.SetCreationDate(issued)
 	pdf.SetModificationDate(issued)
 	pdf.SetCatalogSort(true)
@@ -59,7 +74,7 @@ func newDoc(lang Lang, issued time.Time, title, subject string, issuers []Issuer
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.AliasNbPages("{nb}")
-	return &doc{pdf: pdf, lang: lang, w: wordsFor(lang)}
+	return &doc{pdf: pdf, lang: lang, w: wordsFor(lang)}, nil
 }
 
 func issuerNames(issuers []Issuer) string {

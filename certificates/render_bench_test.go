@@ -22,3 +22,19 @@ func BenchmarkRenderConfirmation(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCertificatesInParallel renders the sample certificate on all
+// of -cpu's processors at once, as issuing a cohort does: the documents
+// share the parsed fonts and nothing else, so ns/op should fall with
+// each processor added (-cpu 1,2,4).
+func BenchmarkCertificatesInParallel(b *testing.B) {
+	c := sampleCertificate()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := RenderCertificate(c); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
