@@ -3,12 +3,14 @@ package services_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"kohorte/models"
 	"kohorte/services"
+	"kohorte/services/roster"
 )
 
 // advance moves the test cohort to status, one step at a time.
@@ -285,4 +287,61 @@ func TestExportSelection(t *testing.T) {
 	if diff := cmp.Diff(want, fieldCodes(t, err)); diff != "" {
 		t.Errorf("another id (-want +got):\n%s", diff)
 	}
+}
+
+// An export streams its rows in name order, and gives its connection back
+// whether it was read to the end, closed unread or refused.
+func TestExportStreamsInNameOrderAndGivesItsConnectionBack(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 40)
+	ctx := context.Background()
+	var want []string
+	for n := 30; n >= 1; n-- {
+		c.enroll(t, c.person(t, n, "NI"))
+		want = append([]string{fmt.Sprintf("Nr. %04d", n)}, want...)
+	}
+	sqlDB, err := c.db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inUse := func(when string) {
+		t.Helper()
+		if n := sqlDB.Stats().InUse; n != 0 {
+			t.Fatalf("%s: %d connections still in use", when, n)
+		}
+	}
+
+	ex, err := c.svc.Enrollments.OpenExport(ctx, c.admin, c.cohort.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err = ex.Each(func(r roster.ExportRow) error {
+		got = append(got, r.LastName)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	if err := ex.Close(); err != nil {
+		t.Fatalf("Close after Each: %v", err)
+	}
+	inUse("after reading an export")
+
+	ex, err = c.svc.Enrollments.OpenExport(ctx, c.admin, c.cohort.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ex.Close(); err != nil {
+		t.Fatalf("Close unread: %v", err)
+	}
+	inUse("after closing an export unread")
+
+	if _, err := c.svc.Enrollments.OpenExport(ctx, c.admin, c.cohort.ID, []uint{1 << 30}); err == nil {
+		t.Fatal("a selection of another cohort's enrollment was exported")
+	}
+	inUse("after a refused selection")
 }
