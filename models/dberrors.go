@@ -33,11 +33,16 @@ func IsUnavailable(err error) bool {
 	var netErr net.Error
 	var liteErr *sqlite.Error
 	switch {
+	case errors.As(err, &connErr):
+		// Whatever the server answered, it took no connection: "too many
+		// clients" (53300) among others.
+		return true
 	case errors.As(err, &pgErr):
 		// Class 08 is a connection exception; 57P01–57P03 a server that is
-		// shutting down or not yet accepting connections.
-		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P0")
-	case errors.As(err, &connErr), errors.As(err, &netErr):
+		// shutting down or not yet accepting connections; 53300 one that
+		// has no connection to spare.
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P0") || pgErr.Code == "53300"
+	case errors.As(err, &netErr):
 		return true
 	case errors.As(err, &liteErr):
 		return liteErr.Code()&0xff == sqliteBusy || liteErr.Code()&0xff == sqliteLocked
