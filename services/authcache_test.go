@@ -106,13 +106,7 @@ func TestCachedSessionsAndTokensEndWithTheirChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	refused("a role change", s, false)
-	s, err = func() (string, error) {
-		res, err := c.svc.Sessions.Login(ctx, "staff@example.org", "Kursbuero-2026", client("x"))
-		return res.Token, err
-	}()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = login()
 	c.warm(t, s, false)
 	if a, _ := c.svc.Sessions.Authenticate(ctx, s, client("x")); a.Role != models.RoleJuror {
 		t.Fatalf("new session's role %q, want juror", a.Role)

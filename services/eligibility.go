@@ -291,9 +291,6 @@ type sessionIndex struct {
 	// german is each day as the rule lines print it, formatted once per
 	// cohort rather than once per person.
 	german []string
-	// closingDays counts the closing days that are not cancelled: one
-	// line each.
-	closingDays int
 }
 
 func indexSessions(sessions []models.CohortSession) sessionIndex {
@@ -301,9 +298,6 @@ func indexSessions(sessions []models.CohortSession) sessionIndex {
 	for i, s := range sessions {
 		idx.days[i] = SessionDay(s)
 		idx.german[i] = idx.days[i].German()
-		if s.Kind == models.SessionClosing && !s.Cancelled() {
-			idx.closingDays++
-		}
 	}
 	return idx
 }
@@ -315,8 +309,8 @@ func indexSessions(sessions []models.CohortSession) sessionIndex {
 func evaluate(rules eligibilityRules, idx sessionIndex, e models.Enrollment, cells []AttendanceCell, jury juryOutcome, now time.Time) Eligibility {
 	el := Eligibility{EnrollmentID: e.ID}
 	// The attendance line comes first, once it is counted; then a line
-	// per closing day, and the jury's.
-	lines := make([]RuleLine, 1, 2+max(idx.closingDays, 1))
+	// per closing day (two, as a rule), and the jury's.
+	lines := make([]RuleLine, 1, 4)
 	closingDay := 0
 	for i, s := range idx.sessions {
 		if s.Cancelled() {
