@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"sync"
 	"syscall"
 	"time"
 
@@ -195,7 +196,15 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		defer stop()
 	}
 	announce(cfg, ln, db, log, stdout)
+	ctx, cancel := context.WithCancel(ctx)
+	var watching sync.WaitGroup
+	defer func() {
+		cancel()
+		// The listening connection is closed before the database is.
+		watching.Wait()
+	}()
 	go pruneEvery(ctx, time.Hour, svc.Sessions, log)
+	watching.Go(func() { svc.WatchAuthChanges(ctx, log, nil) })
 	return serveUntilDone(ctx, ln, newHTTPServer(handler, log), cfg.ShutdownTimeout, log)
 }
 

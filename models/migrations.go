@@ -23,6 +23,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "202612020010_documents", Migrate: migrateDocuments},
 		{ID: "202612020011_juries", Migrate: migrateJuries},
 		{ID: "202612030012_document_names", Migrate: migrateDocumentNames},
+		{ID: "202612030013_auth_notify", Migrate: migrateAuthNotify},
 	}
 }
 

@@ -2,11 +2,14 @@ package services
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
 	"gorm.io/gorm"
+
+	"kohorte/models"
 )
 
 // authCache keeps, for a moment, whom a session or an API token belongs
@@ -18,9 +21,11 @@ import (
 // to users, sessions or api_tokens empties it at once, and again when the
 // write's transaction commits, so that a read made in between cannot bring
 // the old row back. A change made by another process (a second instance,
-// `kohorte admin`) is seen once the entry is older than the time to live,
-// a second by default (AccountsConfig.AuthCacheTTL). The checks of expiry,
-// idle time and status run on every request, cached or not.
+// `kohorte admin`) is seen on PostgreSQL as soon as the database announces
+// it (Services.WatchAuthChanges), and in any case once the entry is older
+// than the time to live, a second by default (AccountsConfig.AuthCacheTTL):
+// on SQLite, and while the announcements do not come through. The checks
+// of expiry, idle time and status run on every request, cached or not.
 type authCache struct {
 	mu sync.Mutex
 	// gen counts the flushes: an entry read before a flush is not stored.
@@ -175,4 +180,21 @@ func changesAuth(st *gorm.Statement) bool {
 		}
 	}
 	return false
+}
+
+// WatchAuthChanges empties the authentication cache whenever PostgreSQL
+// announces that an account, a session or a token changed, through any
+// instance or command, so that a logout or a revocation holds everywhere
+// within moments rather than within the cache's time to live. It calls
+// listening, when not nil, each time it starts listening; then and after a
+// lost connection it empties the cache too, as announcements made in
+// between are lost. It returns when ctx ends, and on SQLite at once.
+func (s *Services) WatchAuthChanges(ctx context.Context, log *slog.Logger, listening func()) {
+	cache := s.Sessions.cache
+	models.Listen(ctx, s.db, models.AuthChannel, func() {
+		cache.flush()
+		if listening != nil {
+			listening()
+		}
+	}, cache.flush, log)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -126,23 +127,7 @@ func TestAnotherInstanceSeesAChangeOnceItsEntryIsOld(t *testing.T) {
 	clk := &clock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
 	acfg := services.DefaultAccountsConfig()
 	acfg.Now = clk.Now
-	instance := func() *services.Services {
-		t.Helper()
-		db, err := models.Open(ctx, cfg, dbtest.Logger(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { models.Close(db) })
-		if err := models.Migrate(ctx, db); err != nil {
-			t.Fatal(err)
-		}
-		svc, err := services.New(db, services.Options{Accounts: &acfg})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return svc
-	}
-	here, there := instance(), instance()
+	here, there := newInstance(t, cfg, acfg), newInstance(t, cfg, acfg)
 	if _, err := here.Users.EnsureAdmin(ctx, "admin@example.org", adminPassword); err != nil {
 		t.Fatal(err)
 	}
@@ -168,6 +153,155 @@ func TestAnotherInstanceSeesAChangeOnceItsEntryIsOld(t *testing.T) {
 	clk.Add(time.Nanosecond)
 	if _, err := there.Sessions.Authenticate(ctx, res.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
 		t.Fatalf("there, %s after logout: %v, want unauthorized", acfg.AuthCacheTTL, err)
+	}
+}
+
+// newInstance is one Kohorte process on the database of cfg, with a
+// connection pool of its own.
+func newInstance(t *testing.T, cfg models.DBConfig, acfg services.AccountsConfig) *services.Services {
+	t.Helper()
+	ctx := context.Background()
+	db, err := models.Open(ctx, cfg, dbtest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { models.Close(db) })
+	if err := models.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := services.New(db, services.Options{Accounts: &acfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+// On PostgreSQL another instance hears of a change as soon as it is
+// committed: with an hour to live and a clock that stands still, only the
+// announcement can end its cached entry. When it loses its listening
+// connection it listens again and forgets what it had cached, as the
+// announcements made in between are lost. On SQLite there is nothing to
+// listen to, and watching returns at once.
+func TestAnotherInstanceOnPostgreSQLHearsOfAChangeAtOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg := dbtest.Config(t)
+	clk := &clock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
+	acfg := services.DefaultAccountsConfig()
+	acfg.Now, acfg.AuthCacheTTL = clk.Now, time.Hour
+	here, there := newInstance(t, cfg, acfg), newInstance(t, cfg, acfg)
+	listening := watchAuthChanges(t, there)
+	if cfg.URL == "" {
+		select {
+		case <-listening.done:
+			return
+		case <-time.After(10 * time.Second):
+			t.Fatal("watching for changes on SQLite did not return")
+		}
+	}
+	listening.next(t)
+	if _, err := here.Users.EnsureAdmin(ctx, "admin@example.org", adminPassword); err != nil {
+		t.Fatal(err)
+	}
+	login := func() string {
+		t.Helper()
+		res, err := here.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := there.Sessions.Authenticate(ctx, res.Token, client("x")); err != nil {
+			t.Fatalf("on the other instance: %v", err)
+		}
+		return res.Token
+	}
+	logout := func(token string) {
+		t.Helper()
+		actor, err := here.Sessions.Authenticate(ctx, token, client("x"))
+		if err == nil {
+			err = here.Sessions.Logout(ctx, token, actor)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	first := login()
+	logout(first)
+	refusedSoon(t, there, first)
+
+	second := login()
+	endListening(t, cfg.URL)
+	logout(second)
+	listening.next(t)
+	if _, err := there.Sessions.Authenticate(ctx, second, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+		t.Fatalf("after listening again: %v, want unauthorized", err)
+	}
+
+	third := login()
+	logout(third)
+	refusedSoon(t, there, third)
+}
+
+// endListening ends the listening connection from the server's side, as a
+// restart of PostgreSQL or a dropped network would.
+func endListening(t *testing.T, url string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var ended int
+	err = conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE application_name = 'kohorte listener' AND datname = current_database()`).Scan(&ended)
+	if err != nil || ended != 1 {
+		t.Fatalf("ending the listening connection: %d ended, %v", ended, err)
+	}
+}
+
+// authWatch is a running Services.WatchAuthChanges.
+type authWatch struct {
+	started chan struct{}
+	done    chan struct{}
+}
+
+func watchAuthChanges(t *testing.T, svc *services.Services) *authWatch {
+	t.Helper()
+	w := &authWatch{started: make(chan struct{}, 8), done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		defer close(w.done)
+		svc.WatchAuthChanges(ctx, dbtest.Logger(t), func() { w.started <- struct{}{} })
+	}()
+	t.Cleanup(func() { cancel(); <-w.done })
+	return w
+}
+
+// next waits until the watch (again) listens.
+func (w *authWatch) next(t *testing.T) {
+	t.Helper()
+	select {
+	case <-w.started:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the instance did not start listening")
+	}
+}
+
+// refusedSoon fails unless svc refuses token within a few seconds: far
+// sooner than the hour the entry has to live.
+func refusedSoon(t *testing.T, svc *services.Services, token string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, err := svc.Sessions.Authenticate(context.Background(), token, client("x"))
+		if errors.Is(err, services.ErrUnauthorized) {
+			return
+		}
+		if err != nil || time.Now().After(deadline) {
+			t.Fatalf("the other instance still accepts the session: %v", err)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
