@@ -265,6 +265,10 @@ func (ui *UI) addConflict(c *gin.Context) {
 		ui.renderError(c, http.StatusBadRequest, "BadRequestTitle", "BadRequestText")
 		return
 	}
+	if err := ui.svc.Jury.GroupInCohort(c.Request.Context(), access.ActorOf(c), id, form.Group); err != nil {
+		ui.juryProblem(c, id, err, juryPage{Conflict: form})
+		return
+	}
 	var err error
 	if errs == nil {
 		_, err = ui.svc.Jury.AddConflict(c.Request.Context(), access.ActorOf(c), form.Group, form.User, form.Reason)
@@ -293,7 +297,11 @@ func (ui *UI) removeConflict(c *gin.Context) {
 	if !ui.bindChoice(c, &form) {
 		return
 	}
-	if err := ui.svc.Jury.RemoveConflict(c.Request.Context(), access.ActorOf(c), form.Group, form.User); err != nil {
+	err := ui.svc.Jury.GroupInCohort(c.Request.Context(), access.ActorOf(c), id, form.Group)
+	if err == nil {
+		err = ui.svc.Jury.RemoveConflict(c.Request.Context(), access.ActorOf(c), form.Group, form.User)
+	}
+	if err != nil {
 		ui.juryProblem(c, id, err, juryPage{})
 		return
 	}

@@ -199,7 +199,10 @@ func (ui *UI) reopenSheet(c *gin.Context) {
 	if _, ok := ui.bindFormMax(c, &form, maxReasonFormBytes); !ok {
 		return
 	}
-	_, err := ui.svc.Scoring.Reopen(c.Request.Context(), access.ActorOf(c), sheet, form.Reason)
+	err := ui.svc.Scoring.SheetInCohort(c.Request.Context(), access.ActorOf(c), id, sheet)
+	if err == nil {
+		_, err = ui.svc.Scoring.Reopen(c.Request.Context(), access.ActorOf(c), sheet, form.Reason)
+	}
 	var verr *services.ValidationError
 	switch {
 	case err == nil:

@@ -227,3 +227,40 @@ func TestResultsExportRows(t *testing.T) {
 	}
 	expect(t, c.get(fmt.Sprintf("/kohorten/%d/ergebnisse.csv", f.cohort.ID+1000)), http.StatusNotFound)
 }
+
+// The jury and results pages of one cohort act only on its own groups and
+// sheets: an id of another cohort's in a form (an old tab, a hand-made
+// request) is not found there, and nothing changes.
+func TestCohortFormsReachOnlyTheirOwnGroupsAndSheets(t *testing.T) {
+	t.Parallel()
+	f := newJuryFixture(t)
+	sheetB := f.scored(t)
+	other := f.s.cohort(f.cohort.CourseID, "Herbst 2023", 16)
+	c := f.s.adminClient()
+	jury := fmt.Sprintf("/kohorten/%d/jury", other.ID)
+	groupB, groupC := f.groups[1], f.groups[2]
+
+	expect(t, c.post(jury+"/befangenheit", url.Values{"user_id": {itoa(f.jana.ID)}, "group_id": {itoa(groupC.ID)},
+		"reason": {"Kollegin im selben Haus"}}), http.StatusNotFound)
+	if n := f.count(t, &models.JuryConflict{}, "group_id = ?", groupC.ID); n != 0 {
+		t.Errorf("a conflict with another cohort's group was recorded: %d rows", n)
+	}
+	expect(t, c.post(jury+"/befangenheit/entfernen", url.Values{"user_id": {itoa(f.jonas.ID)}, "group_id": {itoa(groupB.ID)}}),
+		http.StatusNotFound)
+	if n := f.count(t, &models.JuryConflict{}, "group_id = ? AND user_id = ?", groupB.ID, f.jonas.ID); n != 1 {
+		t.Errorf("another cohort's conflict: %d rows, want it kept", n)
+	}
+	expect(t, c.post(fmt.Sprintf("/kohorten/%d/ergebnisse/boegen/%d/oeffnen", other.ID, sheetB.ID),
+		url.Values{"reason": {"Punkte vertauscht"}}), http.StatusNotFound)
+	var sheet models.ScoreSheet
+	if err := f.db.Take(&sheet, sheetB.ID).Error; err != nil || sheet.SubmittedAt == nil {
+		t.Errorf("another cohort's sheet was reopened: %+v, %v", sheet, err)
+	}
+
+	// Through its own cohort's pages the same forms work.
+	own := fmt.Sprintf("/kohorten/%d", f.cohort.ID)
+	expectRedirect(t, c.post(own+"/jury/befangenheit/entfernen", url.Values{"user_id": {itoa(f.jonas.ID)}, "group_id": {itoa(groupB.ID)}}),
+		own+"/jury?erledigt=befangenheit-entfernt#befangenheiten")
+	expectRedirect(t, c.post(fmt.Sprintf("%s/ergebnisse/boegen/%d/oeffnen", own, sheetB.ID), url.Values{"reason": {"Punkte vertauscht"}}),
+		own+"/ergebnisse?erledigt=geoeffnet")
+}

@@ -302,6 +302,22 @@ func (s *Jury) AddConflict(ctx context.Context, actor Actor, groupID, userID uin
 	})
 }
 
+// GroupInCohort finds group groupID among cohort cohortID's groups, or
+// says it is not found: a page of one cohort acts on an id from its form,
+// which must never reach another cohort's group.
+func (s *Jury) GroupInCohort(ctx context.Context, actor Actor, cohortID, groupID uint) error {
+	if !actor.IsStaff() {
+		return ErrForbidden
+	}
+	var n int64
+	err := s.db.WithContext(ctx).Model(&models.ProjectGroup{}).
+		Where("id = ? AND cohort_id = ?", groupID, cohortID).Count(&n).Error
+	if err == nil && n == 0 {
+		return notFound("group", groupID)
+	}
+	return err
+}
+
 // DeclareConflict lets a juror declare their own conflict of interest with
 // a group of a cohort they are appointed to. For any other group it is not
 // found, as the juror may not know it exists.

@@ -560,6 +560,22 @@ func missingCriteria(rubric []models.RubricCriterion, sheet *models.ScoreSheet) 
 	return strings.Join(names, ", ")
 }
 
+// SheetInCohort finds sheet sheetID among those of cohort cohortID's
+// groups, or says it is not found, as GroupInCohort does for groups.
+func (s *Scoring) SheetInCohort(ctx context.Context, actor Actor, cohortID, sheetID uint) error {
+	if !actor.IsStaff() {
+		return ErrForbidden
+	}
+	var n int64
+	err := s.db.WithContext(ctx).Model(&models.ScoreSheet{}).
+		Joins("JOIN project_groups ON project_groups.id = score_sheets.group_id").
+		Where("score_sheets.id = ? AND project_groups.cohort_id = ?", sheetID, cohortID).Count(&n).Error
+	if err == nil && n == 0 {
+		return notFound("sheet", sheetID)
+	}
+	return err
+}
+
 // Reopen unlocks a submitted sheet so that its juror can change it, with
 // a reason kept in the audit log with the sheet before and after. Once
 // the cohort's results are released, sheets stay locked.
