@@ -372,10 +372,9 @@ func (a *Sessions) Authenticate(ctx context.Context, token string, client Actor)
 	if err != nil {
 		return client, err
 	}
-	db := a.db.WithContext(ctx)
 	now := a.now()
 	if !now.Before(su.ExpiresAt) || !now.Before(su.LastSeenAt.Add(a.cfg.IdleTimeout)) || su.Status != models.UserActive {
-		db.Delete(&models.Session{}, su.SessionID)
+		a.endStale(ctx, su.SessionID)
 		return client, ErrUnauthorized
 	}
 	// Writing on every request would make each page view a write, so
@@ -427,6 +426,15 @@ func (a *accounts) touch(ctx context.Context, hash string, model any, id uint, c
 		return nil
 	}
 	return err
+}
+
+// endStale deletes a session that has run out, waiting for the database
+// no longer than touchWait: the answer is no either way, and the hourly
+// pruning (Prune) removes what is left behind when it is too busy.
+func (a *accounts) endStale(ctx context.Context, id uint) {
+	wait, cancel := context.WithTimeout(ctx, touchWait)
+	defer cancel()
+	a.db.WithContext(wait).Delete(&models.Session{}, id)
 }
 
 // refreshAfter is how old a session's last-seen may grow before a request

@@ -373,3 +373,57 @@ func TestNotingASessionsUseDoesNotWaitForABusyDatabase(t *testing.T) {
 		t.Fatalf("after the lock: %v", err)
 	}
 }
+
+// A session that has run out is refused at once, even when the database
+// is too busy to delete it then (on SQLite, while an import holds the one
+// writer); the delete waits briefly, and pruning takes what it leaves.
+func TestAnExpiredSessionIsRefusedWhileTheDatabaseIsBusy(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	res, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Add(13 * time.Hour) // past any session's lifetime
+	locked, release, blocked := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		blocked <- e.db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Model(&models.Session{}).Where("id > 0").Update("expires_at", gorm.Expr("expires_at")).Error; err != nil {
+				return err
+			}
+			close(locked)
+			<-release
+			return nil
+		})
+	}()
+	<-locked
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x"))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, services.ErrUnauthorized) {
+			t.Errorf("an expired session while the sessions were locked: %v, want unauthorized", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("refusing an expired session waited for the transaction that held the sessions")
+	}
+	close(release)
+	if err := <-blocked; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
+		t.Fatalf("after the lock: %v, want unauthorized", err)
+	}
+	var left int64
+	if err := e.db.Model(&models.Session{}).Where("id = ?", actor.SessionID).Count(&left).Error; err != nil || left != 0 {
+		t.Errorf("after the second refusal: %d rows of the session, %v; want it deleted", left, err)
+	}
+}
