@@ -132,27 +132,28 @@ const statisticsChoices = 100
 // among them, and tells whether there are older ones.
 func (ui *UI) statisticsCohorts(c *gin.Context, chosen uint) ([]cohortView, *cohortView, bool, error) {
 	ctx, actor := c.Request.Context(), access.ActorOf(c)
-	cohorts, total, err := ui.svc.Cohorts.ListCohortPage(ctx, actor,
-		services.CohortFilter{Page: services.Page{Number: 1, Size: statisticsChoices}})
+	choices, more, err := ui.svc.Cohorts.Choices(ctx, actor, statisticsChoices)
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if chosen != 0 && !slices.ContainsFunc(cohorts, func(co models.Cohort) bool { return co.ID == chosen }) {
+	views := make([]cohortView, len(choices), len(choices)+1)
+	for i, co := range choices {
+		views[i] = cohortView{ID: co.ID, Name: co.Name, CourseTitle: co.CourseTitle}
+	}
+	if chosen != 0 && !slices.ContainsFunc(views, func(v cohortView) bool { return v.ID == chosen }) {
 		co, err := ui.svc.Cohorts.GetCohort(ctx, actor, chosen)
 		if err != nil {
 			return nil, nil, false, err
 		}
-		cohorts = append(cohorts, co)
+		views = append(views, toCohortView(co))
 	}
-	views := make([]cohortView, len(cohorts))
 	var current *cohortView
-	for i, co := range cohorts {
-		views[i] = toCohortView(co)
-		if co.ID == chosen {
+	for i := range views {
+		if views[i].ID == chosen {
 			current = &views[i]
 		}
 	}
-	return views, current, total > int64(len(cohorts)), nil
+	return views, current, more, nil
 }
 
 // statisticsCSV and statisticsXLSX download what the statistics page shows,

@@ -246,6 +246,32 @@ func (s *Cohorts) ListCohortPage(ctx context.Context, actor Actor, f CohortFilte
 	return cs, total, err
 }
 
+// CohortChoice is a cohort as a list to choose from shows it.
+type CohortChoice struct {
+	ID          uint
+	Name        string
+	CourseTitle string
+}
+
+// Choices returns the newest n cohorts with their courses' titles, in one
+// statement, and whether there are older ones: a region keeps thousands,
+// and a page that offers a choice needs neither their count nor their
+// details.
+func (s *Cohorts) Choices(ctx context.Context, actor Actor, n int) ([]CohortChoice, bool, error) {
+	if !actor.IsStaff() {
+		return nil, false, ErrForbidden
+	}
+	var out []CohortChoice
+	err := s.db.WithContext(ctx).Table("cohorts").
+		Select("cohorts.id, cohorts.name, courses.title AS course_title").
+		Joins("JOIN courses ON courses.id = cohorts.course_id").
+		Order(cohortOrder).Limit(n + 1).Scan(&out).Error
+	if err != nil {
+		return nil, false, err
+	}
+	return out[:min(n, len(out))], len(out) > n, nil
+}
+
 func filterCohorts(db *gorm.DB, f CohortFilter) *gorm.DB {
 	q := db.Model(&models.Cohort{})
 	if f.CourseID != 0 {

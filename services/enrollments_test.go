@@ -570,3 +570,56 @@ func TestCohortListFollowsARename(t *testing.T) {
 		t.Errorf("after the rename: %s", got)
 	}
 }
+
+// A page that offers cohorts to choose from reads the newest in one
+// statement, with their courses' titles, and learns whether there are
+// older ones without counting them.
+func TestCohortChoicesCostOneQuery(t *testing.T) {
+	t.Parallel()
+	c := newCohortEnv(t, 16) // Frühjahr 2023, starting 5 April 2023
+	ctx := context.Background()
+	for i, start := range []models.Date{models.NewDate(2024, 4, 3), models.NewDate(2023, 9, 6), models.NewDate(2024, 4, 3)} {
+		_, err := c.svc.Cohorts.CreateCohort(ctx, c.admin, c.cohort.CourseID,
+			services.CohortInput{Name: fmt.Sprintf("Kohorte %d", i+1), StartDate: start, Capacity: 16})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	counter := &queryCounter{Interface: logger.Discard}
+	svc, err := services.New(c.db.Session(&gorm.Session{Logger: counter}), services.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Newest start first; of two on one day the later made.
+	for _, tc := range []struct {
+		n     int
+		names []string
+		more  bool
+	}{
+		{2, []string{"Kohorte 3", "Kohorte 1"}, true},
+		{4, []string{"Kohorte 3", "Kohorte 1", "Kohorte 2", "Frühjahr 2023"}, false},
+		{10, []string{"Kohorte 3", "Kohorte 1", "Kohorte 2", "Frühjahr 2023"}, false},
+	} {
+		before := counter.n.Load()
+		choices, more, err := svc.Cohorts.Choices(ctx, c.admin, tc.n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := counter.n.Load() - before; n != 1 {
+			t.Errorf("%d choices: %d queries, want 1", tc.n, n)
+		}
+		var names []string
+		for _, ch := range choices {
+			names = append(names, ch.Name)
+			if ch.CourseTitle != courseInput().Title {
+				t.Errorf("%s: course %q, want %q", ch.Name, ch.CourseTitle, courseInput().Title)
+			}
+		}
+		if !slices.Equal(names, tc.names) || more != tc.more {
+			t.Errorf("%d choices: %v, more %v; want %v, more %v", tc.n, names, more, tc.names, tc.more)
+		}
+	}
+	if _, _, err := svc.Cohorts.Choices(ctx, services.Actor{UserID: 99, Role: models.RoleJuror}, 10); !errors.Is(err, services.ErrForbidden) {
+		t.Errorf("a juror's choices: %v, want forbidden", err)
+	}
+}
