@@ -328,6 +328,32 @@ func TestAuthCacheCanBeTurnedOff(t *testing.T) {
 	}
 }
 
+// holdSessions locks every session in a transaction, as a long write
+// holds SQLite's one writer, until the returned function ends it.
+func holdSessions(t *testing.T, db *gorm.DB) (release func()) {
+	t.Helper()
+	locked, end, ended := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		ended <- db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Model(&models.Session{}).Where("id > 0").Update("expires_at", gorm.Expr("expires_at")).Error; err != nil {
+				close(locked)
+				return err
+			}
+			close(locked)
+			<-end
+			return nil
+		})
+	}()
+	<-locked
+	return func() {
+		t.Helper()
+		close(end)
+		if err := <-ended; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // Noting that a session was used waits for the database only briefly: on
 // SQLite a long import holds the one writer for seconds, and every request
 // that found the note due queued behind it.
@@ -340,18 +366,7 @@ func TestNotingASessionsUseDoesNotWaitForABusyDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.clock.Add(time.Minute) // last-seen is due to be noted
-	locked, release, blocked := make(chan struct{}), make(chan struct{}), make(chan error, 1)
-	go func() {
-		blocked <- e.db.Transaction(func(tx *gorm.DB) error {
-			if err := tx.Model(&models.Session{}).Where("id > 0").Update("expires_at", gorm.Expr("expires_at")).Error; err != nil {
-				return err
-			}
-			close(locked)
-			<-release
-			return nil
-		})
-	}()
-	<-locked
+	release := holdSessions(t, e.db)
 	done := make(chan error, 1)
 	go func() {
 		_, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x"))
@@ -365,10 +380,7 @@ func TestNotingASessionsUseDoesNotWaitForABusyDatabase(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Error("the request waited for the transaction that held the sessions")
 	}
-	close(release)
-	if err := <-blocked; err != nil {
-		t.Fatal(err)
-	}
+	release()
 	if _, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x")); err != nil {
 		t.Fatalf("after the lock: %v", err)
 	}
@@ -390,18 +402,7 @@ func TestAnExpiredSessionIsRefusedWhileTheDatabaseIsBusy(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.clock.Add(13 * time.Hour) // past any session's lifetime
-	locked, release, blocked := make(chan struct{}), make(chan struct{}), make(chan error, 1)
-	go func() {
-		blocked <- e.db.Transaction(func(tx *gorm.DB) error {
-			if err := tx.Model(&models.Session{}).Where("id > 0").Update("expires_at", gorm.Expr("expires_at")).Error; err != nil {
-				return err
-			}
-			close(locked)
-			<-release
-			return nil
-		})
-	}()
-	<-locked
+	release := holdSessions(t, e.db)
 	done := make(chan error, 1)
 	go func() {
 		_, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x"))
@@ -415,10 +416,7 @@ func TestAnExpiredSessionIsRefusedWhileTheDatabaseIsBusy(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Error("refusing an expired session waited for the transaction that held the sessions")
 	}
-	close(release)
-	if err := <-blocked; err != nil {
-		t.Fatal(err)
-	}
+	release()
 	if _, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
 		t.Fatalf("after the lock: %v, want unauthorized", err)
 	}
