@@ -152,7 +152,7 @@ func (ui *UI) declareOwnConflict(c *gin.Context) {
 			scoringGroupsPage{ReasonError: errs[0].Message, Declare: form.Group, Reason: form.Reason})
 		return
 	}
-	_, err := ui.svc.Jury.DeclareConflict(c.Request.Context(), access.ActorOf(c), form.Group, form.Reason)
+	_, err := ui.svc.Jury.DeclareConflictIn(c.Request.Context(), access.ActorOf(c), id, form.Group, form.Reason)
 	var verr *services.ValidationError
 	var refusal *services.Refusal
 	switch {

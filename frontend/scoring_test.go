@@ -232,6 +232,22 @@ func TestJurorDeclaresConflict(t *testing.T) {
 	if !found {
 		t.Errorf("the declared conflict is not recorded as Jana's own: %+v", jury.Conflicts)
 	}
+
+	// Appointed to both cohorts, she declares a conflict only from the
+	// page of the group's own cohort.
+	if _, err := j.svc.Jury.AppointJuror(context.Background(), j.admin, j.autumn.ID, j.jana.ID); err != nil {
+		t.Fatal(err)
+	}
+	before = j.rows(t, "jury_conflicts")
+	if r := jana.post(path, form("group", itoa(j.autumnGroup.ID), "reason", "Nachbarin")); r.Code != http.StatusNotFound {
+		t.Errorf("declaring for the other cohort's group on this cohort's page: %d, want 404", r.Code)
+	}
+	if n := j.rows(t, "jury_conflicts"); n != before {
+		t.Errorf("a declaration through the wrong cohort's page wrote %d conflicts", n-before)
+	}
+	autumn := "/jury/kohorten/" + itoa(j.autumn.ID)
+	expectRedirect(t, jana.post(autumn+"/befangenheit", form("group", itoa(j.autumnGroup.ID), "reason", "Nachbarin")),
+		autumn+"?erledigt=befangen")
 }
 
 // TestScoringSheetWithoutScript: the sheet shows the group and each

@@ -26,8 +26,11 @@ const (
 // notification until ctx ends. Each time it starts listening, the first
 // time and after a lost connection, it calls listening: what was notified
 // while nobody listened is lost, so the caller should take that as a
-// change too. On SQLite, which has no notifications, it returns false at
-// once; otherwise it returns true when ctx ends.
+// change too. It returns true when ctx ends, and false at once when it
+// cannot listen: on SQLite, which has no notifications, or on a PostgreSQL
+// database that was not opened from a URL (Open always uses one). It needs
+// a direct connection: behind a pooler in transaction mode (PgBouncer) it
+// would listen on a server connection that others share.
 func Listen(ctx context.Context, db *gorm.DB, channel string, listening, changed func(), log *slog.Logger) bool {
 	d, ok := db.Dialector.(*postgres.Dialector)
 	if !ok || d.Config == nil || d.Config.DSN == "" {
@@ -36,7 +39,7 @@ func Listen(ctx context.Context, db *gorm.DB, channel string, listening, changed
 	cfg, err := pgx.ParseConfig(d.Config.DSN)
 	if err != nil {
 		log.Error("cannot listen for changes", "channel", channel, "err", err)
-		return true
+		return false
 	}
 	cfg.RuntimeParams["application_name"] = "kohorte listener"
 	wait := listenRetryFirst
@@ -66,7 +69,11 @@ func listenOnce(ctx context.Context, cfg *pgx.ConnConfig, channel string, listen
 	if err != nil {
 		return err
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
+	defer func() {
+		closing, cancel := context.WithTimeout(context.WithoutCancel(ctx), listenCheckWait)
+		defer cancel()
+		conn.Close(closing)
+	}()
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
 		return err
 	}

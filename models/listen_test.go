@@ -94,6 +94,9 @@ func TestAuthChangesAreAnnouncedButNotTheirUse(t *testing.T) {
 				return tx.Delete(&token).Error
 			})
 		}, 1},
+		{"emptying the tokens' table", func(tx *gorm.DB) error {
+			return tx.Exec("TRUNCATE api_tokens").Error
+		}, 1},
 		{"a new session", func(tx *gorm.DB) error {
 			return tx.Create(&models.Session{TokenHash: "s4", UserID: other.ID, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}).Error
 		}, 0},

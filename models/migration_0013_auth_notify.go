@@ -10,12 +10,13 @@ import (
 const AuthChannel = "kohorte_auth"
 
 // migrateAuthNotify makes PostgreSQL announce on AuthChannel, at the
-// commit, any update or deletion of a user, a session or an API token,
-// whichever instance or command made it. Updates that change nothing but
-// the time a session or token was last used, or a user last logged in,
-// are left out: they change no one's rights, and a session notes its use
-// once a minute. SQLite has no notifications: there the cache's time to
-// live alone bounds what another process's change takes to show.
+// commit, any update or deletion of a user, a session or an API token, and
+// the emptying of their tables, whichever instance or command made it.
+// Updates that change nothing but the time a session or token was last
+// used, or a user last logged in, are left out: they change no one's
+// rights, and a session notes its use once a minute. SQLite has no
+// notifications: there the cache's time to live alone bounds what another
+// process's change takes to show.
 func migrateAuthNotify(tx *gorm.DB) error {
 	if EngineFor(tx) != Postgres {
 		return nil
@@ -47,4 +48,11 @@ var authNotifyPostgres = []string{
 		FOR EACH ROW EXECUTE FUNCTION notify_auth_change('last_seen_at')`,
 	`CREATE TRIGGER api_tokens_notify_auth AFTER UPDATE OR DELETE ON api_tokens
 		FOR EACH ROW EXECUTE FUNCTION notify_auth_change('last_used_at')`,
+	// Emptying a table by hand ends every session in it as surely.
+	`CREATE TRIGGER users_notify_auth_truncate AFTER TRUNCATE ON users
+		FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_change()`,
+	`CREATE TRIGGER sessions_notify_auth_truncate AFTER TRUNCATE ON sessions
+		FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_change()`,
+	`CREATE TRIGGER api_tokens_notify_auth_truncate AFTER TRUNCATE ON api_tokens
+		FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_change()`,
 }

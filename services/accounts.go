@@ -430,7 +430,10 @@ func (a *accounts) touch(ctx context.Context, hash string, model any, id uint, c
 
 // endStale deletes a session that has run out, waiting for the database
 // no longer than touchWait: the answer is no either way, and the hourly
-// pruning (Prune) removes what is left behind when it is too busy.
+// pruning (Prune) removes what is left behind when it is too busy. On
+// PostgreSQL a delete given up on costs its pool connection, which pgx
+// closes, as a given-up touch does; that takes a lock held on the
+// sessions, which only a long write holds.
 func (a *accounts) endStale(ctx context.Context, id uint) {
 	wait, cancel := context.WithTimeout(ctx, touchWait)
 	defer cancel()

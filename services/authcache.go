@@ -188,8 +188,12 @@ func changesAuth(st *gorm.Statement) bool {
 // within moments rather than within the cache's time to live. It calls
 // listening, when not nil, each time it starts listening; then and after a
 // lost connection it empties the cache too, as announcements made in
-// between are lost. It returns when ctx ends, and on SQLite at once.
+// between are lost. It returns when ctx ends, and at once on SQLite or
+// when the cache is off (AuthCacheTTL 0), as there is nothing to empty.
 func (s *Services) WatchAuthChanges(ctx context.Context, log *slog.Logger, listening func()) {
+	if s.Sessions.cfg.AuthCacheTTL <= 0 {
+		return
+	}
 	cache := s.Sessions.cache
 	models.Listen(ctx, s.db, models.AuthChannel, func() {
 		cache.flush()

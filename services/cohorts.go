@@ -261,6 +261,7 @@ func (s *Cohorts) Choices(ctx context.Context, actor Actor, n int) ([]CohortChoi
 	if !actor.IsStaff() {
 		return nil, false, ErrForbidden
 	}
+	n = max(n, 0)
 	var out []CohortChoice
 	err := s.db.WithContext(ctx).Table("cohorts").
 		Select("cohorts.id, cohorts.name, courses.title AS course_title").

@@ -322,6 +322,16 @@ func (s *Jury) GroupInCohort(ctx context.Context, actor Actor, cohortID, groupID
 // a group of a cohort they are appointed to. For any other group it is not
 // found, as the juror may not know it exists.
 func (s *Jury) DeclareConflict(ctx context.Context, actor Actor, groupID uint, reason string) (ConflictView, error) {
+	return s.declareConflict(ctx, actor, groupID, reason, func(models.ProjectGroup) bool { return true })
+}
+
+// DeclareConflictIn is DeclareConflict from the page of cohort cohortID:
+// a group of another cohort is not found there, even one the juror scores.
+func (s *Jury) DeclareConflictIn(ctx context.Context, actor Actor, cohortID, groupID uint, reason string) (ConflictView, error) {
+	return s.declareConflict(ctx, actor, groupID, reason, func(g models.ProjectGroup) bool { return g.CohortID == cohortID })
+}
+
+func (s *Jury) declareConflict(ctx context.Context, actor Actor, groupID uint, reason string, inScope func(models.ProjectGroup) bool) (ConflictView, error) {
 	if !actor.Is(models.RoleJuror) {
 		return ConflictView{}, ErrForbidden
 	}
@@ -330,6 +340,9 @@ func (s *Jury) DeclareConflict(ctx context.Context, actor Actor, groupID uint, r
 		return ConflictView{}, err
 	}
 	return s.addConflict(ctx, actor, groupID, actor.UserID, r, func(tx *gorm.DB, g models.ProjectGroup) error {
+		if !inScope(g) {
+			return notFound("group", groupID)
+		}
 		if appointed, err := isJuror(tx, g.CohortID, actor.UserID); err != nil || appointed {
 			return err
 		}
