@@ -44,9 +44,10 @@ type AttendanceGrid struct {
 }
 
 // Grid reads a cohort's attendance grid with every row's eligibility in
-// one read transaction of six queries, whatever the cohort's size: the
-// cohort, its course, its sessions, its enrollments, their participants and
-// all their attendance.
+// one read transaction of seven queries, whatever the cohort's size: the
+// cohort with its course, its sessions, its enrollments, their
+// participants, all their attendance, and for the jury rule the cohort's
+// jury and its group memberships.
 func (s *Attendance) Grid(ctx context.Context, actor Actor, cohortID uint) (AttendanceGrid, error) {
 	if !actor.IsStaff() {
 		return AttendanceGrid{}, ErrForbidden

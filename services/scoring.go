@@ -173,9 +173,9 @@ func jurorProgress(tx *gorm.DB, userID uint, appointed *gorm.DB) (map[uint]Juror
 	return out, nil
 }
 
-// View reads a cohort as the actor, a juror, sees it, in one read of eight
+// View reads a cohort as the actor, a juror, sees it, in one read of seven
 // statements whatever the number of groups and sheets: the appointment,
-// the cohort and its course, the jury's state, the rubric, the groups
+// the cohort with its course, the jury's state, the rubric, the groups
 // without the conflicted ones, and every sheet of the cohort with its
 // scores. A juror not appointed gets not found.
 func (s *Scoring) View(ctx context.Context, actor Actor, cohortID uint) (JurorScoring, error) {

@@ -494,7 +494,7 @@ func TestEligibilityFollowsTheReleasedResult(t *testing.T) {
 
 // TestJurorPageAndDraftCostFixedStatements: the juror's view and a draft
 // save cost the same number of statements for one scored group as for
-// all; the view eight, a save eleven (see their doc comments).
+// all; the view seven, a save eleven (see their doc comments).
 func TestJurorPageAndDraftCostFixedStatements(t *testing.T) {
 	t.Parallel()
 	j := newJuryEnv(t)
@@ -519,8 +519,8 @@ func TestJurorPageAndDraftCostFixedStatements(t *testing.T) {
 	if first != again || again != 11 {
 		t.Errorf("draft statements: first %d, later %d; want 11 both", first, again)
 	}
-	if emptyView != fullView || fullView != 8 {
-		t.Errorf("view statements: %d with one sheet, %d with all; want 8 both", emptyView, fullView)
+	if emptyView != fullView || fullView != 7 {
+		t.Errorf("view statements: %d with one sheet, %d with all; want 7 both", emptyView, fullView)
 	}
 }
 

@@ -156,6 +156,8 @@ func courseOf(tx *gorm.DB, id uint) (*models.Course, error) {
 // findCohort reads one cohort with its course.
 func findCohort(tx *gorm.DB, id uint) (models.Cohort, error) {
 	var c models.Cohort
-	err := tx.Preload("Course").Take(&c, id).Error
+	// Joined rather than preloaded: one statement instead of two, on
+	// every page of a cohort.
+	err := tx.Joins("Course").Take(&c, id).Error
 	return c, notFoundAs(err, "cohort", id)
 }
