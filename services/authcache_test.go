@@ -372,58 +372,48 @@ func authenticateSoon(svc *services.Services, token string) (answered bool, err 
 	}
 }
 
-// Noting that a session was used waits for the database only briefly: on
-// SQLite a long import holds the one writer for seconds, and every request
-// that found the note due queued behind it.
-func TestNotingASessionsUseDoesNotWaitForABusyDatabase(t *testing.T) {
+// A request waits for a busy database only briefly, whether it notes that
+// its session was used or deletes one that has run out: on SQLite a long
+// import holds the one writer for seconds, and every such request queued
+// behind it. A session that ran out is still refused, and the request
+// after the lock deletes it.
+func TestSessionsDoNotWaitForABusyDatabase(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	ctx := context.Background()
-	res, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.clock.Add(time.Minute) // last-seen is due to be noted
-	release := holdSessions(t, e.db)
-	if answered, err := authenticateSoon(e.svc, res.Token); !answered {
-		t.Error("the request waited for the transaction that held the sessions")
-	} else if err != nil {
-		t.Errorf("while the sessions were locked: %v", err)
-	}
-	release()
-	if _, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x")); err != nil {
-		t.Fatalf("after the lock: %v", err)
-	}
-}
-
-// A session that has run out is refused at once, even when the database
-// is too busy to delete it then (on SQLite, while an import holds the one
-// writer); the delete waits briefly, and pruning takes what it leaves.
-func TestAnExpiredSessionIsRefusedWhileTheDatabaseIsBusy(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t)
-	ctx := context.Background()
-	res, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	actor, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.clock.Add(13 * time.Hour) // past any session's lifetime
-	release := holdSessions(t, e.db)
-	if answered, err := authenticateSoon(e.svc, res.Token); !answered {
-		t.Error("refusing an expired session waited for the transaction that held the sessions")
-	} else if !errors.Is(err, services.ErrUnauthorized) {
-		t.Errorf("an expired session while the sessions were locked: %v, want unauthorized", err)
-	}
-	release()
-	if _, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x")); !errors.Is(err, services.ErrUnauthorized) {
-		t.Fatalf("after the lock: %v, want unauthorized", err)
-	}
-	var left int64
-	if err := e.db.Model(&models.Session{}).Where("id = ?", actor.SessionID).Count(&left).Error; err != nil || left != 0 {
-		t.Errorf("after the second refusal: %d rows of the session, %v; want it deleted", left, err)
+	for _, tc := range []struct {
+		name  string
+		later time.Duration
+		want  error // the answer during the lock and after it
+	}{
+		{"noting its use", time.Minute, nil},                    // last-seen is due to be noted
+		{"ending it", 13 * time.Hour, services.ErrUnauthorized}, // past any session's lifetime
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			ctx := context.Background()
+			res, err := e.svc.Sessions.Login(ctx, "admin@example.org", adminPassword, client("x"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			actor, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.clock.Add(tc.later)
+			release := holdSessions(t, e.db)
+			if answered, err := authenticateSoon(e.svc, res.Token); !answered {
+				t.Error("the request waited for the transaction that held the sessions")
+			} else if !errors.Is(err, tc.want) {
+				t.Errorf("while the sessions were locked: %v, want %v", err, tc.want)
+			}
+			release()
+			if _, err := e.svc.Sessions.Authenticate(ctx, res.Token, client("x")); !errors.Is(err, tc.want) {
+				t.Fatalf("after the lock: %v, want %v", err, tc.want)
+			}
+			var left int64
+			if err := e.db.Model(&models.Session{}).Where("id = ?", actor.SessionID).Count(&left).Error; err != nil || (left == 0) != (tc.want != nil) {
+				t.Errorf("after the lock: %d rows of the session, %v; want it deleted only once refused", left, err)
+			}
+		})
 	}
 }
