@@ -197,8 +197,12 @@ func demoSchedule(dc demoCohort) ScheduleTemplate {
 // demoPerson invents participant n from federal state; names and e-mails
 // are fictional, the addresses use the reserved example domain.
 func demoPerson(n int, state string) ParticipantInput {
-	first := demoFirst[n%len(demoFirst)]
-	last := demoLast[(n*7)%len(demoLast)]
+	return demoPersonNamed(n, state, demoFirst[n%len(demoFirst)], demoLast[(n*7)%len(demoLast)])
+}
+
+// demoPersonNamed invents participant n from federal state with the names
+// given; the e-mail address follows the names and n, so it is unique.
+func demoPersonNamed(n int, state, first, last string) ParticipantInput {
 	network := "mint_region"
 	if n%3 == 1 {
 		network = "fachkraeftesicherung"

@@ -3,6 +3,8 @@ package services_test
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 
 	"kohorte/models"
@@ -47,15 +49,44 @@ func TestLoadScaleGeneratesAConsistentRegion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total == 0 || len(list) == 0 || list[0].LastName != "Ćosić-Şahin" {
+	if total == 0 || !slices.ContainsFunc(list, func(p models.Participant) bool { return p.LastName == "Ćosić-Şahin" }) {
 		t.Errorf("searching the generated people for cosic found %d: %+v", total, list)
 	}
+	for _, p := range list {
+		if !strings.Contains(p.LastName, "Ćosić") {
+			t.Errorf("searching for cosic found %s %s", p.FirstName, p.LastName)
+		}
+	}
+	checkScaledNames(t, e)
 
 	checkScaledJuries(t, e, res, cohorts)
 	checkScaledCertificates(t, e, res)
 
 	if _, err := e.svc.LoadScale(ctx, e.admin, 10); !errors.Is(err, services.ErrDemoLoaded) {
 		t.Errorf("a second load: %v, want ErrDemoLoaded", err)
+	}
+}
+
+// checkScaledNames checks that the generated people's names repeat rarely
+// and that last names are many, as sorting and searching behave
+// differently on a few names repeated. Names
+// are drawn independently from the demo's 52 first and 52 last names, a
+// fifth of first names and a third of last names double. Worked out for
+// 400 people: 400 x 4/5 x 2/3 = 213 have both names single, drawn from
+// 52 x 52 = 2,704 pairs, which repeats about 213^2 / (2 x 2,704) = 8 of
+// them; the others hardly ever repeat: about 390 distinct full names. The
+// 267 single last names take nearly all 52, the 133 double ones about 120
+// more. Before, names repeated every 52nd person: 52 of each.
+func checkScaledNames(t *testing.T, e *env) {
+	t.Helper()
+	var full, last int64
+	err := e.db.Raw(`SELECT (SELECT COUNT(*) FROM (SELECT DISTINCT first_name, last_name FROM participants) AS f),
+		(SELECT COUNT(DISTINCT last_name) FROM participants)`).Row().Scan(&full, &last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full < 360 || last < 150 {
+		t.Errorf("400 generated people have %d distinct full names and %d distinct last names, want at least 360 and 150", full, last)
 	}
 }
 
