@@ -110,3 +110,27 @@ func TestRunStopsTheLoadWhenTheWriteBesideItEnds(t *testing.T) {
 		t.Errorf("a failed write: %v, want its error", err)
 	}
 }
+
+func TestPickRunsAJourneyThatChangesDataOnlyWhenNamedByItself(t *testing.T) {
+	journeys := []Journey{{Name: "bare lookup"}, {Name: "participants, first page"}, {Name: "participants, last page"},
+		{Name: "participants, first page, during a 10000-row import", OptIn: true}}
+	for _, tc := range []struct {
+		only string
+		want []string
+	}{
+		{"", []string{"bare lookup", "participants, first page", "participants, last page"}},
+		{"first page", []string{"participants, first page"}},
+		{"participants", []string{"participants, first page", "participants, last page"}},
+		{"import", []string{"participants, first page, during a 10000-row import"}},
+		{"bare, import", []string{"bare lookup", "participants, first page, during a 10000-row import"}},
+		{"during a 10000-row", []string{"participants, first page, during a 10000-row import"}},
+	} {
+		var got []string
+		for _, j := range Pick(journeys, tc.only) {
+			got = append(got, j.Name)
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("Pick(%q) = %q, want %q", tc.only, got, tc.want)
+		}
+	}
+}

@@ -15,9 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"kohorte/load"
@@ -46,7 +44,7 @@ func parse(args []string, getenv func(string) string) (options, error) {
 	fs.StringVar(&o.email, "email", "admin@kohorte.local", "staff account to log in with; its password comes from KOHORTE_LOAD_PASSWORD")
 	fs.StringVar(&o.dbURL, "database-url", getenv("DATABASE_URL"), "the database Kohorte uses, for the bare server (PostgreSQL URL; empty: SQLite in --data-dir)")
 	fs.StringVar(&o.dataDir, "data-dir", "data", "Kohorte's data directory, when it uses SQLite")
-	fs.StringVar(&o.only, "only", "", "comma-separated parts of journey names to run (default: all)")
+	fs.StringVar(&o.only, "only", "", "comma-separated parts of journey names to run (default: all but the import, which only a part no other journey has picks)")
 	fs.IntVar(&o.settings.Rate, "rate", 0, "requests per second per journey; 0 saturates")
 	fs.IntVar(&o.settings.Connections, "connections", 32, "connections per journey")
 	fs.DurationVar(&o.settings.Duration, "duration", 10*time.Second, "how long each journey runs per round")
@@ -75,7 +73,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	journeys := pick(site.Journeys(bare), o.only)
+	journeys := load.Pick(site.Journeys(bare), o.only)
 	fmt.Fprintf(stdout, "%d people; big cohort %d with %d; %d connections, %s per journey, %d rounds\n\n",
 		site.People, site.BigCohort, site.BigSize, o.settings.Connections, o.settings.Duration, o.rounds)
 	results, err := measure(ctx, journeys, o)
@@ -113,18 +111,6 @@ func measure(ctx context.Context, journeys []load.Journey, o options) ([]load.Re
 		out[i] = rs[len(rs)/2]
 	}
 	return out, nil
-}
-
-// pick keeps the journeys whose names contain one of the comma-separated
-// parts of only, or all but the opt-in ones when only is empty.
-func pick(journeys []load.Journey, only string) []load.Journey {
-	if only == "" {
-		return slices.DeleteFunc(journeys, func(j load.Journey) bool { return j.OptIn })
-	}
-	parts := strings.Split(only, ",")
-	return slices.DeleteFunc(journeys, func(j load.Journey) bool {
-		return !slices.ContainsFunc(parts, func(p string) bool { return strings.Contains(j.Name, strings.TrimSpace(p)) })
-	})
 }
 
 // startBare serves the bare reference on a free loopback port.
