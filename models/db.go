@@ -203,12 +203,23 @@ func Reading(db *gorm.DB) *gorm.DB {
 	return db.Clauses(dbresolver.Read)
 }
 
+// SQLiteMmapSize is how much of an SQLite database every connection reads
+// through a memory map, shared by all of them in the operating system's
+// page cache, instead of a system call for each page its own small cache
+// lacks: a search in 40,000 people read 768 rows from all over the table
+// and took 10.3 ms, 4.9 ms mapped (see PERFORMANCE.md). Beyond this size
+// the rest of the file is read as before.
+const SQLiteMmapSize = 256 << 20
+
 // sqliteReaderDSN opens connections that can only read: a write sent to
 // one by mistake fails instead of taking the write lock. They begin
 // transactions deferred, as readers, and keep the writer's journal mode.
 func sqliteReaderDSN(path string) string {
-	return "file:" + uriPath(path) + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=query_only(1)&_txlock=deferred"
+	return "file:" + uriPath(path) + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=query_only(1)" +
+		sqliteMmapPragma + "&_txlock=deferred"
 }
+
+var sqliteMmapPragma = fmt.Sprintf("&_pragma=mmap_size(%d)", SQLiteMmapSize)
 
 // sqliteDSN puts the pragmas into the DSN so that every pooled connection gets
 // them. _txlock=immediate takes the write lock at BEGIN, so that concurrent
@@ -216,7 +227,7 @@ func sqliteReaderDSN(path string) string {
 // The busy timeout comes first, so that the pragmas after it wait too.
 func sqliteDSN(path string) string {
 	return "file:" + uriPath(path) + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		"&_pragma=synchronous(NORMAL)" + sqliteMmapPragma + "&_txlock=immediate"
 }
 
 // uriPath escapes what a file: URI would read as its end or as an escape:
