@@ -55,7 +55,8 @@ const (
 // writes in batches, bypassing the per-row rules that the generated rows
 // meet by construction, in one transaction, records one audit event, and
 // then has the database gather statistics on what it loaded, as its
-// autovacuum would later. The same seed gives the same data.
+// autovacuum would later, and SQLite merge its search index. The same
+// seed gives the same data.
 func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (ScaleResult, error) {
 	if !actor.IsStaff() {
 		return ScaleResult{}, ErrForbidden
@@ -85,6 +86,9 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 	})
 	if err != nil {
 		return res, err
+	}
+	if err := models.OptimizeSearch(ctx, s.db); err != nil {
+		return res, fmt.Errorf("merge the search index: %w", err)
 	}
 	return res, vacuumAnalyze(ctx, s.db, "courses", "course_issuers", "course_signatories", "cohorts", "participants", "enrollments",
 		"cohort_sessions", "attendances", "statistics_counts", "users", "rubric_criteria", "cohort_juries", "jurors",
