@@ -16,12 +16,15 @@ import (
 // config is everything an operator can set, by flag or environment variable.
 // A flag wins over its variable, and the variable over the default.
 type config struct {
-	Addr            string
-	DataDir         string
-	DatabaseURL     string
-	DBMaxOpenConns  int
-	DBMaxIdleConns  int
-	DBConnLifetime  time.Duration
+	Addr           string
+	DataDir        string
+	DatabaseURL    string
+	DBMaxOpenConns int
+	DBMaxIdleConns int
+	DBConnLifetime time.Duration
+	// SQLiteMmapMiB is how much of the SQLite file each connection maps;
+	// 0 maps nothing.
+	SQLiteMmapMiB   int
 	LogFormat       string
 	LogLevel        string
 	NoMigrate       bool
@@ -64,7 +67,17 @@ func (c config) db() models.DBConfig {
 		MaxIdleConns:    c.DBMaxIdleConns,
 		ConnMaxLifetime: c.DBConnLifetime,
 		ConnMaxIdleTime: 5 * time.Minute,
+		SQLiteMmap:      sqliteMmap(c.SQLiteMmapMiB),
 	}
+}
+
+// sqliteMmap turns the setting in MiB into models.DBConfig's bytes, where
+// 0 is the default and a negative value maps nothing.
+func sqliteMmap(mib int) int64 {
+	if mib == 0 {
+		return -1
+	}
+	return int64(mib) << 20
 }
 
 // option ties a flag to the environment variables that set it too.
@@ -107,6 +120,7 @@ var (
 	optMaxOpen   = option{"db-max-open-conns", []string{"KOHORTE_DB_MAX_OPEN_CONNS"}}
 	optMaxIdle   = option{"db-max-idle-conns", []string{"KOHORTE_DB_MAX_IDLE_CONNS"}}
 	optLifetime  = option{"db-conn-max-lifetime", []string{"KOHORTE_DB_CONN_MAX_LIFETIME"}}
+	optMmap      = option{"sqlite-mmap", []string{"KOHORTE_SQLITE_MMAP"}}
 	optLogFormat = option{"log-format", []string{"KOHORTE_LOG_FORMAT"}}
 	optLogLevel  = option{"log-level", []string{"KOHORTE_LOG_LEVEL"}}
 	optNoMigrate = option{"no-migrate", []string{"KOHORTE_NO_MIGRATE"}}
@@ -123,6 +137,10 @@ var (
 	optMetricsT  = option{"metrics-token", []string{"KOHORTE_METRICS_TOKEN"}}
 	optScale     = option{"scale", []string{"KOHORTE_DEMO_SCALE"}}
 )
+
+// maxSQLiteMmapMiB is the most SQLite maps (SQLITE_MAX_MMAP_SIZE, just
+// under 2 GiB); it would take less without a word.
+const maxSQLiteMmapMiB = 2047
 
 // minMetricsToken is the shortest metrics token taken, so that it cannot
 // be guessed.
@@ -152,6 +170,7 @@ func parseCommandLine(args []string, getenv func(string) string, out io.Writer) 
 	fs.IntVar(&cfg.DBMaxOpenConns, optMaxOpen.flag, 25, "PostgreSQL: most open connections")
 	fs.IntVar(&cfg.DBMaxIdleConns, optMaxIdle.flag, 25, "PostgreSQL: most idle connections kept; unless set, as many as --db-max-open-conns")
 	fs.DurationVar(&cfg.DBConnLifetime, optLifetime.flag, 30*time.Minute, "PostgreSQL: longest a connection is reused")
+	fs.IntVar(&cfg.SQLiteMmapMiB, optMmap.flag, models.DefaultSQLiteMmap>>20, "SQLite: MiB of the database each connection reads through a memory map; 0 reads without")
 	fs.StringVar(&cfg.LogFormat, optLogFormat.flag, "text", "log format: text or json")
 	fs.StringVar(&cfg.LogLevel, optLogLevel.flag, "info", "log level: debug, info, warn or error")
 	fs.BoolVar(&cfg.NoMigrate, optNoMigrate.flag, false, "do not apply migrations at start (run 'kohorte migrate' instead)")
@@ -208,7 +227,7 @@ func isSet(fs *flag.FlagSet, name string) bool {
 }
 
 func allOptions() []option {
-	return []option{optAddr, optDataDir, optDB, optMaxOpen, optMaxIdle, optLifetime,
+	return []option{optAddr, optDataDir, optDB, optMaxOpen, optMaxIdle, optLifetime, optMmap,
 		optLogFormat, optLogLevel, optNoMigrate, optShutdown, optTLSCert, optTLSKey, optProxies, optBaseURL, optAdmin, optIdle, optLifetimeS, optAuthCache, optMetrics, optMetricsT, optScale}
 }
 
@@ -238,6 +257,7 @@ func (c config) check() error {
 		{c.LogFormat == "text" || c.LogFormat == "json", optLogFormat, "must be text or json"},
 		{validLevel(c.LogLevel), optLogLevel, "must be debug, info, warn or error"},
 		{c.DBMaxOpenConns > 0, optMaxOpen, "must be at least 1"},
+		{c.SQLiteMmapMiB >= 0 && c.SQLiteMmapMiB <= maxSQLiteMmapMiB, optMmap, fmt.Sprintf("must be between 0 and %d (MiB)", maxSQLiteMmapMiB)},
 		{c.Scale >= 0 && c.Scale <= 1_000_000, optScale, "must be between 0 and 1000000"},
 		{c.DBMaxIdleConns >= 0 && c.DBMaxIdleConns <= c.DBMaxOpenConns, optMaxIdle, "must be between 0 and the most open connections"},
 		{c.ShutdownTimeout > 0, optShutdown, "must be positive"},

@@ -156,6 +156,7 @@ func TestBadConfigurationExits2WithOneLine(t *testing.T) {
 		{"bad port", []string{"--addr", "127.0.0.1:99999", "--data-dir", dir}, nil, "addr (--addr, KOHORTE_ADDR): cannot listen on 127.0.0.1:99999"},
 		{"bad number in env", nil, map[string]string{"KOHORTE_DB_MAX_OPEN_CONNS": "viele"}, `invalid value "viele" in KOHORTE_DB_MAX_OPEN_CONNS`},
 		{"bad log format", []string{"--log-format", "xml"}, nil, "log format (--log-format, KOHORTE_LOG_FORMAT): must be text or json"},
+		{"memory map beyond SQLite's", nil, map[string]string{"KOHORTE_SQLITE_MMAP": "4096"}, "sqlite mmap (--sqlite-mmap, KOHORTE_SQLITE_MMAP): must be between 0 and 2047 (MiB)"},
 		{"half TLS", []string{"--tls-cert", "cert.pem"}, nil, "set both the certificate and the key"},
 		{"base URL with a path", nil, map[string]string{"KOHORTE_BASE_URL": "https://example.org/kohorte"}, "base url (--base-url, KOHORTE_BASE_URL): must be an http or https address without a path"},
 		{"unknown flag", []string{"--colour"}, nil, "flag provided but not defined: -colour"},
@@ -220,6 +221,29 @@ func TestIdleConnectionsFollowOpenOnesUnlessSet(t *testing.T) {
 		}
 		if cfg.DBMaxOpenConns != tc.open || cfg.DBMaxIdleConns != tc.idle {
 			t.Errorf("%v %v: open %d, idle %d; want %d, %d", tc.args, tc.vars, cfg.DBMaxOpenConns, cfg.DBMaxIdleConns, tc.open, tc.idle)
+		}
+	}
+}
+
+// SQLite's memory map is 256 MiB unless set; 0 maps nothing, which the
+// database settings say with a negative size, as their 0 is the default.
+func TestSQLiteMemoryMapSetting(t *testing.T) {
+	cases := []struct {
+		args []string
+		vars map[string]string
+		want int64
+	}{
+		{nil, nil, 256 << 20},
+		{[]string{"--sqlite-mmap", "64"}, nil, 64 << 20},
+		{nil, map[string]string{"KOHORTE_SQLITE_MMAP": "0"}, -1},
+	}
+	for _, tc := range cases {
+		cfg, err := parseConfig(tc.args, env(tc.vars), io.Discard)
+		if err != nil {
+			t.Fatalf("%v %v: %v", tc.args, tc.vars, err)
+		}
+		if got := cfg.db().SQLiteMmap; got != tc.want {
+			t.Errorf("%v %v: SQLiteMmap = %d, want %d", tc.args, tc.vars, got, tc.want)
 		}
 	}
 }

@@ -162,8 +162,8 @@ func loopbackOnly(raw string) error {
 // Pick keeps the journeys whose names contain one of the comma-separated
 // parts of only, or all but the opt-in ones when only is empty. A part
 // that an ordinary journey's name contains never picks an opt-in one:
-// each run of those changes the data set, so "participants, first page"
-// must not also import 10,000 people.
+// each run of those changes the data set, so "first page" must not also
+// import 10,000 people.
 func Pick(journeys []Journey, only string) []Journey {
 	var parts []string
 	for p := range strings.SplitSeq(only, ",") {
@@ -171,15 +171,15 @@ func Pick(journeys []Journey, only string) []Journey {
 			parts = append(parts, p)
 		}
 	}
-	names := func(p string, optIn bool) bool {
-		return slices.ContainsFunc(journeys, func(j Journey) bool { return j.OptIn == optIn && strings.Contains(j.Name, p) })
+	ordinary := func(p string) bool {
+		return slices.ContainsFunc(journeys, func(j Journey) bool { return !j.OptIn && strings.Contains(j.Name, p) })
 	}
 	picked := func(j Journey) bool {
 		if len(parts) == 0 {
 			return !j.OptIn
 		}
 		return slices.ContainsFunc(parts, func(p string) bool {
-			return strings.Contains(j.Name, p) && (!j.OptIn || !names(p, false))
+			return strings.Contains(j.Name, p) && (!j.OptIn || !ordinary(p))
 		})
 	}
 	var out []Journey

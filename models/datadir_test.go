@@ -38,21 +38,25 @@ func TestDataDirectoryWithURICharacters(t *testing.T) {
 }
 
 // Every SQLite connection, the writer and each reader, reads the database
-// file through a memory map instead of a system call per page: on the
-// 40,000-person region that halved a search's time (see PERFORMANCE.md).
+// file through a memory map of the size configured, the default unless
+// set, none when the size is negative.
 func TestSQLiteConnectionsMapTheDatabaseFile(t *testing.T) {
-	db, err := models.Open(context.Background(), models.DBConfig{DataDir: t.TempDir()}, dbtest.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer models.Close(db)
-	for name, conn := range map[string]*gorm.DB{"writer": db.Clauses(dbresolver.Write), "reader": models.Reading(db)} {
-		var size int64
-		if err := conn.Raw("PRAGMA mmap_size").Scan(&size).Error; err != nil {
+	for _, tc := range []struct {
+		set, want int64
+	}{{0, models.DefaultSQLiteMmap}, {64 << 20, 64 << 20}, {-1, 0}} {
+		db, err := models.Open(context.Background(), models.DBConfig{DataDir: t.TempDir(), SQLiteMmap: tc.set}, dbtest.Logger(t))
+		if err != nil {
 			t.Fatal(err)
 		}
-		if size != models.SQLiteMmapSize {
-			t.Errorf("%s: mmap_size = %d, want %d", name, size, models.SQLiteMmapSize)
+		for name, conn := range map[string]*gorm.DB{"writer": db.Clauses(dbresolver.Write), "reader": models.Reading(db)} {
+			var size int64
+			if err := conn.Raw("PRAGMA mmap_size").Scan(&size).Error; err != nil {
+				t.Fatal(err)
+			}
+			if size != tc.want {
+				t.Errorf("SQLiteMmap %d, %s: mmap_size = %d, want %d", tc.set, name, size, tc.want)
+			}
 		}
+		models.Close(db)
 	}
 }

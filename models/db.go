@@ -44,6 +44,10 @@ type DBConfig struct {
 	ConnMaxIdleTime time.Duration
 	// SlowQuery is the duration above which a statement is logged as slow.
 	SlowQuery time.Duration
+	// SQLiteMmap is how many bytes of an SQLite database each connection
+	// reads through a memory map: 0 takes DefaultSQLiteMmap, a negative
+	// value maps nothing.
+	SQLiteMmap int64
 }
 
 // ErrBadURL marks a database URL that cannot be used, before any connection is tried.
@@ -144,7 +148,7 @@ func openOnce(ctx context.Context, cfg DBConfig, log *slog.Logger) (*gorm.DB, er
 		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data directory %s: %w", cfg.DataDir, err)
 		}
-		dialector = sqlite.Open(sqliteDSN(SQLitePath(cfg.DataDir)))
+		dialector = sqlite.Open(sqliteDSN(SQLitePath(cfg.DataDir), cfg.mmap()))
 	}
 	db, err := gorm.Open(dialector, gcfg)
 	if err != nil {
@@ -156,7 +160,7 @@ func openOnce(ctx context.Context, cfg DBConfig, log *slog.Logger) (*gorm.DB, er
 		return nil, err
 	}
 	if engine == SQLite {
-		if err := addSQLiteReaders(db, cfg.DataDir); err != nil {
+		if err := addSQLiteReaders(db, cfg); err != nil {
 			Close(db)
 			return nil, err
 		}
@@ -175,8 +179,8 @@ var readers sync.Map // *sql.DB → *sql.DB
 
 // addSQLiteReaders sends every read outside a transaction to a pool of
 // read-only connections; writes and transactions stay on the writer.
-func addSQLiteReaders(db *gorm.DB, dataDir string) error {
-	pool, err := sql.Open(sqlite.DriverName, sqliteReaderDSN(SQLitePath(dataDir)))
+func addSQLiteReaders(db *gorm.DB, cfg DBConfig) error {
+	pool, err := sql.Open(sqlite.DriverName, sqliteReaderDSN(SQLitePath(cfg.DataDir), cfg.mmap()))
 	if err != nil {
 		return err
 	}
@@ -203,31 +207,44 @@ func Reading(db *gorm.DB) *gorm.DB {
 	return db.Clauses(dbresolver.Read)
 }
 
-// SQLiteMmapSize is how much of an SQLite database every connection reads
-// through a memory map, shared by all of them in the operating system's
-// page cache, instead of a system call for each page its own small cache
-// lacks: a search in 40,000 people read 768 rows from all over the table
-// and took 10.3 ms, 4.9 ms mapped (see PERFORMANCE.md). Beyond this size
-// the rest of the file is read as before.
-const SQLiteMmapSize = 256 << 20
+// DefaultSQLiteMmap is how much of an SQLite database every connection
+// reads through a memory map unless told otherwise, instead of a system
+// call for each page its own small cache lacks. The mapped pages are the
+// operating system's page cache, shared by all connections: a search in
+// 40,000 people, which reads some 700 rows from all over the table, took
+// 10.3 ms unmapped and 4.9–7.0 ms mapped (see PERFORMANCE.md). Beyond this
+// size the rest of the file is read as before. The price: a read that
+// fails (a disk error, the file cut short by another program) ends the
+// process instead of the request, and each connection's mapped pages
+// count again in its resident size.
+const DefaultSQLiteMmap = 256 << 20
+
+// mmap is the mmap_size the connections are opened with.
+func (c DBConfig) mmap() int64 {
+	switch {
+	case c.SQLiteMmap < 0:
+		return 0
+	case c.SQLiteMmap == 0:
+		return DefaultSQLiteMmap
+	}
+	return c.SQLiteMmap
+}
 
 // sqliteReaderDSN opens connections that can only read: a write sent to
 // one by mistake fails instead of taking the write lock. They begin
 // transactions deferred, as readers, and keep the writer's journal mode.
-func sqliteReaderDSN(path string) string {
+func sqliteReaderDSN(path string, mmap int64) string {
 	return "file:" + uriPath(path) + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=query_only(1)" +
-		sqliteMmapPragma + "&_txlock=deferred"
+		fmt.Sprintf("&_pragma=mmap_size(%d)", mmap) + "&_txlock=deferred"
 }
-
-var sqliteMmapPragma = fmt.Sprintf("&_pragma=mmap_size(%d)", SQLiteMmapSize)
 
 // sqliteDSN puts the pragmas into the DSN so that every pooled connection gets
 // them. _txlock=immediate takes the write lock at BEGIN, so that concurrent
 // read-then-write transactions wait for each other instead of failing.
 // The busy timeout comes first, so that the pragmas after it wait too.
-func sqliteDSN(path string) string {
+func sqliteDSN(path string, mmap int64) string {
 	return "file:" + uriPath(path) + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(NORMAL)" + sqliteMmapPragma + "&_txlock=immediate"
+		"&_pragma=synchronous(NORMAL)" + fmt.Sprintf("&_pragma=mmap_size(%d)", mmap) + "&_txlock=immediate"
 }
 
 // uriPath escapes what a file: URI would read as its end or as an escape:

@@ -9,8 +9,8 @@ import (
 	"kohorte/models/dbtest"
 )
 
-// After a bulk load, SQLite's participant search index is one segment,
-// as FTS5 left it in several, each of which every search then looked its
+// After a bulk load, SQLite's participant search index is one segment
+// where FTS5 had left several, each of which every search looked its
 // words up in; the same people are found. PostgreSQL has nothing to merge
 // and finds them too.
 func TestOptimizeSearchMergesTheIndexAfterABulkLoad(t *testing.T) {

@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -73,7 +74,7 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 		if n > 0 {
 			return ErrDemoLoaded
 		}
-		g := &scaleGen{rnd: newScaleRand(people), today: s.Cohorts.now(), now: s.Attendance.now()}
+		g := &scaleGen{rnd: newScaleRand(people), names: newNameRand(people), today: s.Cohorts.now(), now: s.Attendance.now()}
 		err := models.LoadInBulk(tx, func() error {
 			var err error
 			res, err = g.load(tx, actor, people)
@@ -87,12 +88,15 @@ func (s *Services) LoadScale(ctx context.Context, actor Actor, people int) (Scal
 	if err != nil {
 		return res, err
 	}
-	if err := models.OptimizeSearch(ctx, s.db); err != nil {
-		return res, fmt.Errorf("merge the search index: %w", err)
+	// The region is in; what follows only makes reading it faster, so a
+	// failure of one step does not keep the other from running.
+	merged := models.OptimizeSearch(ctx, s.db)
+	if merged != nil {
+		merged = fmt.Errorf("the region is loaded, but merging its search index failed: %w", merged)
 	}
-	return res, vacuumAnalyze(ctx, s.db, "courses", "course_issuers", "course_signatories", "cohorts", "participants", "enrollments",
+	return res, errors.Join(merged, vacuumAnalyze(ctx, s.db, "courses", "course_issuers", "course_signatories", "cohorts", "participants", "enrollments",
 		"cohort_sessions", "attendances", "statistics_counts", "users", "rubric_criteria", "cohort_juries", "jurors",
-		"project_groups", "group_members", "score_sheets", "scores", "issued_documents", "document_counters")
+		"project_groups", "group_members", "score_sheets", "scores", "issued_documents", "document_counters"))
 }
 
 // vacuumAnalyze is analyze that on PostgreSQL also vacuums, which marks
@@ -115,6 +119,10 @@ func vacuumAnalyze(ctx context.Context, db *gorm.DB, tables ...string) error {
 // newScaleRand is the generator's source: the same size gives the same data.
 func newScaleRand(people int) *rand.Rand { return rand.New(rand.NewPCG(uint64(people), 2023)) }
 
+// newNameRand is the source of the people's names, apart from the rest, so
+// that how names are drawn changes nothing else in the data set.
+func newNameRand(people int) *rand.Rand { return rand.New(rand.NewPCG(uint64(people), 52)) }
+
 // analyze gathers the planner's statistics on tables just loaded in bulk:
 // without them, PostgreSQL without a recent autovacuum plans as if they
 // were empty.
@@ -129,9 +137,9 @@ func analyze(ctx context.Context, db *gorm.DB, tables ...string) error {
 
 // scaleGen generates one data set.
 type scaleGen struct {
-	rnd   *rand.Rand
-	today models.Date
-	now   time.Time
+	rnd, names *rand.Rand
+	today      models.Date
+	now        time.Time
 }
 
 func (g *scaleGen) load(tx *gorm.DB, actor Actor, people int) (ScaleResult, error) {
@@ -252,10 +260,10 @@ func (g *scaleGen) people(n int) []models.Participant {
 // searching behave differently on a few names repeated.
 func (g *scaleGen) name() (first, last string) {
 	first, last = g.pick(demoFirst), g.pick(demoLast)
-	if g.rnd.IntN(5) == 0 {
+	if g.names.IntN(5) == 0 {
 		first = double(first, g.pick(demoFirst))
 	}
-	if g.rnd.IntN(3) == 0 {
+	if g.names.IntN(3) == 0 {
 		last = double(last, g.pick(demoLast))
 	}
 	return first, last
@@ -270,7 +278,7 @@ func double(a, b string) string {
 	return a + "-" + b
 }
 
-func (g *scaleGen) pick(names []string) string { return names[g.rnd.IntN(len(names))] }
+func (g *scaleGen) pick(names []string) string { return names[g.names.IntN(len(names))] }
 
 // cohorts cuts the people into small cohorts in turn, then draws the big
 // ones from everyone; members holds each cohort's people by index.

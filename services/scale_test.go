@@ -75,7 +75,7 @@ func TestLoadScaleGeneratesAConsistentRegion(t *testing.T) {
 // 400 people: 400 x 4/5 x 2/3 = 213 have both names single, drawn from
 // 52 x 52 = 2,704 pairs, which repeats about 213^2 / (2 x 2,704) = 8 of
 // them; the others hardly ever repeat: about 390 distinct full names. The
-// 267 single last names take nearly all 52, the 133 double ones about 120
+// 267 single last names take nearly all 52, the 133 double ones about 110
 // more. Before, names repeated every 52nd person: 52 of each.
 func checkScaledNames(t *testing.T, e *env) {
 	t.Helper()

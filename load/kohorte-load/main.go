@@ -44,7 +44,7 @@ func parse(args []string, getenv func(string) string) (options, error) {
 	fs.StringVar(&o.email, "email", "admin@kohorte.local", "staff account to log in with; its password comes from KOHORTE_LOAD_PASSWORD")
 	fs.StringVar(&o.dbURL, "database-url", getenv("DATABASE_URL"), "the database Kohorte uses, for the bare server (PostgreSQL URL; empty: SQLite in --data-dir)")
 	fs.StringVar(&o.dataDir, "data-dir", "data", "Kohorte's data directory, when it uses SQLite")
-	fs.StringVar(&o.only, "only", "", "comma-separated parts of journey names to run (default: all but the import, which only a part no other journey has picks)")
+	fs.StringVar(&o.only, "only", "", "comma-separated parts of journey names to run (default: all but the import; a part that no other journey's name contains picks it, e.g. --only import)")
 	fs.IntVar(&o.settings.Rate, "rate", 0, "requests per second per journey; 0 saturates")
 	fs.IntVar(&o.settings.Connections, "connections", 32, "connections per journey")
 	fs.DurationVar(&o.settings.Duration, "duration", 10*time.Second, "how long each journey runs per round")
