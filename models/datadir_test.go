@@ -60,3 +60,36 @@ func TestSQLiteConnectionsMapTheDatabaseFile(t *testing.T) {
 		models.Close(db)
 	}
 }
+
+// A configuration that names no pool size keeps its connections between
+// statements, as the server's does: the benchmarks opened their regions so
+// and, on PostgreSQL, measured a new backend's start with every statement.
+// SQLite's writer is always one connection.
+func TestAPoolWithoutSizesKeepsItsConnections(t *testing.T) {
+	cfg := dbtest.Config(t)
+	cfg.MaxOpenConns, cfg.MaxIdleConns = 0, 0
+	db, err := models.Open(context.Background(), cfg, dbtest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer models.Close(db)
+	for range 3 {
+		var one int
+		if err := db.Raw("SELECT 1").Scan(&one).Error; err != nil || one != 1 {
+			t.Fatalf("SELECT 1: %d, %v", one, err)
+		}
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantMax := models.DefaultMaxConns
+	if models.EngineFor(db) == models.SQLite {
+		wantMax = 1
+	}
+	s := sqlDB.Stats()
+	if s.MaxOpenConnections != wantMax || s.OpenConnections != 1 || s.Idle != 1 || s.MaxIdleClosed != 0 {
+		t.Errorf("after three statements: at most %d open, %d open, %d idle, %d closed for want of room; want at most %d, 1, 1, 0",
+			s.MaxOpenConnections, s.OpenConnections, s.Idle, s.MaxIdleClosed, wantMax)
+	}
+}

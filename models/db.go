@@ -36,8 +36,10 @@ const (
 type DBConfig struct {
 	// URL selects PostgreSQL (postgres:// or postgresql://). Empty means the
 	// embedded SQLite file kohorte.db in DataDir.
-	URL             string
-	DataDir         string
+	URL     string
+	DataDir string
+	// MaxOpenConns and MaxIdleConns size a PostgreSQL pool; without
+	// MaxOpenConns both are DefaultMaxConns.
 	MaxOpenConns    int
 	MaxIdleConns    int
 	ConnMaxLifetime time.Duration
@@ -207,6 +209,10 @@ func Reading(db *gorm.DB) *gorm.DB {
 	return db.Clauses(dbresolver.Read)
 }
 
+// DefaultMaxConns is how many PostgreSQL connections a pool opens and
+// keeps idle when its configuration names no size.
+const DefaultMaxConns = 25
+
 // DefaultSQLiteMmap is how much of an SQLite database every connection
 // reads through a memory map unless told otherwise, instead of a system
 // call for each page its own small cache lacks. The mapped pages are the
@@ -289,8 +295,15 @@ func configurePool(ctx context.Context, db *gorm.DB, engine Engine, cfg DBConfig
 		sqlDB.SetMaxIdleConns(1)
 		sqlDB.SetConnMaxLifetime(0)
 	} else {
-		sqlDB.SetMaxOpenConns(cfg.MaxOpenConns)
-		sqlDB.SetMaxIdleConns(cfg.MaxIdleConns)
+		open, idle := cfg.MaxOpenConns, cfg.MaxIdleConns
+		if open <= 0 {
+			// database/sql would read the zero sizes as no bound and no idle
+			// connection kept: a new PostgreSQL backend for every statement,
+			// which costs more than most statements do.
+			open, idle = DefaultMaxConns, DefaultMaxConns
+		}
+		sqlDB.SetMaxOpenConns(open)
+		sqlDB.SetMaxIdleConns(idle)
 		sqlDB.SetConnMaxLifetime(cfg.ConnMaxLifetime)
 		sqlDB.SetConnMaxIdleTime(cfg.ConnMaxIdleTime)
 	}
