@@ -16,8 +16,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"path"
-	"strings"
 	"sync"
 	"time"
 	// Kohorte shows times in Europe/Berlin; the zone database is embedded
@@ -111,33 +109,6 @@ func newUI(opts Options, fsys fs.FS) (*UI, error) {
 		return nil, err
 	}
 	return ui, nil
-}
-
-// parsePages parses the layout and the shared parts together with each page
-// of templates/pages, keyed by the page's file name without extension. Each
-// page gets a set of its own because every page defines the same blocks
-// ("title", "main").
-func parsePages(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Template, error) {
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/parts/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("parse layout: %w", err)
-	}
-	names, err := fs.Glob(fsys, "templates/pages/*.html")
-	if err != nil {
-		return nil, err
-	}
-	pages := make(map[string]*template.Template, len(names))
-	for _, name := range names {
-		set, err := layout.Clone()
-		if err != nil {
-			return nil, err
-		}
-		if _, err := set.ParseFS(fsys, name); err != nil {
-			return nil, fmt.Errorf("parse page %s: %w", name, err)
-		}
-		pages[strings.TrimSuffix(path.Base(name), ".html")] = set
-	}
-	return pages, nil
 }
 
 // layoutData is what the layout template sees; Page carries the data of the
