@@ -427,7 +427,15 @@ type process struct {
 // address. A process the test has not stopped is killed when it ends.
 func startBinary(t *testing.T, bin string, args ...string) *process {
 	t.Helper()
+	return startBinaryIn(t, nil, bin, args...)
+}
+
+// startBinaryIn starts the binary as startBinary does, in the environment
+// env (nil: the test's own).
+func startBinaryIn(t *testing.T, env []string, bin string, args ...string) *process {
+	t.Helper()
 	p := &process{cmd: exec.Command(bin, args...), stderr: &lockedBuffer{}}
+	p.cmd.Env = env
 	p.cmd.Stderr = p.stderr
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {
@@ -493,6 +501,42 @@ func TestBinarySignalsAndExitCodes(t *testing.T) {
 	}
 	if !strings.HasPrefix(msg, "kohorte: database url") {
 		t.Fatalf("stderr does not name the setting: %q", msg)
+	}
+}
+
+// The real binary collects garbage at 200 % unless GOGC says otherwise,
+// as its metrics report.
+func TestGarbageCollectorTargetIs200UnlessGOGCIsSet(t *testing.T) {
+	t.Parallel()
+	bin := kohorteBinary(t)
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GOGC=") {
+			env = append(env, kv)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"without GOGC", env, "go_gc_gogc_percent 200\n"},
+		{"with GOGC=50", append(slices.Clone(env), "GOGC=50"), "go_gc_gogc_percent 50\n"},
+	} {
+		p := startBinaryIn(t, tc.env, bin, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir())
+		resp, err := http.Get(p.url + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(body), tc.want) {
+			t.Errorf("%s: the metrics lack %q", tc.name, strings.TrimSpace(tc.want))
+		}
+		p.stop(t)
 	}
 }
 
