@@ -58,31 +58,22 @@ func parsePage(fsys fs.FS, name string, shared *template.Template, funcs templat
 // whatever it and the page's own templates call, transitively. A name the
 // page defines itself is the page's, not the shared one.
 func calledShared(own, shared *template.Template) []string {
-	tree := func(name string) *parse.Tree {
-		if t := own.Lookup(name); t != nil && t.Tree != nil {
-			return t.Tree
-		}
-		if t := shared.Lookup(name); t != nil && t.Tree != nil {
-			return t.Tree
-		}
-		return nil
-	}
-	seen := map[string]bool{}
 	var needed []string
+	seen := map[string]bool{}
 	var visit func(name string)
 	visit = func(name string) {
 		if seen[name] {
 			return
 		}
 		seen[name] = true
-		t := tree(name)
-		if t == nil {
-			return
-		}
-		if own.Lookup(name) == nil || own.Lookup(name).Tree == nil {
+		t := own.Lookup(name)
+		if t == nil || t.Tree == nil {
+			if t = shared.Lookup(name); t == nil || t.Tree == nil {
+				return
+			}
 			needed = append(needed, name)
 		}
-		for _, called := range templateCalls(t.Root) {
+		for _, called := range templateCalls(t.Tree.Root) {
 			visit(called)
 		}
 	}
