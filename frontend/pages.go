@@ -17,7 +17,7 @@ import (
 // was 85 % of the server's heap (42 MB), which each garbage collection had
 // to walk.
 func parsePages(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Template, error) {
-	shared, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/parts/*.html")
+	shared, err := parseShared(fsys, funcs)
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
@@ -36,10 +36,15 @@ func parsePages(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Templa
 	return pages, nil
 }
 
+// parseShared parses the layout and the parts that pages call.
+func parseShared(fsys fs.FS, funcs template.FuncMap) (*template.Template, error) {
+	return template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/parts/*.html")
+}
+
 // parsePage builds one page's set: a copy of each shared template that the
-// layout or the page calls, directly or through another, then the page,
-// whose definitions replace the layout's blocks as they did when the page
-// was parsed into a copy of everything.
+// layout or the page calls, directly or through another, then the page's
+// own templates, whose definitions replace the layout's blocks as they did
+// when the page was parsed into a copy of everything.
 func parsePage(fsys fs.FS, name string, shared *template.Template, funcs template.FuncMap) (*template.Template, error) {
 	own, err := template.New(path.Base(name)).Funcs(funcs).ParseFS(fsys, name)
 	if err != nil {
@@ -51,7 +56,16 @@ func parsePage(fsys fs.FS, name string, shared *template.Template, funcs templat
 			return nil, err
 		}
 	}
-	return set.ParseFS(fsys, name)
+	for _, t := range own.Templates() {
+		if t.Tree == nil {
+			continue
+		}
+		// own is dropped here, so its trees need no copy.
+		if _, err := set.AddParseTree(t.Name(), t.Tree); err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
 }
 
 // calledShared returns the shared templates a page needs: "layout" and

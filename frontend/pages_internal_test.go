@@ -1,7 +1,6 @@
 package frontend
 
 import (
-	"html/template"
 	"testing"
 )
 
@@ -39,7 +38,7 @@ func TestEachPageHoldsOnlyThePartsItCalls(t *testing.T) {
 	if pages["login"].Lookup("attendance-row") != nil {
 		t.Error("the login page carries the attendance grid's row")
 	}
-	shared, err := template.New("layout.html").Funcs(ui.parseFuncs()).ParseFS(files, "templates/layout.html", "templates/parts/*.html")
+	shared, err := parseShared(files, ui.parseFuncs())
 	if err != nil {
 		t.Fatal(err)
 	}
